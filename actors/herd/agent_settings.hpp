@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "herd/time.hpp"
+
+namespace herd {
+
+/// What an agent learns from the runtime when it joins a pool (the `setup_atom` message).
+struct agent_settings {
+  /// The agent's name, unique in the runtime (e.g. "llm-3").
+  std::string name;
+  /// The pool it serves.
+  std::string pool;
+  /// Who receives its heartbeats; none = no heartbeats.
+  caf::actor heartbeat_target;
+  /// How often it sends heartbeats; 0 = never. Default: 1 s.
+  duration heartbeat_interval = from_ms(1000);
+};
+
+/// Makes `agent_settings` serializable by CAF.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, agent_settings& x) {
+  return f(caf::meta::type_name("herd::agent_settings"), x.name, x.pool, x.heartbeat_target,
+           x.heartbeat_interval);
+}
+
+} // namespace herd

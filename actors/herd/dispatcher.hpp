@@ -1,0 +1,138 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
+
+#include "herd/completion_record.hpp"
+#include "herd/dispatcher_config.hpp"
+#include "herd/dispatcher_stats.hpp"
+#include "herd/metrics_registry.hpp"
+#include "herd/outcome.hpp"
+#include "herd/task.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace herd {
+
+/// Routes tasks to agents and knows every task that is not finished.
+///
+/// Protocol (atoms in herd/atoms.hpp):
+/// - `(submit_atom, task) -> outcome`: accepts a task (or replies with an error: intake_full,
+///   unknown_pool, shutting_down, invalid_task) and answers with its final outcome. A submit of
+///   a completed id answers the recorded outcome; of a pending id, waits for the same outcome.
+/// - `(resubmit_atom, task)`: a retry or replay of an accepted task re-enters the queue.
+/// - `(settle_atom, outcome)`: a waiting task ended elsewhere (dead-lettered, escalated, ...).
+/// - `(join_atom, pool, agent, name, concurrency)`, `(leave_atom, agent)`: pool membership.
+/// - `(isolate_atom, agent)`, `(resume_atom, agent)`: stop/resume leasing to an agent; isolation
+///   re-queues its leases and ignores their late results.
+/// - `(sink_atom, actor)`: failed attempts go to `actor` as `(retry_atom, task)` instead of
+///   ending the task; `(watch_atom, actor)`: expired leases are reported as
+///   `(stuck_atom, agent_name, task_id)`.
+/// - `(drain_atom) -> dispatcher_stats`: refuses new submits, answers once nothing is pending.
+/// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
+/// - `(stats_atom) -> dispatcher_stats`.
+class dispatcher : public caf::event_based_actor {
+public:
+  /// A dispatcher with `config`, counting into `metrics`.
+  dispatcher(caf::actor_config& cfg, dispatcher_config config,
+             std::shared_ptr<metrics_registry> metrics);
+
+  const char* name() const override { return "herd.dispatcher"; }
+
+protected:
+  caf::behavior make_behavior() override;
+
+private:
+  struct agent_entry {
+    caf::actor handle;
+    std::string name;
+    std::string pool;
+    int32_t concurrency = 1;
+    bool isolated = false;
+    std::unordered_set<uint64_t> leases;
+    std::unordered_set<uint64_t> abandoned; // taken back, result not yet in: slot still busy
+    size_t in_flight() const { return leases.size() + abandoned.size(); }
+  };
+
+  struct pool_entry {
+    std::vector<caf::actor_addr> members;
+    std::deque<task> queue;
+  };
+
+  struct lease_entry {
+    task work;
+    caf::actor_addr agent;
+    time_point deadline;
+  };
+
+  enum class task_state { queued, leased, waiting };
+
+  struct pending_task {
+    task_state state = task_state::queued;
+    int32_t requeues = 0;
+    std::vector<caf::response_promise> waiters;
+  };
+
+  using deadline_entry = std::pair<time_point, uint64_t>;
+
+  caf::result<outcome> on_submit(task& t);
+  void on_resubmit(task& t);
+  void on_report(uint64_t lease_id, outcome& result);
+  void on_settle(outcome& result);
+  void on_join(const std::string& pool, const caf::actor& handle, const std::string& agent_name,
+               int32_t concurrency);
+  void on_agent_gone(const caf::actor_addr& addr, const std::string& why);
+  void on_isolate(const caf::actor_addr& addr);
+  void on_tick(uint64_t generation);
+
+  void enqueue(task t, bool front);
+  void dispatch(pool_entry& pool);
+  agent_entry* pick_agent(pool_entry& pool);
+  void take_back(uint64_t lease_id, failure why, bool abandon);
+  void attempt_failed(task t, const failure& why, const std::string& agent_name);
+  void settle(const std::string& task_id, outcome result);
+  void arm_timer();
+  void maybe_finish_drain();
+  void publish_gauges();
+
+  dispatcher_config config_;
+  std::shared_ptr<metrics_registry> metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+  caf::actor failure_sink_;
+  caf::actor stuck_watcher_;
+
+  std::map<std::string, pool_entry> pools_;
+  std::unordered_map<caf::actor_addr, agent_entry> agents_;
+  std::unordered_map<uint64_t, lease_entry> leases_;
+  std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
+  std::unordered_map<std::string, pending_task> pending_;
+  completion_record completed_;
+  dispatcher_stats stats_;
+  uint64_t next_lease_ = 0;
+  uint64_t timer_generation_ = 0;
+  time_point timer_due_;
+  bool timer_armed_ = false;
+  bool draining_ = false;
+  std::vector<caf::response_promise> drain_waiters_;
+
+  counter* submitted_metric_;
+  counter* rejected_metric_;
+  counter* requeued_metric_;
+  gauge* queued_metric_;
+  gauge* leased_metric_;
+  std::map<outcome_status, counter*> settled_metrics_;
+};
+
+} // namespace herd

@@ -1,0 +1,105 @@
+#include "herd/agent.hpp"
+
+#include <exception>
+
+#include "herd/atoms.hpp"
+
+namespace herd {
+
+namespace {
+
+std::string describe(const std::exception_ptr& eptr) {
+  try {
+    std::rethrow_exception(eptr);
+  } catch (const std::exception& e) {
+    return std::string{"exception: "} + e.what();
+  } catch (...) {
+    return "exception of unknown type";
+  }
+}
+
+} // namespace
+
+agent::agent(caf::actor_config& cfg) : caf::event_based_actor(cfg) {
+  // An exception in a response callback kills the actor (CAF 0.17 cannot resume it): report
+  // every held task as `unknown` first, so nothing is lost, then exit with the error.
+  set_exception_handler([this](std::exception_ptr& eptr) -> caf::error {
+    auto reason = describe(eptr);
+    fail_all_leases(reason);
+    return caf::make_error(caf::sec::runtime_error, reason);
+  });
+}
+
+const char* agent::name() const {
+  return settings_.name.empty() ? "herd.agent" : settings_.name.c_str();
+}
+
+outcome agent::handle(const task&) {
+  return outcome::fail(failure::permanent("herd::agent::handle is not implemented"));
+}
+
+void agent::handle_async(const task& t, task_completion done) {
+  done.finish(handle(t));
+}
+
+caf::message_handler agent::extra_handlers() {
+  return {};
+}
+
+void agent::on_setup() {
+  // nop
+}
+
+caf::behavior agent::make_behavior() {
+  caf::message_handler base{
+    [this](setup_atom, agent_settings& settings) {
+      settings_ = std::move(settings);
+      on_setup();
+      schedule_heartbeat();
+    },
+    [this](lease_atom, uint64_t lease_id, task& t) { start(lease_id, t); },
+    [this](tick_atom, uint64_t) {
+      if (!settings_.heartbeat_target)
+        return;
+      send(settings_.heartbeat_target, heartbeat_atom::value, settings_.name, ++heartbeats_sent_);
+      schedule_heartbeat();
+    },
+  };
+  return base.or_else(extra_handlers());
+}
+
+void agent::start(uint64_t lease_id, task& t) {
+  auto dispatcher = caf::actor_cast<caf::actor>(current_sender());
+  leases_.emplace(lease_id, held_lease{t.id, t.attempt, std::move(dispatcher)});
+  task_completion done{this, lease_id};
+  try {
+    handle_async(t, done);
+  } catch (...) {
+    done.fail(failure::unknown(describe(std::current_exception())));
+  }
+}
+
+void agent::report(uint64_t lease_id, outcome result) {
+  auto i = leases_.find(lease_id);
+  if (i == leases_.end())
+    return;
+  result.task_id = i->second.task_id;
+  result.attempt = i->second.attempt;
+  result.agent = settings_.name;
+  auto dispatcher = std::move(i->second.dispatcher);
+  leases_.erase(i);
+  send(dispatcher, report_atom::value, lease_id, std::move(result));
+}
+
+void agent::fail_all_leases(const std::string& reason) {
+  auto held = leases_;
+  for (auto& [lease_id, _] : held)
+    report(lease_id, outcome::fail(failure::unknown(reason)));
+}
+
+void agent::schedule_heartbeat() {
+  if (settings_.heartbeat_target && settings_.heartbeat_interval.count() > 0)
+    delayed_send(this, settings_.heartbeat_interval, tick_atom::value, heartbeats_sent_);
+}
+
+} // namespace herd

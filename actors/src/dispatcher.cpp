@@ -1,0 +1,422 @@
+#include "herd/dispatcher.hpp"
+
+#include <algorithm>
+
+#include <caf/system_messages.hpp>
+#include <caf/exit_reason.hpp>
+#include <spdlog/logger.h>
+
+#include "herd/atoms.hpp"
+#include "herd/errc.hpp"
+#include "herd/logging.hpp"
+
+namespace herd {
+
+dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
+                       std::shared_ptr<metrics_registry> metrics)
+  : caf::event_based_actor(cfg),
+    config_(config),
+    metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
+    log_(component_logger("dispatcher")),
+    completed_(static_cast<size_t>(config.completed_capacity)) {
+  auto& m = *metrics_;
+  submitted_metric_ = &m.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
+  rejected_metric_ = &m.counter("herd_tasks_rejected_total", "Submits refused by the dispatcher");
+  requeued_metric_ = &m.counter("herd_tasks_requeued_total",
+                                "Tasks re-queued after an expired lease, a dead or isolated agent");
+  queued_metric_ = &m.gauge("herd_dispatcher_queued", "Tasks waiting for an agent");
+  leased_metric_ = &m.gauge("herd_dispatcher_leased", "Tasks held by agents");
+  for (auto status : {outcome_status::completed, outcome_status::failed,
+                      outcome_status::dead_lettered, outcome_status::escalated,
+                      outcome_status::handed_back})
+    settled_metrics_[status] = &m.counter("herd_tasks_settled_total",
+                                          "Tasks that reached a terminal state",
+                                          {{"state", to_string(status)}});
+}
+
+caf::behavior dispatcher::make_behavior() {
+  set_down_handler([this](caf::down_msg& msg) {
+    on_agent_gone(msg.source, "agent exited: " + to_string(msg.reason));
+  });
+  return {
+    [this](submit_atom, task& t) -> caf::result<outcome> { return on_submit(t); },
+    [this](resubmit_atom, task& t) { on_resubmit(t); },
+    [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
+    [this](settle_atom, outcome& result) { on_settle(result); },
+    [this](join_atom, const std::string& pool, const caf::actor& handle,
+           const std::string& agent_name,
+           int32_t concurrency) { on_join(pool, handle, agent_name, concurrency); },
+    [this](leave_atom, const caf::actor& handle) {
+      demonitor(handle);
+      on_agent_gone(handle.address(), "agent left its pool");
+    },
+    [this](isolate_atom, const caf::actor& handle) { on_isolate(handle.address()); },
+    [this](resume_atom, const caf::actor& handle) {
+      auto i = agents_.find(handle.address());
+      if (i == agents_.end() || !i->second.isolated)
+        return;
+      i->second.isolated = false;
+      --stats_.isolated;
+      log_->info("agent {} resumed", i->second.name);
+      dispatch(pools_[i->second.pool]);
+    },
+    [this](sink_atom, const caf::actor& sink) { failure_sink_ = sink; },
+    [this](watch_atom, const caf::actor& watcher) { stuck_watcher_ = watcher; },
+    [this](tick_atom, uint64_t generation) { on_tick(generation); },
+    [this](drain_atom) -> caf::result<dispatcher_stats> {
+      draining_ = true;
+      if (stats_.pending() == 0)
+        return stats_;
+      drain_waiters_.push_back(make_response_promise());
+      return drain_waiters_.back();
+    },
+    [this](handback_atom) {
+      // Queued and leased tasks come back to the caller; waiting ones are the retry
+      // scheduler's to hand back.
+      std::vector<task> unfinished;
+      for (auto& [_, pool] : pools_) {
+        for (auto& t : pool.queue)
+          unfinished.push_back(std::move(t));
+        pool.queue.clear();
+      }
+      for (auto& [_, lease] : leases_)
+        unfinished.push_back(std::move(lease.work));
+      leases_.clear();
+      for (auto& [_, agent] : agents_)
+        agent.leases.clear();
+      stats_.queued = 0;
+      stats_.leased = 0;
+      for (auto& t : unfinished) {
+        outcome result;
+        result.status = outcome_status::handed_back;
+        result.error = failure::unknown("handed back unfinished at shutdown");
+        settle(t.id, std::move(result));
+      }
+      publish_gauges();
+      return unfinished;
+    },
+    [this](stats_atom) { return stats_; },
+  };
+}
+
+caf::result<outcome> dispatcher::on_submit(task& t) {
+  auto reject = [this](errc code, std::string reason) {
+    ++stats_.rejected;
+    rejected_metric_->inc();
+    return caf::make_error(code, std::move(reason));
+  };
+  if (draining_)
+    return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
+  if (t.id.empty())
+    return reject(errc::invalid_task, "a task needs a non-empty id");
+  if (auto done = completed_.find(t.id)) {
+    ++stats_.duplicates;
+    return *done;
+  }
+  if (auto i = pending_.find(t.id); i != pending_.end()) {
+    ++stats_.duplicates;
+    i->second.waiters.push_back(make_response_promise());
+    return i->second.waiters.back();
+  }
+  if (pools_.count(t.pool) == 0)
+    return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
+  if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity)
+    return reject(errc::intake_full,
+                  "intake queue full: " + std::to_string(stats_.queued)
+                    + " tasks waiting (dispatcher.intake_capacity)");
+  if (t.created == time_point{})
+    t.created = clock().now();
+  t.attempt = std::max(t.attempt, int32_t{1});
+  auto& entry = pending_[t.id];
+  entry.waiters.push_back(make_response_promise());
+  auto promise = entry.waiters.back();
+  ++stats_.accepted;
+  submitted_metric_->inc();
+  auto& pool = pools_[t.pool];
+  enqueue(std::move(t), false);
+  dispatch(pool);
+  return promise;
+}
+
+void dispatcher::on_resubmit(task& t) {
+  auto i = pending_.find(t.id);
+  if (i != pending_.end()) {
+    if (i->second.state != task_state::waiting) {
+      log_->warn("ignored resubmit of task {}: it is not waiting for a retry", t.id);
+      return;
+    }
+    --stats_.waiting;
+  } else if (completed_.find(t.id) != nullptr) {
+    ++stats_.duplicates;
+    log_->info("ignored resubmit of task {}: it already completed", t.id);
+    return;
+  } else {
+    ++stats_.reentered;
+  }
+  auto& pool = pools_[t.pool];
+  enqueue(std::move(t), false);
+  dispatch(pool);
+}
+
+void dispatcher::on_report(uint64_t lease_id, outcome& result) {
+  auto i = leases_.find(lease_id);
+  if (i == leases_.end()) {
+    ++stats_.stale_reports;
+    auto a = agents_.find(current_sender() ? current_sender()->address() : caf::actor_addr{});
+    if (a != agents_.end() && a->second.abandoned.erase(lease_id) > 0)
+      dispatch(pools_[a->second.pool]);
+    return;
+  }
+  auto lease = std::move(i->second);
+  leases_.erase(i);
+  --stats_.leased;
+  std::string pool_name = lease.work.pool;
+  std::string agent_name;
+  if (auto a = agents_.find(lease.agent); a != agents_.end()) {
+    a->second.leases.erase(lease_id);
+    agent_name = a->second.name;
+    pool_name = a->second.pool;
+  }
+  if (result.ok())
+    settle(lease.work.id, std::move(result));
+  else
+    attempt_failed(std::move(lease.work), result.error, agent_name);
+  dispatch(pools_[pool_name]);
+}
+
+void dispatcher::on_settle(outcome& result) {
+  auto i = pending_.find(result.task_id);
+  if (i == pending_.end() || i->second.state != task_state::waiting) {
+    log_->warn("ignored settle of task {}: it is not waiting", result.task_id);
+    return;
+  }
+  --stats_.waiting;
+  auto id = result.task_id;
+  settle(id, std::move(result));
+}
+
+void dispatcher::on_join(const std::string& pool_name, const caf::actor& handle,
+                         const std::string& agent_name, int32_t concurrency) {
+  auto& pool = pools_[pool_name];
+  auto [i, added] = agents_.try_emplace(handle.address());
+  if (added) {
+    monitor(handle);
+    pool.members.push_back(handle.address());
+    ++stats_.agents;
+  }
+  auto& entry = i->second;
+  entry.handle = handle;
+  entry.name = agent_name;
+  entry.pool = pool_name;
+  entry.concurrency = concurrency > 0 ? concurrency : config_.default_concurrency;
+  log_->debug("agent {} joined pool {} (concurrency {})", agent_name, pool_name,
+              entry.concurrency);
+  dispatch(pool);
+}
+
+void dispatcher::on_agent_gone(const caf::actor_addr& addr, const std::string& why) {
+  auto i = agents_.find(addr);
+  if (i == agents_.end())
+    return;
+  auto entry = std::move(i->second);
+  agents_.erase(i);
+  --stats_.agents;
+  if (entry.isolated)
+    --stats_.isolated;
+  auto& pool = pools_[entry.pool];
+  pool.members.erase(std::remove(pool.members.begin(), pool.members.end(), addr),
+                     pool.members.end());
+  if (!entry.leases.empty())
+    log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry.name, why,
+               entry.leases.size());
+  for (auto lease_id : entry.leases)
+    take_back(lease_id, failure::unknown(why), false);
+  dispatch(pool);
+}
+
+void dispatcher::on_isolate(const caf::actor_addr& addr) {
+  auto i = agents_.find(addr);
+  if (i == agents_.end() || i->second.isolated)
+    return;
+  auto& entry = i->second;
+  entry.isolated = true;
+  ++stats_.isolated;
+  log_->warn("agent {} isolated; re-queueing {} tasks", entry.name, entry.leases.size());
+  auto held = entry.leases;
+  for (auto lease_id : held)
+    take_back(lease_id, failure::unknown("agent " + entry.name + " was isolated"), true);
+  dispatch(pools_[entry.pool]);
+}
+
+void dispatcher::on_tick(uint64_t generation) {
+  if (generation != timer_generation_)
+    return;
+  timer_armed_ = false;
+  auto now = clock().now();
+  std::vector<std::string> touched;
+  while (!deadlines_.empty() && deadlines_.top().first <= now) {
+    auto [deadline, lease_id] = deadlines_.top();
+    deadlines_.pop();
+    auto i = leases_.find(lease_id);
+    if (i == leases_.end() || i->second.deadline != deadline)
+      continue;
+    ++stats_.leases_expired;
+    auto a = agents_.find(i->second.agent);
+    auto agent_name = a != agents_.end() ? a->second.name : std::string{};
+    log_->warn("lease of task {} on agent {} expired", i->second.work.id, agent_name);
+    if (stuck_watcher_)
+      send(stuck_watcher_, stuck_atom::value, agent_name, i->second.work.id);
+    touched.push_back(i->second.work.pool);
+    take_back(lease_id,
+              failure::timeout("lease expired after " + std::to_string(to_ms(config_.lease_timeout))
+                               + " ms on agent " + agent_name),
+              true);
+  }
+  for (auto& pool : touched)
+    dispatch(pools_[pool]);
+  arm_timer();
+}
+
+void dispatcher::enqueue(task t, bool front) {
+  auto& entry = pending_[t.id];
+  entry.state = task_state::queued;
+  ++stats_.queued;
+  auto& queue = pools_[t.pool].queue;
+  if (front)
+    queue.push_front(std::move(t));
+  else
+    queue.push_back(std::move(t));
+  queued_metric_->set(static_cast<double>(stats_.queued));
+}
+
+dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
+  agent_entry* best = nullptr;
+  for (auto& addr : pool.members) {
+    auto& candidate = agents_.at(addr);
+    if (candidate.isolated || candidate.in_flight() >= static_cast<size_t>(candidate.concurrency))
+      continue;
+    if (best == nullptr || candidate.in_flight() < best->in_flight()) {
+      best = &candidate;
+      if (best->in_flight() == 0)
+        break;
+    }
+  }
+  return best;
+}
+
+void dispatcher::dispatch(pool_entry& pool) {
+  while (!pool.queue.empty()) {
+    auto agent = pick_agent(pool);
+    if (agent == nullptr)
+      break;
+    auto t = std::move(pool.queue.front());
+    pool.queue.pop_front();
+    --stats_.queued;
+    ++stats_.leased;
+    pending_[t.id].state = task_state::leased;
+    auto lease_id = ++next_lease_;
+    auto deadline = clock().now() + config_.lease_timeout;
+    agent->leases.insert(lease_id);
+    send(agent->handle, lease_atom::value, lease_id, t);
+    leases_.emplace(lease_id, lease_entry{std::move(t), agent->handle.address(), deadline});
+    deadlines_.emplace(deadline, lease_id);
+  }
+  arm_timer();
+  publish_gauges();
+}
+
+void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
+  auto i = leases_.find(lease_id);
+  if (i == leases_.end())
+    return;
+  auto lease = std::move(i->second);
+  leases_.erase(i);
+  --stats_.leased;
+  std::string agent_name;
+  if (auto a = agents_.find(lease.agent); a != agents_.end()) {
+    a->second.leases.erase(lease_id);
+    if (abandon)
+      a->second.abandoned.insert(lease_id);
+    agent_name = a->second.name;
+  }
+  auto& t = lease.work;
+  auto& entry = pending_[t.id];
+  ++stats_.requeued;
+  requeued_metric_->inc();
+  if (++entry.requeues > config_.max_requeues) {
+    why.message = "taken back " + std::to_string(entry.requeues) + " times, last: " + why.message;
+    attempt_failed(std::move(t), why, agent_name);
+    return;
+  }
+  t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
+  ++t.attempt;
+  enqueue(std::move(t), true);
+}
+
+void dispatcher::attempt_failed(task t, const failure& why, const std::string& agent_name) {
+  t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
+  if (failure_sink_) {
+    pending_[t.id].state = task_state::waiting;
+    ++stats_.waiting;
+    send(failure_sink_, retry_atom::value, std::move(t));
+    return;
+  }
+  auto result = outcome::fail(why);
+  result.agent = agent_name;
+  result.attempt = t.attempt;
+  settle(t.id, std::move(result));
+}
+
+void dispatcher::settle(const std::string& task_id, outcome result) {
+  result.task_id = task_id;
+  switch (result.status) {
+    case outcome_status::completed: ++stats_.completed; break;
+    case outcome_status::failed: ++stats_.failed; break;
+    case outcome_status::dead_lettered: ++stats_.dead_lettered; break;
+    case outcome_status::escalated: ++stats_.escalated; break;
+    case outcome_status::handed_back: ++stats_.handed_back; break;
+  }
+  settled_metrics_[result.status]->inc();
+  auto i = pending_.find(task_id);
+  if (i != pending_.end()) {
+    for (auto& waiter : i->second.waiters)
+      waiter.deliver(result);
+    pending_.erase(i);
+  }
+  if (result.ok())
+    completed_.add(task_id, result);
+  maybe_finish_drain();
+}
+
+void dispatcher::arm_timer() {
+  while (!deadlines_.empty()) {
+    auto i = leases_.find(deadlines_.top().second);
+    if (i != leases_.end() && i->second.deadline == deadlines_.top().first)
+      break;
+    deadlines_.pop();
+  }
+  if (deadlines_.empty())
+    return;
+  auto due = deadlines_.top().first;
+  if (timer_armed_ && timer_due_ <= due)
+    return;
+  timer_armed_ = true;
+  timer_due_ = due;
+  auto delay = std::max(due - clock().now(), caf::actor_clock::duration_type{0});
+  delayed_send(this, delay, tick_atom::value, ++timer_generation_);
+}
+
+void dispatcher::maybe_finish_drain() {
+  if (!draining_ || stats_.pending() != 0)
+    return;
+  for (auto& waiter : drain_waiters_)
+    waiter.deliver(stats_);
+  drain_waiters_.clear();
+}
+
+void dispatcher::publish_gauges() {
+  queued_metric_->set(static_cast<double>(stats_.queued));
+  leased_metric_->set(static_cast<double>(stats_.leased));
+}
+
+} // namespace herd

@@ -1,0 +1,28 @@
+#include "herd/task_completion.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "herd/agent.hpp"
+
+namespace herd {
+
+task_completion::task_completion(agent* self, uint64_t lease_id)
+  : self_(self), lease_id_(lease_id), done_(std::make_shared<bool>(false)) {
+}
+
+void task_completion::succeed(const nlohmann::json& result) const {
+  finish(outcome::success(result));
+}
+
+void task_completion::fail(failure why) const {
+  finish(outcome::fail(std::move(why)));
+}
+
+void task_completion::finish(outcome result) const {
+  if (*done_)
+    return;
+  *done_ = true;
+  self_->report(lease_id_, std::move(result));
+}
+
+} // namespace herd

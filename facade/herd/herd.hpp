@@ -1,0 +1,28 @@
+#pragma once
+
+/// Everything a herd user needs: `#include <herd/herd.hpp>` and link `herd::herd`.
+
+#include "herd/agent.hpp"
+#include "herd/agent_settings.hpp"
+#include "herd/announce_actors.hpp"
+#include "herd/atoms.hpp"
+#include "herd/backoff_policy.hpp"
+#include "herd/config_error.hpp"
+#include "herd/dispatcher.hpp"
+#include "herd/dispatcher_config.hpp"
+#include "herd/dispatcher_stats.hpp"
+#include "herd/errc.hpp"
+#include "herd/failure.hpp"
+#include "herd/failure_category.hpp"
+#include "herd/failure_policy.hpp"
+#include "herd/json_reader.hpp"
+#include "herd/logging.hpp"
+#include "herd/metrics_registry.hpp"
+#include "herd/outcome.hpp"
+#include "herd/runtime.hpp"
+#include "herd/runtime_config.hpp"
+#include "herd/shutdown_report.hpp"
+#include "herd/system_config.hpp"
+#include "herd/task.hpp"
+#include "herd/task_completion.hpp"
+#include "herd/version.hpp"

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+
+#include "herd/agent_settings.hpp"
+#include "herd/atoms.hpp"
+#include "herd/dispatcher_stats.hpp"
+#include "herd/metrics_registry.hpp"
+#include "herd/outcome.hpp"
+#include "herd/runtime_config.hpp"
+#include "herd/shutdown_report.hpp"
+#include "herd/system_config.hpp"
+#include "herd/task.hpp"
+
+namespace herd {
+
+/// The entry point: boots (or joins) an actor system, spawns herd's system actors and the
+/// user's agent pools, takes tasks and hands back their outcomes, and shuts down without losing
+/// accepted work.
+///
+///     herd::runtime rt{herd::runtime_config::load("herd.json")};
+///     rt.spawn_pool<my_agent>("llm", 8);
+///     auto result = rt.run(herd::task::make("t-1", "read_only", {{"q", "hi"}}, "llm"));
+class runtime {
+public:
+  /// Boots its own actor system configured by `config`.
+  explicit runtime(runtime_config config = {});
+  /// Joins an actor system the caller owns; its config must have called `announce_types`.
+  runtime(caf::actor_system& sys, runtime_config config);
+  /// Shuts down (grace: the lease timeout) unless `shutdown` was called.
+  ~runtime();
+
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // -- agents ---------------------------------------------------------------------------------
+
+  /// Spawns `count` agents of type `Agent` (constructed with `cfg, xs...`) into `pool`, named
+  /// "<pool>-<n>", and returns their handles.
+  template <class Agent, class... Ts>
+  std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, const Ts&... xs) {
+    std::vector<caf::actor> result;
+    for (size_t i = 0; i < count; ++i)
+      result.push_back(add_agent(pool, system().spawn<Agent>(xs...)));
+    return result;
+  }
+
+  /// Adds an agent that the caller spawned to `pool`; returns it.
+  caf::actor add_agent(const std::string& pool, caf::actor agent);
+
+  // -- tasks ----------------------------------------------------------------------------------
+
+  /// Submits a task; the future yields its final outcome, or the error that refused it
+  /// (intake_full, unknown_pool, shutting_down, invalid_task).
+  std::future<caf::expected<outcome>> submit(task t);
+  /// Submits a task and blocks until its final outcome, or until `timeout` (error `timeout`;
+  /// the task keeps running).
+  caf::expected<outcome> run(task t, duration timeout = from_ms(24LL * 3600 * 1000));
+  /// Submits a task on behalf of `reply_to`, which receives its `outcome` (or a `caf::error`).
+  /// Actors may instead `request(dispatcher(), ..., submit_atom::value, t)`.
+  void submit(task t, const caf::actor& reply_to);
+
+  // -- introspection --------------------------------------------------------------------------
+
+  /// The dispatcher's accounting.
+  dispatcher_stats stats();
+  /// The metrics of every herd actor.
+  metrics_registry& metrics() { return *metrics_; }
+  /// The configuration.
+  const runtime_config& config() const { return config_; }
+  /// The actor system.
+  caf::actor_system& system() { return *sys_; }
+  /// The dispatcher actor.
+  const caf::actor& dispatcher() const { return dispatcher_; }
+  /// The agents of every pool, by pool name.
+  const std::map<std::string, std::vector<caf::actor>>& pools() const { return pools_; }
+
+  // -- shutdown -------------------------------------------------------------------------------
+
+  /// Stops intake, waits up to `grace` for accepted tasks to finish, hands back what did not,
+  /// then stops every herd actor. Idempotent; later calls return the first report.
+  shutdown_report shutdown(duration grace);
+
+private:
+  void boot();
+
+  runtime_config config_;
+  std::unique_ptr<system_config> own_config_;
+  std::unique_ptr<caf::actor_system> own_system_;
+  caf::actor_system* sys_;
+  std::shared_ptr<metrics_registry> metrics_;
+  caf::actor dispatcher_;
+  std::map<std::string, std::vector<caf::actor>> pools_;
+  std::unique_ptr<shutdown_report> final_report_;
+};
+
+} // namespace herd

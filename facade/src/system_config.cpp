@@ -1,0 +1,20 @@
+#include "herd/system_config.hpp"
+
+#include <caf/io/middleman.hpp>
+
+#include "herd/announce_actors.hpp"
+
+namespace herd {
+
+system_config::system_config(const runtime_config& config) {
+  load<caf::io::middleman>();
+  announce_types(*this);
+  if (config.threads > 0)
+    set("scheduler.max-threads", static_cast<size_t>(config.threads));
+}
+
+void announce_types(caf::actor_system_config& cfg) {
+  announce_actor_types(cfg);
+}
+
+} // namespace herd

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+/// Message atoms of herd's actor protocols (CAF 0.17 atoms: at most 10 characters).
+namespace herd {
+
+/// Hands a task to the dispatcher: `(submit_atom, task)`, replies with the final `outcome`.
+using submit_atom = caf::atom_constant<caf::atom("submit")>;
+/// Re-enters a task that herd already accepted (retry, replay): `(resubmit_atom, task)`.
+using resubmit_atom = caf::atom_constant<caf::atom("resubmit")>;
+/// Gives an agent a leased task: `(lease_atom, lease_id, task)`.
+using lease_atom = caf::atom_constant<caf::atom("lease")>;
+/// An agent's report on a lease: `(report_atom, lease_id, outcome)`.
+using report_atom = caf::atom_constant<caf::atom("report")>;
+/// Registers an agent with the dispatcher: `(join_atom, pool, agent, name, concurrency)`.
+using join_atom = caf::atom_constant<caf::atom("join")>;
+/// Removes an agent from its pool: `(leave_atom, agent)`.
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+/// Stops leasing to an agent and re-queues its leases: `(isolate_atom, agent)`.
+using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
+/// Resumes leasing to an isolated agent: `(resume_atom, agent)`.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+/// Records a terminal state decided outside the dispatcher: `(settle_atom, task, state, failure)`.
+using settle_atom = caf::atom_constant<caf::atom("settle")>;
+/// Stops intake and replies once nothing is pending: `(drain_atom)`.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+/// Returns every task that is not finished and forgets it: `(handback_atom)`.
+using handback_atom = caf::atom_constant<caf::atom("handback")>;
+/// Asks an actor for its statistics: `(stats_atom)`.
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// Configures an actor after spawning it: `(setup_atom, settings)`.
+using setup_atom = caf::atom_constant<caf::atom("setup")>;
+/// A liveness signal from an agent: `(heartbeat_atom, name, sequence)`.
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+/// An actor's own timer tick: `(tick_atom, generation)`.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// Sets the actor that receives failed outcomes (the retry scheduler): `(sink_atom, actor)`.
+using sink_atom = caf::atom_constant<caf::atom("sink")>;
+/// Hands a failed task (its last failure is the newest history entry) to the failure sink:
+/// `(retry_atom, task)`.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+/// Sets the actor that learns about expired leases (the health monitor): `(watch_atom, actor)`.
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+/// Reports an expired lease: `(stuck_atom, agent, task_id)`.
+using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
+/// A call to a downstream service: `(call_atom, request_json)`, replies with an `outcome`.
+using call_atom = caf::atom_constant<caf::atom("call")>;
+
+} // namespace herd

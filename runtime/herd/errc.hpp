@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/error.hpp>
+#include <caf/message.hpp>
+
+namespace herd {
+
+/// herd's error codes, carried in a `caf::error` of category "herd".
+enum class errc : uint8_t {
+  /// Not an error.
+  none = 0,
+  /// The dispatcher's intake queue is full; the task was not accepted.
+  intake_full,
+  /// The runtime is shutting down and accepts no new tasks.
+  shutting_down,
+  /// The task names a pool that does not exist.
+  unknown_pool,
+  /// The task is malformed (for example, an empty id).
+  invalid_task,
+  /// A configuration value is invalid; the context names its JSON path.
+  invalid_config,
+  /// The task failed and will not be retried; the context carries the failure.
+  task_failed,
+  /// The task was handed back unfinished at shutdown.
+  handed_back,
+  /// A request timed out.
+  timeout,
+};
+
+/// Returns the name of an error code, e.g. "intake_full".
+std::string to_string(errc code);
+
+/// Renders an error of category "herd" with its context, for `caf::actor_system_config`.
+std::string render_errc(uint8_t code, caf::atom_value category, const caf::message& context);
+
+} // namespace herd
+
+CAF_ERROR_CODE_ENUM(herd::errc, "herd")

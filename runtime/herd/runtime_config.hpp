@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "herd/dispatcher_config.hpp"
+#include "herd/failure_policy.hpp"
+#include "herd/time.hpp"
+
+namespace herd {
+
+class json_reader;
+
+/// Settings of one agent pool.
+struct pool_config {
+  /// Tasks one agent of the pool runs at once; 0 = the dispatcher's default. Default: 0.
+  int32_t concurrency = 0;
+};
+
+/// Everything a `herd::runtime` is configured with. Every default is written here, once.
+///
+/// JSON form (all keys optional):
+/// {"log_level": "info", "threads": 0, "heartbeat_interval_ms": 1000,
+///  "dispatcher": {...}, "pools": {"NAME": {"concurrency": N}},
+///  "policies": {"KIND": {"preset": "read_only", ...}}}
+struct runtime_config {
+  /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
+  std::string log_level = "info";
+  /// Scheduler threads; 0 = CAF's default (max(cores, 4)). Default: 0.
+  int32_t threads = 0;
+  /// How often agents send heartbeats when someone listens; 0 = never. Default: 1 s.
+  duration heartbeat_interval = from_ms(1000);
+  /// The dispatcher's settings.
+  dispatcher_config dispatcher;
+  /// Per-pool settings by pool name.
+  std::map<std::string, pool_config> pools;
+  /// Failure policies by task kind; the presets are always present and "default" applies to
+  /// kinds without an entry.
+  std::map<std::string, failure_policy> policies;
+
+  /// A configuration with every default, including the preset policies.
+  runtime_config();
+
+  /// The policy for a task kind: its own entry, else "default".
+  const failure_policy& policy_for(const std::string& kind) const;
+  /// The concurrency of a pool's agents.
+  int32_t concurrency_of(const std::string& pool) const;
+
+  /// Reads a configuration; throws `config_error` naming the JSON path of a bad field.
+  static runtime_config from_json(const nlohmann::json& document);
+  /// Reads a configuration file; throws `config_error` (path "" for unreadable or invalid JSON).
+  static runtime_config load(const std::string& file);
+  /// The JSON form, with every default spelled out.
+  nlohmann::json to_json() const;
+};
+
+} // namespace herd

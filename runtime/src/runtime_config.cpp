@@ -1,0 +1,73 @@
+#include "herd/runtime_config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "herd/json_reader.hpp"
+
+namespace herd {
+
+runtime_config::runtime_config() {
+  for (auto& name : failure_policy::preset_names())
+    policies.emplace(name, failure_policy::preset(name));
+}
+
+const failure_policy& runtime_config::policy_for(const std::string& kind) const {
+  auto i = policies.find(kind);
+  return i != policies.end() ? i->second : policies.at("default");
+}
+
+int32_t runtime_config::concurrency_of(const std::string& pool) const {
+  auto i = pools.find(pool);
+  if (i != pools.end() && i->second.concurrency > 0)
+    return i->second.concurrency;
+  return dispatcher.default_concurrency;
+}
+
+runtime_config runtime_config::from_json(const nlohmann::json& document) {
+  json_reader in{document};
+  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "pools",
+                "policies"});
+  runtime_config result;
+  result.log_level = in.choice("log_level", result.log_level,
+                               {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  result.threads = static_cast<int32_t>(in.integer("threads", result.threads, 0, 1024));
+  result.heartbeat_interval = in.millis("heartbeat_interval_ms", result.heartbeat_interval);
+  if (in.has("dispatcher"))
+    result.dispatcher = dispatcher_config::from_json(in.at("dispatcher"));
+  if (in.has("pools")) {
+    auto pools = in.at("pools");
+    for (auto& name : pools.keys()) {
+      auto pool = pools.at(name);
+      pool.only_keys({"concurrency"});
+      pool_config entry;
+      entry.concurrency = static_cast<int32_t>(pool.integer("concurrency", 0, 0, 1000000));
+      result.pools[name] = entry;
+    }
+  }
+  if (in.has("policies")) {
+    auto policies = in.at("policies");
+    for (auto& kind : policies.keys())
+      result.policies[kind] = failure_policy::from_json(policies.at(kind));
+  }
+  return result;
+}
+
+runtime_config runtime_config::load(const std::string& file) {
+  return from_json(read_json_file(file));
+}
+
+nlohmann::json runtime_config::to_json() const {
+  nlohmann::json result{{"log_level", log_level},
+                        {"threads", threads},
+                        {"heartbeat_interval_ms", to_ms(heartbeat_interval)},
+                        {"dispatcher", dispatcher.to_json()},
+                        {"pools", nlohmann::json::object()},
+                        {"policies", nlohmann::json::object()}};
+  for (auto& [name, pool] : pools)
+    result["pools"][name] = {{"concurrency", pool.concurrency}};
+  for (auto& [kind, policy] : policies)
+    result["policies"][kind] = policy.to_json();
+  return result;
+}
+
+} // namespace herd

@@ -1,0 +1,143 @@
+// Every message type survives CAF's binary serializer unchanged (what crosses a process
+// boundary through the io middleman).
+#include <boost/test/unit_test.hpp>
+#include <caf/all.hpp>
+
+#include "herd/agent_settings.hpp"
+#include "herd/announce_actors.hpp"
+#include "herd/dispatcher_config.hpp"
+#include "herd/dispatcher_stats.hpp"
+#include "herd/failure_policy.hpp"
+#include "herd/outcome.hpp"
+#include "herd/task.hpp"
+
+namespace {
+
+struct serialization_fixture {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{init(cfg)};
+
+  static caf::actor_system_config& init(caf::actor_system_config& c) {
+    c.set("scheduler.policy", caf::atom("testing"));
+    herd::announce_actor_types(c);
+    return c;
+  }
+
+  template <class T>
+  T roundtrip(const T& x) {
+    std::vector<char> buf;
+    caf::binary_serializer sink{sys, buf};
+    auto copy = x;
+    if (auto err = sink(copy))
+      BOOST_FAIL("serialization failed: " << sys.render(err));
+    T result;
+    caf::binary_deserializer source{sys, buf};
+    if (auto err = source(result))
+      BOOST_FAIL("deserialization failed: " << sys.render(err));
+    return result;
+  }
+
+  /// Round-trips `x` inside a type-erased message, as the middleman does.
+  template <class T>
+  T message_roundtrip(const T& x) {
+    auto msg = caf::make_message(x);
+    std::vector<char> buf;
+    caf::binary_serializer sink{sys, buf};
+    if (auto err = sink(msg))
+      BOOST_FAIL("message serialization failed: " << sys.render(err));
+    caf::message result;
+    caf::binary_deserializer source{sys, buf};
+    if (auto err = source(result))
+      BOOST_FAIL("message deserialization failed: " << sys.render(err));
+    BOOST_REQUIRE(result.match_element<T>(0));
+    return result.get_as<T>(0);
+  }
+};
+
+herd::failure sample_failure() {
+  auto f = herd::failure::rate_limited("slow down", herd::from_ms(5000));
+  f.from("llm", 429);
+  return f;
+}
+
+herd::task sample_task() {
+  auto t = herd::task::make("t-42", "read_only", {{"prompt", "hello"}, {"n", 3}}, "llm");
+  t.service = "openai";
+  t.idempotency_key = "idem-42";
+  t.attempt = 3;
+  t.replays = 1;
+  t.created = herd::from_epoch_ms(1000);
+  t.deadline = herd::from_epoch_ms(91000);
+  t.history.push_back({1, herd::from_epoch_ms(2000), "llm-1", sample_failure()});
+  t.history.push_back({2, herd::from_epoch_ms(4000), "llm-2",
+                       herd::failure::timeout("no answer").from("openai", 504)});
+  return t;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(serialization, serialization_fixture)
+
+BOOST_AUTO_TEST_CASE(failure_roundtrips) {
+  auto f = sample_failure();
+  BOOST_TEST((roundtrip(f) == f));
+  BOOST_TEST((message_roundtrip(f) == f));
+}
+
+BOOST_AUTO_TEST_CASE(task_roundtrips_with_history) {
+  auto t = sample_task();
+  auto copy = message_roundtrip(t);
+  BOOST_TEST((copy == t));
+  BOOST_TEST(copy.history.size() == 2u);
+  BOOST_TEST(copy.payload_json()["prompt"] == "hello");
+}
+
+BOOST_AUTO_TEST_CASE(outcome_roundtrips) {
+  auto ok = herd::outcome::success({{"answer", 42}});
+  ok.task_id = "t-1";
+  ok.agent = "llm-1";
+  ok.attempt = 2;
+  BOOST_TEST((message_roundtrip(ok) == ok));
+  auto bad = herd::outcome::fail(sample_failure());
+  bad.status = herd::outcome_status::dead_lettered;
+  BOOST_TEST((message_roundtrip(bad) == bad));
+}
+
+BOOST_AUTO_TEST_CASE(policies_and_configs_roundtrip) {
+  for (auto& name : herd::failure_policy::preset_names()) {
+    auto p = herd::failure_policy::preset(name);
+    BOOST_TEST((message_roundtrip(p) == p), name);
+  }
+  herd::dispatcher_config c;
+  c.intake_capacity = 7;
+  c.lease_timeout = herd::from_ms(1234);
+  auto copy = message_roundtrip(c);
+  BOOST_TEST(copy.intake_capacity == 7);
+  BOOST_TEST(copy.lease_timeout.count() == c.lease_timeout.count());
+}
+
+BOOST_AUTO_TEST_CASE(stats_and_settings_roundtrip) {
+  herd::dispatcher_stats s;
+  s.accepted = 10;
+  s.completed = 7;
+  s.queued = 3;
+  auto copy = message_roundtrip(s);
+  BOOST_TEST(copy.accepted == 10u);
+  BOOST_TEST(copy.balanced());
+  herd::agent_settings a;
+  a.name = "llm-1";
+  a.pool = "llm";
+  a.heartbeat_interval = herd::from_ms(250);
+  auto a2 = message_roundtrip(a);
+  BOOST_TEST(a2.name == "llm-1");
+  BOOST_TEST(a2.heartbeat_interval.count() == a.heartbeat_interval.count());
+}
+
+BOOST_AUTO_TEST_CASE(task_json_roundtrips) {
+  auto t = sample_task();
+  nlohmann::json j = t;
+  auto back = j.get<herd::task>();
+  BOOST_TEST((back == t));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
