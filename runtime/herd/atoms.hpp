@@ -47,4 +47,15 @@ using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
 /// A call to a downstream service: `(call_atom, request_json)`, replies with an `outcome`.
 using call_atom = caf::atom_constant<caf::atom("call")>;
 
+/// Subscribes an actor to an actor's events (breaker transitions, alerts): `(subscribe_atom, actor)`.
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+/// Removes a subscription: `(unsubscribe_atom, actor)`.
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscrib")>;
+/// Stores a task in the dead-letter queue: `(dead_letter_atom, task, dead_letter_reason)`;
+/// replies `(ok_atom)` once it is durable.
+using dead_letter_atom = caf::atom_constant<caf::atom("deadletter")>;
+/// Hands a task to a human: `(escalate_atom, task, std::string reason)`; replies `(ok_atom)` once
+/// it is durable.
+using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
+
 } // namespace herd

@@ -2,6 +2,7 @@
 
 #include "herd/attempt_record.hpp"
 #include "herd/backoff_policy.hpp"
+#include "herd/breaker_transition.hpp"
 #include "herd/dispatcher_config.hpp"
 #include "herd/errc.hpp"
 #include "herd/failure.hpp"
@@ -19,6 +20,7 @@ void announce_runtime_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<backoff_policy>("herd::backoff_policy");
   cfg.add_message_type<failure_policy>("herd::failure_policy");
   cfg.add_message_type<dispatcher_config>("herd::dispatcher_config");
+  cfg.add_message_type<breaker_transition>("herd::breaker_transition");
   cfg.add_error_category(caf::atom("herd"), render_errc);
 }
 
