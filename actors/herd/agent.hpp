@@ -58,19 +58,13 @@ protected:
 private:
   friend class task_completion;
 
-  struct held_lease {
-    std::string task_id;
-    int32_t attempt;
-    caf::actor dispatcher;
-  };
-
-  void start(uint64_t lease_id, task& t);
+  void start(uint64_t lease_id, const task& t);
   void report(uint64_t lease_id, outcome result);
   void fail_all_leases(const std::string& reason);
   void schedule_heartbeat();
 
   agent_settings settings_;
-  std::unordered_map<uint64_t, held_lease> leases_;
+  std::unordered_map<uint64_t, caf::actor> leases_; // lease id -> the dispatcher that leased it
   uint64_t heartbeats_sent_ = 0;
 };
 

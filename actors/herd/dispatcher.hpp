@@ -13,7 +13,6 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
 
-#include "herd/completion_record.hpp"
 #include "herd/dispatcher_config.hpp"
 #include "herd/dispatcher_stats.hpp"
 #include "herd/metrics_registry.hpp"
@@ -61,9 +60,9 @@ private:
     std::string pool;
     int32_t concurrency = 1;
     bool isolated = false;
-    std::unordered_set<uint64_t> leases;
+    size_t leased = 0;                      // leases it holds (leases_ knows which)
     std::unordered_set<uint64_t> abandoned; // taken back, result not yet in: slot still busy
-    size_t in_flight() const { return leases.size() + abandoned.size(); }
+    size_t in_flight() const { return leased + abandoned.size(); }
   };
 
   struct pool_entry {
@@ -72,17 +71,22 @@ private:
   };
 
   struct lease_entry {
-    task work;
+    caf::message msg; // (lease_atom, lease_id, task), shared with the agent's mailbox: no copy
     caf::actor_addr agent;
     time_point deadline;
+    const task& work() const { return msg.get_as<task>(2); }
   };
 
-  enum class task_state { queued, leased, waiting };
+  enum class task_state { queued, leased, waiting, completed };
 
-  struct pending_task {
+  // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
+  // completed (kept for idempotency until evicted, oldest first).
+  struct task_record {
     task_state state = task_state::queued;
     int32_t requeues = 0;
-    std::vector<caf::response_promise> waiters;
+    caf::response_promise first_waiter;       // most tasks have exactly one submitter
+    std::vector<caf::response_promise> more_waiters;
+    outcome result;                            // when completed
   };
 
   using deadline_entry = std::pair<time_point, uint64_t>;
@@ -97,10 +101,11 @@ private:
   void on_isolate(const caf::actor_addr& addr);
   void on_tick(uint64_t generation);
 
-  void enqueue(task t, bool front);
+  void enqueue(task t, task_record& record, bool front);
   void dispatch(pool_entry& pool);
   agent_entry* pick_agent(pool_entry& pool);
   void take_back(uint64_t lease_id, failure why, bool abandon);
+  std::vector<uint64_t> leases_of(const caf::actor_addr& agent) const;
   void attempt_failed(task t, const failure& why, const std::string& agent_name);
   void settle(const std::string& task_id, outcome result);
   void arm_timer();
@@ -117,8 +122,8 @@ private:
   std::unordered_map<caf::actor_addr, agent_entry> agents_;
   std::unordered_map<uint64_t, lease_entry> leases_;
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  std::unordered_map<std::string, pending_task> pending_;
-  completion_record completed_;
+  std::unordered_map<std::string, task_record> tasks_;
+  std::deque<std::string> completed_order_;
   dispatcher_stats stats_;
   uint64_t next_lease_ = 0;
   uint64_t timer_generation_ = 0;

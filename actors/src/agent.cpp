@@ -57,7 +57,7 @@ caf::behavior agent::make_behavior() {
       on_setup();
       schedule_heartbeat();
     },
-    [this](lease_atom, uint64_t lease_id, task& t) { start(lease_id, t); },
+    [this](lease_atom, uint64_t lease_id, const task& t) { start(lease_id, t); },
     [this](tick_atom, uint64_t) {
       if (!settings_.heartbeat_target)
         return;
@@ -68,9 +68,9 @@ caf::behavior agent::make_behavior() {
   return base.or_else(extra_handlers());
 }
 
-void agent::start(uint64_t lease_id, task& t) {
+void agent::start(uint64_t lease_id, const task& t) {
   auto dispatcher = caf::actor_cast<caf::actor>(current_sender());
-  leases_.emplace(lease_id, held_lease{t.id, t.attempt, std::move(dispatcher)});
+  leases_.emplace(lease_id, std::move(dispatcher));
   task_completion done{this, lease_id};
   try {
     handle_async(t, done);
@@ -83,10 +83,8 @@ void agent::report(uint64_t lease_id, outcome result) {
   auto i = leases_.find(lease_id);
   if (i == leases_.end())
     return;
-  result.task_id = i->second.task_id;
-  result.attempt = i->second.attempt;
-  result.agent = settings_.name;
-  auto dispatcher = std::move(i->second.dispatcher);
+  // The dispatcher fills in the task id, attempt and agent name from the lease.
+  auto dispatcher = std::move(i->second);
   leases_.erase(i);
   send(dispatcher, report_atom::value, lease_id, std::move(result));
 }

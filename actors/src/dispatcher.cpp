@@ -17,8 +17,8 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
   : caf::event_based_actor(cfg),
     config_(config),
     metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
-    log_(component_logger("dispatcher")),
-    completed_(static_cast<size_t>(config.completed_capacity)) {
+    log_(component_logger("dispatcher")) {
+  tasks_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
   auto& m = *metrics_;
   submitted_metric_ = &m.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
   rejected_metric_ = &m.counter("herd_tasks_rejected_total", "Submits refused by the dispatcher");
@@ -80,10 +80,10 @@ caf::behavior dispatcher::make_behavior() {
         pool.queue.clear();
       }
       for (auto& [_, lease] : leases_)
-        unfinished.push_back(std::move(lease.work));
+        unfinished.push_back(lease.work());
       leases_.clear();
       for (auto& [_, agent] : agents_)
-        agent.leases.clear();
+        agent.leased = 0;
       stats_.queued = 0;
       stats_.leased = 0;
       for (auto& t : unfinished) {
@@ -109,52 +109,54 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
-  if (auto done = completed_.find(t.id)) {
+  auto [i, added] = tasks_.try_emplace(t.id);
+  auto& record = i->second;
+  if (!added) {
     ++stats_.duplicates;
-    return *done;
+    if (record.state == task_state::completed)
+      return record.result;
+    record.more_waiters.push_back(make_response_promise());
+    return record.more_waiters.back();
   }
-  if (auto i = pending_.find(t.id); i != pending_.end()) {
-    ++stats_.duplicates;
-    i->second.waiters.push_back(make_response_promise());
-    return i->second.waiters.back();
-  }
-  if (pools_.count(t.pool) == 0)
+  if (pools_.count(t.pool) == 0) {
+    tasks_.erase(i);
     return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
-  if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity)
+  }
+  if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity) {
+    tasks_.erase(i);
     return reject(errc::intake_full,
                   "intake queue full: " + std::to_string(stats_.queued)
                     + " tasks waiting (dispatcher.intake_capacity)");
+  }
   if (t.created == time_point{})
     t.created = clock().now();
   t.attempt = std::max(t.attempt, int32_t{1});
-  auto& entry = pending_[t.id];
-  entry.waiters.push_back(make_response_promise());
-  auto promise = entry.waiters.back();
+  record.first_waiter = make_response_promise();
   ++stats_.accepted;
   submitted_metric_->inc();
   auto& pool = pools_[t.pool];
-  enqueue(std::move(t), false);
+  enqueue(std::move(t), record, false);
   dispatch(pool);
-  return promise;
+  return record.first_waiter;
 }
 
 void dispatcher::on_resubmit(task& t) {
-  auto i = pending_.find(t.id);
-  if (i != pending_.end()) {
-    if (i->second.state != task_state::waiting) {
-      log_->warn("ignored resubmit of task {}: it is not waiting for a retry", t.id);
-      return;
-    }
-    --stats_.waiting;
-  } else if (completed_.find(t.id) != nullptr) {
+  auto i = tasks_.find(t.id);
+  if (i == tasks_.end()) {
+    ++stats_.reentered;
+    i = tasks_.try_emplace(t.id).first;
+  } else if (i->second.state == task_state::completed) {
     ++stats_.duplicates;
     log_->info("ignored resubmit of task {}: it already completed", t.id);
     return;
+  } else if (i->second.state != task_state::waiting) {
+    log_->warn("ignored resubmit of task {}: it is not waiting for a retry", t.id);
+    return;
   } else {
-    ++stats_.reentered;
+    --stats_.waiting;
   }
   auto& pool = pools_[t.pool];
-  enqueue(std::move(t), false);
+  enqueue(std::move(t), i->second, false);
   dispatch(pool);
 }
 
@@ -170,23 +172,25 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
   auto lease = std::move(i->second);
   leases_.erase(i);
   --stats_.leased;
-  std::string pool_name = lease.work.pool;
+  auto& work = lease.work();
+  auto* pool = &pools_[work.pool];
   std::string agent_name;
   if (auto a = agents_.find(lease.agent); a != agents_.end()) {
-    a->second.leases.erase(lease_id);
+    --a->second.leased;
     agent_name = a->second.name;
-    pool_name = a->second.pool;
   }
+  result.agent = agent_name;
+  result.attempt = work.attempt;
   if (result.ok())
-    settle(lease.work.id, std::move(result));
+    settle(work.id, std::move(result));
   else
-    attempt_failed(std::move(lease.work), result.error, agent_name);
-  dispatch(pools_[pool_name]);
+    attempt_failed(work, result.error, agent_name);
+  dispatch(*pool);
 }
 
 void dispatcher::on_settle(outcome& result) {
-  auto i = pending_.find(result.task_id);
-  if (i == pending_.end() || i->second.state != task_state::waiting) {
+  auto i = tasks_.find(result.task_id);
+  if (i == tasks_.end() || i->second.state != task_state::waiting) {
     log_->warn("ignored settle of task {}: it is not waiting", result.task_id);
     return;
   }
@@ -226,10 +230,10 @@ void dispatcher::on_agent_gone(const caf::actor_addr& addr, const std::string& w
   auto& pool = pools_[entry.pool];
   pool.members.erase(std::remove(pool.members.begin(), pool.members.end(), addr),
                      pool.members.end());
-  if (!entry.leases.empty())
-    log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry.name, why,
-               entry.leases.size());
-  for (auto lease_id : entry.leases)
+  auto held = leases_of(addr);
+  if (!held.empty())
+    log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry.name, why, held.size());
+  for (auto lease_id : held)
     take_back(lease_id, failure::unknown(why), false);
   dispatch(pool);
 }
@@ -241,8 +245,8 @@ void dispatcher::on_isolate(const caf::actor_addr& addr) {
   auto& entry = i->second;
   entry.isolated = true;
   ++stats_.isolated;
-  log_->warn("agent {} isolated; re-queueing {} tasks", entry.name, entry.leases.size());
-  auto held = entry.leases;
+  auto held = leases_of(addr);
+  log_->warn("agent {} isolated; re-queueing {} tasks", entry.name, held.size());
   for (auto lease_id : held)
     take_back(lease_id, failure::unknown("agent " + entry.name + " was isolated"), true);
   dispatch(pools_[entry.pool]);
@@ -263,10 +267,11 @@ void dispatcher::on_tick(uint64_t generation) {
     ++stats_.leases_expired;
     auto a = agents_.find(i->second.agent);
     auto agent_name = a != agents_.end() ? a->second.name : std::string{};
-    log_->warn("lease of task {} on agent {} expired", i->second.work.id, agent_name);
+    auto& work = i->second.work();
+    log_->warn("lease of task {} on agent {} expired", work.id, agent_name);
     if (stuck_watcher_)
-      send(stuck_watcher_, stuck_atom::value, agent_name, i->second.work.id);
-    touched.push_back(i->second.work.pool);
+      send(stuck_watcher_, stuck_atom::value, agent_name, work.id);
+    touched.push_back(work.pool);
     take_back(lease_id,
               failure::timeout("lease expired after " + std::to_string(to_ms(config_.lease_timeout))
                                + " ms on agent " + agent_name),
@@ -277,9 +282,8 @@ void dispatcher::on_tick(uint64_t generation) {
   arm_timer();
 }
 
-void dispatcher::enqueue(task t, bool front) {
-  auto& entry = pending_[t.id];
-  entry.state = task_state::queued;
+void dispatcher::enqueue(task t, task_record& record, bool front) {
+  record.state = task_state::queued;
   ++stats_.queued;
   auto& queue = pools_[t.pool].queue;
   if (front)
@@ -309,16 +313,16 @@ void dispatcher::dispatch(pool_entry& pool) {
     auto agent = pick_agent(pool);
     if (agent == nullptr)
       break;
-    auto t = std::move(pool.queue.front());
+    auto lease_id = ++next_lease_;
+    auto msg = caf::make_message(lease_atom::value, lease_id, std::move(pool.queue.front()));
     pool.queue.pop_front();
     --stats_.queued;
     ++stats_.leased;
-    pending_[t.id].state = task_state::leased;
-    auto lease_id = ++next_lease_;
+    tasks_[msg.get_as<task>(2).id].state = task_state::leased;
     auto deadline = clock().now() + config_.lease_timeout;
-    agent->leases.insert(lease_id);
-    send(agent->handle, lease_atom::value, lease_id, t);
-    leases_.emplace(lease_id, lease_entry{std::move(t), agent->handle.address(), deadline});
+    ++agent->leased;
+    send(agent->handle, msg);
+    leases_.emplace(lease_id, lease_entry{std::move(msg), agent->handle.address(), deadline});
     deadlines_.emplace(deadline, lease_id);
   }
   arm_timer();
@@ -334,13 +338,13 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
   --stats_.leased;
   std::string agent_name;
   if (auto a = agents_.find(lease.agent); a != agents_.end()) {
-    a->second.leases.erase(lease_id);
+    --a->second.leased;
     if (abandon)
       a->second.abandoned.insert(lease_id);
     agent_name = a->second.name;
   }
-  auto& t = lease.work;
-  auto& entry = pending_[t.id];
+  auto t = lease.work();
+  auto& entry = tasks_[t.id];
   ++stats_.requeued;
   requeued_metric_->inc();
   if (++entry.requeues > config_.max_requeues) {
@@ -350,13 +354,21 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
   }
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   ++t.attempt;
-  enqueue(std::move(t), true);
+  enqueue(std::move(t), entry, true);
+}
+
+std::vector<uint64_t> dispatcher::leases_of(const caf::actor_addr& agent) const {
+  std::vector<uint64_t> result;
+  for (auto& [lease_id, lease] : leases_)
+    if (lease.agent == agent)
+      result.push_back(lease_id);
+  return result;
 }
 
 void dispatcher::attempt_failed(task t, const failure& why, const std::string& agent_name) {
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   if (failure_sink_) {
-    pending_[t.id].state = task_state::waiting;
+    tasks_[t.id].state = task_state::waiting;
     ++stats_.waiting;
     send(failure_sink_, retry_atom::value, std::move(t));
     return;
@@ -377,14 +389,27 @@ void dispatcher::settle(const std::string& task_id, outcome result) {
     case outcome_status::handed_back: ++stats_.handed_back; break;
   }
   settled_metrics_[result.status]->inc();
-  auto i = pending_.find(task_id);
-  if (i != pending_.end()) {
-    for (auto& waiter : i->second.waiters)
+  auto i = tasks_.find(task_id);
+  if (i != tasks_.end()) {
+    auto& record = i->second;
+    if (record.first_waiter.pending())
+      record.first_waiter.deliver(result);
+    for (auto& waiter : record.more_waiters)
       waiter.deliver(result);
-    pending_.erase(i);
+    if (!result.ok() || config_.completed_capacity == 0) {
+      tasks_.erase(i);
+    } else {
+      record.state = task_state::completed;
+      record.first_waiter = caf::response_promise{};
+      record.more_waiters.clear();
+      record.result = std::move(result);
+      completed_order_.push_back(task_id);
+      if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
+        tasks_.erase(completed_order_.front());
+        completed_order_.pop_front();
+      }
+    }
   }
-  if (result.ok())
-    completed_.add(task_id, result);
   maybe_finish_drain();
 }
 

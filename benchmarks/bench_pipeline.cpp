@@ -1,0 +1,170 @@
+// bench_pipeline: tasks per second through submit -> dispatcher -> agent -> outcome, next to a
+// plain CAF request/response loop between two actors in the same run, with the same number of
+// requests in flight, for 1 and 2 scheduler threads.
+//
+// usage: bench_pipeline [--tasks N] [--window W] [--agents A] [--rounds R] [--json]
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <future>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <herd/herd.hpp>
+
+namespace {
+
+struct options {
+  int64_t tasks = 50000;
+  int64_t window = 256;
+  int64_t agents = 8;
+  int rounds = 3;
+  bool json = false;
+};
+
+/// Answers every task at once.
+class trivial_agent : public herd::agent {
+public:
+  using herd::agent::agent;
+
+protected:
+  herd::outcome handle(const herd::task&) override { return herd::outcome::success(1); }
+};
+
+/// Keeps `window` requests in flight until `total` answers of type `Response` came back; `make`
+/// builds each request.
+template <class Response, class MakeRequest>
+void closed_loop(caf::event_based_actor* self, caf::actor target, int64_t total, int64_t window,
+                 MakeRequest make, std::shared_ptr<std::promise<void>> done) {
+  auto sent = std::make_shared<int64_t>(0);
+  auto received = std::make_shared<int64_t>(0);
+  auto send_one = std::make_shared<std::function<void()>>();
+  *send_one = [=] {
+    auto n = (*sent)++;
+    self->request(target, caf::infinite, make(n))
+      .then(
+        [=](Response&) {
+          if (++*received == total)
+            done->set_value();
+          else if (*sent < total)
+            (*send_one)();
+        },
+        [=](caf::error& e) {
+          std::cerr << "bench_pipeline: request failed: " << to_string(e) << '\n';
+          std::exit(1);
+        });
+  };
+  for (int64_t i = 0; i < std::min(window, total); ++i)
+    (*send_one)();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double run_pipeline(herd::runtime& rt, const options& opt, int round) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  auto prefix = "r" + std::to_string(round) + "-";
+  auto start = std::chrono::steady_clock::now();
+  rt.system().spawn([&, done, prefix](caf::event_based_actor* self) {
+    closed_loop<herd::outcome>(self, rt.dispatcher(), opt.tasks, opt.window,
+                [prefix](int64_t n) {
+                  return caf::make_message(
+                    herd::submit_atom::value,
+                    herd::task::make(prefix + std::to_string(n), "bench", nullptr, "bench"));
+                },
+                done);
+  });
+  finished.wait();
+  return static_cast<double>(opt.tasks) / seconds_since(start);
+}
+
+double run_raw(caf::actor_system& sys, const options& opt) {
+  auto echo = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](herd::call_atom, int64_t n) { return n; }};
+  });
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  auto start = std::chrono::steady_clock::now();
+  sys.spawn([&, done](caf::event_based_actor* self) {
+    closed_loop<int64_t>(self, echo, opt.tasks, opt.window,
+                [](int64_t n) { return caf::make_message(herd::call_atom::value, n); }, done);
+  });
+  finished.wait();
+  auto rate = static_cast<double>(opt.tasks) / seconds_since(start);
+  caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
+  return rate;
+}
+
+double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  return xs[xs.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&] {
+      if (i + 1 >= argc) {
+        std::cerr << "missing value for " << arg << '\n';
+        std::exit(2);
+      }
+      return std::stoll(argv[++i]);
+    };
+    if (arg == "--tasks")
+      opt.tasks = value();
+    else if (arg == "--window")
+      opt.window = value();
+    else if (arg == "--agents")
+      opt.agents = value();
+    else if (arg == "--rounds")
+      opt.rounds = static_cast<int>(value());
+    else if (arg == "--json")
+      opt.json = true;
+    else {
+      std::cerr << "usage: bench_pipeline [--tasks N] [--window W] [--agents A] [--rounds R] "
+                   "[--json]\n";
+      return arg == "--help" ? 0 : 2;
+    }
+  }
+  auto results = nlohmann::json::array();
+  for (int threads : {1, 2}) {
+    herd::runtime_config config;
+    config.threads = threads;
+    config.log_level = "warn";
+    config.dispatcher.intake_capacity = opt.window * 2;
+    config.dispatcher.completed_capacity = opt.tasks * opt.rounds + 1;
+    config.pools["bench"].concurrency = static_cast<int32_t>(opt.window);
+    herd::runtime rt{config};
+    rt.spawn_pool<trivial_agent>("bench", static_cast<size_t>(opt.agents));
+    std::vector<double> pipeline;
+    std::vector<double> raw;
+    for (int round = 0; round < opt.rounds; ++round) { // interleaved, so drift hits both alike
+      pipeline.push_back(run_pipeline(rt, opt, round));
+      raw.push_back(run_raw(rt.system(), opt));
+    }
+    auto tasks_per_s = median(pipeline);
+    auto raw_rpc_per_s = median(raw);
+    results.push_back({{"threads", threads},
+                       {"tasks_per_s", std::round(tasks_per_s)},
+                       {"raw_rpc_per_s", std::round(raw_rpc_per_s)},
+                       {"ratio", std::round(tasks_per_s / raw_rpc_per_s * 1000) / 1000}});
+    auto report = rt.shutdown(herd::from_ms(10000));
+    if (!report.stats.balanced() || report.stats.completed != uint64_t(opt.tasks * opt.rounds)) {
+      std::cerr << "bench_pipeline: accounting mismatch: " << report.stats.to_json() << '\n';
+      return 1;
+    }
+    if (!opt.json)
+      std::cout << "threads " << threads << ": pipeline " << tasks_per_s << " tasks/s, raw rpc "
+                << raw_rpc_per_s << " /s, ratio " << tasks_per_s / raw_rpc_per_s << '\n';
+  }
+  if (opt.json)
+    std::cout << nlohmann::json{{"benchmark", "bench_pipeline"}, {"results", results}}.dump()
+              << '\n';
+  return 0;
+}

@@ -1,0 +1,34 @@
+#include "config_command.hpp"
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "herd/config_error.hpp"
+#include "herd/runtime_config.hpp"
+
+namespace herd::cli {
+
+int run_config_command(const std::vector<std::string>& args, std::ostream& out,
+                       std::ostream& err) {
+  if (args.empty() || (args[0] != "check" && args[0] != "show")
+      || (args[0] == "check" && args.size() != 2) || args.size() > 2) {
+    err << "usage: herd config check FILE\n       herd config show [FILE]\n";
+    return 2;
+  }
+  try {
+    runtime_config config;
+    if (args.size() == 2)
+      config = runtime_config::load(args[1]);
+    if (args[0] == "check")
+      out << args[1] << ": valid\n";
+    else
+      out << config.to_json().dump(2) << '\n';
+    return 0;
+  } catch (const config_error& e) {
+    err << args.back() << ": " << e.what() << '\n';
+    return 1;
+  }
+}
+
+} // namespace herd::cli

@@ -1,0 +1,117 @@
+#include "demo_command.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <map>
+#include <ostream>
+
+#include "demo_agent.hpp"
+#include "flaky_service.hpp"
+#include "herd/config_error.hpp"
+#include "herd/runtime.hpp"
+#include "command_line.hpp"
+
+namespace herd::cli {
+
+namespace {
+
+void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& outcomes,
+                   const dispatcher_stats& stats) {
+  std::map<std::string, size_t> by_status;
+  std::map<std::string, size_t> failures_by_category;
+  std::map<std::string, size_t> per_agent;
+  for (auto& o : outcomes) {
+    ++by_status[to_string(o.status)];
+    if (!o.ok())
+      ++failures_by_category[to_string(o.error.category)];
+    if (!o.agent.empty())
+      ++per_agent[o.agent];
+  }
+  out << "\nsummary of " << tasks << " tasks\n";
+  for (auto& [status, n] : by_status)
+    out << "  " << std::left << std::setw(16) << status << std::right << std::setw(8) << n << '\n';
+  for (auto& [category, n] : failures_by_category)
+    out << "    " << std::left << std::setw(14) << category << std::right << std::setw(8) << n
+        << '\n';
+  if (!per_agent.empty()) {
+    size_t lo = SIZE_MAX;
+    size_t hi = 0;
+    size_t sum = 0;
+    for (auto& [_, n] : per_agent) {
+      lo = std::min(lo, n);
+      hi = std::max(hi, n);
+      sum += n;
+    }
+    out << "  per agent       min " << lo << " / mean " << std::fixed << std::setprecision(1)
+        << static_cast<double>(sum) / per_agent.size() << " / max " << hi << " tasks ("
+        << per_agent.size() << " agents)\n";
+  }
+  out << "  dispatcher      accepted " << stats.accepted << ", completed " << stats.completed
+      << ", failed " << stats.failed << ", dead-lettered " << stats.dead_lettered
+      << ", escalated " << stats.escalated << ", pending " << stats.pending()
+      << (stats.balanced() ? "  (every task accounted for)" : "  (UNBALANCED)") << '\n';
+}
+
+} // namespace
+
+int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    command_line cmd{args, {"quiet"}};
+    cmd.only({"agents", "tasks", "failure-rate", "seed", "config", "quiet"});
+    auto agents = cmd.integer("agents", 32, 1, 10000);
+    auto tasks = cmd.integer("tasks", 2000, 1, 1000000);
+    flaky_service_profile profile;
+    profile.failure_rate = cmd.number("failure-rate", profile.failure_rate, 0.0, 1.0);
+    profile.seed = static_cast<uint64_t>(cmd.integer("seed", 1, 0, INT64_MAX));
+    auto quiet = cmd.has("quiet");
+    runtime_config config;
+    if (cmd.has("config"))
+      config = runtime_config::load(cmd.get("config"));
+    else
+      config.log_level = "warn";
+
+    herd::runtime rt{config};
+    auto service = rt.system().spawn<flaky_service>(profile);
+    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), service);
+    out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << profile.name
+        << "\" (failure rate " << profile.failure_rate << ", outage "
+        << to_ms(profile.outage_start) << "-" << to_ms(profile.outage_start + profile.outage_length)
+        << " ms, seed " << profile.seed << ")\n";
+
+    std::vector<std::future<caf::expected<outcome>>> pending;
+    for (int64_t i = 0; i < tasks; ++i)
+      pending.push_back(rt.submit(
+        task::make("demo-" + std::to_string(i), "read_only", {{"prompt", i}}, "agents")));
+    std::vector<outcome> outcomes;
+    size_t refused = 0;
+    size_t next_report = static_cast<size_t>(tasks) / 10;
+    for (auto& f : pending) {
+      auto o = f.get();
+      if (o)
+        outcomes.push_back(std::move(*o));
+      else
+        ++refused;
+      auto done = outcomes.size() + refused;
+      if (!quiet && next_report > 0 && done % next_report == 0) {
+        auto failed = std::count_if(outcomes.begin(), outcomes.end(),
+                                    [](const outcome& x) { return !x.ok(); });
+        out << "progress: " << done << "/" << tasks << " done, " << failed << " failed\n"
+            << std::flush;
+      }
+    }
+    auto report = rt.shutdown(from_ms(10000));
+    print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats);
+    if (refused > 0)
+      out << "  refused         " << refused << '\n';
+    rt.system().await_actors_before_shutdown(false);
+    caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+    return report.stats.balanced() ? 0 : 1;
+  } catch (const config_error& e) {
+    err << "herd demo: " << e.what() << '\n';
+  } catch (const std::invalid_argument& e) {
+    err << "herd demo: " << e.what() << '\n';
+  }
+  return 2;
+}
+
+} // namespace herd::cli

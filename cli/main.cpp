@@ -1,0 +1,44 @@
+// The `herd` command: demos, configuration checks and (as they land) simulations and
+// dead-letter operations.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config_command.hpp"
+#include "demo_command.hpp"
+#include "herd/version.hpp"
+
+namespace {
+
+const char* usage = R"(usage: herd <command> [options]
+
+commands:
+  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--config FILE] [--quiet]
+                            run agents against a failing service in real time
+  config check FILE         validate a configuration file (names the JSON path of a bad field)
+  config show [FILE]        print the effective configuration with every default
+  version                   print the version
+  --help                    print this help
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << usage;
+    return args.empty() ? 2 : 0;
+  }
+  auto command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "version" || command == "--version") {
+    std::cout << "herd " << herd::version << '\n';
+    return 0;
+  }
+  if (command == "config")
+    return herd::cli::run_config_command(rest, std::cout, std::cerr);
+  if (command == "demo")
+    return herd::cli::run_demo_command(rest, std::cout, std::cerr);
+  std::cerr << "herd: unknown command \"" << command << "\"\n\n" << usage;
+  return 2;
+}
