@@ -1,0 +1,56 @@
+#pragma once
+
+#include "herd/time.hpp"
+
+namespace herd {
+
+/// Paces the retries released to one service with a token bucket whose rate adapts by AIMD:
+/// the rate grows by `increase_per_s` for every second in which the service reports no
+/// failure (additive increase) and is multiplied by `decrease_factor` on each failure
+/// (multiplicative decrease), within [min_rate, max_rate]. `restart()` (a breaker half-opens
+/// or closes) drops the rate to `initial_rate` with one token, so the service sees a ramp.
+class adaptive_pacer {
+public:
+  /// The pacer's tunables (rates in releases per second).
+  struct settings {
+    /// The rate of a new service and after `restart()`. Default: 10/s.
+    double initial_rate = 10;
+    /// The lowest rate. Default: 1/s.
+    double min_rate = 1;
+    /// The highest rate. Default: 1000/s.
+    double max_rate = 1000;
+    /// Additive increase per second without failures. Default: 5/s per second.
+    double increase_per_s = 5;
+    /// Multiplicative decrease per failure, in (0, 1). Default: 0.5.
+    double decrease_factor = 0.5;
+    /// Releases that may go back to back (the bucket's size). Default: 5.
+    double burst = 5;
+  };
+
+  /// A pacer at `initial_rate` with a full bucket at `now`.
+  adaptive_pacer(settings config, time_point now);
+
+  /// Takes a token at `now` if there is one.
+  bool try_acquire(time_point now);
+  /// When the next token will be there (`now` if there is one).
+  time_point next_token(time_point now);
+  /// A failure at `now`: multiplicative decrease.
+  void on_failure(time_point now);
+  /// Back to `initial_rate` with a single token (after the service was unavailable).
+  void restart(time_point now);
+
+  /// The current rate, releases per second.
+  double rate() const { return rate_; }
+  /// The tokens in the bucket.
+  double tokens() const { return tokens_; }
+
+private:
+  void advance(time_point now);
+
+  settings config_;
+  double rate_;
+  double tokens_;
+  time_point last_;
+};
+
+} // namespace herd
