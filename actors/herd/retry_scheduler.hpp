@@ -108,7 +108,7 @@ private:
 
   void pump(lane& l, time_point now);
   void wake(lane& l, time_point at);
-  void release(lane& l, uint64_t key);
+  task take_front(lane& l);
   void finish(task t, const retry_decision& verdict);
   void settle(const task& t, outcome_status status, const std::string& why);
   void arm();

@@ -178,21 +178,14 @@ void retry_scheduler::on_tick(uint64_t generation) {
 void retry_scheduler::pump(lane& l, time_point now) {
   l.budget_blocked = false;
   while (!l.held.empty() && dispatcher_ && !holds_retries(l.breaker)) {
-    auto key = l.held.front();
-    auto& entry = pending_.at(key);
-    const auto& policy = policy_for(entry.work.kind);
-    if (planner_.expired(policy, entry.work, now)) {
+    auto& work = pending_.at(l.held.front()).work;
+    const auto& policy = policy_for(work.kind);
+    if (planner_.expired(policy, work, now)) {
       retry_decision verdict;
       verdict.action = policy.on_exhausted == terminal_action::escalate ? retry_action::escalate
                                                                         : retry_action::dead_letter;
-      verdict.why = "retry deadline passed while held; attempt " +
-                    std::to_string(entry.work.attempt) +
-                    " failed: " + to_string(entry.work.last_failure());
-      auto t = std::move(entry.work);
-      pending_.erase(key);
-      l.held.pop_front();
-      --held_;
-      finish(std::move(t), verdict);
+      verdict.why = "retry deadline passed while held; " + retry_planner::describe(work);
+      finish(take_front(l), verdict);
       continue;
     }
     if (config_.budget_enabled && !l.budget.allows(now)) {
@@ -204,14 +197,9 @@ void retry_scheduler::pump(lane& l, time_point now) {
       retry_decision verdict;
       verdict.action = retry_action::dead_letter;
       verdict.reason = dead_letter_reason::budget_exhausted;
-      verdict.why = "the retry budget of service \"" + l.service + "\" is spent; attempt " +
-                    std::to_string(entry.work.attempt) +
-                    " failed: " + to_string(entry.work.last_failure());
-      auto t = std::move(entry.work);
-      pending_.erase(key);
-      l.held.pop_front();
-      --held_;
-      finish(std::move(t), verdict);
+      verdict.why = "the retry budget of service \"" + l.service + "\" is spent; " +
+                    retry_planner::describe(work);
+      finish(take_front(l), verdict);
       continue;
     }
     if (config_.pacing_enabled && !l.pacer.try_acquire(now)) {
@@ -220,20 +208,21 @@ void retry_scheduler::pump(lane& l, time_point now) {
     }
     if (config_.budget_enabled)
       l.budget.spend(now);
-    release(l, key);
+    auto t = take_front(l);
+    metrics_for(t.kind, l.service).released->inc();
+    ++t.attempt;
+    send(dispatcher_, resubmit_atom::value, std::move(t));
   }
   publish(l);
 }
 
-void retry_scheduler::release(lane& l, uint64_t key) {
-  auto i = pending_.find(key);
+task retry_scheduler::take_front(lane& l) {
+  auto i = pending_.find(l.held.front());
   auto t = std::move(i->second.work);
   pending_.erase(i);
   l.held.pop_front();
   --held_;
-  metrics_for(t.kind, l.service).released->inc();
-  ++t.attempt;
-  send(dispatcher_, resubmit_atom::value, std::move(t));
+  return t;
 }
 
 void retry_scheduler::wake(lane& l, time_point at) {

@@ -36,6 +36,8 @@ public:
   retry_decision decide(const failure_policy& policy, const task& t, time_point now);
   /// True if a retry of `t` at `at` would pass its retry deadline or the task's own deadline.
   bool expired(const failure_policy& policy, const task& t, time_point at) const;
+  /// "attempt N failed: <the newest failure>", for verdicts and logs.
+  static std::string describe(const task& t);
   /// Forgets what is remembered about a task that ended.
   void forget(const std::string& task_id) { backoff_.forget(task_id); }
   /// The backoff calculator.
