@@ -43,9 +43,10 @@ namespace herd {
 ///   status dead_lettered; an escalation likewise with `(escalate_atom, task, reason)` and
 ///   status escalated. Without a DLQ or escalation actor (or when it answers an error), the
 ///   task is settled with status failed.
-/// - `breaker_transition`: the breaker keyed by a service's name changed state; while it is
-///   open or forced_open that service's retries are held; half_open (or closed after open)
-///   restarts its pacer at the initial rate and refills nothing; closed refills its budget.
+/// - `breaker_transition`: the breaker keyed by a service's name changed state (per-agent
+///   breakers, keyed "agent/service", are ignored). While it is open or forced_open the
+///   service's due retries are held; half_open, or closed straight from open, restarts the
+///   service's pacer at its initial rate (a ramp, not a wall); closed also refills its budget.
 /// - `(observe_atom, service, bool success)`: the result of a call the scheduler does not see
 ///   otherwise (successes): a success refunds budget tokens, a failure costs one.
 /// - `(dispatcher_atom, actor)`, `(dlq_atom, actor)`, `(escalation_atom, actor)`: the peers.

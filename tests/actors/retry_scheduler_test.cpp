@@ -9,9 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "herd/agent.hpp"
 #include "herd/atoms.hpp"
 #include "herd/breaker_transition.hpp"
 #include "herd/dead_letter_reason.hpp"
+#include "herd/dispatcher.hpp"
 #include "herd/retry_atoms.hpp"
 #include "herd/retry_scheduler.hpp"
 #include "herd/runtime_config.hpp"
@@ -168,6 +170,27 @@ struct scheduler_fixture : herd::test::virtual_time_fixture {
 herd::failure transient() {
   return herd::failure::transient("connection reset");
 }
+
+/// Fails attempts 1 and 2 of every task with a transient error from "llm", then succeeds;
+/// a payload of "permanent" fails for good. Counts runs per task id.
+class flaky_agent : public herd::agent {
+public:
+  flaky_agent(caf::actor_config& cfg, std::shared_ptr<std::map<std::string, int>> runs)
+      : herd::agent(cfg), runs_(std::move(runs)) {}
+
+protected:
+  herd::outcome handle(const herd::task& t) override {
+    ++(*runs_)[t.id];
+    if (t.payload_json() == "permanent")
+      return herd::outcome::fail(herd::failure::permanent("422 unprocessable").from("llm", 422));
+    if (t.attempt < 3)
+      return herd::outcome::fail(transient().from("llm", 503));
+    return herd::outcome::success({{"attempt", t.attempt}});
+  }
+
+private:
+  std::shared_ptr<std::map<std::string, int>> runs_;
+};
 
 herd::failure unavailable() {
   return herd::failure::unavailable("503 service unavailable");
@@ -440,6 +463,47 @@ BOOST_AUTO_TEST_CASE(handback_returns_every_pending_retry_and_settles_it) {
   breaker(herd::breaker_state::open, herd::breaker_state::closed);
   advance_ms(10'000);
   BOOST_TEST(rec->resubmits.empty());
+}
+
+BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_attempt) {
+  auto real = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
+  auto runs = std::make_shared<std::map<std::string, int>>();
+  auto worker = sys.spawn<flaky_agent>(runs);
+  self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
+             int32_t{1});
+  scheduler =
+      sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies, metrics, real);
+  self->send(scheduler, herd::dlq_atom::value, store);
+  self->send(real, herd::sink_atom::value, scheduler);
+  vt.run();
+  self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
+  self->send(real, herd::submit_atom::value, herd::task::make("bad-1", "fixed", "permanent"));
+  vt.run();
+  advance_ms(2000); // the first retry of ok-1
+  BOOST_TEST((*runs)["ok-1"] == 2);
+  advance_ms(2000);
+  auto first = next<herd::outcome>();
+  auto second = next<herd::outcome>();
+  BOOST_TEST_REQUIRE(first.has_value());
+  BOOST_TEST_REQUIRE(second.has_value());
+  if (first->task_id != "ok-1")
+    std::swap(first, second);
+  BOOST_TEST(first->ok());
+  BOOST_TEST(first->result_json()["attempt"] == 3);
+  BOOST_TEST((*runs)["ok-1"] == 3);
+  BOOST_TEST(second->task_id == "bad-1");
+  BOOST_TEST((second->status == herd::outcome_status::dead_lettered));
+  BOOST_TEST((*runs)["bad-1"] == 1);
+  BOOST_TEST_REQUIRE(rec->dead_letters.size() == 1u);
+  BOOST_TEST(rec->dead_letters[0].first.history.size() == 1u);
+  // A resubmit of the completed id is not run again.
+  auto again = herd::task::make("ok-1", "fixed");
+  again.attempt = 4;
+  self->send(real, herd::resubmit_atom::value, again);
+  vt.run();
+  BOOST_TEST((*runs)["ok-1"] == 3);
+  for (auto& a : {real, worker})
+    caf::anon_send_exit(a, caf::exit_reason::kill);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -18,6 +18,21 @@ int64_t ms(herd::duration d) {
   return herd::to_ms(d);
 }
 
+/// The mean of 4000 delays of `kind` after 3 failures (100 ms base, x2), each within [low, high].
+double jittered_mean(herd::backoff_kind kind, int64_t low, int64_t high) {
+  herd::backoff b{7};
+  auto p = policy(kind);
+  double sum = 0;
+  const int samples = 4000;
+  for (int i = 0; i < samples; ++i) {
+    auto d = ms(b.next(p, "t", 3));
+    BOOST_TEST_REQUIRE(d >= low);
+    BOOST_TEST_REQUIRE(d <= high);
+    sum += static_cast<double>(d);
+  }
+  return sum / samples;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(backoff)
@@ -45,33 +60,17 @@ BOOST_AUTO_TEST_CASE(exponential_is_base_times_multiplier_to_the_n_capped) {
 }
 
 BOOST_AUTO_TEST_CASE(full_jitter_is_uniform_below_expo) {
-  herd::backoff b{7};
-  auto p = policy(herd::backoff_kind::full_jitter);
-  double sum = 0;
-  const int samples = 4000;
-  for (int i = 0; i < samples; ++i) {
-    auto d = ms(b.next(p, "t", 3)); // expo(3) = 800 ms
-    BOOST_TEST_REQUIRE(d >= 0);
-    BOOST_TEST_REQUIRE(d <= 800);
-    sum += static_cast<double>(d);
-  }
-  BOOST_TEST(sum / samples > 370.0);
-  BOOST_TEST(sum / samples < 430.0);
+  // expo(3) = 800 ms: uniform over [0, 800], mean 400.
+  auto mean = jittered_mean(herd::backoff_kind::full_jitter, 0, 800);
+  BOOST_TEST(mean > 370.0);
+  BOOST_TEST(mean < 430.0);
 }
 
 BOOST_AUTO_TEST_CASE(equal_jitter_keeps_half_of_expo) {
-  herd::backoff b{7};
-  auto p = policy(herd::backoff_kind::equal_jitter);
-  double sum = 0;
-  const int samples = 4000;
-  for (int i = 0; i < samples; ++i) {
-    auto d = ms(b.next(p, "t", 3));
-    BOOST_TEST_REQUIRE(d >= 400);
-    BOOST_TEST_REQUIRE(d <= 800);
-    sum += static_cast<double>(d);
-  }
-  BOOST_TEST(sum / samples > 580.0);
-  BOOST_TEST(sum / samples < 620.0);
+  // Half of expo(3) fixed, the other half uniform: [400, 800], mean 600.
+  auto mean = jittered_mean(herd::backoff_kind::equal_jitter, 400, 800);
+  BOOST_TEST(mean > 580.0);
+  BOOST_TEST(mean < 620.0);
 }
 
 BOOST_AUTO_TEST_CASE(decorrelated_jitter_grows_from_the_previous_sleep_per_task) {

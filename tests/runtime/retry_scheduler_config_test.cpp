@@ -6,6 +6,7 @@
 #include "herd/config_error.hpp"
 #include "herd/json_reader.hpp"
 #include "herd/retry_scheduler_config.hpp"
+#include "herd/runtime_config.hpp"
 
 namespace {
 
@@ -65,6 +66,18 @@ BOOST_AUTO_TEST_CASE(bad_values_name_their_json_path) {
              std::string::npos);
   BOOST_TEST(error_of({{"max_pending", "many"}}).find("/retry/max_pending") != std::string::npos);
   BOOST_TEST(error_of({{"retries", 3}}).find("/retry/retries") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_runtime_configuration_carries_it_under_retry) {
+  auto c = herd::runtime_config::from_json({{"retry", {{"max_pending", 500}}}});
+  BOOST_TEST(c.retry.max_pending == 500);
+  BOOST_TEST(c.to_json()["retry"]["max_pending"] == 500);
+  try {
+    herd::runtime_config::from_json({{"retry", {{"pacing", {{"burst", 0}}}}}});
+    BOOST_FAIL("a burst of 0 was accepted");
+  } catch (const herd::config_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("/retry/pacing/burst") != std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
