@@ -66,7 +66,9 @@ void retry_scheduler::on_retry(task t) {
   auto& l = lane_of(!why.service.empty() ? why.service : t.service);
   if (config_.budget_enabled)
     l.budget.on_failure();
-  if (config_.pacing_enabled && why.category != failure_category::circuit_open)
+  // A failed retry (attempt >= 2) tells the pacer the service fails what it is sent; first
+  // attempts were not paced, and a circuit_open failure never reached the service.
+  if (config_.pacing_enabled && t.attempt >= 2 && why.category != failure_category::circuit_open)
     l.pacer.on_failure(now);
   auto verdict = planner_.decide(policy_for(t.kind), t, now);
   if (verdict.action == retry_action::retry &&
@@ -250,12 +252,9 @@ void retry_scheduler::on_transition(const breaker_transition& x) {
   l.breaker = x.to;
   log_->info("service {}: breaker {} -> {}, {} retries held", l.service, to_string(x.from),
              to_string(x.to), l.held.size());
-  if (holds_retries(x.to)) {
-    if (!was_holding && config_.pacing_enabled)
-      l.pacer.on_failure(now);
-  } else if (x.to == breaker_state::half_open || was_holding) {
+  // Coming back from open (to half_open, or straight to closed), the service gets a ramp.
+  if (!holds_retries(x.to) && (x.to == breaker_state::half_open || was_holding))
     l.pacer.restart(now);
-  }
   if (x.to == breaker_state::closed && config_.budget_enabled)
     l.budget.refill();
   pump(l, now);

@@ -30,7 +30,8 @@ enum class budget_action : uint8_t {
 ///  "budget": {"enabled": true, "max_tokens": 100, "token_ratio": 0.1,
 ///             "min_retries_per_s": 10, "on_exhausted": "wait"},
 ///  "pacing": {"enabled": true, "initial_rate": 10, "min_rate": 1, "max_rate": 1000,
-///             "increase_per_s": 5, "decrease_factor": 0.5, "burst": 5}}
+///             "increase_per_s": 5, "decrease_factor": 0.5, "failure_ratio": 0.5,
+///             "decrease_interval_ms": 1000, "burst": 5}}
 struct retry_scheduler_config {
   /// Seed of the jitter generators; the same seed repeats a run exactly. Default: 42.
   uint64_t seed = 42;

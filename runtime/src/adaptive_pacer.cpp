@@ -14,7 +14,8 @@ constexpr double epsilon = 1e-9;
 } // namespace
 
 adaptive_pacer::adaptive_pacer(settings config, time_point now)
-    : config_(config), rate_(config.initial_rate), tokens_(config.burst), last_(now) {}
+    : config_(config), rate_(config.initial_rate), tokens_(config.burst), last_(now),
+      window_start_(now) {}
 
 void adaptive_pacer::advance(time_point now) {
   if (now <= last_)
@@ -28,6 +29,13 @@ void adaptive_pacer::advance(time_point now) {
   auto gained = (rate_ + rate1) / 2 * t1 + rate1 * (dt - t1);
   rate_ = rate1;
   tokens_ = std::min(config_.burst, tokens_ + gained);
+  if (now - window_start_ >= config_.decrease_interval) {
+    if (failed_ >= std::max(1.0, config_.failure_ratio * released_))
+      rate_ = std::max(config_.min_rate, rate_ * config_.decrease_factor);
+    window_start_ = now;
+    released_ = 0;
+    failed_ = 0;
+  }
 }
 
 bool adaptive_pacer::try_acquire(time_point now) {
@@ -35,6 +43,7 @@ bool adaptive_pacer::try_acquire(time_point now) {
   if (tokens_ + epsilon < 1)
     return false;
   tokens_ = std::max(0.0, tokens_ - 1);
+  released_ += 1;
   return true;
 }
 
@@ -49,13 +58,16 @@ time_point adaptive_pacer::next_token(time_point now) {
 
 void adaptive_pacer::on_failure(time_point now) {
   advance(now);
-  rate_ = std::max(config_.min_rate, rate_ * config_.decrease_factor);
+  failed_ += 1;
 }
 
 void adaptive_pacer::restart(time_point now) {
   advance(now);
   rate_ = config_.initial_rate;
   tokens_ = std::min(config_.burst, 1.0);
+  window_start_ = now;
+  released_ = 0;
+  failed_ = 0;
 }
 
 } // namespace herd

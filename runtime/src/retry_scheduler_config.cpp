@@ -23,6 +23,10 @@ adaptive_pacer::settings read_pacing(const json_reader& in, adaptive_pacer::sett
   x.initial_rate = in.number("initial_rate", x.initial_rate, x.min_rate, x.max_rate);
   x.increase_per_s = in.number("increase_per_s", x.increase_per_s, 0, max_rate_limit);
   x.decrease_factor = in.number("decrease_factor", x.decrease_factor, 0.01, 1);
+  x.failure_ratio = in.number("failure_ratio", x.failure_ratio, 0, 1);
+  x.decrease_interval = in.millis("decrease_interval_ms", x.decrease_interval);
+  if (x.decrease_interval.count() == 0)
+    in.fail("decrease_interval_ms", "a duration in milliseconds > 0");
   x.burst = in.number("burst", x.burst, 1, max_rate_limit);
   if (x.initial_rate < x.min_rate || x.initial_rate > x.max_rate)
     in.fail("initial_rate", "a rate within [min_rate, max_rate] (" + std::to_string(x.min_rate) +
@@ -61,7 +65,7 @@ retry_scheduler_config retry_scheduler_config::from_json(const json_reader& in) 
   if (in.has("pacing")) {
     auto pacing = in.at("pacing");
     pacing.only_keys({"enabled", "initial_rate", "min_rate", "max_rate", "increase_per_s",
-                      "decrease_factor", "burst"});
+                      "decrease_factor", "failure_ratio", "decrease_interval_ms", "burst"});
     result.pacing_enabled = pacing.boolean("enabled", result.pacing_enabled);
     result.pacing = read_pacing(pacing, result.pacing);
   }
@@ -87,6 +91,8 @@ nlohmann::json retry_scheduler_config::to_json() const {
             {"max_rate", pacing.max_rate},
             {"increase_per_s", pacing.increase_per_s},
             {"decrease_factor", pacing.decrease_factor},
+            {"failure_ratio", pacing.failure_ratio},
+            {"decrease_interval_ms", to_ms(pacing.decrease_interval)},
             {"burst", pacing.burst}}}};
 }
 

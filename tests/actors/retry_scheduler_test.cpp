@@ -376,6 +376,40 @@ BOOST_AUTO_TEST_CASE(hundreds_of_agents_get_a_paced_ramp_after_recovery) {
   BOOST_TEST(gauge("herd_retry_rate") > 10.0);
 }
 
+BOOST_AUTO_TEST_CASE(retries_that_fail_again_halve_the_pace) {
+  herd::retry_scheduler_config config;
+  config.budget_enabled = false;
+  config.pacing.increase_per_s = 0; // a flat 10/s, so only the decrease shows
+  config.pacing.burst = 1;
+  start(config);
+  breaker(herd::breaker_state::closed, herd::breaker_state::open);
+  for (int i = 0; i < 100; ++i)
+    self->send(scheduler, herd::retry_atom::value,
+               failed("t" + std::to_string(i), "read_only", unavailable()));
+  vt.run();
+  advance_ms(5000);
+  auto recovery = herd::to_epoch_ms(vt.now());
+  breaker(herd::breaker_state::open, herd::breaker_state::half_open);
+  advance_ms(1000);
+  auto first_second = rec->resubmits.size();
+  BOOST_TEST(first_second >= 10u);
+  BOOST_TEST(first_second <= 11u);
+  // Every retry sent so far fails again.
+  for (auto [when, t] : rec->resubmits) {
+    t.history.push_back(
+        herd::attempt_record{t.attempt, vt.now(), "agent", unavailable().from("llm")});
+    self->send(scheduler, herd::retry_atom::value, t);
+  }
+  vt.run();
+  advance_ms(2000);
+  auto third_second = std::count_if(rec->resubmits.begin(), rec->resubmits.end(), [&](auto& r) {
+    return r.first >= recovery + 2000 && r.first < recovery + 3000;
+  });
+  BOOST_TEST(third_second <= 6);
+  BOOST_TEST(third_second >= 4);
+  BOOST_TEST(gauge("herd_retry_rate") == 5.0);
+}
+
 BOOST_AUTO_TEST_CASE(synchronized_retry_after_returns_are_spread_over_the_window) {
   start(unthrottled());
   auto limited = herd::failure::rate_limited("429 slow down", herd::from_ms(5000));

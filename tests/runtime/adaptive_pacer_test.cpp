@@ -38,13 +38,39 @@ BOOST_AUTO_TEST_CASE(a_full_bucket_lets_a_burst_through_then_paces) {
   BOOST_TEST(p.try_acquire(p.next_token(at(0))));
 }
 
-BOOST_AUTO_TEST_CASE(failures_halve_the_rate_down_to_the_floor) {
-  herd::adaptive_pacer p{settings(), at(0)};
-  p.on_failure(at(0));
+BOOST_AUTO_TEST_CASE(an_interval_of_failures_halves_the_rate_once) {
+  auto s = settings();
+  s.increase_per_s = 0;
+  herd::adaptive_pacer p{s, at(0)};
+  for (int i = 0; i < 5; ++i)
+    p.on_failure(at(100));
+  BOOST_TEST(p.rate() == 10.0); // decided when the interval ends
+  p.next_token(at(1000));
+  BOOST_TEST(p.rate() == 5.0); // once per interval, however many failed
+  for (int second = 1; second <= 10; ++second) {
+    p.on_failure(at(second * 1000 + 500));
+    p.next_token(at(second * 1000 + 1000));
+  }
+  BOOST_TEST(p.rate() == 1.0); // the floor
+}
+
+BOOST_AUTO_TEST_CASE(a_few_failures_among_many_releases_do_not_slow_it) {
+  auto s = settings();
+  s.increase_per_s = 0;
+  s.burst = 100;
+  herd::adaptive_pacer p{s, at(0)};
+  for (int i = 0; i < 8; ++i)
+    BOOST_TEST_REQUIRE(p.try_acquire(at(0)));
+  for (int i = 0; i < 3; ++i)
+    p.on_failure(at(500)); // 3 of 8 < failure_ratio 0.5
+  p.next_token(at(1000));
+  BOOST_TEST(p.rate() == 10.0);
+  for (int i = 0; i < 4; ++i)
+    BOOST_TEST_REQUIRE(p.try_acquire(at(1000)));
+  for (int i = 0; i < 2; ++i)
+    p.on_failure(at(1500)); // 2 of 4 = failure_ratio
+  p.next_token(at(2000));
   BOOST_TEST(p.rate() == 5.0);
-  for (int i = 0; i < 10; ++i)
-    p.on_failure(at(0));
-  BOOST_TEST(p.rate() == 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(the_rate_grows_additively_while_nothing_fails) {
