@@ -48,7 +48,8 @@ namespace herd {
 ///   service's due retries are held; half_open, or closed straight from open, restarts the
 ///   service's pacer at its initial rate (a ramp, not a wall); closed also refills its budget.
 /// - `(observe_atom, service, bool success)`: the result of a call the scheduler does not see
-///   otherwise (successes): a success refunds budget tokens, a failure costs one.
+///   otherwise; wire successes here (failures already arrive as `retry_atom`). A success
+///   refunds `token_ratio` budget tokens; a failure costs one token and counts against the pacer.
 /// - `(dispatcher_atom, actor)`, `(dlq_atom, actor)`, `(escalation_atom, actor)`: the peers.
 /// - `(handback_atom) -> std::vector<task>`: returns every pending retry, settles each with the
 ///   dispatcher as handed_back and forgets it (shutdown).
@@ -61,6 +62,7 @@ public:
                   std::map<std::string, failure_policy> policies,
                   std::shared_ptr<metrics_registry> metrics, caf::actor dispatcher = {});
 
+  /// The actor's name in logs: "herd.retry_scheduler".
   const char* name() const override { return "herd.retry_scheduler"; }
 
 protected:

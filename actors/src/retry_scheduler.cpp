@@ -22,6 +22,12 @@ bool holds_retries(breaker_state x) {
   return x == breaker_state::open || x == breaker_state::forced_open;
 }
 
+// The service a failed task's retries are paced against: the one that failed, else the task's.
+const std::string& service_of(const task& t) {
+  const auto& failed = t.last_failure().service;
+  return failed.empty() ? t.service : failed;
+}
+
 } // namespace
 
 retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
@@ -63,7 +69,7 @@ caf::behavior retry_scheduler::make_behavior() {
 void retry_scheduler::on_retry(task t) {
   auto now = clock().now();
   const auto& why = t.last_failure();
-  auto& l = lane_of(!why.service.empty() ? why.service : t.service);
+  auto& l = lane_of(service_of(t));
   if (config_.budget_enabled)
     l.budget.on_failure();
   // A failed retry (attempt >= 2) tells the pacer the service fails what it is sent; first
@@ -93,8 +99,7 @@ void retry_scheduler::on_retry(task t) {
 
 void retry_scheduler::finish(task t, const retry_decision& verdict) {
   planner_.forget(t.id);
-  auto& m =
-      metrics_for(t.kind, t.last_failure().service.empty() ? t.service : t.last_failure().service);
+  auto& m = metrics_for(t.kind, service_of(t));
   if (verdict.reason == dead_letter_reason::exhausted)
     m.exhausted->inc();
   auto escalate = verdict.action == retry_action::escalate;
