@@ -7,6 +7,9 @@
 // retry_planner (read_only policy: full jitter) and push it back at its due time (schedule).
 // The queue stays at `pending` entries. bytes_per_pending counts the timer-queue heap plus a
 // slot per retry (task index, service); the task itself (strings, history) is not counted.
+// actor_bytes_per_pending is what the retry_scheduler actor holds per pending retry: a timer
+// entry plus a node of its map from key to the whole task, measured on the malloc heap with
+// small tasks (short id and kind, null payload, one history entry).
 // Compare the rows with each other (ratio_to_first), not with another machine's wall time.
 #include <chrono>
 #include <cstdio>
@@ -14,6 +17,9 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <malloc.h>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -41,8 +47,31 @@ struct row {
   size_t pending;
   double ops_per_s;
   double bytes_per_pending;
+  double actor_bytes_per_pending;
   double ns_per_op;
 };
+
+size_t heap_in_use() {
+  return mallinfo2().uordblks;
+}
+
+/// Heap bytes per retry of `pending` copies of `tasks` in the actor's layout: a timer queue
+/// entry and an unordered_map node holding the task and its lane index.
+double actor_bytes(size_t pending, const std::vector<herd::task>& tasks) {
+  auto before = heap_in_use();
+  {
+    herd::timer_queue queue;
+    queue.reserve(pending);
+    std::unordered_map<uint64_t, std::pair<herd::task, uint32_t>> entries;
+    entries.reserve(pending);
+    for (size_t key = 0; key < pending; ++key) {
+      queue.push(tasks.front().created, key);
+      entries.emplace(key, std::make_pair(tasks[key % tasks.size()], uint32_t{0}));
+    }
+    auto after = heap_in_use();
+    return static_cast<double>(after - before) / static_cast<double>(pending);
+  }
+}
 
 row run(size_t pending, size_t ops) {
   constexpr uint32_t services = 16;
@@ -100,7 +129,8 @@ row run(size_t pending, size_t ops) {
   if (released != ops)
     std::fprintf(stderr, "warning: %zu of %zu operations were throttled\n", ops - released, ops);
   return row{pending, static_cast<double>(ops) / elapsed,
-             static_cast<double>(bytes) / static_cast<double>(pending), elapsed * 1e9 / ops};
+             static_cast<double>(bytes) / static_cast<double>(pending), actor_bytes(pending, tasks),
+             elapsed * 1e9 / ops};
 }
 
 } // namespace
@@ -136,16 +166,18 @@ int main(int argc, char** argv) {
       results.push_back({{"pending", r.pending},
                          {"ops_per_s", static_cast<int64_t>(r.ops_per_s)},
                          {"bytes_per_pending", r.bytes_per_pending},
+                         {"actor_bytes_per_pending", r.actor_bytes_per_pending},
                          {"ns_per_op", r.ns_per_op},
                          {"ratio_to_first", r.ops_per_s / rows.front().ops_per_s}});
     nlohmann::json out{{"benchmark", "bench_retry"}, {"ops", ops}, {"results", results}};
     std::puts(out.dump().c_str());
     return 0;
   }
-  std::printf("%10s %14s %18s %10s %8s\n", "pending", "ops_per_s", "bytes_per_pending", "ns_per_op",
-              "ratio");
+  std::printf("%10s %14s %18s %24s %10s %8s\n", "pending", "ops_per_s", "bytes_per_pending",
+              "actor_bytes_per_pending", "ns_per_op", "ratio");
   for (auto& r : rows)
-    std::printf("%10zu %14.0f %18.1f %10.1f %8.2f\n", r.pending, r.ops_per_s, r.bytes_per_pending,
-                r.ns_per_op, r.ops_per_s / rows.front().ops_per_s);
+    std::printf("%10zu %14.0f %18.1f %24.1f %10.1f %8.2f\n", r.pending, r.ops_per_s,
+                r.bytes_per_pending, r.actor_bytes_per_pending, r.ns_per_op,
+                r.ops_per_s / rows.front().ops_per_s);
   return 0;
 }
