@@ -8,6 +8,7 @@
 #include "demo_agent.hpp"
 #include "flaky_service.hpp"
 #include "herd/config_error.hpp"
+#include "herd/failure_policy.hpp"
 #include "herd/runtime.hpp"
 #include "command_line.hpp"
 
@@ -65,10 +66,19 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     profile.seed = static_cast<uint64_t>(cmd.integer("seed", 1, 0, INT64_MAX));
     auto quiet = cmd.has("quiet");
     runtime_config config;
-    if (cmd.has("config"))
+    if (cmd.has("config")) {
       config = runtime_config::load(cmd.get("config"));
-    else
+    } else {
       config.log_level = "warn";
+      // A demo runs for seconds, not minutes: short backoffs and a brisk retry pace.
+      auto& demo = config.policies["demo"];
+      demo = failure_policy::preset("read_only");
+      demo.max_attempts = 4;
+      demo.backoff = {backoff_kind::full_jitter, from_ms(50), 2.0, from_ms(1000)};
+      config.retry.pacing.initial_rate = 100;
+      config.retry.pacing.increase_per_s = 100;
+      config.retry.budget.min_retries_per_s = 100;
+    }
 
     herd::runtime rt{config};
     auto service = rt.system().spawn<flaky_service>(profile);
@@ -79,9 +89,11 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
         << " ms, seed " << profile.seed << ")\n";
 
     std::vector<std::future<caf::expected<outcome>>> pending;
-    for (int64_t i = 0; i < tasks; ++i)
-      pending.push_back(rt.submit(
-        task::make("demo-" + std::to_string(i), "read_only", {{"prompt", i}}, "agents")));
+    for (int64_t i = 0; i < tasks; ++i) {
+      auto t = task::make("demo-" + std::to_string(i), "demo", {{"prompt", i}}, "agents");
+      t.service = profile.name;
+      pending.push_back(rt.submit(std::move(t)));
+    }
     std::vector<outcome> outcomes;
     size_t refused = 0;
     size_t next_report = static_cast<size_t>(tasks) / 10;

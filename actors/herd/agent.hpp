@@ -2,7 +2,8 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/message_handler.hpp>
@@ -59,12 +60,13 @@ private:
   friend class task_completion;
 
   void start(uint64_t lease_id, const task& t);
+  bool holds(uint64_t lease_id) const;
   void report(uint64_t lease_id, outcome result);
   void fail_all_leases(const std::string& reason);
   void schedule_heartbeat();
 
   agent_settings settings_;
-  std::unordered_map<uint64_t, caf::actor> leases_; // lease id -> the dispatcher that leased it
+  std::vector<std::pair<uint64_t, caf::actor>> leases_; // lease id, the dispatcher that leased it
   uint64_t heartbeats_sent_ = 0;
 };
 

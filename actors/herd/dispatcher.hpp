@@ -37,7 +37,8 @@ namespace herd {
 /// - `(isolate_atom, agent)`, `(resume_atom, agent)`: stop/resume leasing to an agent; isolation
 ///   re-queues its leases and ignores their late results.
 /// - `(sink_atom, actor)`: failed attempts go to `actor` as `(retry_atom, task)` instead of
-///   ending the task; `(watch_atom, actor)`: expired leases are reported as
+///   ending the task, and completed tasks with a service as `(observe_atom, service, true)`;
+///   `(watch_atom, actor)`: expired leases are reported as
 ///   `(stuck_atom, agent_name, task_id)`.
 /// - `(drain_atom) -> dispatcher_stats`: refuses new submits, answers once nothing is pending.
 /// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
@@ -68,6 +69,7 @@ private:
   struct pool_entry {
     std::vector<caf::actor_addr> members;
     std::deque<task> queue;
+    size_t next = 0; // where the next search for an idle agent starts
   };
 
   struct lease_entry {
@@ -137,7 +139,7 @@ private:
   counter* requeued_metric_;
   gauge* queued_metric_;
   gauge* leased_metric_;
-  std::map<outcome_status, counter*> settled_metrics_;
+  counter* settled_metrics_[5];
 };
 
 } // namespace herd

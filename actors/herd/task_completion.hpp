@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -13,8 +12,9 @@ namespace herd {
 class agent;
 
 /// Finishes one task that an agent's `handle_async` started. Copyable; the first call to
-/// `succeed`, `fail` or `finish` reports the outcome and later calls do nothing. Call it only
-/// from the agent's own context (its handlers and their response callbacks).
+/// `succeed`, `fail` or `finish` reports the outcome and later calls do nothing (nor do calls
+/// after the agent lost the lease). Call it only from the agent's own context (its handlers and
+/// their response callbacks).
 class task_completion {
 public:
   /// Reports success with a JSON result.
@@ -23,8 +23,8 @@ public:
   void fail(failure why) const;
   /// Reports an outcome built by the caller.
   void finish(outcome result) const;
-  /// True once the task was reported.
-  bool done() const { return *done_; }
+  /// True once the task was reported (or its lease is no longer the agent's).
+  bool done() const;
 
 private:
   friend class agent;
@@ -32,7 +32,6 @@ private:
 
   agent* self_;
   uint64_t lease_id_;
-  std::shared_ptr<bool> done_;
 };
 
 } // namespace herd

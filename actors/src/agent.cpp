@@ -1,5 +1,6 @@
 #include "herd/agent.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include "herd/atoms.hpp"
@@ -70,7 +71,7 @@ caf::behavior agent::make_behavior() {
 
 void agent::start(uint64_t lease_id, const task& t) {
   auto dispatcher = caf::actor_cast<caf::actor>(current_sender());
-  leases_.emplace(lease_id, std::move(dispatcher));
+  leases_.emplace_back(lease_id, std::move(dispatcher));
   task_completion done{this, lease_id};
   try {
     handle_async(t, done);
@@ -79,20 +80,26 @@ void agent::start(uint64_t lease_id, const task& t) {
   }
 }
 
+bool agent::holds(uint64_t lease_id) const {
+  return std::any_of(leases_.begin(), leases_.end(),
+                     [=](const auto& lease) { return lease.first == lease_id; });
+}
+
 void agent::report(uint64_t lease_id, outcome result) {
-  auto i = leases_.find(lease_id);
+  auto i = std::find_if(leases_.begin(), leases_.end(),
+                        [=](const auto& lease) { return lease.first == lease_id; });
   if (i == leases_.end())
     return;
   // The dispatcher fills in the task id, attempt and agent name from the lease.
   auto dispatcher = std::move(i->second);
-  leases_.erase(i);
+  *i = std::move(leases_.back());
+  leases_.pop_back();
   send(dispatcher, report_atom::value, lease_id, std::move(result));
 }
 
 void agent::fail_all_leases(const std::string& reason) {
-  auto held = leases_;
-  for (auto& [lease_id, _] : held)
-    report(lease_id, outcome::fail(failure::unknown(reason)));
+  while (!leases_.empty())
+    report(leases_.back().first, outcome::fail(failure::unknown(reason)));
 }
 
 void agent::schedule_heartbeat() {

@@ -9,6 +9,7 @@
 #include "herd/atoms.hpp"
 #include "herd/errc.hpp"
 #include "herd/logging.hpp"
+#include "herd/retry_atoms.hpp"
 
 namespace herd {
 
@@ -29,7 +30,7 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
   for (auto status : {outcome_status::completed, outcome_status::failed,
                       outcome_status::dead_lettered, outcome_status::escalated,
                       outcome_status::handed_back})
-    settled_metrics_[status] = &m.counter("herd_tasks_settled_total",
+    settled_metrics_[static_cast<size_t>(status)] = &m.counter("herd_tasks_settled_total",
                                           "Tasks that reached a terminal state",
                                           {{"state", to_string(status)}});
 }
@@ -181,10 +182,14 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
   }
   result.agent = agent_name;
   result.attempt = work.attempt;
-  if (result.ok())
+  if (result.ok()) {
+    // The retry scheduler's budgets are refunded by successes, which only the dispatcher sees.
+    if (failure_sink_ && !work.service.empty())
+      send(failure_sink_, observe_atom::value, work.service, true);
     settle(work.id, std::move(result));
-  else
+  } else {
     attempt_failed(work, result.error, agent_name);
+  }
   dispatch(*pool);
 }
 
@@ -294,15 +299,19 @@ void dispatcher::enqueue(task t, task_record& record, bool front) {
 }
 
 dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
+  // The least loaded agent with room; ties go round-robin so idle agents share the work.
   agent_entry* best = nullptr;
-  for (auto& addr : pool.members) {
-    auto& candidate = agents_.at(addr);
+  auto n = pool.members.size();
+  for (size_t k = 0; k < n; ++k) {
+    auto& candidate = agents_.at(pool.members[(pool.next + k) % n]);
     if (candidate.isolated || candidate.in_flight() >= static_cast<size_t>(candidate.concurrency))
       continue;
     if (best == nullptr || candidate.in_flight() < best->in_flight()) {
       best = &candidate;
-      if (best->in_flight() == 0)
+      if (best->in_flight() == 0) {
+        pool.next = (pool.next + k + 1) % n;
         break;
+      }
     }
   }
   return best;
@@ -388,7 +397,7 @@ void dispatcher::settle(const std::string& task_id, outcome result) {
     case outcome_status::escalated: ++stats_.escalated; break;
     case outcome_status::handed_back: ++stats_.handed_back; break;
   }
-  settled_metrics_[result.status]->inc();
+  settled_metrics_[static_cast<size_t>(result.status)]->inc();
   auto i = tasks_.find(task_id);
   if (i != tasks_.end()) {
     auto& record = i->second;

@@ -7,7 +7,7 @@
 namespace herd {
 
 task_completion::task_completion(agent* self, uint64_t lease_id)
-  : self_(self), lease_id_(lease_id), done_(std::make_shared<bool>(false)) {
+  : self_(self), lease_id_(lease_id) {
 }
 
 void task_completion::succeed(const nlohmann::json& result) const {
@@ -19,10 +19,11 @@ void task_completion::fail(failure why) const {
 }
 
 void task_completion::finish(outcome result) const {
-  if (*done_)
-    return;
-  *done_ = true;
   self_->report(lease_id_, std::move(result));
+}
+
+bool task_completion::done() const {
+  return !self_->holds(lease_id_);
 }
 
 } // namespace herd

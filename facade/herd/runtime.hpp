@@ -80,6 +80,8 @@ public:
   caf::actor_system& system() { return *sys_; }
   /// The dispatcher actor.
   const caf::actor& dispatcher() const { return dispatcher_; }
+  /// The retry scheduler actor (the dispatcher's failure sink).
+  const caf::actor& retry_scheduler() const { return retry_scheduler_; }
   /// The agents of every pool, by pool name.
   const std::map<std::string, std::vector<caf::actor>>& pools() const { return pools_; }
 
@@ -98,6 +100,7 @@ private:
   caf::actor_system* sys_;
   std::shared_ptr<metrics_registry> metrics_;
   caf::actor dispatcher_;
+  caf::actor retry_scheduler_;
   std::map<std::string, std::vector<caf::actor>> pools_;
   std::unique_ptr<shutdown_report> final_report_;
 };

@@ -8,6 +8,7 @@
 #include "herd/dispatcher.hpp"
 #include "herd/errc.hpp"
 #include "herd/logging.hpp"
+#include "herd/retry_scheduler.hpp"
 
 namespace herd {
 
@@ -32,6 +33,9 @@ void runtime::boot() {
   set_log_level(config_.log_level);
   metrics_ = std::make_shared<metrics_registry>();
   dispatcher_ = sys_->spawn<herd::dispatcher>(config_.dispatcher, metrics_);
+  retry_scheduler_ = sys_->spawn<herd::retry_scheduler>(config_.retry, config_.policies, metrics_,
+                                                        dispatcher_);
+  caf::anon_send(dispatcher_, sink_atom::value, retry_scheduler_);
   component_logger("runtime")->debug("runtime started");
 }
 
@@ -100,9 +104,15 @@ shutdown_report runtime::shutdown(duration grace) {
         },
         [](caf::error&) {});
     if (!report.drained) {
-      self->request(dispatcher_, caf::infinite, handback_atom::value)
-        .receive([&](std::vector<task>& unfinished) { report.unfinished = std::move(unfinished); },
-                 [](caf::error&) {});
+      // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
+      for (auto& holder : {retry_scheduler_, dispatcher_})
+        self->request(holder, caf::infinite, handback_atom::value)
+          .receive(
+            [&](std::vector<task>& unfinished) {
+              for (auto& t : unfinished)
+                report.unfinished.push_back(std::move(t));
+            },
+            [](caf::error&) {});
       self->request(dispatcher_, caf::infinite, stats_atom::value)
         .receive([&](dispatcher_stats& s) { report.stats = s; }, [](caf::error&) {});
       log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
@@ -110,6 +120,7 @@ shutdown_report runtime::shutdown(duration grace) {
     for (auto& [_, members] : pools_)
       for (auto& agent : members)
         self->send_exit(agent, caf::exit_reason::user_shutdown);
+    self->send_exit(retry_scheduler_, caf::exit_reason::user_shutdown);
     self->send_exit(dispatcher_, caf::exit_reason::user_shutdown);
   }
   final_report_ = std::make_unique<shutdown_report>(report);

@@ -21,7 +21,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
 /// Resumes leasing to an isolated agent: `(resume_atom, agent)`.
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
-/// Records a terminal state decided outside the dispatcher: `(settle_atom, task, state, failure)`.
+/// Ends a waiting task with a terminal state decided outside the dispatcher:
+/// `(settle_atom, outcome)` (status dead_lettered, escalated, failed or handed_back).
 using settle_atom = caf::atom_constant<caf::atom("settle")>;
 /// Stops intake and replies once nothing is pending: `(drain_atom)`.
 using drain_atom = caf::atom_constant<caf::atom("drain")>;

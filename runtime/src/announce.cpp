@@ -3,6 +3,7 @@
 #include "herd/attempt_record.hpp"
 #include "herd/backoff_policy.hpp"
 #include "herd/breaker_transition.hpp"
+#include "herd/dead_letter_reason.hpp"
 #include "herd/dispatcher_config.hpp"
 #include "herd/errc.hpp"
 #include "herd/failure.hpp"
@@ -21,6 +22,7 @@ void announce_runtime_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<failure_policy>("herd::failure_policy");
   cfg.add_message_type<dispatcher_config>("herd::dispatcher_config");
   cfg.add_message_type<breaker_transition>("herd::breaker_transition");
+  cfg.add_message_type<dead_letter_reason>("herd::dead_letter_reason");
   cfg.add_error_category(caf::atom("herd"), render_errc);
 }
 

@@ -25,7 +25,7 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "pools",
+  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "retry", "pools",
                 "policies"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
@@ -34,6 +34,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   result.heartbeat_interval = in.millis("heartbeat_interval_ms", result.heartbeat_interval);
   if (in.has("dispatcher"))
     result.dispatcher = dispatcher_config::from_json(in.at("dispatcher"));
+  if (in.has("retry"))
+    result.retry = retry_scheduler_config::from_json(in.at("retry"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -61,6 +63,7 @@ nlohmann::json runtime_config::to_json() const {
                         {"threads", threads},
                         {"heartbeat_interval_ms", to_ms(heartbeat_interval)},
                         {"dispatcher", dispatcher.to_json()},
+                        {"retry", retry.to_json()},
                         {"pools", nlohmann::json::object()},
                         {"policies", nlohmann::json::object()}};
   for (auto& [name, pool] : pools)

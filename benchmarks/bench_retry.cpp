@@ -1,0 +1,183 @@
+// bench_retry: schedule + release throughput of the retry scheduler's pure core with 10^4,
+// 10^5 and 10^6 retries pending, and its bookkeeping memory per pending retry.
+//
+// What is measured: the path one retry takes through the scheduler without CAF messaging.
+// One operation = pop the earliest due retry from the timer queue (release), ask its
+// service's retry budget and adaptive pacer, then decide the next failure of a task with
+// retry_planner (read_only policy: full jitter) and push it back at its due time (schedule).
+// The queue stays at `pending` entries. bytes_per_pending counts the timer-queue heap plus a
+// slot per retry (task index, service); the task itself (strings, history) is not counted.
+// actor_bytes_per_pending is what the retry_scheduler actor holds per pending retry: a timer
+// entry plus a node of its map from key to the whole task, measured on the malloc heap with
+// small tasks (short id and kind, null payload, one history entry).
+// Compare the rows with each other (ratio_to_first), not with another machine's wall time.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <malloc.h>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "herd/adaptive_pacer.hpp"
+#include "herd/failure_policy.hpp"
+#include "herd/retry_budget.hpp"
+#include "herd/retry_planner.hpp"
+#include "herd/task.hpp"
+#include "herd/timer_queue.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: bench_retry [--json] [--ops N] [PENDING...]\n"
+    "  schedule+release operations per second of the retry scheduler's core (timer queue,\n"
+    "  budget, pacer, planner) with PENDING retries waiting (default: 10000 100000 1000000);\n"
+    "  N operations per size (default: 1000000).\n";
+
+struct slot {
+  uint32_t task;    // index into the task templates
+  uint32_t service; // index of the service lane
+};
+
+struct row {
+  size_t pending;
+  double ops_per_s;
+  double bytes_per_pending;
+  double actor_bytes_per_pending;
+  double ns_per_op;
+};
+
+size_t heap_in_use() {
+  return mallinfo2().uordblks;
+}
+
+/// Heap bytes per retry of `pending` copies of `tasks` in the actor's layout: a timer queue
+/// entry and an unordered_map node holding the task and its lane index.
+double actor_bytes(size_t pending, const std::vector<herd::task>& tasks) {
+  auto before = heap_in_use();
+  {
+    herd::timer_queue queue;
+    queue.reserve(pending);
+    std::unordered_map<uint64_t, std::pair<herd::task, uint32_t>> entries;
+    entries.reserve(pending);
+    for (size_t key = 0; key < pending; ++key) {
+      queue.push(tasks.front().created, key);
+      entries.emplace(key, std::make_pair(tasks[key % tasks.size()], uint32_t{0}));
+    }
+    auto after = heap_in_use();
+    return static_cast<double>(after - before) / static_cast<double>(pending);
+  }
+}
+
+row run(size_t pending, size_t ops) {
+  constexpr uint32_t services = 16;
+  constexpr uint32_t templates = 1024;
+  auto policy = herd::failure_policy::preset("read_only");
+  herd::retry_planner planner{herd::retry_planner::settings{}, 42};
+  auto start = herd::from_epoch_ms(3'600'000);
+  std::vector<herd::task> tasks;
+  for (uint32_t i = 0; i < templates; ++i) {
+    auto t = herd::task::make("task-" + std::to_string(i), "read_only");
+    t.service = "svc-" + std::to_string(i % services);
+    t.created = start;
+    t.history.push_back(herd::attempt_record{
+        1, start, "agent", herd::failure::transient("reset").from(t.service, 503)});
+    tasks.push_back(std::move(t));
+  }
+  // Lanes that never throttle, so every operation takes the full release path.
+  herd::retry_budget::settings budget_settings;
+  budget_settings.token_ratio = 1; // each failure is refunded by a success
+  herd::adaptive_pacer::settings pacer_settings;
+  pacer_settings.initial_rate = pacer_settings.max_rate = 1e12;
+  pacer_settings.burst = 1e12;
+  std::vector<herd::retry_budget> budgets(services, herd::retry_budget{budget_settings, start});
+  std::vector<herd::adaptive_pacer> pacers(services, herd::adaptive_pacer{pacer_settings, start});
+
+  herd::timer_queue queue;
+  queue.reserve(pending);
+  std::vector<slot> slots(pending);
+  for (size_t key = 0; key < pending; ++key) {
+    auto index = static_cast<uint32_t>(key % templates);
+    slots[key] = slot{index, index % services};
+    queue.push(planner.decide(policy, tasks[index], start).due, key);
+  }
+  auto bytes = queue.memory_bytes() + slots.capacity() * sizeof(slot);
+
+  size_t released = 0;
+  auto begin = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < ops; ++i) {
+    auto now = queue.earliest();
+    auto due = queue.pop_due(now);
+    auto& s = slots[due->key];
+    if (budgets[s.service].allows(now) && pacers[s.service].try_acquire(now)) {
+      budgets[s.service].spend(now);
+      ++released;
+    }
+    // The released retry fails again: schedule it anew in the same slot.
+    s.task = (s.task + 1) % templates;
+    s.service = s.task % services;
+    budgets[s.service].on_failure();
+    budgets[s.service].on_success();
+    auto verdict = planner.decide(policy, tasks[s.task], now);
+    queue.push(verdict.due, due->key);
+  }
+  auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  if (released != ops)
+    std::fprintf(stderr, "warning: %zu of %zu operations were throttled\n", ops - released, ops);
+  return row{pending, static_cast<double>(ops) / elapsed,
+             static_cast<double>(bytes) / static_cast<double>(pending), actor_bytes(pending, tasks),
+             elapsed * 1e9 / ops};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  bool json = false;
+  size_t ops = 1'000'000;
+  std::vector<size_t> sizes;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0) {
+      json = true;
+    } else if (std::strcmp(argv[i], "--ops") == 0 && i + 1 < argc) {
+      ops = std::strtoull(argv[++i], nullptr, 10);
+    } else if (argv[i][0] != '-' && std::strtoull(argv[i], nullptr, 10) > 0) {
+      sizes.push_back(std::strtoull(argv[i], nullptr, 10));
+    } else {
+      std::fputs(usage, stderr);
+      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
+  }
+  if (sizes.empty())
+    sizes = {10'000, 100'000, 1'000'000};
+  if (ops == 0) {
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  std::vector<row> rows;
+  for (auto n : sizes)
+    rows.push_back(run(n, ops));
+  if (json) {
+    auto results = nlohmann::json::array();
+    for (auto& r : rows)
+      results.push_back({{"pending", r.pending},
+                         {"ops_per_s", static_cast<int64_t>(r.ops_per_s)},
+                         {"bytes_per_pending", r.bytes_per_pending},
+                         {"actor_bytes_per_pending", r.actor_bytes_per_pending},
+                         {"ns_per_op", r.ns_per_op},
+                         {"ratio_to_first", r.ops_per_s / rows.front().ops_per_s}});
+    nlohmann::json out{{"benchmark", "bench_retry"}, {"ops", ops}, {"results", results}};
+    std::puts(out.dump().c_str());
+    return 0;
+  }
+  std::printf("%10s %14s %18s %24s %10s %8s\n", "pending", "ops_per_s", "bytes_per_pending",
+              "actor_bytes_per_pending", "ns_per_op", "ratio");
+  for (auto& r : rows)
+    std::printf("%10zu %14.0f %18.1f %24.1f %10.1f %8.2f\n", r.pending, r.ops_per_s,
+                r.bytes_per_pending, r.actor_bytes_per_pending, r.ns_per_op,
+                r.ops_per_s / rows.front().ops_per_s);
+  return 0;
+}
