@@ -45,7 +45,9 @@ public:
   /// Records the result of a permitted call at `now`; `failed` = a failure the policy records.
   /// Returns false when the result was not counted (stale, disabled, or not permitted).
   bool on_result(const breaker_permit& permit, time_point now, bool failed);
-  /// Applies time-driven transitions due at `now` (open -> half_open, half-open too long).
+  /// Applies time-driven transitions due at `now`: open -> half_open when the open duration is
+  /// over; half_open -> open when no verdict came within max_half_open of the first probe (an
+  /// idle half-open breaker waits for traffic, so an idle breaker has no timer).
   void on_timer(time_point now);
   /// When `on_timer` next has something to do; time_point::max() if never.
   time_point next_deadline() const;

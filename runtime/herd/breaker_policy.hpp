@@ -78,7 +78,8 @@ struct breaker_policy {
   int32_t half_open_probes = 3;
   /// A probe without an answer after this long fails as a timeout. Default: 10 s.
   duration probe_timeout = from_ms(10000);
-  /// The longest stay in half-open before the breaker reopens. Default: 60 s.
+  /// The longest wait for the probes' verdict, from the first probe; then the breaker reopens.
+  /// Default: 60 s.
   duration max_half_open = from_ms(60000);
 
   // -- calls ------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ breaker_permit breaker_machine::try_acquire(time_point now) {
     break;
   case breaker_state::half_open:
     if (probes_permitted_ < policy_.half_open_probes) {
-      ++probes_permitted_;
+      if (probes_permitted_++ == 0) // the verdict is due within max_half_open of the first probe
+        half_open_until_ = now + policy_.max_half_open;
       result.permitted = true;
       result.probe = true;
       result.timeout = policy_.probe_timeout;
@@ -65,14 +66,14 @@ bool breaker_machine::on_result(const breaker_permit& permit, time_point now, bo
 void breaker_machine::on_timer(time_point now) {
   if (state_ == breaker_state::open && now >= open_until_)
     move_to(breaker_state::half_open, now);
-  else if (state_ == breaker_state::half_open && now >= half_open_until_)
+  else if (state_ == breaker_state::half_open && probes_permitted_ > 0 && now >= half_open_until_)
     move_to(breaker_state::open, now);
 }
 
 time_point breaker_machine::next_deadline() const {
   if (state_ == breaker_state::open)
     return open_until_;
-  if (state_ == breaker_state::half_open)
+  if (state_ == breaker_state::half_open && probes_permitted_ > 0)
     return half_open_until_;
   return time_point::max();
 }
@@ -98,7 +99,8 @@ void breaker_machine::reconfigure(breaker_policy policy, time_point now) {
   consecutive_ = 0;
   open_.reconfigure(policy_);
   if (state_ == breaker_state::half_open) {
-    half_open_until_ = std::min(half_open_until_, now + policy_.max_half_open);
+    if (probes_permitted_ > 0)
+      half_open_until_ = std::min(half_open_until_, now + policy_.max_half_open);
     judge_probes(now);
   }
 }
@@ -126,7 +128,6 @@ void breaker_machine::move_to(breaker_state to, time_point now) {
     event.until_probe = open_until_ - now;
     break;
   case breaker_state::half_open:
-    half_open_until_ = now + policy_.max_half_open;
     probes_permitted_ = probe_successes_ = probe_failures_ = probe_slow_ = 0;
     break;
   case breaker_state::closed:

@@ -242,6 +242,10 @@ BOOST_AUTO_TEST_CASE(jitter_spreads_open_durations_reproducibly) {
 BOOST_AUTO_TEST_CASE(half_open_too_long_reopens) {
   trip();
   wait_open();
+  now += from_ms(60000); // an idle half-open breaker waits for traffic
+  BOOST_TEST((m.next_deadline() == herd::time_point::max()));
+  m.on_timer(now);
+  BOOST_TEST((m.state() == breaker_state::half_open));
   auto probe = m.try_acquire(now); // never answered (the actor's timeout would fail it)
   BOOST_TEST(probe.permitted);
   BOOST_TEST((m.next_deadline() == now + from_ms(2000)));
