@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,8 +27,13 @@ namespace herd {
 /// - `(call_atom, std::string request_json) -> outcome`: a permitted call goes to the service
 ///   (same message) and the service's outcome comes back; a rejected call fails at once with a
 ///   `circuit_open` failure whose `retry_after` is the time until the next probe. A call without
-///   an answer after the policy's call_timeout (probe_timeout for a probe) fails as `timeout`;
-///   a dead service fails calls as `unavailable`.
+///   an answer after the policy's call_timeout (probe_timeout for a probe) fails as `timeout`
+///   and its late answer is dropped; a dead service fails calls as `unavailable`.
+///
+/// Timeouts: the breaker keeps its calls ordered by deadline and one `delayed_send` timer with a
+/// generation number (CAF request timeouts cost a lock on the shared clock per call). A service
+/// that never answers at all leaves one response handler per timed-out call in the breaker;
+/// the breaker trips long before that matters.
 /// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: subscribers get one
 ///   `breaker_transition` message per transition (dead subscribers are dropped).
 /// - `(transition_atom, breaker_state)`, `(reset_atom)`, `(configure_atom, breaker_policy)`,
@@ -51,9 +57,18 @@ protected:
   caf::behavior make_behavior() override;
 
 private:
+  /// A forwarded call, keyed by (deadline, call number).
+  struct pending_call {
+    breaker_permit permit;
+    caf::response_promise promise;
+  };
+  using call_key = std::pair<time_point, uint64_t>;
+
   caf::result<outcome> on_call(std::string& payload);
+  void settle(const call_key& key, outcome& result);
+  void expire_calls(time_point now);
   void on_answer(const breaker_permit& permit, caf::response_promise& promise, outcome& result);
-  failure map_error(const caf::error& err, const breaker_permit& permit) const;
+  failure map_error(const caf::error& err) const;
   breaker_status status();
   void after_change();
   void arm_timer();
@@ -65,6 +80,8 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<caf::actor> subscribers_;
+  std::map<call_key, pending_call> calls_;
+  uint64_t next_call_ = 0;
   uint64_t published_generation_ = 0;
   uint64_t timer_generation_ = 0;
   time_point timer_due_ = time_point::max();

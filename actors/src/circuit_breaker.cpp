@@ -102,7 +102,9 @@ caf::behavior circuit_breaker::make_behavior() {
         if (generation != timer_generation_)
           return; // a timer that an earlier change made obsolete
         timer_due_ = time_point::max();
-        machine_.on_timer(clock().now());
+        auto now = clock().now();
+        machine_.on_timer(now);
+        expire_calls(now);
         after_change();
       },
   };
@@ -122,15 +124,37 @@ caf::result<outcome> circuit_breaker::on_call(std::string& payload) {
     return outcome::fail(std::move(why));
   }
   ++forwarded_;
+  call_key key{permit.started + permit.timeout, ++next_call_};
   auto promise = make_response_promise();
-  request(service_, permit.timeout, call_atom::value, std::move(payload))
-      .then(
-          [this, permit, promise](outcome& result) mutable { on_answer(permit, promise, result); },
-          [this, permit, promise](caf::error& err) mutable {
-            auto result = outcome::fail(map_error(err, permit));
-            on_answer(permit, promise, result);
-          });
+  calls_.emplace(key, pending_call{permit, promise});
+  request(service_, caf::infinite, call_atom::value, std::move(payload))
+      .then([this, key](outcome& result) { settle(key, result); },
+            [this, key](caf::error& err) {
+              auto result = outcome::fail(map_error(err));
+              settle(key, result);
+            });
+  arm_timer();
   return promise;
+}
+
+void circuit_breaker::settle(const call_key& key, outcome& result) {
+  auto i = calls_.find(key);
+  if (i == calls_.end())
+    return; // it timed out; its caller has heard
+  auto call = std::move(i->second);
+  calls_.erase(i);
+  on_answer(call.permit, call.promise, result);
+}
+
+void circuit_breaker::expire_calls(time_point now) {
+  while (!calls_.empty() && calls_.begin()->first.first <= now) {
+    auto call = std::move(calls_.begin()->second);
+    calls_.erase(calls_.begin());
+    auto result =
+        outcome::fail(failure::timeout("no answer from " + service_name_ + " within " +
+                                       std::to_string(to_ms(call.permit.timeout)) + " ms"));
+    on_answer(call.permit, call.promise, result);
+  }
 }
 
 void circuit_breaker::on_answer(const breaker_permit& permit, caf::response_promise& promise,
@@ -155,15 +179,10 @@ void circuit_breaker::on_answer(const breaker_permit& permit, caf::response_prom
   after_change();
 }
 
-failure circuit_breaker::map_error(const caf::error& err, const breaker_permit& permit) const {
-  failure result;
-  if (err == caf::sec::request_timeout)
-    result = failure::timeout("no answer from " + service_name_ + " within " +
-                              std::to_string(to_ms(permit.timeout)) + " ms");
-  else if (err == caf::sec::request_receiver_down)
-    result = failure::unavailable("service actor " + service_name_ + " is down");
-  else
-    result = failure::unknown(system().render(err));
+failure circuit_breaker::map_error(const caf::error& err) const {
+  auto result = err == caf::sec::request_receiver_down
+                    ? failure::unavailable("service actor " + service_name_ + " is down")
+                    : failure::unknown(system().render(err));
   result.from(service_name_);
   return result;
 }
@@ -213,14 +232,14 @@ void circuit_breaker::after_change() {
 
 void circuit_breaker::arm_timer() {
   auto due = machine_.next_deadline();
-  if (due == timer_due_)
-    return;
+  if (!calls_.empty())
+    due = std::min(due, calls_.begin()->first.first);
+  if (due >= timer_due_)
+    return; // the armed timer comes first; when it fires it arms the next one
   timer_due_ = due;
   ++timer_generation_; // an armed timer cannot be cancelled; this makes it obsolete
-  if (due == time_point::max())
-    return;
-  auto delay = std::max(due - clock().now(), duration{0});
-  delayed_send(this, delay, tick_atom::value, timer_generation_);
+  delayed_send(this, std::max(due - clock().now(), duration{0}), tick_atom::value,
+               timer_generation_);
 }
 
 } // namespace herd
