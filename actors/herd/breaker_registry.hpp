@@ -9,6 +9,7 @@
 
 #include "herd/breaker_registry_config.hpp"
 #include "herd/metrics_registry.hpp"
+#include "herd/subscriber_list.hpp"
 
 namespace herd {
 
@@ -52,7 +53,7 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   std::map<std::string, caf::actor> services_;
   std::map<std::string, entry> breakers_;
-  std::vector<caf::actor> subscribers_;
+  subscriber_list subscribers_;
 };
 
 } // namespace herd

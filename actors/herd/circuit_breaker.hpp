@@ -14,6 +14,7 @@
 #include "herd/breaker_status.hpp"
 #include "herd/metrics_registry.hpp"
 #include "herd/outcome.hpp"
+#include "herd/subscriber_list.hpp"
 
 namespace spdlog {
 class logger;
@@ -79,7 +80,7 @@ private:
   breaker_machine machine_;
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
-  std::vector<caf::actor> subscribers_;
+  subscriber_list subscribers_;
   std::map<call_key, pending_call> calls_;
   uint64_t next_call_ = 0;
   uint64_t published_generation_ = 0;

@@ -16,7 +16,9 @@ std::string to_string(breaker_errc code) {
 
 std::string render_breaker_errc(uint8_t code, caf::atom_value, const caf::message& context) {
   auto result = "breaker: " + to_string(static_cast<breaker_errc>(code));
-  if (!context.empty())
+  if (context.size() == 1 && context.match_element<std::string>(0))
+    result += ": " + context.get_as<std::string>(0); // a service name, without quotes
+  else if (!context.empty())
     result += ": " + caf::deep_to_string(context);
   return result;
 }

@@ -34,16 +34,10 @@ void breaker_registry::on_exit() {
     anon_send_exit(e.breaker, caf::exit_reason::user_shutdown);
   breakers_.clear();
   services_.clear();
-  subscribers_.clear();
 }
 
 caf::behavior breaker_registry::make_behavior() {
-  set_down_handler([this](caf::down_msg& msg) {
-    subscribers_.erase(
-        std::remove_if(subscribers_.begin(), subscribers_.end(),
-                       [&](const caf::actor& x) { return x.address() == msg.source; }),
-        subscribers_.end());
-  });
+  set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   return {
       [this](caf::put_atom, const std::string& service, const caf::actor& handle) {
         services_[service] = handle;
@@ -53,16 +47,16 @@ caf::behavior breaker_registry::make_behavior() {
         return breaker_for(agent, service);
       },
       [this](subscribe_atom, const caf::actor& subscriber) {
-        if (std::find(subscribers_.begin(), subscribers_.end(), subscriber) != subscribers_.end())
+        if (!subscribers_.add(subscriber))
           return;
         monitor(subscriber);
-        subscribers_.push_back(subscriber);
         for (auto& [_, e] : breakers_)
           send(e.breaker, subscribe_atom::value, subscriber);
       },
       [this](unsubscribe_atom, const caf::actor& subscriber) {
-        subscribers_.erase(std::remove(subscribers_.begin(), subscribers_.end(), subscriber),
-                           subscribers_.end());
+        if (!subscribers_.remove(subscriber))
+          return;
+        demonitor(subscriber);
         for (auto& [_, e] : breakers_)
           send(e.breaker, unsubscribe_atom::value, subscriber);
       },
@@ -93,7 +87,7 @@ caf::result<caf::actor> breaker_registry::breaker_for(const std::string& agent,
   auto& policy = config_.policy_for(service);
   auto breaker = spawn<circuit_breaker>(key, service, handle->second, policy, metrics_,
                                         policy.seed ^ stable_hash(key));
-  for (auto& subscriber : subscribers_)
+  for (auto& subscriber : subscribers_.all())
     send(breaker, subscribe_atom::value, subscriber);
   breakers_.emplace(key, entry{breaker, service});
   return breaker;

@@ -48,26 +48,16 @@ circuit_breaker::circuit_breaker(caf::actor_config& cfg, std::string key, std::s
 }
 
 caf::behavior circuit_breaker::make_behavior() {
-  set_down_handler([this](caf::down_msg& msg) {
-    subscribers_.erase(
-        std::remove_if(subscribers_.begin(), subscribers_.end(),
-                       [&](const caf::actor& x) { return x.address() == msg.source; }),
-        subscribers_.end());
-  });
+  set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   return {
       [this](call_atom, std::string& payload) { return on_call(payload); },
       [this](subscribe_atom, const caf::actor& subscriber) {
-        if (std::find(subscribers_.begin(), subscribers_.end(), subscriber) != subscribers_.end())
-          return;
-        monitor(subscriber);
-        subscribers_.push_back(subscriber);
+        if (subscribers_.add(subscriber))
+          monitor(subscriber);
       },
       [this](unsubscribe_atom, const caf::actor& subscriber) {
-        auto i = std::find(subscribers_.begin(), subscribers_.end(), subscriber);
-        if (i == subscribers_.end())
-          return;
-        demonitor(subscriber);
-        subscribers_.erase(i);
+        if (subscribers_.remove(subscriber))
+          demonitor(subscriber);
       },
       [this](transition_atom, breaker_state to) {
         log_->warn("breaker {}: moved to {} by hand", key_, to_string(to));
@@ -219,7 +209,7 @@ void circuit_breaker::after_change() {
           ->counter("herd_breaker_transitions_total", "Circuit breaker state changes",
                     {{"breaker", key_}, {"service", service_name_}, {"to", to_string(event.to)}})
           .inc();
-      for (auto& subscriber : subscribers_)
+      for (auto& subscriber : subscribers_.all())
         send(subscriber, event);
     }
     state_metric_->set(static_cast<double>(machine_.state()));

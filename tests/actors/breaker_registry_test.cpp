@@ -155,4 +155,38 @@ BOOST_AUTO_TEST_CASE(configuration_per_service_reaches_its_breakers) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(every_error_code_has_a_name) {
+  BOOST_TEST(herd::to_string(herd::breaker_errc::unknown_service) == "unknown_service");
+  auto err = caf::make_error(herd::breaker_errc::unknown_service, std::string{"weather"});
+  BOOST_TEST(sys.render(err) == "breaker: unknown_service: weather");
+}
+
+BOOST_AUTO_TEST_CASE(breaker_messages_cross_process_boundaries) {
+  herd::breaker_policy p;
+  p.window_kind = herd::breaker_window_kind::time;
+  p.record_on = {herd::failure_category::timeout};
+  herd::breaker_status s;
+  s.key = "writer-1/llm";
+  s.state = breaker_state::half_open;
+  s.until_probe = from_ms(1500);
+  herd::breaker_transition t;
+  t.key = "llm";
+  t.to = breaker_state::open;
+  t.generation = 3;
+  std::vector<char> buf;
+  caf::binary_serializer sink{sys, buf};
+  auto msg = caf::make_message(p, s, t);
+  BOOST_REQUIRE(!sink(msg));
+  caf::message copy;
+  caf::binary_deserializer source{sys, buf};
+  BOOST_REQUIRE(!source(copy));
+  BOOST_REQUIRE(
+      (copy.match_elements<herd::breaker_policy, breaker_status, herd::breaker_transition>()));
+  BOOST_TEST((copy.get_as<herd::breaker_policy>(0) == p));
+  BOOST_TEST(copy.get_as<breaker_status>(1).key == "writer-1/llm");
+  BOOST_TEST((copy.get_as<breaker_status>(1).state == breaker_state::half_open));
+  BOOST_TEST(herd::to_ms(copy.get_as<breaker_status>(1).until_probe) == 1500);
+  BOOST_TEST(copy.get_as<herd::breaker_transition>(2).generation == 3u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
