@@ -3,12 +3,14 @@
 // calls through a closed breaker, and calls a breaker rejects while open, with many calls in
 // flight. Compare the ratio, not the absolute numbers.
 //
-// usage: bench_breaker [--calls N] [--drivers D] [--in-flight K] [--rounds R] [--json]
+// usage: bench_breaker [--calls N] [--drivers D] [--in-flight K] [--rounds R] [--threads T]
+//                      [--json]
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -27,11 +29,13 @@ struct options {
   int drivers = 4;
   int in_flight = 64;
   int rounds = 3;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool json = false;
 };
 
 const char* usage = "usage: bench_breaker [--calls N (200000)] [--drivers D (4)] "
-                    "[--in-flight K per driver (64)] [--rounds R (3)] [--json]";
+                    "[--in-flight K per driver (64)] [--rounds R (3)] "
+                    "[--threads T (hardware threads)] [--json]";
 
 /// A service that answers every call at once.
 caf::behavior echo_service() {
@@ -99,7 +103,8 @@ bool parse(int argc, char** argv, options& opt) {
     else if (!((arg == "--calls" && value(opt.calls)) ||
                (arg == "--drivers" && value(opt.drivers)) ||
                (arg == "--in-flight" && value(opt.in_flight)) ||
-               (arg == "--rounds" && value(opt.rounds))))
+               (arg == "--rounds" && value(opt.rounds)) ||
+               (arg == "--threads" && value(opt.threads))))
       return false;
   }
   return true;
@@ -116,6 +121,7 @@ int main(int argc, char** argv) {
   herd::set_log_level("warn");
   caf::actor_system_config cfg;
   herd::announce_actor_types(cfg);
+  cfg.set("scheduler.max-threads", opt.threads);
   caf::actor_system sys{cfg};
   auto service = sys.spawn(echo_service);
   auto breaker = sys.spawn<herd::circuit_breaker>("bench", "echo", service, herd::breaker_policy{},
@@ -140,6 +146,7 @@ int main(int argc, char** argv) {
                           {"drivers", opt.drivers},
                           {"in_flight", opt.drivers * opt.in_flight},
                           {"rounds", opt.rounds},
+                          {"threads", opt.threads},
                           {"direct_calls_per_s", direct},
                           {"closed_calls_per_s", closed},
                           {"ratio", closed / direct},

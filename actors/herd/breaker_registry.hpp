@@ -19,7 +19,7 @@ namespace herd {
 ///
 /// Protocol (atoms in herd/atoms.hpp and herd/breaker_atoms.hpp):
 /// - `(caf::put_atom, std::string service, actor)`: registers (or replaces) the actor that
-///   serves `service`; existing breakers keep the actor they were created with.
+///   serves `service`; the service's existing breakers forward their next calls to it.
 /// - `(caf::get_atom, std::string service) -> actor` and
 ///   `(caf::get_atom, std::string agent, std::string service) -> actor`: the breaker for the
 ///   call, created on first use; an `unknown_service` error if no actor serves `service`.

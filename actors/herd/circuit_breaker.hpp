@@ -35,6 +35,8 @@ namespace herd {
 /// generation number (CAF request timeouts cost a lock on the shared clock per call). A service
 /// that never answers at all leaves one response handler per timed-out call in the breaker;
 /// the breaker trips long before that matters.
+/// - `(caf::put_atom, actor)`: a new service actor (e.g. restarted by its supervisor) for the
+///   calls to come; calls in flight still end at the old one.
 /// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: subscribers get one
 ///   `breaker_transition` message per transition (dead subscribers are dropped).
 /// - `(transition_atom, breaker_state)`, `(reset_atom)`, `(configure_atom, breaker_policy)`,
@@ -53,6 +55,9 @@ public:
                   std::shared_ptr<metrics_registry> metrics, uint64_t seed);
 
   const char* name() const override { return "herd.circuit_breaker"; }
+
+  /// Answers every call still in flight with an `unavailable` failure.
+  void on_exit() override;
 
 protected:
   caf::behavior make_behavior() override;

@@ -41,6 +41,9 @@ caf::behavior breaker_registry::make_behavior() {
   return {
       [this](caf::put_atom, const std::string& service, const caf::actor& handle) {
         services_[service] = handle;
+        for (auto& [_, e] : breakers_)
+          if (e.service == service)
+            caf::anon_send(e.breaker, caf::put_atom::value, handle);
       },
       [this](caf::get_atom, const std::string& service) { return breaker_for("", service); },
       [this](caf::get_atom, const std::string& agent, const std::string& service) {

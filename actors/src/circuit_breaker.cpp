@@ -51,6 +51,7 @@ caf::behavior circuit_breaker::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   return {
       [this](call_atom, std::string& payload) { return on_call(payload); },
+      [this](caf::put_atom, const caf::actor& service) { service_ = service; },
       [this](subscribe_atom, const caf::actor& subscriber) {
         if (subscribers_.add(subscriber))
           monitor(subscriber);
@@ -98,6 +99,15 @@ caf::behavior circuit_breaker::make_behavior() {
         after_change();
       },
   };
+}
+
+void circuit_breaker::on_exit() {
+  for (auto& [_, call] : calls_)
+    call.promise.deliver(outcome::fail(
+        failure::unavailable("circuit breaker " + key_ + " stopped").from(service_name_)));
+  calls_.clear();
+  subscribers_ = subscriber_list{};
+  service_ = nullptr;
 }
 
 caf::result<outcome> circuit_breaker::on_call(std::string& payload) {

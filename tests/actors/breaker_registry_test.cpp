@@ -155,6 +155,18 @@ BOOST_AUTO_TEST_CASE(configuration_per_service_reaches_its_breakers) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_replaced_service_actor_serves_existing_breakers) {
+  start(herd::breaker_scope::service);
+  auto llm = get("llm");
+  auto restarted = std::make_shared<herd::test::service_script>();
+  self->send(registry, caf::put_atom::value, std::string{"llm"},
+             sys.spawn<herd::test::scripted_service>(restarted));
+  vt.run();
+  BOOST_TEST(call(llm).ok());
+  BOOST_TEST(restarted->calls == 1);
+  BOOST_TEST(llm_script->calls == 0);
+}
+
 BOOST_AUTO_TEST_CASE(every_error_code_has_a_name) {
   BOOST_TEST(herd::to_string(herd::breaker_errc::unknown_service) == "unknown_service");
   auto err = caf::make_error(herd::breaker_errc::unknown_service, std::string{"weather"});

@@ -368,4 +368,15 @@ BOOST_AUTO_TEST_CASE(transitions_carry_key_generation_and_time_until_probe) {
   BOOST_TEST((t->at == vt.now()));
 }
 
+BOOST_AUTO_TEST_CASE(a_stopping_breaker_answers_the_calls_in_flight) {
+  script->mode = "hang";
+  auto o = call();
+  BOOST_TEST(!o.has_value());
+  anon_send_exit(breaker, caf::exit_reason::user_shutdown);
+  vt.run();
+  o = next<outcome>();
+  BOOST_REQUIRE(o.has_value());
+  BOOST_TEST((o->error.category == failure_category::unavailable));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
