@@ -34,8 +34,10 @@ public:
   breaker_registry(caf::actor_config& cfg, breaker_registry_config config,
                    std::shared_ptr<metrics_registry> metrics);
 
+  /// "herd.breaker_registry".
   const char* name() const override { return "herd.breaker_registry"; }
 
+  /// Stops every breaker it created.
   void on_exit() override;
 
 protected:

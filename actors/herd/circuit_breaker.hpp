@@ -54,6 +54,7 @@ public:
                   caf::actor service, breaker_policy policy,
                   std::shared_ptr<metrics_registry> metrics, uint64_t seed);
 
+  /// "herd.circuit_breaker".
   const char* name() const override { return "herd.circuit_breaker"; }
 
   /// Answers every call still in flight with an `unavailable` failure.
