@@ -3,8 +3,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/scripted_service.hpp"
+#include "herd/agent.hpp"
 #include "herd/breaker_atoms.hpp"
 #include "herd/circuit_breaker.hpp"
+#include "herd/dispatcher.hpp"
 #include "herd/errc.hpp"
 #include "virtual_time_fixture.hpp"
 
@@ -43,6 +45,23 @@ caf::behavior caller(caf::event_based_actor* self, caf::actor breaker, results o
               [=](caf::error&) { out->push_back(outcome::fail(herd::failure::unknown("error"))); });
   }};
 }
+
+/// An agent whose tasks are calls to a downstream service through its breaker.
+class service_agent : public herd::agent {
+public:
+  service_agent(caf::actor_config& cfg, caf::actor breaker)
+      : herd::agent(cfg), breaker_(std::move(breaker)) {}
+
+protected:
+  void handle_async(const herd::task& t, herd::task_completion done) override {
+    request(breaker_, caf::infinite, herd::call_atom::value, t.payload)
+        .then([done](outcome& o) { done.finish(std::move(o)); },
+              [done](caf::error&) { done.fail(herd::failure::unknown("breaker error")); });
+  }
+
+private:
+  caf::actor breaker_;
+};
 
 struct breaker_fixture : herd::test::virtual_time_fixture {
   std::shared_ptr<herd::test::service_script> script =
@@ -366,6 +385,45 @@ BOOST_AUTO_TEST_CASE(transitions_carry_key_generation_and_time_until_probe) {
   BOOST_TEST(t->generation == 1u);
   BOOST_TEST(herd::to_ms(t->until_probe) == 1000);
   BOOST_TEST((t->at == vt.now()));
+}
+
+BOOST_AUTO_TEST_CASE(agents_of_a_pool_share_one_breaker_through_the_dispatcher) {
+  auto dispatcher = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
+  for (int i = 1; i <= 10; ++i) {
+    auto a = sys.spawn<service_agent>(breaker);
+    herd::agent_settings settings;
+    settings.name = "llm-" + std::to_string(i);
+    settings.pool = "llm";
+    self->send(a, herd::setup_atom::value, settings);
+    self->send(dispatcher, herd::join_atom::value, std::string{"llm"}, a, settings.name,
+               int32_t{1});
+  }
+  vt.run();
+  auto submit = [&](int first, int count) {
+    for (int i = first; i < first + count; ++i)
+      self->send(dispatcher, herd::submit_atom::value,
+                 herd::task::make("t-" + std::to_string(i), "read_only", {{"q", i}}, "llm"));
+    vt.run();
+    std::map<failure_category, int> ended;
+    int ok = 0;
+    while (auto o = next<outcome>())
+      o->ok() ? ++ok : ++ended[o->error.category];
+    return std::make_pair(ok, ended);
+  };
+  script->mode = "unavailable";
+  auto [ok1, failed1] = submit(0, 30);
+  BOOST_TEST(script->calls == 10); // one call per agent, then the breaker was open
+  BOOST_TEST(failed1[failure_category::unavailable] == 10);
+  BOOST_TEST(failed1[failure_category::circuit_open] == 20);
+  vt.advance(from_ms(1000));
+  script->mode = "ok";
+  auto [ok2, failed2] = submit(100, 10);
+  BOOST_TEST(script->calls == 13); // exactly the three probes
+  BOOST_TEST(ok2 == 3);
+  BOOST_TEST(failed2[failure_category::circuit_open] == 7);
+  auto [ok3, failed3] = submit(200, 10);
+  BOOST_TEST(ok3 == 10); // closed again
+  BOOST_TEST(ok1 == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_stopping_breaker_answers_the_calls_in_flight) {
