@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <iomanip>
 #include <map>
+#include <mutex>
 #include <ostream>
 
 #include "demo_agent.hpp"
 #include "flaky_service.hpp"
 #include "herd/config_error.hpp"
+#include "herd/breaker_transition.hpp"
 #include "herd/failure_policy.hpp"
 #include "herd/runtime.hpp"
 #include "command_line.hpp"
@@ -53,6 +55,29 @@ void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& 
       << (stats.balanced() ? "  (every task accounted for)" : "  (UNBALANCED)") << '\n';
 }
 
+/// Breaker transitions as the demo reports them, collected from the subscriber actor.
+struct transition_log {
+  std::mutex mtx;
+  std::vector<std::string> lines;
+  size_t printed = 0;
+  size_t openings = 0;
+
+  void add(const breaker_transition& x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    auto line = "breaker " + x.key + ": " + to_string(x.from) + " -> " + to_string(x.to);
+    if (x.until_probe.count() > 0)
+      line += " (next probe in " + std::to_string(to_ms(x.until_probe)) + " ms)";
+    lines.push_back(std::move(line));
+    openings += x.to == breaker_state::open ? 1 : 0;
+  }
+
+  void print_new(std::ostream& out) {
+    std::lock_guard<std::mutex> guard{mtx};
+    for (; printed < lines.size(); ++printed)
+      out << "  " << lines[printed] << '\n';
+  }
+};
+
 } // namespace
 
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -78,11 +103,31 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       config.retry.pacing.initial_rate = 100;
       config.retry.pacing.increase_per_s = 100;
       config.retry.budget.min_retries_per_s = 100;
+      // A breaker that notices the outage within a few dozen calls and probes soon after.
+      auto& breaker = config.breakers.defaults;
+      breaker.window_size = 40;
+      breaker.min_calls = 20;
+      breaker.open_duration = from_ms(250);
+      breaker.max_open_duration = from_ms(2000);
+      breaker.half_open_probes = 3;
+      breaker.probe_timeout = from_ms(1000);
     }
 
     herd::runtime rt{config};
     auto service = rt.system().spawn<flaky_service>(profile);
-    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), service);
+    rt.add_service(profile.name, service);
+    auto breaker = rt.breaker_for(profile.name);
+    if (!breaker) {
+      err << "herd demo: no breaker: " << rt.system().render(breaker.error()) << '\n';
+      return 1;
+    }
+    auto transitions = std::make_shared<transition_log>();
+    auto watcher = rt.system().spawn([transitions](caf::event_based_actor*) -> caf::behavior {
+      return {[transitions](const breaker_transition& x) { transitions->add(x); }};
+    });
+    caf::anon_send(rt.breakers(), subscribe_atom::value, watcher);
+    // The agents call the service through its breaker.
+    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker);
     out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << profile.name
         << "\" (failure rate " << profile.failure_rate << ", outage "
         << to_ms(profile.outage_start) << "-" << to_ms(profile.outage_start + profile.outage_length)
@@ -107,16 +152,22 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       if (!quiet && next_report > 0 && done % next_report == 0) {
         auto failed = std::count_if(outcomes.begin(), outcomes.end(),
                                     [](const outcome& x) { return !x.ok(); });
+        transitions->print_new(out);
         out << "progress: " << done << "/" << tasks << " done, " << failed << " failed\n"
             << std::flush;
       }
     }
     auto report = rt.shutdown(from_ms(10000));
+    if (!quiet)
+      transitions->print_new(out);
     print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats);
+    out << "  breaker         opened " << transitions->openings << " times, "
+        << transitions->lines.size() << " transitions\n";
     if (refused > 0)
       out << "  refused         " << refused << '\n';
     rt.system().await_actors_before_shutdown(false);
     caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
     return report.stats.balanced() ? 0 : 1;
   } catch (const config_error& e) {
     err << "herd demo: " << e.what() << '\n';

@@ -4,6 +4,10 @@
 
 #include "herd/agent_settings.hpp"
 #include "herd/announce.hpp"
+#include "herd/breaker_errc.hpp"
+#include "herd/breaker_policy.hpp"
+#include "herd/breaker_registry_config.hpp"
+#include "herd/breaker_status.hpp"
 #include "herd/dispatcher_stats.hpp"
 #include "herd/task.hpp"
 
@@ -14,6 +18,11 @@ void announce_actor_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<agent_settings>("herd::agent_settings");
   cfg.add_message_type<dispatcher_stats>("herd::dispatcher_stats");
   cfg.add_message_type<std::vector<task>>("std::vector<herd::task>");
+  cfg.add_message_type<breaker_state>("herd::breaker_state");
+  cfg.add_message_type<breaker_policy>("herd::breaker_policy");
+  cfg.add_message_type<breaker_registry_config>("herd::breaker_registry_config");
+  cfg.add_message_type<breaker_status>("herd::breaker_status");
+  cfg.add_error_category(caf::atom("breaker"), render_breaker_errc);
 }
 
 } // namespace herd

@@ -56,6 +56,15 @@ public:
   /// Adds an agent that the caller spawned to `pool`; returns it.
   caf::actor add_agent(const std::string& pool, caf::actor agent);
 
+  // -- services -------------------------------------------------------------------------------
+
+  /// Puts the downstream service `service` (an actor answering `(call_atom, request) -> outcome`)
+  /// behind circuit breakers; later registrations replace the actor behind the breakers.
+  void add_service(const std::string& service, caf::actor handle);
+  /// The breaker in front of `service` for calls by `agent` (one per service by default; one
+  /// per agent and service when `breakers.scope` says so). Agents call it like the service.
+  caf::expected<caf::actor> breaker_for(const std::string& service, const std::string& agent = "");
+
   // -- tasks ----------------------------------------------------------------------------------
 
   /// Submits a task; the future yields its final outcome, or the error that refused it
@@ -82,6 +91,10 @@ public:
   const caf::actor& dispatcher() const { return dispatcher_; }
   /// The retry scheduler actor (the dispatcher's failure sink).
   const caf::actor& retry_scheduler() const { return retry_scheduler_; }
+  /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.
+  const caf::actor& breakers() const { return breakers_; }
+  /// The shared metrics registry, for actors the caller spawns.
+  const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
   /// The agents of every pool, by pool name.
   const std::map<std::string, std::vector<caf::actor>>& pools() const { return pools_; }
 
@@ -101,6 +114,7 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   caf::actor dispatcher_;
   caf::actor retry_scheduler_;
+  caf::actor breakers_;
   std::map<std::string, std::vector<caf::actor>> pools_;
   std::unique_ptr<shutdown_report> final_report_;
 };

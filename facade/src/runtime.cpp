@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "herd/breaker_registry.hpp"
 #include "herd/dispatcher.hpp"
 #include "herd/errc.hpp"
 #include "herd/logging.hpp"
@@ -36,6 +37,9 @@ void runtime::boot() {
   retry_scheduler_ = sys_->spawn<herd::retry_scheduler>(config_.retry, config_.policies, metrics_,
                                                         dispatcher_);
   caf::anon_send(dispatcher_, sink_atom::value, retry_scheduler_);
+  breakers_ = sys_->spawn<breaker_registry>(config_.breakers, metrics_);
+  // The scheduler holds a service's retries while its breaker is open and paces them after.
+  caf::anon_send(breakers_, subscribe_atom::value, retry_scheduler_);
   component_logger("runtime")->debug("runtime started");
 }
 
@@ -50,6 +54,20 @@ caf::actor runtime::add_agent(const std::string& pool, caf::actor agent) {
                  config_.concurrency_of(pool));
   members.push_back(agent);
   return agent;
+}
+
+void runtime::add_service(const std::string& service, caf::actor handle) {
+  caf::anon_send(breakers_, caf::put_atom::value, service, std::move(handle));
+}
+
+caf::expected<caf::actor> runtime::breaker_for(const std::string& service,
+                                               const std::string& agent) {
+  caf::expected<caf::actor> result{caf::make_error(errc::timeout)};
+  caf::scoped_actor self{*sys_};
+  self->request(breakers_, caf::infinite, caf::get_atom::value, agent, service)
+    .receive([&](caf::actor& breaker) { result = std::move(breaker); },
+             [&](caf::error& e) { result = std::move(e); });
+  return result;
 }
 
 std::future<caf::expected<outcome>> runtime::submit(task t) {
@@ -120,6 +138,7 @@ shutdown_report runtime::shutdown(duration grace) {
     for (auto& [_, members] : pools_)
       for (auto& agent : members)
         self->send_exit(agent, caf::exit_reason::user_shutdown);
+    self->send_exit(breakers_, caf::exit_reason::user_shutdown);
     self->send_exit(retry_scheduler_, caf::exit_reason::user_shutdown);
     self->send_exit(dispatcher_, caf::exit_reason::user_shutdown);
   }

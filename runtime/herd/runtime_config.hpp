@@ -8,6 +8,7 @@
 
 #include "herd/dispatcher_config.hpp"
 #include "herd/failure_policy.hpp"
+#include "herd/breaker_registry_config.hpp"
 #include "herd/retry_scheduler_config.hpp"
 #include "herd/time.hpp"
 
@@ -25,7 +26,7 @@ struct pool_config {
 ///
 /// JSON form (all keys optional):
 /// {"log_level": "info", "threads": 0, "heartbeat_interval_ms": 1000,
-///  "dispatcher": {...}, "retry": {...}, "pools": {"NAME": {"concurrency": N}},
+///  "dispatcher": {...}, "retry": {...}, "breakers": {...}, "pools": {"NAME": {"concurrency": N}},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
@@ -38,6 +39,8 @@ struct runtime_config {
   dispatcher_config dispatcher;
   /// The retry scheduler's settings (budgets, pacing, Retry-After spreading).
   retry_scheduler_config retry;
+  /// The circuit breakers' settings: scope, default policy, policies per service.
+  breaker_registry_config breakers;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
   /// Failure policies by task kind; the presets are always present and "default" applies to

@@ -25,7 +25,7 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "retry", "pools",
+  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "retry", "breakers", "pools",
                 "policies"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
@@ -36,6 +36,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.dispatcher = dispatcher_config::from_json(in.at("dispatcher"));
   if (in.has("retry"))
     result.retry = retry_scheduler_config::from_json(in.at("retry"));
+  if (in.has("breakers"))
+    result.breakers = breaker_registry_config::from_json(in.at("breakers"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -64,6 +66,7 @@ nlohmann::json runtime_config::to_json() const {
                         {"heartbeat_interval_ms", to_ms(heartbeat_interval)},
                         {"dispatcher", dispatcher.to_json()},
                         {"retry", retry.to_json()},
+                        {"breakers", breakers.to_json()},
                         {"pools", nlohmann::json::object()},
                         {"policies", nlohmann::json::object()}};
   for (auto& [name, pool] : pools)

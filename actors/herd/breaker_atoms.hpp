@@ -1,0 +1,18 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+/// Message atoms of the circuit breaker protocol (CAF 0.17 atoms: at most 10 characters).
+/// The breaker also answers `call_atom`, `subscribe_atom`, `unsubscribe_atom`, `stats_atom` and
+/// `tick_atom` of herd/atoms.hpp; the registry `caf::get_atom` and `caf::put_atom`.
+namespace herd {
+
+/// Moves a breaker to a state by hand: `(transition_atom, breaker_state) -> breaker_status`.
+using transition_atom = caf::atom_constant<caf::atom("transition")>;
+/// Closes a breaker and forgets its window and openings: `(reset_atom) -> breaker_status`.
+using reset_atom = caf::atom_constant<caf::atom("reset")>;
+/// Replaces a breaker's policy at run time: `(configure_atom, breaker_policy)` or
+/// `(configure_atom, std::string json) -> breaker_status`.
+using configure_atom = caf::atom_constant<caf::atom("configure")>;
+
+} // namespace herd

@@ -1,0 +1,165 @@
+// bench_breaker: the cost of a circuit breaker in front of a service actor, on CAF's real
+// scheduler. In one run it measures calls per second sent straight to a service actor, the same
+// calls through a closed breaker, and calls a breaker rejects while open, with many calls in
+// flight. Compare the ratio, not the absolute numbers.
+//
+// usage: bench_breaker [--calls N] [--drivers D] [--in-flight K] [--rounds R] [--threads T]
+//                      [--json]
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "herd/breaker_atoms.hpp"
+#include "herd/circuit_breaker.hpp"
+#include "herd/herd.hpp"
+
+namespace {
+
+using go_atom = caf::atom_constant<caf::atom("go")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
+
+struct options {
+  int64_t calls = 200000;
+  int drivers = 4;
+  int in_flight = 64;
+  int rounds = 3;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bool json = false;
+};
+
+const char* usage = "usage: bench_breaker [--calls N (200000)] [--drivers D (4)] "
+                    "[--in-flight K per driver (64)] [--rounds R (3)] "
+                    "[--threads T (hardware threads)] [--json]";
+
+/// A service that answers every call at once.
+caf::behavior echo_service() {
+  return {[](herd::call_atom, const std::string&) { return herd::outcome::success(); }};
+}
+
+/// Keeps `in_flight` calls to `target` going until `calls` have answered, then tells `boss`.
+caf::behavior driver(caf::event_based_actor* self, caf::actor target, int64_t calls,
+                     int in_flight) {
+  auto issued = std::make_shared<int64_t>(0);
+  auto answered = std::make_shared<int64_t>(0);
+  auto boss = std::make_shared<caf::actor>();
+  auto fire = std::make_shared<std::function<void()>>();
+  *fire = [=] {
+    ++*issued;
+    self->request(target, caf::infinite, herd::call_atom::value, std::string{"{}"})
+        .then(
+            [=](herd::outcome&) {
+              if (++*answered == calls)
+                self->send(*boss, done_atom::value);
+              else if (*issued < calls)
+                (*fire)();
+            },
+            [=](caf::error& err) {
+              std::cerr << "call failed: " << to_string(err) << "\n";
+              std::exit(1);
+            });
+  };
+  return {[=](go_atom, const caf::actor& from) {
+    *boss = from;
+    *issued = *answered = 0;
+    for (int i = 0; i < in_flight && *issued < calls; ++i)
+      (*fire)();
+  }};
+}
+
+/// Calls per second of `drivers` drivers sending `opt.calls` calls in all to `target`.
+double measure(caf::actor_system& sys, const caf::actor& target, const options& opt) {
+  caf::scoped_actor self{sys};
+  std::vector<caf::actor> drivers;
+  for (int i = 0; i < opt.drivers; ++i)
+    drivers.push_back(sys.spawn(driver, target, opt.calls / opt.drivers, opt.in_flight));
+  auto start = sys.clock().now();
+  for (auto& d : drivers)
+    self->send(d, go_atom::value, caf::actor_cast<caf::actor>(self));
+  for (size_t i = 0; i < drivers.size(); ++i)
+    self->receive([](done_atom) {});
+  auto seconds = std::chrono::duration<double>(sys.clock().now() - start).count();
+  for (auto& d : drivers)
+    self->send_exit(d, caf::exit_reason::user_shutdown);
+  return static_cast<double>(opt.calls / opt.drivers * opt.drivers) / seconds;
+}
+
+bool parse(int argc, char** argv, options& opt) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](auto& out) {
+      if (i + 1 >= argc)
+        return false;
+      out = std::atoll(argv[++i]);
+      return out > 0;
+    };
+    if (arg == "--json")
+      opt.json = true;
+    else if (!((arg == "--calls" && value(opt.calls)) ||
+               (arg == "--drivers" && value(opt.drivers)) ||
+               (arg == "--in-flight" && value(opt.in_flight)) ||
+               (arg == "--rounds" && value(opt.rounds)) ||
+               (arg == "--threads" && value(opt.threads))))
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  if (!parse(argc, argv, opt)) {
+    std::cerr << usage << "\n";
+    return 2;
+  }
+  herd::set_log_level("warn");
+  caf::actor_system_config cfg;
+  herd::announce_actor_types(cfg);
+  cfg.set("scheduler.max-threads", opt.threads);
+  caf::actor_system sys{cfg};
+  auto service = sys.spawn(echo_service);
+  auto breaker = sys.spawn<herd::circuit_breaker>("bench", "echo", service, herd::breaker_policy{},
+                                                  nullptr, uint64_t{1});
+  auto rejecting = sys.spawn<herd::circuit_breaker>("bench-open", "echo", service,
+                                                    herd::breaker_policy{}, nullptr, uint64_t{2});
+  caf::anon_send(rejecting, herd::transition_atom::value, herd::breaker_state::forced_open);
+
+  // Best of R alternating rounds, after one warm-up round each.
+  double direct = 0, closed = 0, open = 0;
+  for (int round = 0; round <= opt.rounds; ++round) {
+    auto d = measure(sys, service, opt);
+    auto c = measure(sys, breaker, opt);
+    auto o = measure(sys, rejecting, opt);
+    if (round == 0)
+      continue;
+    direct = std::max(direct, d);
+    closed = std::max(closed, c);
+    open = std::max(open, o);
+  }
+  nlohmann::json entry = {{"calls", opt.calls},
+                          {"drivers", opt.drivers},
+                          {"in_flight", opt.drivers * opt.in_flight},
+                          {"rounds", opt.rounds},
+                          {"threads", opt.threads},
+                          {"direct_calls_per_s", direct},
+                          {"closed_calls_per_s", closed},
+                          {"ratio", closed / direct},
+                          {"open_rejections_per_s", open}};
+  if (opt.json) {
+    std::cout << nlohmann::json{{"benchmark", "bench_breaker"}, {"results", {entry}}}.dump()
+              << "\n";
+  } else {
+    std::cout << "direct calls/s:        " << direct << "\n"
+              << "through closed breaker: " << closed << " (ratio " << closed / direct << ")\n"
+              << "rejections/s while open: " << open << "\n";
+  }
+  for (auto& a : {service, breaker, rejecting})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  return 0;
+}
