@@ -4,7 +4,12 @@
 
 #include "herd/agent_settings.hpp"
 #include "herd/announce.hpp"
+#include "herd/dead_letter.hpp"
+#include "herd/dead_letter_filter.hpp"
+#include "herd/dead_letter_stats.hpp"
 #include "herd/dispatcher_stats.hpp"
+#include "herd/escalation.hpp"
+#include "herd/replay_request.hpp"
 #include "herd/task.hpp"
 
 namespace herd {
@@ -14,6 +19,14 @@ void announce_actor_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<agent_settings>("herd::agent_settings");
   cfg.add_message_type<dispatcher_stats>("herd::dispatcher_stats");
   cfg.add_message_type<std::vector<task>>("std::vector<herd::task>");
+  cfg.add_message_type<dead_letter_reason>("herd::dead_letter_reason");
+  cfg.add_message_type<dead_letter>("herd::dead_letter");
+  cfg.add_message_type<std::vector<dead_letter>>("std::vector<herd::dead_letter>");
+  cfg.add_message_type<dead_letter_filter>("herd::dead_letter_filter");
+  cfg.add_message_type<dead_letter_stats>("herd::dead_letter_stats");
+  cfg.add_message_type<replay_request>("herd::replay_request");
+  cfg.add_message_type<escalation>("herd::escalation");
+  cfg.add_message_type<std::vector<escalation>>("std::vector<herd::escalation>");
 }
 
 } // namespace herd
