@@ -161,9 +161,9 @@ void dead_letter_queue::flush() {
   }
   stored_metric_->inc(batch.size());
   for (auto& letter : batch)
-    log_->info("dead-lettered task {} ({}, {}{})", letter.work.id, to_string(letter.reason),
-               to_string(letter.status),
-               letter.work.replays > 0 ? ", replays " + std::to_string(letter.work.replays) : "");
+    log_->debug("dead-lettered task {} ({}, {}{})", letter.work.id, to_string(letter.reason),
+                to_string(letter.status),
+                letter.work.replays > 0 ? ", replays " + std::to_string(letter.work.replays) : "");
   for (auto& promise : waiting)
     promise.deliver(caf::ok_atom::value);
   update_depth();

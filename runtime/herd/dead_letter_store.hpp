@@ -66,6 +66,8 @@ public:
   int schema_version() const;
   /// The result of `PRAGMA integrity_check`: "ok" when the file is sound.
   std::string integrity_check() const;
+  /// Transactions `add` has committed through this object (one per batch).
+  int64_t commits() const { return commits_; }
 
   // -- dead letters ---------------------------------------------------------------------------
 
@@ -127,6 +129,7 @@ private:
   std::string file_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<statement> insert_;
+  int64_t commits_ = 0;
 };
 
 } // namespace herd

@@ -170,9 +170,11 @@ void dead_letter_store::open_checked(open_mode mode, int schema_version,
   if (version > latest_schema_version)
     fail("schema version " + std::to_string(version) + " is newer than this herd supports (up to " +
          std::to_string(latest_schema_version) + "); upgrade herd; nothing was changed");
-  statement wal{*this, "PRAGMA journal_mode=WAL"};
-  if (!wal.step() || wal.text(0) != "wal")
-    fail("cannot switch to WAL mode");
+  {
+    statement wal{*this, "PRAGMA journal_mode=WAL"};
+    if (!wal.step() || wal.text(0) != "wal")
+      fail("cannot switch to WAL mode");
+  }
   exec("PRAGMA synchronous=" + std::string{synchronous == "full" ? "FULL" : "NORMAL"});
   if (version < schema_version)
     migrate(version, std::min(schema_version, latest_schema_version));
@@ -258,6 +260,7 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
       insert_->run();
     }
     exec("COMMIT");
+    ++commits_;
   } catch (...) {
     insert_->reset();
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
