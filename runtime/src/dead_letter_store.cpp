@@ -18,14 +18,16 @@ constexpr int32_t herd_application_id = 0x68657264;
 
 /// The schema, one script per version; script i takes a file from version i to i + 1.
 const char* const migrations[] = {
-    // Version 1: dead letters. The columns beside task_json exist for filtering and counting.
+    // Version 1: dead letters, one column per field; the history (a list) is JSON.
     "CREATE TABLE dead_letters("
     "  task_id TEXT PRIMARY KEY NOT NULL,"
-    "  kind TEXT NOT NULL, pool TEXT NOT NULL, service TEXT NOT NULL, agent TEXT NOT NULL,"
-    "  reason TEXT NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL, replays INTEGER NOT NULL,"
-    "  first_failure_ms INTEGER NOT NULL, last_failure_ms INTEGER NOT NULL,"
-    "  dead_lettered_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
-    "  error_text TEXT NOT NULL, task_json TEXT NOT NULL);"
+    "  kind TEXT NOT NULL, pool TEXT NOT NULL, service TEXT NOT NULL,"
+    "  idempotency_key TEXT NOT NULL, payload TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    "  replays INTEGER NOT NULL, created_ms INTEGER NOT NULL, deadline_ms INTEGER NOT NULL,"
+    "  history_json TEXT NOT NULL, agent TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  status TEXT NOT NULL, note TEXT NOT NULL, first_failure_ms INTEGER NOT NULL,"
+    "  last_failure_ms INTEGER NOT NULL, dead_lettered_ms INTEGER NOT NULL,"
+    "  updated_ms INTEGER NOT NULL, error_text TEXT NOT NULL);"
     "CREATE INDEX dead_letters_by_time ON dead_letters(dead_lettered_ms);"
     "CREATE INDEX dead_letters_by_status ON dead_letters(status, reason);"
     "PRAGMA application_id = 1751478884;",
@@ -42,8 +44,11 @@ const char* const migrations[] = {
 
 static_assert(std::size(migrations) == size_t{dead_letter_store::latest_schema_version});
 
-constexpr const char* letter_columns = "task_id, reason, status, note, agent, first_failure_ms, "
-                                       "last_failure_ms, dead_lettered_ms, updated_ms, task_json";
+/// The columns of a dead letter, in the order of the insert's parameters ?1 to ?20.
+constexpr const char* letter_columns =
+    "task_id, kind, pool, service, idempotency_key, payload, attempt, replays, created_ms, "
+    "deadline_ms, history_json, agent, reason, status, note, first_failure_ms, last_failure_ms, "
+    "dead_lettered_ms, updated_ms, error_text";
 
 constexpr const char* request_columns = "id, filter_json, rate, state, total, sent, "
                                         "requested_ms, updated_ms";
@@ -65,6 +70,11 @@ public:
 
   statement& bind(int i, const std::string& x) {
     sqlite3_bind_text(stmt_, i, x.data(), static_cast<int>(x.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  /// Binds text that stays alive and unchanged until the statement has run (no copy).
+  statement& bind_static(int i, const std::string& x) {
+    sqlite3_bind_text(stmt_, i, x.data(), static_cast<int>(x.size()), SQLITE_STATIC);
     return *this;
   }
   statement& bind(int i, int64_t x) {
@@ -142,7 +152,9 @@ void dead_letter_store::open_checked(open_mode mode, int schema_version,
     fail("no such database file");
   if (exists && std::filesystem::is_directory(file_, ec))
     fail("is a directory, not a database file");
-  int flags = SQLITE_OPEN_READWRITE | (mode == open_mode::create ? SQLITE_OPEN_CREATE : 0);
+  // One owner per object (see the class doc), so SQLite's own connection mutex is not needed.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+              (mode == open_mode::create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr) != SQLITE_OK)
     fail(std::string{"cannot open: "} + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
   sqlite3_extended_result_codes(db_, 1);
@@ -229,34 +241,36 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
   if (!insert_)
     insert_ = std::make_unique<statement>(
         *this,
-        "INSERT INTO dead_letters(task_id, kind, pool, service, agent, reason, status, note, "
-        "replays, first_failure_ms, last_failure_ms, dead_lettered_ms, updated_ms, error_text, "
-        "task_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-        "ON CONFLICT(task_id) DO UPDATE SET kind = excluded.kind, pool = excluded.pool, "
-        "service = excluded.service, agent = excluded.agent, reason = excluded.reason, "
-        "status = excluded.status, note = CASE excluded.note WHEN '' THEN note ELSE "
-        "excluded.note END, replays = excluded.replays, first_failure_ms = "
-        "excluded.first_failure_ms, last_failure_ms = excluded.last_failure_ms, updated_ms = "
-        "excluded.updated_ms, error_text = excluded.error_text, task_json = excluded.task_json");
+        std::string{"INSERT INTO dead_letters("} + letter_columns +
+            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+            "?18, ?19, ?20) ON CONFLICT(task_id) DO UPDATE SET kind = excluded.kind, "
+            "pool = excluded.pool, service = excluded.service, "
+            "idempotency_key = excluded.idempotency_key, payload = excluded.payload, "
+            "attempt = excluded.attempt, replays = excluded.replays, "
+            "created_ms = excluded.created_ms, deadline_ms = excluded.deadline_ms, "
+            "history_json = excluded.history_json, agent = excluded.agent, "
+            "reason = excluded.reason, status = excluded.status, "
+            "note = CASE excluded.note WHEN '' THEN note ELSE excluded.note END, "
+            "first_failure_ms = excluded.first_failure_ms, "
+            "last_failure_ms = excluded.last_failure_ms, updated_ms = excluded.updated_ms, "
+            "error_text = excluded.error_text");
   exec("BEGIN IMMEDIATE");
   try {
     for (auto& x : batch) {
-      nlohmann::json task_json = x.work;
-      insert_->bind(1, x.work.id)
-          .bind(2, x.work.kind)
-          .bind(3, x.work.pool)
-          .bind(4, x.work.service)
-          .bind(5, x.agent)
-          .bind(6, to_string(x.reason))
-          .bind(7, to_string(x.status))
-          .bind(8, x.note)
-          .bind(9, int64_t{x.work.replays})
-          .bind(10, x.first_failure_ms)
-          .bind(11, x.last_failure_ms)
-          .bind(12, x.dead_lettered_ms)
-          .bind(13, x.updated_ms)
-          .bind(14, x.error_text())
-          .bind(15, task_json.dump());
+      auto& t = x.work;
+      auto history = nlohmann::json(t.history).dump();
+      auto reason = to_string(x.reason);
+      auto status = to_string(x.status);
+      auto error_text = x.error_text();
+      insert_->bind_static(1, t.id).bind_static(2, t.kind).bind_static(3, t.pool);
+      insert_->bind_static(4, t.service).bind_static(5, t.idempotency_key);
+      insert_->bind_static(6, t.payload).bind(7, int64_t{t.attempt});
+      insert_->bind(8, int64_t{t.replays}).bind(9, to_epoch_ms(t.created));
+      insert_->bind(10, to_epoch_ms(t.deadline)).bind_static(11, history);
+      insert_->bind_static(12, x.agent).bind_static(13, reason).bind_static(14, status);
+      insert_->bind_static(15, x.note).bind(16, x.first_failure_ms);
+      insert_->bind(17, x.last_failure_ms).bind(18, x.dead_lettered_ms);
+      insert_->bind(19, x.updated_ms).bind_static(20, error_text);
       insert_->run();
     }
     exec("COMMIT");
@@ -302,28 +316,38 @@ std::string dead_letter_store::where_clause(const dead_letter_filter& filter,
 }
 
 dead_letter dead_letter_store::read_letter(statement& row) const {
-  auto id = row.text(0);
   dead_letter result;
+  auto& t = result.work;
+  t.id = row.text(0);
   try {
-    auto reason = parse_dead_letter_reason(row.text(1));
+    t.kind = row.text(1);
+    t.pool = row.text(2);
+    t.service = row.text(3);
+    t.idempotency_key = row.text(4);
+    t.payload = row.text(5);
+    if (!nlohmann::json::accept(t.payload))
+      throw std::runtime_error("its payload is not JSON");
+    t.attempt = static_cast<int32_t>(row.integer(6));
+    t.replays = static_cast<int32_t>(row.integer(7));
+    t.created = from_epoch_ms(row.integer(8));
+    t.deadline = from_epoch_ms(row.integer(9));
+    t.history = nlohmann::json::parse(row.text(10)).get<std::vector<attempt_record>>();
+    result.agent = row.text(11);
+    auto reason = parse_dead_letter_reason(row.text(12));
     if (!reason)
-      throw std::runtime_error("unknown reason \"" + row.text(1) + "\"");
-    auto status = parse_dead_letter_status(row.text(2));
+      throw std::runtime_error("unknown reason \"" + row.text(12) + "\"");
+    auto status = parse_dead_letter_status(row.text(13));
     if (!status)
-      throw std::runtime_error("unknown status \"" + row.text(2) + "\"");
+      throw std::runtime_error("unknown status \"" + row.text(13) + "\"");
     result.reason = *reason;
     result.status = *status;
-    result.note = row.text(3);
-    result.agent = row.text(4);
-    result.first_failure_ms = row.integer(5);
-    result.last_failure_ms = row.integer(6);
-    result.dead_lettered_ms = row.integer(7);
-    result.updated_ms = row.integer(8);
-    result.work = nlohmann::json::parse(row.text(9)).get<task>();
-    if (result.work.id != id)
-      throw std::runtime_error("its task says id \"" + result.work.id + "\"");
+    result.note = row.text(14);
+    result.first_failure_ms = row.integer(15);
+    result.last_failure_ms = row.integer(16);
+    result.dead_lettered_ms = row.integer(17);
+    result.updated_ms = row.integer(18);
   } catch (const std::exception& e) {
-    fail("the dead letter of task \"" + id + "\" is corrupt: " + e.what());
+    fail("the dead letter of task \"" + t.id + "\" is corrupt: " + e.what());
   }
   return result;
 }
