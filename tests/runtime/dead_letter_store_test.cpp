@@ -274,7 +274,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_row_is_named) {
     dead_letter_store store{db};
     store.add({letter("good", 1000), letter("bad", 2000)});
   }
-  raw_sql(db, "UPDATE dead_letters SET task_json = '{\"id\": \"bad\", \"hist' "
+  raw_sql(db, "UPDATE dead_letters SET history_json = '[{\"number\": 1, ' "
               "WHERE task_id = 'bad';");
   dead_letter_store store{db, dead_letter_store::open_mode::existing};
   BOOST_TEST(store.get("good").has_value());
