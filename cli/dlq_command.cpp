@@ -74,31 +74,33 @@ options parse(const std::vector<std::string>& args) {
   return result;
 }
 
-int64_t to_integer(const std::string& option, const std::string& text, int64_t min) {
+/// `text` read whole by `convert` (a wrapper of std::stoll or std::stod), or nothing.
+template <class F>
+auto read_whole(const std::string& text, F convert)
+    -> std::optional<decltype(convert(text, nullptr))> {
   size_t used = 0;
-  int64_t value = 0;
   try {
-    value = std::stoll(text, &used);
+    auto value = convert(text, &used);
+    if (!text.empty() && used == text.size())
+      return value;
   } catch (const std::exception&) {
-    used = 0;
   }
-  if (used != text.size() || text.empty() || value < min)
+  return std::nullopt;
+}
+
+int64_t to_integer(const std::string& option, const std::string& text, int64_t min) {
+  auto value = read_whole(text, [](const std::string& x, size_t* n) { return std::stoll(x, n); });
+  if (!value || *value < min)
     throw usage_error(option + " expects an integer >= " + std::to_string(min) + ", got \"" + text +
                       "\"");
-  return value;
+  return *value;
 }
 
 double to_rate(const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || !(value > 0) || value > 1e9)
+  auto value = read_whole(text, [](const std::string& x, size_t* n) { return std::stod(x, n); });
+  if (!value || !(*value > 0) || *value > 1e9)
     throw usage_error("--rate expects tasks per second > 0, got \"" + text + "\"");
-  return value;
+  return *value;
 }
 
 /// "7d", "12h", "30m", "45s", "500ms" in milliseconds.
