@@ -6,6 +6,7 @@
 //                  [--synchronous full|normal] [--dir DIR] [--json]
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -89,10 +90,19 @@ task sample(int64_t i) {
   return t;
 }
 
-/// Sends `n` letters at once to a fresh queue and waits for every acknowledgement; returns
-/// durable letters per second and the commits they took.
-std::pair<double, int64_t> durable_writes(caf::actor_system& sys, const std::string& db,
-                                          const settings& s, int64_t n, int64_t max_batch) {
+/// What one run of durable writes measured.
+struct write_result {
+  /// Acknowledged (committed) letters per second of wall time.
+  double per_s = 0;
+  /// Transactions the letters took.
+  int64_t commits = 0;
+  /// CPU time of the whole process (all threads) per letter, in microseconds.
+  double cpu_us_per_letter = 0;
+};
+
+/// Sends `n` letters at once to a fresh queue and waits for every acknowledgement.
+write_result durable_writes(caf::actor_system& sys, const std::string& db, const settings& s,
+                            int64_t n, int64_t max_batch) {
   dead_letter_queue_config config;
   config.synchronous = s.synchronous;
   config.max_batch = max_batch;
@@ -107,6 +117,7 @@ std::pair<double, int64_t> durable_writes(caf::actor_system& sys, const std::str
   for (int64_t i = 0; i < n; ++i)
     tasks.push_back(sample(i));
   auto start = std::chrono::steady_clock::now();
+  auto cpu_start = std::clock();
   if (max_batch == 1) {
     for (auto& t : tasks) // one letter at a time: nothing to batch
       self->request(dlq, caf::infinite, dead_letter_atom::value, std::move(t),
@@ -119,8 +130,9 @@ std::pair<double, int64_t> durable_writes(caf::actor_system& sys, const std::str
       self->receive([](caf::ok_atom) {}, [](caf::error&) { std::exit(1); });
   }
   auto elapsed = seconds_since(start);
+  auto cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   self->send_exit(dlq, caf::exit_reason::user_shutdown);
-  return {static_cast<double>(n) / elapsed, store->commits()};
+  return {static_cast<double>(n) / elapsed, store->commits(), cpu * 1e6 / static_cast<double>(n)};
 }
 
 /// The dispatcher stand-in: records when the first and the last replayed task arrived.
@@ -183,20 +195,19 @@ int main(int argc, char** argv) {
   {
     herd::system_config cfg;
     caf::actor_system sys{cfg};
-    auto [grouped, grouped_commits] =
-        durable_writes(sys, (dir / "grouped.db").string(), s, s.letters, 1024);
-    auto [single, single_commits] =
-        durable_writes(sys, (dir / "single.db").string(), s, s.unbatched, 1);
+    auto grouped = durable_writes(sys, (dir / "grouped.db").string(), s, s.letters, 1024);
+    auto single = durable_writes(sys, (dir / "single.db").string(), s, s.unbatched, 1);
     auto achieved = replay_rate(sys, (dir / "replay.db").string(), s);
     results.push_back({{"name", "durable_writes"},
                        {"synchronous", s.synchronous},
                        {"letters", s.letters},
-                       {"commits", grouped_commits},
-                       {"durable_writes_per_s", grouped},
+                       {"commits", grouped.commits},
+                       {"durable_writes_per_s", grouped.per_s},
+                       {"cpu_us_per_letter", grouped.cpu_us_per_letter},
                        {"unbatched_letters", s.unbatched},
-                       {"unbatched_commits", single_commits},
-                       {"unbatched_writes_per_s", single},
-                       {"group_commit_speedup", grouped / single}});
+                       {"unbatched_commits", single.commits},
+                       {"unbatched_writes_per_s", single.per_s},
+                       {"group_commit_speedup", grouped.per_s / single.per_s}});
     results.push_back({{"name", "replay"},
                        {"letters", s.replay},
                        {"replay_requested_per_s", s.rate},
