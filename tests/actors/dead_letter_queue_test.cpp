@@ -4,8 +4,11 @@
 #include "herd/dead_letter_queue.hpp"
 
 #include "dlq_test_support.hpp"
+#include "herd/agent_settings.hpp"
 #include "herd/atoms.hpp"
+#include "herd/dispatcher.hpp"
 #include "herd/dlq_atoms.hpp"
+#include "test_agents.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -250,6 +253,56 @@ BOOST_AUTO_TEST_CASE(letters_left_replaying_by_a_crash_go_back_to_pending) {
   store->set_status({"a"}, dead_letter_status::replaying, 2000);
   start();
   BOOST_TEST(status_of("a") == dead_letter_status::pending);
+}
+
+BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_comes_back) {
+  auto dispatch = sys.spawn<dispatcher>(dispatcher_config{}, metrics);
+  auto worker = sys.spawn<test::failing_agent>();
+  agent_settings settings;
+  settings.name = "agents-1";
+  settings.pool = "agents";
+  settings.heartbeat_interval = duration{0};
+  self->send(worker, setup_atom::value, settings);
+  self->send(dispatch, join_atom::value, std::string{"agents"}, worker, settings.name, int32_t{1});
+  dlq = sys.spawn<dead_letter_queue>(config, store, dispatch, metrics);
+  auto queue = dlq;
+  // The retry scheduler's part, cut short: every failure is dead-lettered, then settled.
+  auto sink = sys.spawn([=](caf::event_based_actor* s) -> caf::behavior {
+    return {[=](retry_atom, task& t) {
+      s->request(queue, caf::infinite, dead_letter_atom::value, t,
+                 dead_letter_reason::non_retryable)
+          .then(
+              [=](caf::ok_atom) {
+                outcome settled;
+                settled.task_id = t.id;
+                settled.status = outcome_status::dead_lettered;
+                settled.error = t.last_failure();
+                s->send(dispatch, settle_atom::value, settled);
+              },
+              [](caf::error&) {});
+    }};
+  });
+  self->send(dispatch, sink_atom::value, sink);
+  auto t = task::make("t-1", "payment", {{"fail", "permanent"}}, "agents");
+  self->send(dispatch, submit_atom::value, t);
+  vt.run();
+  auto first = next<outcome>();
+  BOOST_REQUIRE(first);
+  BOOST_TEST((first->status == outcome_status::dead_lettered));
+  auto letter = store->get("t-1");
+  BOOST_REQUIRE(letter);
+  BOOST_TEST(letter->work.replays == 0);
+  BOOST_TEST(letter->work.history.size() == 1u);
+  BOOST_TEST(letter->agent == "agents-1");
+  replay(dead_letter_filter::of_ids({"t-1"}), 10);
+  vt.run();
+  letter = store->get("t-1");
+  BOOST_TEST(letter->work.replays == 1);
+  BOOST_TEST(letter->work.history.size() == 2u); // the old attempt and the new one
+  BOOST_TEST(letter->status == dead_letter_status::pending);
+  for (auto& a : {dispatch, worker, sink})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  vt.run();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
