@@ -57,6 +57,31 @@ constexpr const char* request_columns = "id, filter_json, rate, state, total, se
 constexpr const char* escalation_columns = "task_id, reason, status, note, escalated_ms, "
                                            "updated_ms, task_json";
 
+/// The JSON form of a history, the same as `nlohmann::json(history).dump()` gives (see
+/// `to_json` of attempt_record and failure), written without building a JSON tree: this runs for
+/// every stored letter and took a third of a letter's write time the other way.
+std::string history_json(const std::vector<attempt_record>& history) {
+  std::string out = "[";
+  auto quoted = [&out](const std::string& text) { out += nlohmann::json(text).dump(); };
+  for (auto& a : history) {
+    if (out.size() > 1)
+      out += ',';
+    out += "{\"number\":" + std::to_string(a.number);
+    out += ",\"time_ms\":" + std::to_string(to_epoch_ms(a.time));
+    out += ",\"agent\":";
+    quoted(a.agent);
+    out += ",\"error\":{\"category\":";
+    quoted(to_string(a.error.category));
+    out += ",\"message\":";
+    quoted(a.error.message);
+    out += ",\"service\":";
+    quoted(a.error.service);
+    out += ",\"status_code\":" + std::to_string(a.error.status_code);
+    out += ",\"retry_after_ms\":" + std::to_string(to_ms(a.error.retry_after)) + "}}";
+  }
+  return out + "]";
+}
+
 } // namespace
 
 // -- statement: a prepared SQLite statement ---------------------------------------------------
@@ -259,7 +284,7 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
   try {
     for (auto& x : batch) {
       auto& t = x.work;
-      auto history = nlohmann::json(t.history).dump();
+      auto history = history_json(t.history);
       auto reason = to_string(x.reason);
       auto status = to_string(x.status);
       auto error_text = x.error_text();

@@ -32,6 +32,20 @@ struct store_fixture {
     BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, error);
   }
 
+  /// The JSON text in the first column of the first row of `sql` on `file`.
+  static nlohmann::json raw_value(const std::string& file, const std::string& sql) {
+    sqlite3* handle = nullptr;
+    BOOST_REQUIRE_EQUAL(sqlite3_open(file.c_str(), &handle), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    std::string text;
+    if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+      text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(handle);
+    return nlohmann::json::parse(text);
+  }
+
   static std::string contents(const std::string& file) {
     std::ifstream in{file, std::ios::binary};
     std::ostringstream out;
@@ -89,6 +103,9 @@ BOOST_AUTO_TEST_CASE(every_field_survives_a_round_trip) {
   BOOST_TEST(y->work.history.size() == 2u);
   BOOST_TEST((y->work.history[0].error.retry_after == from_ms(5000)));
   BOOST_TEST(!store.get("t-2"));
+  // The history column holds the attempts' JSON form, for anyone reading the file with sqlite3.
+  BOOST_TEST(raw_value(db, "SELECT history_json FROM dead_letters") ==
+             nlohmann::json(x.work.history));
   // The JSON form (what `herd dlq show --json` prints) reads back to the same letter.
   nlohmann::json j = x;
   BOOST_TEST(j["task"]["payload"]["prompt"] == "hello t-1");
