@@ -45,10 +45,11 @@ namespace herd {
 /// start, and requests left running are picked up again. Store failures are replied as errors.
 class dead_letter_queue : public caf::event_based_actor {
 public:
-  /// A queue over `store`, replaying to `dispatcher` (may be null: set it by message), counting
-  /// into `metrics`, stamping records with `wall_clock` (ms since the Unix epoch).
+  /// A queue over `store` (its own connection: a store has one owner), replaying to `dispatcher`
+  /// (may be null: set it by message), counting into `metrics`, stamping records with `wall_clock`
+  /// (ms since the Unix epoch).
   dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_config config,
-                    std::shared_ptr<dead_letter_store> store, caf::actor dispatcher,
+                    std::unique_ptr<dead_letter_store> store, caf::actor dispatcher,
                     std::shared_ptr<metrics_registry> metrics,
                     std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
 
@@ -79,7 +80,7 @@ private:
   caf::error failed(const std::exception& e);
 
   dead_letter_queue_config config_;
-  std::shared_ptr<dead_letter_store> store_;
+  std::unique_ptr<dead_letter_store> store_;
   caf::actor dispatcher_;
   std::shared_ptr<metrics_registry> metrics_;
   std::function<int64_t()> wall_clock_;
@@ -94,6 +95,7 @@ private:
   bool alerted_ = false;
 
   counter* stored_metric_;
+  counter* commits_metric_;
   counter* replayed_metric_;
   counter* alerts_metric_;
   gauge* depth_metric_;

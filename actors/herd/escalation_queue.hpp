@@ -38,11 +38,11 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// - `(dlq_target_atom, actor)`: sets the dispatcher.
 class escalation_queue : public caf::event_based_actor {
 public:
-  /// An escalation queue over `store`, timing out to `dead_letters`, resubmitting to
-  /// `dispatcher` (may be null: set it by message), calling `hook` (may be empty) for each new
-  /// escalation, stamping records with `wall_clock`.
+  /// An escalation queue over `store` (its own connection: a store has one owner), timing out to
+  /// `dead_letters`, resubmitting to `dispatcher` (may be null: set it by message), calling `hook`
+  /// (may be empty) for each new escalation, stamping records with `wall_clock`.
   escalation_queue(caf::actor_config& cfg, dead_letter_queue_config config,
-                   std::shared_ptr<dead_letter_store> store, caf::actor dead_letters,
+                   std::unique_ptr<dead_letter_store> store, caf::actor dead_letters,
                    caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,
                    escalation_hook hook = {},
                    std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
@@ -63,7 +63,7 @@ private:
   caf::error failed(const std::exception& e);
 
   dead_letter_queue_config config_;
-  std::shared_ptr<dead_letter_store> store_;
+  std::unique_ptr<dead_letter_store> store_;
   caf::actor dead_letters_;
   caf::actor dispatcher_;
   std::shared_ptr<metrics_registry> metrics_;

@@ -12,7 +12,7 @@
 namespace herd {
 
 dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_config config,
-                                     std::shared_ptr<dead_letter_store> store,
+                                     std::unique_ptr<dead_letter_store> store,
                                      caf::actor dispatcher,
                                      std::shared_ptr<metrics_registry> metrics,
                                      std::function<int64_t()> wall_clock)
@@ -22,6 +22,8 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
       wall_clock_(std::move(wall_clock)), log_(component_logger("dead_letter_queue")) {
   auto& m = *metrics_;
   stored_metric_ = &m.counter("herd_dlq_stored_total", "Dead letters committed to the store");
+  commits_metric_ = &m.counter("herd_dlq_commits_total",
+                               "Transactions that stored dead letters (one per group commit)");
   replayed_metric_ =
       &m.counter("herd_dlq_replayed_total", "Dead letters sent back to the dispatcher by a replay");
   alerts_metric_ = &m.counter("herd_dlq_alerts_total",
@@ -164,6 +166,7 @@ void dead_letter_queue::flush() {
     return;
   }
   stored_metric_->inc(batch.size());
+  commits_metric_->inc();
   for (auto& letter : batch)
     log_->debug("dead-lettered task {} ({}, {}{})", letter.work.id, to_string(letter.reason),
                 to_string(letter.status),

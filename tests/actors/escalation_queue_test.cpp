@@ -20,7 +20,8 @@ namespace {
 struct escalation_fixture : test::virtual_time_fixture {
   test::temp_dir dir;
   std::string db = dir.file("dlq.db");
-  std::shared_ptr<dead_letter_store> store = std::make_shared<dead_letter_store>(db);
+  /// What an operator sees: a connection of its own beside the actors'.
+  std::unique_ptr<dead_letter_store> store = std::make_unique<dead_letter_store>(db);
   dead_letter_queue_config config;
   std::vector<escalation> announced;
   caf::actor dlq;
@@ -30,11 +31,11 @@ struct escalation_fixture : test::virtual_time_fixture {
     config.poll_interval = duration{0};
     config.escalation_timeout = 10s;
     config.escalation_log = dir.file("escalations.jsonl");
-    dlq = sys.spawn<dead_letter_queue>(config, std::make_shared<dead_letter_store>(db),
+    dlq = sys.spawn<dead_letter_queue>(config, std::make_unique<dead_letter_store>(db),
                                        caf::actor{self}, metrics);
-    escalations =
-        sys.spawn<escalation_queue>(config, store, dlq, caf::actor{self}, metrics,
-                                    [this](const escalation& x) { announced.push_back(x); });
+    escalations = sys.spawn<escalation_queue>(
+        config, std::make_unique<dead_letter_store>(db), dlq, caf::actor{self}, metrics,
+        [this](const escalation& x) { announced.push_back(x); });
     vt.run();
   }
 

@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(bad_databases_are_named_and_left_alone) {
 BOOST_AUTO_TEST_CASE(a_replay_from_the_command_line_is_carried_out_by_the_service) {
   dead_letter_queue_config config;
   config.poll_interval = 1s;
-  auto service = sys.spawn<dead_letter_queue>(config, std::make_shared<dead_letter_store>(db),
+  auto service = sys.spawn<dead_letter_queue>(config, std::make_unique<dead_letter_store>(db),
                                               caf::actor{self}, metrics);
   vt.run();
   BOOST_TEST(dlq({"replay"}) == 2); // replaying everything must be asked for
