@@ -40,7 +40,9 @@ namespace herd {
 ///   `(dlq_alert_atom, depth, threshold)` when the depth reaches `depth_alert` (again only after
 ///   it fell below).
 /// - `(dlq_target_atom, actor)`: sets the dispatcher.
-/// Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
+/// A replayed letter is marked `replayed` right after its task is sent (at least once: a crash
+/// in between replays it again after the restart, so tasks with side effects need idempotency
+/// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
 /// database (and cancellations). Letters left `replaying` by a crash go back to pending at
 /// start, and requests left running are picked up again. Store failures are replied as errors.
 class dead_letter_queue : public caf::event_based_actor {
