@@ -41,8 +41,8 @@ int64_t command_line::integer(const std::string& name, int64_t fallback, int64_t
     used = 0;
   }
   if (used != text.size() || text.empty() || value < min || value > max)
-    throw std::invalid_argument("--" + name + " expects an integer in [" + std::to_string(min)
-                                + ", " + std::to_string(max) + "], got \"" + text + "\"");
+    throw std::invalid_argument("--" + name + " expects an integer in [" + std::to_string(min) +
+                                ", " + std::to_string(max) + "], got \"" + text + "\"");
   return value;
 }
 
@@ -59,8 +59,8 @@ double command_line::number(const std::string& name, double fallback, double min
     used = 0;
   }
   if (used != text.size() || text.empty() || !(value >= min && value <= max))
-    throw std::invalid_argument("--" + name + " expects a number in [" + std::to_string(min) + ", "
-                                + std::to_string(max) + "], got \"" + text + "\"");
+    throw std::invalid_argument("--" + name + " expects a number in [" + std::to_string(min) +
+                                ", " + std::to_string(max) + "], got \"" + text + "\"");
   return value;
 }
 

@@ -9,10 +9,9 @@
 
 namespace herd::cli {
 
-int run_config_command(const std::vector<std::string>& args, std::ostream& out,
-                       std::ostream& err) {
-  if (args.empty() || (args[0] != "check" && args[0] != "show")
-      || (args[0] == "check" && args.size() != 2) || args.size() > 2) {
+int run_config_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || (args[0] != "check" && args[0] != "show") ||
+      (args[0] == "check" && args.size() != 2) || args.size() > 2) {
     err << "usage: herd config check FILE\n       herd config show [FILE]\n";
     return 2;
   }

@@ -6,13 +6,13 @@
 #include <mutex>
 #include <ostream>
 
+#include "command_line.hpp"
 #include "demo_agent.hpp"
 #include "flaky_service.hpp"
-#include "herd/config_error.hpp"
 #include "herd/breaker_transition.hpp"
+#include "herd/config_error.hpp"
 #include "herd/failure_policy.hpp"
 #include "herd/runtime.hpp"
-#include "command_line.hpp"
 
 namespace herd::cli {
 
@@ -50,8 +50,8 @@ void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& 
         << per_agent.size() << " agents)\n";
   }
   out << "  dispatcher      accepted " << stats.accepted << ", completed " << stats.completed
-      << ", failed " << stats.failed << ", dead-lettered " << stats.dead_lettered
-      << ", escalated " << stats.escalated << ", pending " << stats.pending()
+      << ", failed " << stats.failed << ", dead-lettered " << stats.dead_lettered << ", escalated "
+      << stats.escalated << ", pending " << stats.pending()
       << (stats.balanced() ? "  (every task accounted for)" : "  (UNBALANCED)") << '\n';
 }
 
@@ -83,7 +83,7 @@ struct transition_log {
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
     command_line cmd{args, {"quiet"}};
-    cmd.only({"agents", "tasks", "failure-rate", "seed", "config", "quiet"});
+    cmd.only({"agents", "tasks", "failure-rate", "seed", "config", "db", "quiet"});
     auto agents = cmd.integer("agents", 32, 1, 10000);
     auto tasks = cmd.integer("tasks", 2000, 1, 1000000);
     flaky_service_profile profile;
@@ -113,6 +113,11 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       breaker.probe_timeout = from_ms(1000);
     }
 
+    if (cmd.has("db")) {
+      dead_letter_queue_config dead_letters;
+      dead_letters.db = cmd.get("db");
+      config.dead_letters = dead_letters;
+    }
     herd::runtime rt{config};
     auto service = rt.system().spawn<flaky_service>(profile);
     rt.add_service(profile.name, service);
@@ -129,9 +134,9 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     // The agents call the service through its breaker.
     rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker);
     out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << profile.name
-        << "\" (failure rate " << profile.failure_rate << ", outage "
-        << to_ms(profile.outage_start) << "-" << to_ms(profile.outage_start + profile.outage_length)
-        << " ms, seed " << profile.seed << ")\n";
+        << "\" (failure rate " << profile.failure_rate << ", outage " << to_ms(profile.outage_start)
+        << "-" << to_ms(profile.outage_start + profile.outage_length) << " ms, seed "
+        << profile.seed << ")\n";
 
     std::vector<std::future<caf::expected<outcome>>> pending;
     for (int64_t i = 0; i < tasks; ++i) {
@@ -163,6 +168,9 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats);
     out << "  breaker         opened " << transitions->openings << " times, "
         << transitions->lines.size() << " transitions\n";
+    if (config.dead_letters)
+      out << "  dead letters    kept in " << config.dead_letters->db
+          << "; inspect them with: herd dlq list --db " << config.dead_letters->db << '\n';
     if (refused > 0)
       out << "  refused         " << refused << '\n';
     rt.system().await_actors_before_shutdown(false);
@@ -171,7 +179,7 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     return report.stats.balanced() ? 0 : 1;
   } catch (const config_error& e) {
     err << "herd demo: " << e.what() << '\n';
-  } catch (const std::invalid_argument& e) {
+  } catch (const std::exception& e) {
     err << "herd demo: " << e.what() << '\n';
   }
   return 2;

@@ -6,6 +6,7 @@
 
 #include "config_command.hpp"
 #include "demo_command.hpp"
+#include "dlq_command.hpp"
 #include "herd/version.hpp"
 
 namespace {
@@ -13,8 +14,10 @@ namespace {
 const char* usage = R"(usage: herd <command> [options]
 
 commands:
-  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--config FILE] [--quiet]
-                            run agents against a failing service in real time
+  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--db FILE] [--config FILE]
+       [--quiet]            run agents against a failing service in real time
+  dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
+                            inspect and replay dead letters (herd dlq --help)
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
@@ -39,6 +42,8 @@ int main(int argc, char** argv) {
     return herd::cli::run_config_command(rest, std::cout, std::cerr);
   if (command == "demo")
     return herd::cli::run_demo_command(rest, std::cout, std::cerr);
+  if (command == "dlq")
+    return herd::run_dlq_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n" << usage;
   return 2;
 }

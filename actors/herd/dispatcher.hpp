@@ -86,9 +86,9 @@ private:
   struct task_record {
     task_state state = task_state::queued;
     int32_t requeues = 0;
-    caf::response_promise first_waiter;       // most tasks have exactly one submitter
+    caf::response_promise first_waiter; // most tasks have exactly one submitter
     std::vector<caf::response_promise> more_waiters;
-    outcome result;                            // when completed
+    outcome result; // when completed
   };
 
   using deadline_entry = std::pair<time_point, uint64_t>;

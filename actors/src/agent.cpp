@@ -53,18 +53,18 @@ void agent::on_setup() {
 
 caf::behavior agent::make_behavior() {
   caf::message_handler base{
-    [this](setup_atom, agent_settings& settings) {
-      settings_ = std::move(settings);
-      on_setup();
-      schedule_heartbeat();
-    },
-    [this](lease_atom, uint64_t lease_id, const task& t) { start(lease_id, t); },
-    [this](tick_atom, uint64_t) {
-      if (!settings_.heartbeat_target)
-        return;
-      send(settings_.heartbeat_target, heartbeat_atom::value, settings_.name, ++heartbeats_sent_);
-      schedule_heartbeat();
-    },
+      [this](setup_atom, agent_settings& settings) {
+        settings_ = std::move(settings);
+        on_setup();
+        schedule_heartbeat();
+      },
+      [this](lease_atom, uint64_t lease_id, const task& t) { start(lease_id, t); },
+      [this](tick_atom, uint64_t) {
+        if (!settings_.heartbeat_target)
+          return;
+        send(settings_.heartbeat_target, heartbeat_atom::value, settings_.name, ++heartbeats_sent_);
+        schedule_heartbeat();
+      },
   };
   return base.or_else(extra_handlers());
 }

@@ -8,7 +8,12 @@
 #include "herd/breaker_policy.hpp"
 #include "herd/breaker_registry_config.hpp"
 #include "herd/breaker_status.hpp"
+#include "herd/dead_letter.hpp"
+#include "herd/dead_letter_filter.hpp"
+#include "herd/dead_letter_stats.hpp"
 #include "herd/dispatcher_stats.hpp"
+#include "herd/escalation.hpp"
+#include "herd/replay_request.hpp"
 #include "herd/task.hpp"
 
 namespace herd {
@@ -23,6 +28,13 @@ void announce_actor_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<breaker_registry_config>("herd::breaker_registry_config");
   cfg.add_message_type<breaker_status>("herd::breaker_status");
   cfg.add_error_category(caf::atom("breaker"), render_breaker_errc);
+  cfg.add_message_type<dead_letter>("herd::dead_letter");
+  cfg.add_message_type<std::vector<dead_letter>>("std::vector<herd::dead_letter>");
+  cfg.add_message_type<dead_letter_filter>("herd::dead_letter_filter");
+  cfg.add_message_type<dead_letter_stats>("herd::dead_letter_stats");
+  cfg.add_message_type<replay_request>("herd::replay_request");
+  cfg.add_message_type<escalation>("herd::escalation");
+  cfg.add_message_type<std::vector<escalation>>("std::vector<herd::escalation>");
 }
 
 } // namespace herd

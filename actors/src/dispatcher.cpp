@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include <caf/system_messages.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/atoms.hpp"
@@ -15,10 +15,9 @@ namespace herd {
 
 dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
                        std::shared_ptr<metrics_registry> metrics)
-  : caf::event_based_actor(cfg),
-    config_(config),
-    metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
-    log_(component_logger("dispatcher")) {
+    : caf::event_based_actor(cfg), config_(config),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
+      log_(component_logger("dispatcher")) {
   tasks_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
   auto& m = *metrics_;
   submitted_metric_ = &m.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
@@ -27,12 +26,12 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
                                 "Tasks re-queued after an expired lease, a dead or isolated agent");
   queued_metric_ = &m.gauge("herd_dispatcher_queued", "Tasks waiting for an agent");
   leased_metric_ = &m.gauge("herd_dispatcher_leased", "Tasks held by agents");
-  for (auto status : {outcome_status::completed, outcome_status::failed,
-                      outcome_status::dead_lettered, outcome_status::escalated,
-                      outcome_status::handed_back})
-    settled_metrics_[static_cast<size_t>(status)] = &m.counter("herd_tasks_settled_total",
-                                          "Tasks that reached a terminal state",
-                                          {{"state", to_string(status)}});
+  for (auto status :
+       {outcome_status::completed, outcome_status::failed, outcome_status::dead_lettered,
+        outcome_status::escalated, outcome_status::handed_back})
+    settled_metrics_[static_cast<size_t>(status)] =
+        &m.counter("herd_tasks_settled_total", "Tasks that reached a terminal state",
+                   {{"state", to_string(status)}});
 }
 
 caf::behavior dispatcher::make_behavior() {
@@ -40,63 +39,63 @@ caf::behavior dispatcher::make_behavior() {
     on_agent_gone(msg.source, "agent exited: " + to_string(msg.reason));
   });
   return {
-    [this](submit_atom, task& t) -> caf::result<outcome> { return on_submit(t); },
-    [this](resubmit_atom, task& t) { on_resubmit(t); },
-    [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
-    [this](settle_atom, outcome& result) { on_settle(result); },
-    [this](join_atom, const std::string& pool, const caf::actor& handle,
-           const std::string& agent_name,
-           int32_t concurrency) { on_join(pool, handle, agent_name, concurrency); },
-    [this](leave_atom, const caf::actor& handle) {
-      demonitor(handle);
-      on_agent_gone(handle.address(), "agent left its pool");
-    },
-    [this](isolate_atom, const caf::actor& handle) { on_isolate(handle.address()); },
-    [this](resume_atom, const caf::actor& handle) {
-      auto i = agents_.find(handle.address());
-      if (i == agents_.end() || !i->second.isolated)
-        return;
-      i->second.isolated = false;
-      --stats_.isolated;
-      log_->info("agent {} resumed", i->second.name);
-      dispatch(pools_[i->second.pool]);
-    },
-    [this](sink_atom, const caf::actor& sink) { failure_sink_ = sink; },
-    [this](watch_atom, const caf::actor& watcher) { stuck_watcher_ = watcher; },
-    [this](tick_atom, uint64_t generation) { on_tick(generation); },
-    [this](drain_atom) -> caf::result<dispatcher_stats> {
-      draining_ = true;
-      if (stats_.pending() == 0)
-        return stats_;
-      drain_waiters_.push_back(make_response_promise());
-      return drain_waiters_.back();
-    },
-    [this](handback_atom) {
-      // Queued and leased tasks come back to the caller; waiting ones are the retry
-      // scheduler's to hand back.
-      std::vector<task> unfinished;
-      for (auto& [_, pool] : pools_) {
-        for (auto& t : pool.queue)
-          unfinished.push_back(std::move(t));
-        pool.queue.clear();
-      }
-      for (auto& [_, lease] : leases_)
-        unfinished.push_back(lease.work());
-      leases_.clear();
-      for (auto& [_, agent] : agents_)
-        agent.leased = 0;
-      stats_.queued = 0;
-      stats_.leased = 0;
-      for (auto& t : unfinished) {
-        outcome result;
-        result.status = outcome_status::handed_back;
-        result.error = failure::unknown("handed back unfinished at shutdown");
-        settle(t.id, std::move(result));
-      }
-      publish_gauges();
-      return unfinished;
-    },
-    [this](stats_atom) { return stats_; },
+      [this](submit_atom, task& t) -> caf::result<outcome> { return on_submit(t); },
+      [this](resubmit_atom, task& t) { on_resubmit(t); },
+      [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
+      [this](settle_atom, outcome& result) { on_settle(result); },
+      [this](join_atom, const std::string& pool, const caf::actor& handle,
+             const std::string& agent_name,
+             int32_t concurrency) { on_join(pool, handle, agent_name, concurrency); },
+      [this](leave_atom, const caf::actor& handle) {
+        demonitor(handle);
+        on_agent_gone(handle.address(), "agent left its pool");
+      },
+      [this](isolate_atom, const caf::actor& handle) { on_isolate(handle.address()); },
+      [this](resume_atom, const caf::actor& handle) {
+        auto i = agents_.find(handle.address());
+        if (i == agents_.end() || !i->second.isolated)
+          return;
+        i->second.isolated = false;
+        --stats_.isolated;
+        log_->info("agent {} resumed", i->second.name);
+        dispatch(pools_[i->second.pool]);
+      },
+      [this](sink_atom, const caf::actor& sink) { failure_sink_ = sink; },
+      [this](watch_atom, const caf::actor& watcher) { stuck_watcher_ = watcher; },
+      [this](tick_atom, uint64_t generation) { on_tick(generation); },
+      [this](drain_atom) -> caf::result<dispatcher_stats> {
+        draining_ = true;
+        if (stats_.pending() == 0)
+          return stats_;
+        drain_waiters_.push_back(make_response_promise());
+        return drain_waiters_.back();
+      },
+      [this](handback_atom) {
+        // Queued and leased tasks come back to the caller; waiting ones are the retry
+        // scheduler's to hand back.
+        std::vector<task> unfinished;
+        for (auto& [_, pool] : pools_) {
+          for (auto& t : pool.queue)
+            unfinished.push_back(std::move(t));
+          pool.queue.clear();
+        }
+        for (auto& [_, lease] : leases_)
+          unfinished.push_back(lease.work());
+        leases_.clear();
+        for (auto& [_, agent] : agents_)
+          agent.leased = 0;
+        stats_.queued = 0;
+        stats_.leased = 0;
+        for (auto& t : unfinished) {
+          outcome result;
+          result.status = outcome_status::handed_back;
+          result.error = failure::unknown("handed back unfinished at shutdown");
+          settle(t.id, std::move(result));
+        }
+        publish_gauges();
+        return unfinished;
+      },
+      [this](stats_atom) { return stats_; },
   };
 }
 
@@ -125,9 +124,8 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
   }
   if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity) {
     tasks_.erase(i);
-    return reject(errc::intake_full,
-                  "intake queue full: " + std::to_string(stats_.queued)
-                    + " tasks waiting (dispatcher.intake_capacity)");
+    return reject(errc::intake_full, "intake queue full: " + std::to_string(stats_.queued) +
+                                         " tasks waiting (dispatcher.intake_capacity)");
   }
   if (t.created == time_point{})
     t.created = clock().now();
@@ -218,8 +216,7 @@ void dispatcher::on_join(const std::string& pool_name, const caf::actor& handle,
   entry.name = agent_name;
   entry.pool = pool_name;
   entry.concurrency = concurrency > 0 ? concurrency : config_.default_concurrency;
-  log_->debug("agent {} joined pool {} (concurrency {})", agent_name, pool_name,
-              entry.concurrency);
+  log_->debug("agent {} joined pool {} (concurrency {})", agent_name, pool_name, entry.concurrency);
   dispatch(pool);
 }
 
@@ -278,8 +275,9 @@ void dispatcher::on_tick(uint64_t generation) {
       send(stuck_watcher_, stuck_atom::value, agent_name, work.id);
     touched.push_back(work.pool);
     take_back(lease_id,
-              failure::timeout("lease expired after " + std::to_string(to_ms(config_.lease_timeout))
-                               + " ms on agent " + agent_name),
+              failure::timeout("lease expired after " +
+                               std::to_string(to_ms(config_.lease_timeout)) + " ms on agent " +
+                               agent_name),
               true);
   }
   for (auto& pool : touched)
@@ -391,11 +389,21 @@ void dispatcher::attempt_failed(task t, const failure& why, const std::string& a
 void dispatcher::settle(const std::string& task_id, outcome result) {
   result.task_id = task_id;
   switch (result.status) {
-    case outcome_status::completed: ++stats_.completed; break;
-    case outcome_status::failed: ++stats_.failed; break;
-    case outcome_status::dead_lettered: ++stats_.dead_lettered; break;
-    case outcome_status::escalated: ++stats_.escalated; break;
-    case outcome_status::handed_back: ++stats_.handed_back; break;
+  case outcome_status::completed:
+    ++stats_.completed;
+    break;
+  case outcome_status::failed:
+    ++stats_.failed;
+    break;
+  case outcome_status::dead_lettered:
+    ++stats_.dead_lettered;
+    break;
+  case outcome_status::escalated:
+    ++stats_.escalated;
+    break;
+  case outcome_status::handed_back:
+    ++stats_.handed_back;
+    break;
   }
   settled_metrics_[static_cast<size_t>(result.status)]->inc();
   auto i = tasks_.find(task_id);

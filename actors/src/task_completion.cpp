@@ -7,8 +7,7 @@
 namespace herd {
 
 task_completion::task_completion(agent* self, uint64_t lease_id)
-  : self_(self), lease_id_(lease_id) {
-}
+    : self_(self), lease_id_(lease_id) {}
 
 void task_completion::succeed(const nlohmann::json& result) const {
   finish(outcome::success(result));

@@ -93,6 +93,10 @@ public:
   const caf::actor& retry_scheduler() const { return retry_scheduler_; }
   /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.
   const caf::actor& breakers() const { return breakers_; }
+  /// The dead-letter queue actor, if `dead_letters` is configured.
+  const caf::actor& dead_letter_queue() const { return dead_letter_queue_; }
+  /// The escalation queue actor, if `dead_letters` is configured.
+  const caf::actor& escalation_queue() const { return escalation_queue_; }
   /// The shared metrics registry, for actors the caller spawns.
   const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
   /// The agents of every pool, by pool name.
@@ -115,6 +119,8 @@ private:
   caf::actor dispatcher_;
   caf::actor retry_scheduler_;
   caf::actor breakers_;
+  caf::actor dead_letter_queue_;
+  caf::actor escalation_queue_;
   std::map<std::string, std::vector<caf::actor>> pools_;
   std::unique_ptr<shutdown_report> final_report_;
 };

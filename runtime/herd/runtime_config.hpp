@@ -2,13 +2,15 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "herd/breaker_registry_config.hpp"
+#include "herd/dead_letter_queue_config.hpp"
 #include "herd/dispatcher_config.hpp"
 #include "herd/failure_policy.hpp"
-#include "herd/breaker_registry_config.hpp"
 #include "herd/retry_scheduler_config.hpp"
 #include "herd/time.hpp"
 
@@ -26,7 +28,8 @@ struct pool_config {
 ///
 /// JSON form (all keys optional):
 /// {"log_level": "info", "threads": 0, "heartbeat_interval_ms": 1000,
-///  "dispatcher": {...}, "retry": {...}, "breakers": {...}, "pools": {"NAME": {"concurrency": N}},
+///  "dispatcher": {...}, "retry": {...}, "breakers": {...}, "dead_letters": {"db": FILE, ...},
+///  "pools": {"NAME": {"concurrency": N}},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
@@ -41,6 +44,9 @@ struct runtime_config {
   retry_scheduler_config retry;
   /// The circuit breakers' settings: scope, default policy, policies per service.
   breaker_registry_config breakers;
+  /// The durable dead-letter and escalation queues (a SQLite file); none = tasks that would be
+  /// dead-lettered or escalated end as failed instead. Default: none.
+  std::optional<dead_letter_queue_config> dead_letters;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
   /// Failure policies by task kind; the presets are always present and "default" applies to

@@ -25,8 +25,8 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "retry", "breakers", "pools",
-                "policies"});
+  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "retry", "breakers",
+                "dead_letters", "pools", "policies"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -38,6 +38,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.retry = retry_scheduler_config::from_json(in.at("retry"));
   if (in.has("breakers"))
     result.breakers = breaker_registry_config::from_json(in.at("breakers"));
+  if (in.has("dead_letters"))
+    result.dead_letters = dead_letter_queue_config::from_json(in.at("dead_letters"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -69,6 +71,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"breakers", breakers.to_json()},
                         {"pools", nlohmann::json::object()},
                         {"policies", nlohmann::json::object()}};
+  if (dead_letters)
+    result["dead_letters"] = dead_letters->to_json();
   for (auto& [name, pool] : pools)
     result["pools"][name] = {{"concurrency", pool.concurrency}};
   for (auto& [kind, policy] : policies)

@@ -3,12 +3,15 @@
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
 
+#include "dlq_test_support.hpp"
 #include "herd/agent_settings.hpp"
 #include "herd/announce_actors.hpp"
+#include "herd/dead_letter_stats.hpp"
 #include "herd/dispatcher_config.hpp"
 #include "herd/dispatcher_stats.hpp"
 #include "herd/failure_policy.hpp"
 #include "herd/outcome.hpp"
+#include "herd/replay_request.hpp"
 #include "herd/task.hpp"
 
 namespace {
@@ -131,6 +134,38 @@ BOOST_AUTO_TEST_CASE(stats_and_settings_roundtrip) {
   auto a2 = message_roundtrip(a);
   BOOST_TEST(a2.name == "llm-1");
   BOOST_TEST(a2.heartbeat_interval.count() == a.heartbeat_interval.count());
+}
+
+BOOST_AUTO_TEST_CASE(dead_letter_protocol_roundtrips) {
+  auto x = herd::test::letter("t", 1000, herd::dead_letter_reason::poison);
+  x.status = herd::dead_letter_status::poison;
+  x.note = "n";
+  BOOST_TEST((message_roundtrip(x) == x));
+  herd::dead_letter_filter f;
+  f.ids = {"a"};
+  f.text = "reset";
+  f.since_ms = 5;
+  BOOST_TEST((message_roundtrip(f) == f));
+  herd::replay_request r;
+  r.id = 7;
+  r.filter = f;
+  r.rate = 2.5;
+  r.state = "running";
+  r.sent = 4;
+  auto r2 = message_roundtrip(r);
+  BOOST_TEST((r2.filter == f));
+  BOOST_TEST(r2.rate == 2.5);
+  BOOST_TEST(r2.state == "running");
+  BOOST_TEST(r2.sent == 4);
+  herd::escalation e;
+  e.work = herd::test::failed_task("e");
+  e.reason = "policy";
+  e.status = herd::escalation_status::resubmitted;
+  BOOST_TEST((message_roundtrip(e) == e));
+  herd::dead_letter_stats st;
+  st.total = 3;
+  st.by_reason["exhausted"] = 2;
+  BOOST_TEST((message_roundtrip(st) == st));
 }
 
 BOOST_AUTO_TEST_CASE(task_json_roundtrips) {

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+/// Atoms of the dead-letter queue and escalation protocols (see dead_letter_queue.hpp and
+/// escalation_queue.hpp). Storing uses `dead_letter_atom` / `escalate_atom` of herd/atoms.hpp.
+namespace herd {
+
+/// Letters matching a filter: `(dlq_query_atom, dead_letter_filter) -> std::vector<dead_letter>`.
+using dlq_query_atom = caf::atom_constant<caf::atom("dlq_query")>;
+/// One letter: `(dlq_get_atom, std::string task_id) -> dead_letter`.
+using dlq_get_atom = caf::atom_constant<caf::atom("dlq_get")>;
+/// Starts a replay: `(dlq_replay_atom, dead_letter_filter, double rate) -> replay_request`.
+using dlq_replay_atom = caf::atom_constant<caf::atom("dlq_replay")>;
+/// A replay's progress: `(dlq_progress_atom, int64_t replay_id) -> replay_request`.
+using dlq_progress_atom = caf::atom_constant<caf::atom("dlq_prog")>;
+/// Stops a replay: `(dlq_cancel_atom, int64_t replay_id) -> replay_request`.
+using dlq_cancel_atom = caf::atom_constant<caf::atom("dlq_cancel")>;
+/// Closes a letter: `(dlq_resolve_atom, std::string task_id, std::string note) -> bool`.
+using dlq_resolve_atom = caf::atom_constant<caf::atom("dlq_resolv")>;
+/// Deletes letters: `(dlq_purge_atom, dead_letter_filter) -> int64_t`.
+using dlq_purge_atom = caf::atom_constant<caf::atom("dlq_purge")>;
+/// Sets the dispatcher that replays and resubmits go to: `(dlq_target_atom, caf::actor)`.
+using dlq_target_atom = caf::atom_constant<caf::atom("dlq_target")>;
+/// The event a subscriber gets when the depth reaches the alert threshold:
+/// `(dlq_alert_atom, int64_t depth, int64_t threshold)`.
+using dlq_alert_atom = caf::atom_constant<caf::atom("dlq_alert")>;
+/// Internal: commits the letters collected so far.
+using dlq_flush_atom = caf::atom_constant<caf::atom("dlq_flush")>;
+/// Internal: counts the depth and raises the alert: `(dlq_depth_atom)`.
+using dlq_depth_atom = caf::atom_constant<caf::atom("dlq_depth")>;
+/// Internal: sends the next replayed tasks: `(dlq_pace_atom, int64_t replay_id)`.
+using dlq_pace_atom = caf::atom_constant<caf::atom("dlq_pace")>;
+/// Internal: looks for replay requests in the database: `(dlq_poll_atom)`.
+using dlq_poll_atom = caf::atom_constant<caf::atom("dlq_poll")>;
+
+/// Escalations: `(esc_query_atom, std::string status) -> std::vector<escalation>` ("" = all).
+using esc_query_atom = caf::atom_constant<caf::atom("esc_query")>;
+/// Closes an open escalation: `(esc_resolve_atom, std::string task_id, std::string note) -> bool`.
+using esc_resolve_atom = caf::atom_constant<caf::atom("esc_resolv")>;
+/// Resubmits an open escalation, with a new payload unless it is "":
+/// `(esc_amend_atom, std::string task_id, std::string payload_json, std::string note) -> bool`.
+using esc_amend_atom = caf::atom_constant<caf::atom("esc_amend")>;
+/// Internal: an escalation's timeout: `(esc_expire_atom, std::string task_id, uint64_t gen)`.
+using esc_expire_atom = caf::atom_constant<caf::atom("esc_expire")>;
+
+} // namespace herd

@@ -1,0 +1,157 @@
+// `herd dlq`: what an operator sees and changes in a service's dead-letter database.
+#include "dlq_command.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "dlq_test_support.hpp"
+#include "herd/atoms.hpp"
+#include "herd/dead_letter_queue.hpp"
+#include "herd/dead_letter_store.hpp"
+#include "virtual_time_fixture.hpp"
+
+using namespace herd;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct command_fixture : test::virtual_time_fixture {
+  test::temp_dir dir;
+  std::string db = dir.file("service.db");
+  std::string out;
+  std::string err;
+
+  command_fixture() {
+    dead_letter_store store{db};
+    auto old = test::letter("old-1", dead_letter_store::wall_now_ms() - 10LL * 86400000);
+    store.add({old,
+               test::letter("pay-1", 2000000000000, dead_letter_reason::non_retryable, "payment",
+                            "stripe", "card declined"),
+               test::letter("read-1", 2000000000001)});
+  }
+
+  /// Runs `herd dlq ARGS --db <db>`; returns the exit code, output in `out` and `err`.
+  int dlq(std::vector<std::string> args, bool with_db = true) {
+    if (with_db) {
+      args.push_back("--db");
+      args.push_back(db);
+    }
+    std::ostringstream o;
+    std::ostringstream e;
+    auto rc = run_dlq_command(args, o, e);
+    out = o.str();
+    err = e.str();
+    BOOST_TEST_MESSAGE("herd dlq -> " << rc << "\n" << out << err);
+    return rc;
+  }
+
+  dead_letter_store open() { return dead_letter_store{db, dead_letter_store::open_mode::existing}; }
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(dlq_command, command_fixture)
+
+BOOST_AUTO_TEST_CASE(list_json_prints_the_dead_letters) {
+  BOOST_REQUIRE(dlq({"list", "--json"}) == 0);
+  auto j = nlohmann::json::parse(out);
+  BOOST_REQUIRE(j.is_array());
+  BOOST_REQUIRE(j.size() == 3u);
+  BOOST_TEST(j[0]["task"]["id"] == "old-1");
+  BOOST_TEST(j[1]["reason"] == "non_retryable");
+  BOOST_TEST(j[1]["task"]["history"].size() == 2u);
+  BOOST_TEST((j[2].get<dead_letter>() == *open().get("read-1")));
+}
+
+BOOST_AUTO_TEST_CASE(list_filters_show_and_stats) {
+  BOOST_REQUIRE(dlq({"list", "--kind", "payment"}) == 0);
+  BOOST_TEST(contains(out, "pay-1"));
+  BOOST_TEST(!contains(out, "read-1"));
+  BOOST_TEST(contains(out, "1 dead letter\n"));
+  BOOST_REQUIRE(dlq({"list", "--text", "DECLINED", "--json"}) == 0);
+  BOOST_TEST(nlohmann::json::parse(out).size() == 1u);
+  BOOST_REQUIRE(dlq({"show", "pay-1"}) == 0);
+  BOOST_TEST(contains(out, "card declined"));
+  BOOST_TEST(contains(out, "#1"));
+  BOOST_REQUIRE(dlq({"show", "pay-1", "--json"}) == 0);
+  BOOST_TEST(nlohmann::json::parse(out)["task"]["payload"]["prompt"] == "hello pay-1");
+  BOOST_TEST(dlq({"show", "nope"}) == 1);
+  BOOST_TEST(contains(err, "no dead letter of task \"nope\""));
+  BOOST_REQUIRE(dlq({"stats", "--json"}) == 0);
+  auto s = nlohmann::json::parse(out);
+  BOOST_TEST(s["total"] == 3);
+  BOOST_TEST(s["by_reason"]["exhausted"] == 2);
+}
+
+BOOST_AUTO_TEST_CASE(resolve_needs_a_note_and_an_existing_letter) {
+  BOOST_TEST(dlq({"resolve", "pay-1"}) == 2);
+  BOOST_TEST(contains(err, "--note"));
+  BOOST_TEST(dlq({"resolve", "nope", "--note", "x"}) == 1);
+  BOOST_REQUIRE(dlq({"resolve", "pay-1", "--note", "refunded by hand"}) == 0);
+  auto x = open().get("pay-1");
+  BOOST_TEST(x->status == dead_letter_status::resolved);
+  BOOST_TEST(x->note == "refunded by hand");
+}
+
+BOOST_AUTO_TEST_CASE(purge_by_age_and_never_without_a_selection) {
+  BOOST_TEST(dlq({"purge"}) == 2);
+  BOOST_TEST(open().count({}) == 3);
+  BOOST_TEST(dlq({"purge", "--older-than", "soon"}) == 2);
+  BOOST_REQUIRE(dlq({"purge", "--older-than", "7d", "--json"}) == 0);
+  BOOST_TEST(nlohmann::json::parse(out)["purged"] == 1);
+  BOOST_TEST(!open().get("old-1"));
+  BOOST_TEST(open().count({}) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(bad_databases_are_named_and_left_alone) {
+  auto missing = dir.file("missing.db");
+  BOOST_TEST(dlq({"list", "--db", missing}, false) == 1);
+  BOOST_TEST(contains(err, missing + ": no such database file"));
+  BOOST_TEST(!std::filesystem::exists(missing));
+  auto notes = dir.file("notes.txt");
+  std::ofstream{notes} << "not a database at all, just some text that is long enough\n";
+  BOOST_TEST(dlq({"stats", "--db", notes}, false) == 1);
+  BOOST_TEST(contains(err, notes + ": not a herd database"));
+  BOOST_TEST(dlq({"list", "--reason", "bored"}) == 2);
+  BOOST_TEST(contains(err, "--reason expects"));
+  BOOST_TEST(dlq({"frobnicate"}) == 2);
+  BOOST_TEST(contains(err, "usage: herd dlq"));
+}
+
+BOOST_AUTO_TEST_CASE(a_replay_from_the_command_line_is_carried_out_by_the_service) {
+  dead_letter_queue_config config;
+  config.poll_interval = 1s;
+  auto service = sys.spawn<dead_letter_queue>(config, std::make_unique<dead_letter_store>(db),
+                                              caf::actor{self}, metrics);
+  vt.run();
+  BOOST_TEST(dlq({"replay"}) == 2); // replaying everything must be asked for
+  BOOST_REQUIRE(dlq({"replay", "pay-1", "read-1", "--rate", "1", "--json"}) == 0);
+  auto j = nlohmann::json::parse(out);
+  BOOST_TEST(j["matching"] == 2);
+  auto request_id = j["request"]["id"].get<int64_t>();
+  vt.advance(1s); // the service polls and sends the first at once, the second 1 s later
+  std::vector<std::string> replayed;
+  auto drain = [&] {
+    bool more = true;
+    while (more)
+      self->receive([&](resubmit_atom, task& t) { replayed.push_back(t.id); },
+                    caf::after(0s) >> [&] { more = false; });
+  };
+  drain();
+  BOOST_TEST(replayed == (std::vector<std::string>{"pay-1"}));
+  vt.advance(1s);
+  drain();
+  BOOST_TEST(replayed == (std::vector<std::string>{"pay-1", "read-1"}));
+  BOOST_REQUIRE(dlq({"stats"}) == 0);
+  BOOST_TEST(contains(out, "replay " + std::to_string(request_id) + ": done, 2 of 2"));
+  caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+  vt.run();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
