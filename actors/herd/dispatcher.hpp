@@ -67,14 +67,15 @@ private:
   };
 
   struct pool_entry {
-    std::vector<caf::actor_addr> members;
+    std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
     std::deque<task> queue;
     size_t next = 0; // where the next search for an idle agent starts
   };
 
   struct lease_entry {
     caf::message msg; // (lease_atom, lease_id, task), shared with the agent's mailbox: no copy
-    caf::actor_addr agent;
+    agent_entry* agent; // valid while the lease exists: an agent's leases go before the agent
+    pool_entry* pool;
     time_point deadline;
     const task& work() const { return msg.get_as<task>(2); }
   };
@@ -107,7 +108,7 @@ private:
   void dispatch(pool_entry& pool);
   agent_entry* pick_agent(pool_entry& pool);
   void take_back(uint64_t lease_id, failure why, bool abandon);
-  std::vector<uint64_t> leases_of(const caf::actor_addr& agent) const;
+  std::vector<uint64_t> leases_of(const agent_entry* agent) const;
   void attempt_failed(task t, const failure& why, const std::string& agent_name);
   void settle(const std::string& task_id, outcome result);
   void arm_timer();

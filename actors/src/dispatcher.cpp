@@ -172,12 +172,9 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
   leases_.erase(i);
   --stats_.leased;
   auto& work = lease.work();
-  auto* pool = &pools_[work.pool];
-  std::string agent_name;
-  if (auto a = agents_.find(lease.agent); a != agents_.end()) {
-    --a->second.leased;
-    agent_name = a->second.name;
-  }
+  auto* pool = lease.pool;
+  auto& agent_name = lease.agent->name;
+  --lease.agent->leased;
   result.agent = agent_name;
   result.attempt = work.attempt;
   if (result.ok()) {
@@ -208,7 +205,7 @@ void dispatcher::on_join(const std::string& pool_name, const caf::actor& handle,
   auto [i, added] = agents_.try_emplace(handle.address());
   if (added) {
     monitor(handle);
-    pool.members.push_back(handle.address());
+    pool.members.push_back(&i->second);
     ++stats_.agents;
   }
   auto& entry = i->second;
@@ -224,19 +221,19 @@ void dispatcher::on_agent_gone(const caf::actor_addr& addr, const std::string& w
   auto i = agents_.find(addr);
   if (i == agents_.end())
     return;
-  auto entry = std::move(i->second);
-  agents_.erase(i);
-  --stats_.agents;
-  if (entry.isolated)
-    --stats_.isolated;
-  auto& pool = pools_[entry.pool];
-  pool.members.erase(std::remove(pool.members.begin(), pool.members.end(), addr),
-                     pool.members.end());
-  auto held = leases_of(addr);
+  auto* entry = &i->second;
+  auto& pool = pools_[entry->pool];
+  auto held = leases_of(entry);
   if (!held.empty())
-    log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry.name, why, held.size());
+    log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry->name, why, held.size());
   for (auto lease_id : held)
     take_back(lease_id, failure::unknown(why), false);
+  pool.members.erase(std::remove(pool.members.begin(), pool.members.end(), entry),
+                     pool.members.end());
+  --stats_.agents;
+  if (entry->isolated)
+    --stats_.isolated;
+  agents_.erase(i);
   dispatch(pool);
 }
 
@@ -247,7 +244,7 @@ void dispatcher::on_isolate(const caf::actor_addr& addr) {
   auto& entry = i->second;
   entry.isolated = true;
   ++stats_.isolated;
-  auto held = leases_of(addr);
+  auto held = leases_of(&entry);
   log_->warn("agent {} isolated; re-queueing {} tasks", entry.name, held.size());
   for (auto lease_id : held)
     take_back(lease_id, failure::unknown("agent " + entry.name + " was isolated"), true);
@@ -267,8 +264,7 @@ void dispatcher::on_tick(uint64_t generation) {
     if (i == leases_.end() || i->second.deadline != deadline)
       continue;
     ++stats_.leases_expired;
-    auto a = agents_.find(i->second.agent);
-    auto agent_name = a != agents_.end() ? a->second.name : std::string{};
+    auto agent_name = i->second.agent->name;
     auto& work = i->second.work();
     log_->warn("lease of task {} on agent {} expired", work.id, agent_name);
     if (stuck_watcher_)
@@ -301,7 +297,7 @@ dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
   agent_entry* best = nullptr;
   auto n = pool.members.size();
   for (size_t k = 0; k < n; ++k) {
-    auto& candidate = agents_.at(pool.members[(pool.next + k) % n]);
+    auto& candidate = *pool.members[(pool.next + k) % n];
     if (candidate.isolated || candidate.in_flight() >= static_cast<size_t>(candidate.concurrency))
       continue;
     if (best == nullptr || candidate.in_flight() < best->in_flight()) {
@@ -316,6 +312,7 @@ dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
 }
 
 void dispatcher::dispatch(pool_entry& pool) {
+  auto deadline = pool.queue.empty() ? time_point{} : clock().now() + config_.lease_timeout;
   while (!pool.queue.empty()) {
     auto agent = pick_agent(pool);
     if (agent == nullptr)
@@ -326,10 +323,9 @@ void dispatcher::dispatch(pool_entry& pool) {
     --stats_.queued;
     ++stats_.leased;
     tasks_[msg.get_as<task>(2).id].state = task_state::leased;
-    auto deadline = clock().now() + config_.lease_timeout;
     ++agent->leased;
     send(agent->handle, msg);
-    leases_.emplace(lease_id, lease_entry{std::move(msg), agent->handle.address(), deadline});
+    leases_.emplace(lease_id, lease_entry{std::move(msg), agent, &pool, deadline});
     deadlines_.emplace(deadline, lease_id);
   }
   arm_timer();
@@ -343,13 +339,10 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
   auto lease = std::move(i->second);
   leases_.erase(i);
   --stats_.leased;
-  std::string agent_name;
-  if (auto a = agents_.find(lease.agent); a != agents_.end()) {
-    --a->second.leased;
-    if (abandon)
-      a->second.abandoned.insert(lease_id);
-    agent_name = a->second.name;
-  }
+  auto agent_name = lease.agent->name;
+  --lease.agent->leased;
+  if (abandon)
+    lease.agent->abandoned.insert(lease_id);
   auto t = lease.work();
   auto& entry = tasks_[t.id];
   ++stats_.requeued;
@@ -364,7 +357,7 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
   enqueue(std::move(t), entry, true);
 }
 
-std::vector<uint64_t> dispatcher::leases_of(const caf::actor_addr& agent) const {
+std::vector<uint64_t> dispatcher::leases_of(const agent_entry* agent) const {
   std::vector<uint64_t> result;
   for (auto& [lease_id, lease] : leases_)
     if (lease.agent == agent)

@@ -15,7 +15,8 @@ std::string to_string(outcome_status x) {
 
 outcome outcome::success(const nlohmann::json& value) {
   outcome result;
-  result.result = value.dump();
+  if (!value.is_null())
+    result.result = value.dump();
   return result;
 }
 

@@ -18,7 +18,7 @@ nlohmann::json task::payload_json() const {
 }
 
 void task::set_payload(const nlohmann::json& value) {
-  payload = value.dump();
+  payload = value.is_null() ? "null" : value.dump();
 }
 
 const failure& task::last_failure() const {
