@@ -1,5 +1,7 @@
 #include "command_line.hpp"
 
+#include <sstream>
+
 namespace herd::cli {
 
 command_line::command_line(const std::vector<std::string>& args,
@@ -28,40 +30,45 @@ std::string command_line::get(const std::string& name, const std::string& fallba
   return i == options_.end() ? fallback : i->second;
 }
 
+namespace {
+
+/// Parses all of `text` with `parse` (std::stoll or std::stod) and checks [min, max]; throws
+/// std::invalid_argument naming `--name` and what it expects.
+template <class T, class Parse>
+T parse_in_range(const std::string& name, const std::string& text, T min, T max, Parse parse,
+                 const char* what) {
+  size_t used = 0;
+  T value{};
+  try {
+    value = parse(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || !(value >= min && value <= max)) {
+    std::ostringstream expected;
+    expected << "--" << name << " expects " << what << " in [" << min << ", " << max << "], got \""
+             << text << "\"";
+    throw std::invalid_argument(expected.str());
+  }
+  return value;
+}
+
+} // namespace
+
 int64_t command_line::integer(const std::string& name, int64_t fallback, int64_t min,
                               int64_t max) const {
   if (!has(name))
     return fallback;
-  auto text = get(name);
-  size_t used = 0;
-  int64_t value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || value < min || value > max)
-    throw std::invalid_argument("--" + name + " expects an integer in [" + std::to_string(min) +
-                                ", " + std::to_string(max) + "], got \"" + text + "\"");
-  return value;
+  auto parse = [](const std::string& x, size_t* used) -> int64_t { return std::stoll(x, used); };
+  return parse_in_range<int64_t>(name, get(name), min, max, parse, "an integer");
 }
 
 double command_line::number(const std::string& name, double fallback, double min,
                             double max) const {
   if (!has(name))
     return fallback;
-  auto text = get(name);
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || !(value >= min && value <= max))
-    throw std::invalid_argument("--" + name + " expects a number in [" + std::to_string(min) +
-                                ", " + std::to_string(max) + "], got \"" + text + "\"");
-  return value;
+  auto parse = [](const std::string& x, size_t* used) { return std::stod(x, used); };
+  return parse_in_range<double>(name, get(name), min, max, parse, "a number");
 }
 
 void command_line::only(const std::set<std::string>& known) const {

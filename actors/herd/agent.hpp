@@ -67,6 +67,10 @@ private:
 
   agent_settings settings_;
   std::vector<std::pair<uint64_t, caf::actor>> leases_; // lease id, the dispatcher that leased it
+  bool batching_ = false;                               // inside a lease batch: collect reports
+  caf::actor batch_dispatcher_;
+  std::vector<uint64_t> batch_ids_;
+  std::vector<outcome> batch_outcomes_;
   uint64_t heartbeats_sent_ = 0;
 };
 

@@ -64,20 +64,24 @@ private:
     size_t leased = 0;                      // leases it holds (leases_ knows which)
     std::unordered_set<uint64_t> abandoned; // taken back, result not yet in: slot still busy
     size_t in_flight() const { return leased + abandoned.size(); }
+    int batch = -1; // while leasing: index of this agent's batch
   };
 
   struct pool_entry {
+    std::string name;
     std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
     std::deque<task> queue;
+    bool dispatch_scheduled = false;
     size_t next = 0; // where the next search for an idle agent starts
   };
 
   struct lease_entry {
-    caf::message msg; // (lease_atom, lease_id, task), shared with the agent's mailbox: no copy
+    caf::message msg; // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
+    size_t index;     // of this lease's task in the message
     agent_entry* agent; // valid while the lease exists: an agent's leases go before the agent
     pool_entry* pool;
     time_point deadline;
-    const task& work() const { return msg.get_as<task>(2); }
+    const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
   };
 
   enum class task_state { queued, leased, waiting, completed };
@@ -104,8 +108,10 @@ private:
   void on_isolate(const caf::actor_addr& addr);
   void on_tick(uint64_t generation);
 
-  void enqueue(task t, task_record& record, bool front);
+  void enqueue_task(task t, task_record& record, bool front);
+  pool_entry& pool_named(const std::string& name);
   void dispatch(pool_entry& pool);
+  void lease_queued(pool_entry& pool);
   agent_entry* pick_agent(pool_entry& pool);
   void take_back(uint64_t lease_id, failure why, bool abandon);
   std::vector<uint64_t> leases_of(const agent_entry* agent) const;

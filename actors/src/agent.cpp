@@ -58,7 +58,18 @@ caf::behavior agent::make_behavior() {
         on_setup();
         schedule_heartbeat();
       },
-      [this](lease_atom, uint64_t lease_id, const task& t) { start(lease_id, t); },
+      [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
+      // Tasks that finish synchronously are reported together, in one message.
+      batching_ = true;
+      for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
+        start(lease_ids[i], tasks[i]);
+      batching_ = false;
+      if (!batch_ids_.empty())
+        send(batch_dispatcher_, report_atom::value, std::move(batch_ids_),
+             std::move(batch_outcomes_));
+      batch_ids_.clear();
+      batch_outcomes_.clear();
+    },
       [this](tick_atom, uint64_t) {
         if (!settings_.heartbeat_target)
           return;
@@ -94,10 +105,17 @@ void agent::report(uint64_t lease_id, outcome result) {
   auto dispatcher = std::move(i->second);
   *i = std::move(leases_.back());
   leases_.pop_back();
+  if (batching_) {
+    batch_dispatcher_ = std::move(dispatcher);
+    batch_ids_.push_back(lease_id);
+    batch_outcomes_.push_back(std::move(result));
+    return;
+  }
   send(dispatcher, report_atom::value, lease_id, std::move(result));
 }
 
 void agent::fail_all_leases(const std::string& reason) {
+  batching_ = false;
   while (!leases_.empty())
     report(leases_.back().first, outcome::fail(failure::unknown(reason)));
 }

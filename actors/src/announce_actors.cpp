@@ -14,6 +14,7 @@
 #include "herd/dispatcher_stats.hpp"
 #include "herd/escalation.hpp"
 #include "herd/replay_request.hpp"
+#include "herd/outcome.hpp"
 #include "herd/task.hpp"
 
 namespace herd {
@@ -23,6 +24,8 @@ void announce_actor_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<agent_settings>("herd::agent_settings");
   cfg.add_message_type<dispatcher_stats>("herd::dispatcher_stats");
   cfg.add_message_type<std::vector<task>>("std::vector<herd::task>");
+  cfg.add_message_type<std::vector<outcome>>("std::vector<herd::outcome>");
+  cfg.add_message_type<std::vector<uint64_t>>("std::vector<uint64_t>");
   cfg.add_message_type<breaker_state>("herd::breaker_state");
   cfg.add_message_type<breaker_policy>("herd::breaker_policy");
   cfg.add_message_type<breaker_registry_config>("herd::breaker_registry_config");

@@ -42,6 +42,15 @@ caf::behavior dispatcher::make_behavior() {
       [this](submit_atom, task& t) -> caf::result<outcome> { return on_submit(t); },
       [this](resubmit_atom, task& t) { on_resubmit(t); },
       [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
+    [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
+      for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
+        on_report(lease_ids[i], results[i]);
+    },
+    [this](dispatch_atom, const std::string& pool_name) {
+      auto& pool = pool_named(pool_name);
+      pool.dispatch_scheduled = false;
+      lease_queued(pool);
+    },
       [this](settle_atom, outcome& result) { on_settle(result); },
       [this](join_atom, const std::string& pool, const caf::actor& handle,
              const std::string& agent_name,
@@ -58,7 +67,7 @@ caf::behavior dispatcher::make_behavior() {
         i->second.isolated = false;
         --stats_.isolated;
         log_->info("agent {} resumed", i->second.name);
-        dispatch(pools_[i->second.pool]);
+        dispatch(pool_named(i->second.pool));
       },
       [this](sink_atom, const caf::actor& sink) { failure_sink_ = sink; },
       [this](watch_atom, const caf::actor& watcher) { stuck_watcher_ = watcher; },
@@ -133,8 +142,8 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
   record.first_waiter = make_response_promise();
   ++stats_.accepted;
   submitted_metric_->inc();
-  auto& pool = pools_[t.pool];
-  enqueue(std::move(t), record, false);
+  auto& pool = pool_named(t.pool);
+  enqueue_task(std::move(t), record, false);
   dispatch(pool);
   return record.first_waiter;
 }
@@ -154,8 +163,8 @@ void dispatcher::on_resubmit(task& t) {
   } else {
     --stats_.waiting;
   }
-  auto& pool = pools_[t.pool];
-  enqueue(std::move(t), i->second, false);
+  auto& pool = pool_named(t.pool);
+  enqueue_task(std::move(t), i->second, false);
   dispatch(pool);
 }
 
@@ -165,7 +174,7 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
     ++stats_.stale_reports;
     auto a = agents_.find(current_sender() ? current_sender()->address() : caf::actor_addr{});
     if (a != agents_.end() && a->second.abandoned.erase(lease_id) > 0)
-      dispatch(pools_[a->second.pool]);
+      dispatch(pool_named(a->second.pool));
     return;
   }
   auto lease = std::move(i->second);
@@ -201,7 +210,7 @@ void dispatcher::on_settle(outcome& result) {
 
 void dispatcher::on_join(const std::string& pool_name, const caf::actor& handle,
                          const std::string& agent_name, int32_t concurrency) {
-  auto& pool = pools_[pool_name];
+  auto& pool = pool_named(pool_name);
   auto [i, added] = agents_.try_emplace(handle.address());
   if (added) {
     monitor(handle);
@@ -222,7 +231,7 @@ void dispatcher::on_agent_gone(const caf::actor_addr& addr, const std::string& w
   if (i == agents_.end())
     return;
   auto* entry = &i->second;
-  auto& pool = pools_[entry->pool];
+  auto& pool = pool_named(entry->pool);
   auto held = leases_of(entry);
   if (!held.empty())
     log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry->name, why, held.size());
@@ -248,7 +257,7 @@ void dispatcher::on_isolate(const caf::actor_addr& addr) {
   log_->warn("agent {} isolated; re-queueing {} tasks", entry.name, held.size());
   for (auto lease_id : held)
     take_back(lease_id, failure::unknown("agent " + entry.name + " was isolated"), true);
-  dispatch(pools_[entry.pool]);
+  dispatch(pool_named(entry.pool));
 }
 
 void dispatcher::on_tick(uint64_t generation) {
@@ -277,14 +286,20 @@ void dispatcher::on_tick(uint64_t generation) {
               true);
   }
   for (auto& pool : touched)
-    dispatch(pools_[pool]);
+    dispatch(pool_named(pool));
   arm_timer();
 }
 
-void dispatcher::enqueue(task t, task_record& record, bool front) {
+dispatcher::pool_entry& dispatcher::pool_named(const std::string& name) {
+  auto& pool = pools_[name];
+  pool.name = name;
+  return pool;
+}
+
+void dispatcher::enqueue_task(task t, task_record& record, bool front) {
   record.state = task_state::queued;
   ++stats_.queued;
-  auto& queue = pools_[t.pool].queue;
+  auto& queue = pool_named(t.pool).queue;
   if (front)
     queue.push_front(std::move(t));
   else
@@ -312,21 +327,49 @@ dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
 }
 
 void dispatcher::dispatch(pool_entry& pool) {
-  auto deadline = pool.queue.empty() ? time_point{} : clock().now() + config_.lease_timeout;
+  // Lease once the messages already in the mailbox are handled: under load, one lease message
+  // then carries many tasks to each agent, and the agent reports them in one message.
+  if (pool.queue.empty() || pool.dispatch_scheduled)
+    return;
+  pool.dispatch_scheduled = true;
+  send(this, dispatch_atom::value, pool.name);
+}
+
+void dispatcher::lease_queued(pool_entry& pool) {
+  struct batch {
+    agent_entry* agent;
+    std::vector<uint64_t> ids;
+    std::vector<task> tasks;
+  };
+  std::vector<batch> batches;
+  auto deadline = clock().now() + config_.lease_timeout;
   while (!pool.queue.empty()) {
     auto agent = pick_agent(pool);
     if (agent == nullptr)
       break;
-    auto lease_id = ++next_lease_;
-    auto msg = caf::make_message(lease_atom::value, lease_id, std::move(pool.queue.front()));
+    if (agent->batch < 0) {
+      agent->batch = static_cast<int>(batches.size());
+      batches.push_back(batch{agent, {}, {}});
+    }
+    auto& b = batches[static_cast<size_t>(agent->batch)];
+    auto& t = pool.queue.front();
+    tasks_[t.id].state = task_state::leased;
+    b.ids.push_back(++next_lease_);
+    b.tasks.push_back(std::move(t));
     pool.queue.pop_front();
     --stats_.queued;
     ++stats_.leased;
-    tasks_[msg.get_as<task>(2).id].state = task_state::leased;
     ++agent->leased;
-    send(agent->handle, msg);
-    leases_.emplace(lease_id, lease_entry{std::move(msg), agent, &pool, deadline});
-    deadlines_.emplace(deadline, lease_id);
+  }
+  for (auto& b : batches) {
+    b.agent->batch = -1;
+    auto msg = caf::make_message(lease_atom::value, std::move(b.ids), std::move(b.tasks));
+    send(b.agent->handle, msg);
+    auto& ids = msg.get_as<std::vector<uint64_t>>(1);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      leases_.emplace(ids[i], lease_entry{msg, i, b.agent, &pool, deadline});
+      deadlines_.emplace(deadline, ids[i]);
+    }
   }
   arm_timer();
   publish_gauges();
@@ -354,7 +397,7 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
   }
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   ++t.attempt;
-  enqueue(std::move(t), entry, true);
+  enqueue_task(std::move(t), entry, true);
 }
 
 std::vector<uint64_t> dispatcher::leases_of(const agent_entry* agent) const {

@@ -9,9 +9,11 @@ namespace herd {
 using submit_atom = caf::atom_constant<caf::atom("submit")>;
 /// Re-enters a task that herd already accepted (retry, replay): `(resubmit_atom, task)`.
 using resubmit_atom = caf::atom_constant<caf::atom("resubmit")>;
-/// Gives an agent a leased task: `(lease_atom, lease_id, task)`.
+/// Gives an agent leased tasks, batched under load:
+/// `(lease_atom, std::vector<uint64_t> lease_ids, std::vector<task> tasks)`.
 using lease_atom = caf::atom_constant<caf::atom("lease")>;
-/// An agent's report on a lease: `(report_atom, lease_id, outcome)`.
+/// An agent's report on a lease: `(report_atom, lease_id, outcome)`, or on several at once:
+/// `(report_atom, std::vector<uint64_t> lease_ids, std::vector<outcome> outcomes)`.
 using report_atom = caf::atom_constant<caf::atom("report")>;
 /// Registers an agent with the dispatcher: `(join_atom, pool, agent, name, concurrency)`.
 using join_atom = caf::atom_constant<caf::atom("join")>;
@@ -48,6 +50,8 @@ using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
 /// A call to a downstream service: `(call_atom, request_json)`, replies with an `outcome`.
 using call_atom = caf::atom_constant<caf::atom("call")>;
 
+/// The dispatcher's reminder to itself to lease the queued tasks of a pool: `(dispatch_atom, pool)`.
+using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
 /// Subscribes an actor to an actor's events (breaker transitions, alerts): `(subscribe_atom, actor)`.
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 /// Removes a subscription: `(unsubscribe_atom, actor)`.

@@ -115,6 +115,7 @@ BOOST_AUTO_TEST_CASE(a_full_intake_rejects_with_a_reason) {
   start();
   add<silent_agent>("busy");
   submit("leased");
+  vt.run();
   submit("q1");
   submit("q2");
   submit("refused");
