@@ -67,23 +67,6 @@ private:
     int batch = -1; // while leasing: index of this agent's batch
   };
 
-  struct pool_entry {
-    std::string name;
-    std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
-    std::deque<task> queue;
-    bool dispatch_scheduled = false;
-    size_t next = 0; // where the next search for an idle agent starts
-  };
-
-  struct lease_entry {
-    caf::message msg; // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
-    size_t index;     // of this lease's task in the message
-    agent_entry* agent; // valid while the lease exists: an agent's leases go before the agent
-    pool_entry* pool;
-    time_point deadline;
-    const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
-  };
-
   enum class task_state { queued, leased, waiting, completed };
 
   // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
@@ -94,6 +77,29 @@ private:
     caf::response_promise first_waiter; // most tasks have exactly one submitter
     std::vector<caf::response_promise> more_waiters;
     outcome result; // when completed
+  };
+
+  struct queued_task {
+    task work;
+    task_record* record; // the node of tasks_ (stable while the task is pending)
+  };
+
+  struct pool_entry {
+    std::string name;
+    std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
+    std::deque<queued_task> queue;
+    bool dispatch_scheduled = false;
+    size_t next = 0; // where the next search for an idle agent starts
+  };
+
+  struct lease_entry {
+    caf::message msg;   // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
+    size_t index;       // of this lease's task in the message
+    agent_entry* agent; // valid while the lease exists: an agent's leases go before the agent
+    pool_entry* pool;
+    task_record* record;
+    time_point deadline;
+    const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
   };
 
   using deadline_entry = std::pair<time_point, uint64_t>;
@@ -116,7 +122,7 @@ private:
   void take_back(uint64_t lease_id, failure why, bool abandon);
   std::vector<uint64_t> leases_of(const agent_entry* agent) const;
   void attempt_failed(task t, const failure& why, const std::string& agent_name);
-  void settle(const std::string& task_id, outcome result);
+  void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
   void arm_timer();
   void maybe_finish_drain();
   void publish_gauges();

@@ -59,17 +59,17 @@ caf::behavior agent::make_behavior() {
         schedule_heartbeat();
       },
       [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
-      // Tasks that finish synchronously are reported together, in one message.
-      batching_ = true;
-      for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
-        start(lease_ids[i], tasks[i]);
-      batching_ = false;
-      if (!batch_ids_.empty())
-        send(batch_dispatcher_, report_atom::value, std::move(batch_ids_),
-             std::move(batch_outcomes_));
-      batch_ids_.clear();
-      batch_outcomes_.clear();
-    },
+        // Tasks that finish synchronously are reported together, in one message.
+        batching_ = true;
+        for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
+          start(lease_ids[i], tasks[i]);
+        batching_ = false;
+        if (!batch_ids_.empty())
+          send(batch_dispatcher_, report_atom::value, std::move(batch_ids_),
+               std::move(batch_outcomes_));
+        batch_ids_.clear();
+        batch_outcomes_.clear();
+      },
       [this](tick_atom, uint64_t) {
         if (!settings_.heartbeat_target)
           return;

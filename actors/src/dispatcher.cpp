@@ -42,15 +42,15 @@ caf::behavior dispatcher::make_behavior() {
       [this](submit_atom, task& t) -> caf::result<outcome> { return on_submit(t); },
       [this](resubmit_atom, task& t) { on_resubmit(t); },
       [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
-    [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
-      for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
-        on_report(lease_ids[i], results[i]);
-    },
-    [this](dispatch_atom, const std::string& pool_name) {
-      auto& pool = pool_named(pool_name);
-      pool.dispatch_scheduled = false;
-      lease_queued(pool);
-    },
+      [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
+        for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
+          on_report(lease_ids[i], results[i]);
+      },
+      [this](dispatch_atom, const std::string& pool_name) {
+        auto& pool = pool_named(pool_name);
+        pool.dispatch_scheduled = false;
+        lease_queued(pool);
+      },
       [this](settle_atom, outcome& result) { on_settle(result); },
       [this](join_atom, const std::string& pool, const caf::actor& handle,
              const std::string& agent_name,
@@ -84,8 +84,8 @@ caf::behavior dispatcher::make_behavior() {
         // scheduler's to hand back.
         std::vector<task> unfinished;
         for (auto& [_, pool] : pools_) {
-          for (auto& t : pool.queue)
-            unfinished.push_back(std::move(t));
+          for (auto& queued : pool.queue)
+            unfinished.push_back(std::move(queued.work));
           pool.queue.clear();
         }
         for (auto& [_, lease] : leases_)
@@ -190,7 +190,7 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
     // The retry scheduler's budgets are refunded by successes, which only the dispatcher sees.
     if (failure_sink_ && !work.service.empty())
       send(failure_sink_, observe_atom::value, work.service, true);
-    settle(work.id, std::move(result));
+    settle(work.id, std::move(result), lease.record);
   } else {
     attempt_failed(work, result.error, agent_name);
   }
@@ -301,9 +301,9 @@ void dispatcher::enqueue_task(task t, task_record& record, bool front) {
   ++stats_.queued;
   auto& queue = pool_named(t.pool).queue;
   if (front)
-    queue.push_front(std::move(t));
+    queue.push_front(queued_task{std::move(t), &record});
   else
-    queue.push_back(std::move(t));
+    queue.push_back(queued_task{std::move(t), &record});
   queued_metric_->set(static_cast<double>(stats_.queued));
 }
 
@@ -340,6 +340,7 @@ void dispatcher::lease_queued(pool_entry& pool) {
     agent_entry* agent;
     std::vector<uint64_t> ids;
     std::vector<task> tasks;
+    std::vector<task_record*> records;
   };
   std::vector<batch> batches;
   auto deadline = clock().now() + config_.lease_timeout;
@@ -349,13 +350,14 @@ void dispatcher::lease_queued(pool_entry& pool) {
       break;
     if (agent->batch < 0) {
       agent->batch = static_cast<int>(batches.size());
-      batches.push_back(batch{agent, {}, {}});
+      batches.push_back(batch{agent, {}, {}, {}});
     }
     auto& b = batches[static_cast<size_t>(agent->batch)];
-    auto& t = pool.queue.front();
-    tasks_[t.id].state = task_state::leased;
+    auto& queued = pool.queue.front();
+    queued.record->state = task_state::leased;
     b.ids.push_back(++next_lease_);
-    b.tasks.push_back(std::move(t));
+    b.tasks.push_back(std::move(queued.work));
+    b.records.push_back(queued.record);
     pool.queue.pop_front();
     --stats_.queued;
     ++stats_.leased;
@@ -367,7 +369,7 @@ void dispatcher::lease_queued(pool_entry& pool) {
     send(b.agent->handle, msg);
     auto& ids = msg.get_as<std::vector<uint64_t>>(1);
     for (size_t i = 0; i < ids.size(); ++i) {
-      leases_.emplace(ids[i], lease_entry{msg, i, b.agent, &pool, deadline});
+      leases_.emplace(ids[i], lease_entry{msg, i, b.agent, &pool, b.records[i], deadline});
       deadlines_.emplace(deadline, ids[i]);
     }
   }
@@ -422,7 +424,7 @@ void dispatcher::attempt_failed(task t, const failure& why, const std::string& a
   settle(t.id, std::move(result));
 }
 
-void dispatcher::settle(const std::string& task_id, outcome result) {
+void dispatcher::settle(const std::string& task_id, outcome result, task_record* known) {
   result.task_id = task_id;
   switch (result.status) {
   case outcome_status::completed:
@@ -442,15 +444,18 @@ void dispatcher::settle(const std::string& task_id, outcome result) {
     break;
   }
   settled_metrics_[static_cast<size_t>(result.status)]->inc();
-  auto i = tasks_.find(task_id);
-  if (i != tasks_.end()) {
-    auto& record = i->second;
+  if (known == nullptr) {
+    auto i = tasks_.find(task_id);
+    known = i != tasks_.end() ? &i->second : nullptr;
+  }
+  if (known != nullptr) {
+    auto& record = *known;
     if (record.first_waiter.pending())
       record.first_waiter.deliver(result);
     for (auto& waiter : record.more_waiters)
       waiter.deliver(result);
     if (!result.ok() || config_.completed_capacity == 0) {
-      tasks_.erase(i);
+      tasks_.erase(task_id);
     } else {
       record.state = task_state::completed;
       record.first_waiter = caf::response_promise{};
