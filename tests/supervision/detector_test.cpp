@@ -7,6 +7,7 @@
 #include "herd/deadline_detector.hpp"
 #include "herd/health_monitor_config.hpp"
 #include "herd/json_reader.hpp"
+#include "herd/liveness_board.hpp"
 #include "herd/phi_accrual_detector.hpp"
 #include "herd/restart_backoff.hpp"
 #include "herd/supervisor_config.hpp"
@@ -134,6 +135,28 @@ BOOST_AUTO_TEST_CASE(a_heartbeat_after_a_long_pause_does_not_skew_the_history) {
   d.heartbeat(at(60000)); // phi was far above the threshold: not recorded
   BOOST_TEST(d.samples() == 3u);
   BOOST_TEST(d.mean_ms() == 1000.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(liveness_board_slots)
+
+BOOST_AUTO_TEST_CASE(slots_mark_busy_handlers_and_are_reused) {
+  liveness_board b{2};
+  auto s0 = b.acquire();
+  auto s1 = b.acquire();
+  BOOST_CHECK_THROW(b.acquire(), std::length_error);
+  BOOST_TEST(b.busy_since(s0) == 0);
+  b.enter(s0, 1000);
+  BOOST_TEST(!b.hung(s0, 2000, 1000));
+  BOOST_TEST(b.hung(s0, 2001, 1000));
+  BOOST_TEST(!b.hung(s1, 5000, 1000)); // idle is never hung
+  b.leave(s0);
+  BOOST_TEST(!b.hung(s0, 5000, 1000));
+  b.enter(s1, 10);
+  b.release(s1);
+  BOOST_TEST(b.acquire() == s1);
+  BOOST_TEST(b.busy_since(s1) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

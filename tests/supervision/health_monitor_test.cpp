@@ -276,4 +276,61 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
   BOOST_TEST(counter_value("herd_restarts_total", "pool-default") == 1);
 }
 
+BOOST_AUTO_TEST_CASE(board_mode_finds_a_hung_handler_within_two_intervals_without_heartbeats) {
+  config.lease_timeout = from_ms(60000);
+  start();
+  auto board = std::make_shared<liveness_board>(16);
+  monitor = sys.spawn<health_monitor>(hm_config, dispatcher, metrics, board);
+  vt.run();
+  auto add_board_agent = [&](const std::string& name, bool hang) {
+    auto slot = board->acquire();
+    auto a = sys.spawn<board_agent>(board, slot, hang, from_ms(8000));
+    spawned.push_back(a);
+    setup(a, name, nullptr); // no heartbeats at all
+    self->send(dispatcher, join_atom::value, std::string{"default"}, a, name, int32_t{1});
+    self->send(monitor, track_atom::value, a, name, caf::actor{self}, uint64_t{slot});
+    vt.run();
+    return a;
+  };
+  auto slow = add_board_agent("slow", false);
+  submit("t-slow");
+  vt.run();
+  auto hung = add_board_agent("hung", true);
+  submit("t-hung");
+  vt.run();
+  // Idle or slow but returning handlers are never suspected, however long the task takes.
+  vt.advance(from_ms(1750));
+  BOOST_TEST(!suspected());
+  BOOST_TEST(agent_view("hung")["busy_ms"].get<int64_t>() == 1750);
+  // Busy in one handler for more than 2 s - 250 ms: found at the check at 2 s.
+  vt.advance(from_ms(250));
+  caf::actor who;
+  self->receive(
+      [&](suspect_atom, const caf::actor& a, const std::string&, const std::string& reason) {
+        who = a;
+        BOOST_TEST(reason.find("busy in one handler") != std::string::npos);
+      },
+      caf::after(std::chrono::seconds(0)) >> [] { BOOST_FAIL("no suspect report"); });
+  BOOST_TEST((who == hung));
+  BOOST_TEST(agent_view("hung")["state"] == "isolated");
+  vt.advance(from_ms(15000)); // t-hung waits for the slow agent: done at 16 s
+  BOOST_TEST(!suspected());
+  BOOST_TEST(agent_view("slow")["state"] == "healthy");
+  // Both tasks completed on the slow agent (the hung one's lease was re-queued).
+  std::vector<outcome> outcomes;
+  for (bool more = true; more;)
+    self->receive([&](outcome& o) { outcomes.push_back(std::move(o)); },
+                  caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+  BOOST_REQUIRE(outcomes.size() == 2u);
+  for (auto& o : outcomes) {
+    BOOST_TEST(o.ok());
+    BOOST_TEST(o.agent == "slow");
+  }
+  // The hung agent's slot goes back to the board once it is gone.
+  caf::anon_send_exit(hung, caf::exit_reason::kill);
+  vt.run();
+  BOOST_TEST(board->acquire() == 1u);
+  (void)slow;
+}
+
 BOOST_AUTO_TEST_SUITE_END()

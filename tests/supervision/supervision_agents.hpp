@@ -9,6 +9,7 @@
 
 #include "herd/agent.hpp"
 #include "herd/atoms.hpp"
+#include "herd/liveness_board.hpp"
 
 namespace herd::test {
 
@@ -81,6 +82,43 @@ protected:
   }
 
 private:
+  duration delay_;
+  std::vector<task_completion> held_;
+};
+
+/// Stamps its liveness board slot around each task. With `hang`, the handler "never returns":
+/// the slot stays busy (in virtual time the actor cannot really block); otherwise the handler
+/// returns at once and the task finishes `delay` later from its mailbox (slow but live).
+class board_agent : public agent {
+public:
+  board_agent(caf::actor_config& cfg, std::shared_ptr<liveness_board> board, size_t slot, bool hang,
+              duration delay)
+      : agent(cfg), board_(std::move(board)), slot_(slot), hang_(hang), delay_(delay) {}
+
+protected:
+  void handle_async(const task&, task_completion done) override {
+    board_->enter(slot_, clock().now().time_since_epoch().count());
+    if (hang_)
+      return;
+    held_.push_back(done);
+    delayed_send(this, delay_, call_atom::value);
+    board_->leave(slot_);
+  }
+  caf::message_handler extra_handlers() override {
+    return {[this](call_atom) {
+      board_->enter(slot_, clock().now().time_since_epoch().count());
+      if (!held_.empty()) {
+        held_.front().succeed("done");
+        held_.erase(held_.begin());
+      }
+      board_->leave(slot_);
+    }};
+  }
+
+private:
+  std::shared_ptr<liveness_board> board_;
+  size_t slot_;
+  bool hang_;
   duration delay_;
   std::vector<task_completion> held_;
 };
