@@ -68,7 +68,8 @@ private:
     uint64_t heartbeats = 0;
     uint64_t stuck_reports = 0;
     time_point since;
-    std::optional<size_t> slot; // watched through the liveness board
+    std::optional<size_t> slot; // its liveness board slot while it lives
+    bool board_watched = false; // tracked with a slot (not by heartbeats)
   };
 
   detector make_detector() const;
@@ -91,7 +92,9 @@ private:
   std::unordered_map<std::string, entry> agents_;
   std::unordered_map<caf::actor_addr, std::string> names_;
   std::shared_ptr<liveness_board> board_;
-  std::unordered_map<caf::actor_addr, size_t> retired_slots_; // old incarnations' slots
+  std::unordered_map<caf::actor_addr, size_t> retired_slots_;      // old incarnations' slots
+  std::vector<std::pair<const std::string*, entry*>> slot_owners_; // by slot; dense scan
+  size_t heartbeat_entries_ = 0; // entries watched by heartbeats (scanned through agents_)
   int64_t hang_limit_ns_;
   std::vector<caf::actor> subscribers_;
   uint64_t timer_generation_ = 0;

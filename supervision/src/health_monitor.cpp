@@ -10,6 +10,7 @@
 #include "herd/atoms.hpp"
 #include "herd/logging.hpp"
 #include "herd/supervision_atoms.hpp"
+#include "herd/supervision_event.hpp"
 
 namespace herd {
 
@@ -51,8 +52,10 @@ caf::behavior health_monitor::make_behavior() {
       // Its supervisor may restart it; until then it is stopped.
       if (e->second.state != health_state::restarting)
         set_state(name, e->second, health_state::stopped, clock().now());
-      if (e->second.slot && board_)
+      if (e->second.slot && board_) {
+        slot_owners_[*e->second.slot] = {nullptr, nullptr};
         board_->release(*e->second.slot);
+      }
       e->second.slot.reset();
       e->second.handle = nullptr;
     }
@@ -74,6 +77,8 @@ caf::behavior health_monitor::make_behavior() {
         auto i = agents_.find(name);
         if (i == agents_.end())
           return;
+        if (!i->second.board_watched)
+          --heartbeat_entries_;
         retire(i->second);
         agents_.erase(i);
         tracked_metric_->set(static_cast<double>(agents_.size()));
@@ -110,6 +115,7 @@ void health_monitor::retire(entry& e) {
   if (e.slot) {
     // Keep the monitor: the slot is released once the old incarnation is gone.
     retired_slots_[e.handle.address()] = *e.slot;
+    slot_owners_[*e.slot] = {nullptr, nullptr};
     e.slot.reset();
   } else {
     demonitor(e.handle);
@@ -122,10 +128,21 @@ void health_monitor::on_track(const caf::actor& agent, const std::string& name,
   if (!agent)
     return;
   auto now = clock().now();
-  auto& e = agents_[name];
+  auto [pos, inserted] = agents_.try_emplace(name);
+  auto& e = pos->second;
+  if (!inserted && !e.board_watched)
+    --heartbeat_entries_;
   if (e.handle && e.handle != agent)
     retire(e);
   e.slot = slot;
+  e.board_watched = slot.has_value();
+  if (slot) {
+    if (*slot >= slot_owners_.size())
+      slot_owners_.resize(*slot + 1, {nullptr, nullptr});
+    slot_owners_[*slot] = {&pos->first, &e};
+  } else {
+    ++heartbeat_entries_;
+  }
   e.handle = agent;
   e.supervisor = supervisor;
   e.watch = make_detector();
@@ -176,8 +193,19 @@ void health_monitor::on_tick(uint64_t generation) {
     return;
   timer_armed_ = false;
   auto now = clock().now();
-  for (auto& [name, e] : agents_)
-    check(name, e, now);
+  // Board slots first: a dense scan of 8-byte stamps; only a hung one touches its entry.
+  if (board_) {
+    auto now_ns = now.time_since_epoch().count();
+    for (size_t slot = 0; slot < slot_owners_.size(); ++slot) {
+      auto [name, e] = slot_owners_[slot];
+      if (e != nullptr && board_->hung(slot, now_ns, hang_limit_ns_))
+        check(*name, *e, now);
+    }
+  }
+  if (heartbeat_entries_ > 0)
+    for (auto& [name, e] : agents_)
+      if (!e.board_watched)
+        check(name, e, now);
   arm_timer();
 }
 
@@ -223,12 +251,7 @@ void health_monitor::emit(const std::string& event, const std::string& name,
                           const std::string& detail) {
   if (subscribers_.empty())
     return;
-  nlohmann::json j{{"event", event},
-                   {"source", "health_monitor"},
-                   {"name", name},
-                   {"detail", detail},
-                   {"at_ms", to_epoch_ms(clock().now())}};
-  auto text = j.dump();
+  auto text = supervision_event(event, "health_monitor", name, detail, clock().now());
   for (auto& s : subscribers_)
     send(s, sup_event_atom::value, text);
 }
@@ -247,7 +270,7 @@ std::string health_monitor::view() const {
                      {"heartbeats", e->heartbeats},
                      {"last_seq", e->last_seq},
                      {"stuck_reports", e->stuck_reports}};
-    if (e->slot && board_) {
+    if (e->slot && e->handle && board_) {
       auto since = board_->busy_since(*e->slot);
       j["busy_ms"] = since == 0 ? 0 : (now.time_since_epoch().count() - since) / 1000000;
     }

@@ -9,6 +9,7 @@
 #include "herd/atoms.hpp"
 #include "herd/logging.hpp"
 #include "herd/supervision_atoms.hpp"
+#include "herd/supervision_event.hpp"
 #include "herd/supervision_errc.hpp"
 
 namespace herd {
@@ -292,12 +293,7 @@ void supervisor::emit(const std::string& event, const std::string& child,
                       const std::string& detail) {
   if (listeners_.empty())
     return;
-  nlohmann::json j{{"event", event},
-                   {"source", config_.name},
-                   {"name", child},
-                   {"detail", detail},
-                   {"at_ms", to_epoch_ms(clock().now())}};
-  auto text = j.dump();
+  auto text = supervision_event(event, config_.name, child, detail, clock().now());
   for (auto& l : listeners_)
     send(l, sup_event_atom::value, text);
 }

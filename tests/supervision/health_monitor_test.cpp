@@ -84,17 +84,6 @@ struct health_fixture : dispatcher_fixture {
         return a;
     return nullptr;
   }
-
-  double counter_value(const std::string& name, const std::string& label = "") {
-    auto snap = metrics->snapshot();
-    if (!snap.contains(name))
-      return 0;
-    double total = 0;
-    for (auto& s : snap[name]["series"])
-      if (label.empty() || s["labels"].dump().find(label) != std::string::npos)
-        total += s["value"].get<double>();
-    return total;
-  }
 };
 
 } // namespace
@@ -153,8 +142,8 @@ BOOST_AUTO_TEST_CASE(a_silent_agent_is_suspected_isolated_and_its_lease_requeued
   BOOST_TEST(s.balanced());
   BOOST_TEST(agent_view("mute")["state"] == "isolated");
   BOOST_TEST(agent_view("healthy")["state"] == "healthy");
-  BOOST_TEST(counter_value("herd_heartbeats_missed_total") == 1);
-  BOOST_TEST(counter_value("herd_isolations_total") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_heartbeats_missed_total") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_isolations_total") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_slow_agent_that_keeps_heartbeating_is_not_isolated) {
@@ -177,8 +166,8 @@ BOOST_AUTO_TEST_CASE(a_slow_agent_that_keeps_heartbeating_is_not_isolated) {
   BOOST_TEST(o->ok());
   BOOST_TEST(o->agent == "slow");
   BOOST_TEST(stats().isolated == 0u);
-  BOOST_TEST(counter_value("herd_stuck_reports_total") == 1);
-  BOOST_TEST(counter_value("herd_isolations_total") == 0);
+  BOOST_TEST(metric_total(*metrics, "herd_stuck_reports_total") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_isolations_total") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(phi_detector_from_json_suspects_later_than_the_deadline) {
@@ -246,6 +235,7 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
   // The on-restart hook names the old and the new incarnation; the task completed once.
   bool hooked = false;
   std::vector<outcome> outcomes;
+  std::vector<nlohmann::json> events;
   for (bool more = true; more;)
     self->receive(
         [&](restarted_atom, const std::string& id, const caf::actor& o, const caf::actor& n) {
@@ -254,10 +244,18 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
           BOOST_TEST((o == old));
           BOOST_TEST((n == incarnations->back()));
         },
-        [](sup_event_atom, const std::string&) {},
+        [&](sup_event_atom, const std::string& e) { events.push_back(nlohmann::json::parse(e)); },
         [&](outcome& o) { outcomes.push_back(std::move(o)); },
         caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
   BOOST_TEST(hooked);
+  std::vector<std::string> kinds;
+  for (auto& e : events) {
+    BOOST_TEST(e["source"] == "pool-default");
+    BOOST_TEST(e["name"] == "worker");
+    kinds.push_back(e["event"]);
+  }
+  BOOST_TEST(kinds == (std::vector<std::string>{"abandoned", "restarting", "restarted"}),
+             boost::test_tools::per_element());
   BOOST_REQUIRE(outcomes.size() == 1u);
   BOOST_TEST(outcomes[0].ok());
   BOOST_TEST(outcomes[0].agent == "worker");
@@ -272,8 +270,8 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
   BOOST_TEST(s.completed == 1u);
   BOOST_TEST(s.stale_reports == 1u);
   BOOST_TEST(s.balanced());
-  BOOST_TEST(counter_value("herd_children_abandoned_total") == 1);
-  BOOST_TEST(counter_value("herd_restarts_total", "pool-default") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_children_abandoned_total") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_restarts_total", "pool-default") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(board_mode_finds_a_hung_handler_within_two_intervals_without_heartbeats) {

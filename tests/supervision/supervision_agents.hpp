@@ -6,12 +6,27 @@
 #include <vector>
 
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 
 #include "herd/agent.hpp"
 #include "herd/atoms.hpp"
 #include "herd/liveness_board.hpp"
+#include "herd/metrics_registry.hpp"
 
 namespace herd::test {
+
+/// The sum of the series of metric `name` whose labels mention `label` ("" = all series).
+inline double metric_total(const metrics_registry& metrics, const std::string& name,
+                           const std::string& label = "") {
+  auto snap = metrics.snapshot();
+  if (!snap.contains(name))
+    return 0;
+  double total = 0;
+  for (auto& s : snap[name]["series"])
+    if (s["labels"].dump().find(label) != std::string::npos)
+      total += s["value"].get<double>();
+  return total;
+}
 
 /// What happened, in order: "start:<id>" and "stop:<id>" entries.
 using event_log = std::shared_ptr<std::vector<std::string>>;

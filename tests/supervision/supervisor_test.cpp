@@ -59,17 +59,6 @@ struct supervisor_fixture : virtual_time_fixture {
   std::vector<std::string> since(size_t from) {
     return {log->begin() + static_cast<std::ptrdiff_t>(from), log->end()};
   }
-
-  double counter_value(const std::string& name, const std::string& label) {
-    auto snap = metrics->snapshot();
-    if (!snap.contains(name))
-      return 0;
-    double total = 0;
-    for (auto& s : snap[name]["series"])
-      if (s["labels"].dump().find(label) != std::string::npos)
-        total += s["value"].get<double>();
-    return total;
-  }
 };
 
 using strings = std::vector<std::string>;
@@ -210,7 +199,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_stops_the_children_and_exits) {
                 caf::after(std::chrono::seconds(0)) >> [] {});
   BOOST_REQUIRE(reason);
   BOOST_TEST((*reason == supervision_errc::intensity_exceeded));
-  BOOST_TEST(counter_value("herd_escalations_total", "supervisor") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_escalations_total", "supervisor") == 1);
   sup = nullptr;
 }
 
@@ -246,8 +235,8 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_t
   auto second_inner = children(sup)[1];
   BOOST_TEST((second_inner != first_inner));
   BOOST_TEST(static_cast<bool>(children(sup)[0])); // x untouched
-  BOOST_TEST(counter_value("herd_escalations_total", "inner") == 1);
-  BOOST_TEST(counter_value("herd_restarts_total", "outer") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_escalations_total", "inner") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_restarts_total", "outer") == 1);
   bool hooked = false;
   for (bool more = true; more;)
     self->receive(
