@@ -39,6 +39,7 @@ namespace herd {
 ///   logged, and the agent is checked at once. A slow agent that still heartbeats stays healthy.
 /// - `(state_atom, name, state)`: its supervisor says "restarting" or "stopped".
 /// - `(health_atom) -> std::string`: the health view as JSON.
+/// - `(stats_atom) -> uint64_t`: how many agents it tracks (cheap, unlike the view).
 /// - `(subscribe_atom, actor)`: events `(sup_event_atom, json)` go to `actor`.
 /// When a detector fires, the monitor sends `(suspect_atom, agent, name, reason)` to the agent's
 /// supervisor and `(isolate_atom, agent)` to the dispatcher at once; the agent is then isolated

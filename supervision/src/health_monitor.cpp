@@ -95,6 +95,7 @@ caf::behavior health_monitor::make_behavior() {
         set_state(name, i->second, *s, clock().now());
       },
       [this](health_atom) { return view(); },
+      [this](stats_atom) { return static_cast<uint64_t>(agents_.size()); },
       [this](subscribe_atom, const caf::actor& who) { subscribers_.push_back(who); },
       [this](tick_atom, uint64_t generation) { on_tick(generation); },
   };
