@@ -13,7 +13,7 @@
 //
 // Each CPU share is the median of three windows of --window seconds (default 3).
 //
-// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] [--json]
+// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] [--check-ms C] [--json]
 #include <malloc.h>
 #include <time.h>
 
@@ -39,6 +39,7 @@ struct options {
   std::vector<int64_t> agents{10000, 100000};
   double window = 3.0;
   int threads = 2;
+  int64_t check_ms = 250;
   bool json = false;
 };
 
@@ -87,16 +88,6 @@ struct bench_config : caf::actor_system_config {
   }
 };
 
-/// Waits until `monitor` processed everything `self` sent it before.
-void await_monitor(caf::scoped_actor& self, const caf::actor& monitor) {
-  self->request(monitor, std::chrono::seconds(120), herd::stats_atom::value)
-      .receive([](uint64_t) {},
-               [](caf::error& e) {
-                 std::cerr << "bench_heartbeat: monitor did not answer: " << to_string(e) << '\n';
-                 std::exit(1);
-               });
-}
-
 /// CPU seconds per wall second while the system runs for `window` seconds.
 double cpu_share_once(double window) {
   auto c0 = cpu_seconds();
@@ -124,9 +115,38 @@ herd::agent_settings settings_of(int64_t i, caf::actor target, herd::duration in
   return s;
 }
 
-herd::health_monitor_config monitor_config() {
-  herd::health_monitor_config c; // deadline, 1 s interval, 2 missed, 250 ms checks
+/// Waits until `monitor` processed everything `self` sent it before.
+void await_monitor(caf::scoped_actor& self, const caf::actor& monitor) {
+  self->request(monitor, std::chrono::seconds(120), herd::stats_atom::value)
+      .receive([](uint64_t) {},
+               [](caf::error& e) {
+                 std::cerr << "bench_heartbeat: monitor did not answer: " << to_string(e) << '\n';
+                 std::exit(1);
+               });
+}
+
+herd::health_monitor_config monitor_config(const options& opt) {
+  herd::health_monitor_config c; // deadline detector, 1 s interval, 2 missed
+  c.check_interval = herd::from_ms(opt.check_ms);
   return c;
+}
+
+/// Spawns `n` board agents into `out`, each tracked by `monitor` through its slot; the first
+/// one's handler hangs for `first_hang`.
+void spawn_board_agents(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& monitor,
+                        herd::liveness_board& board, int64_t n,
+                        std::chrono::milliseconds first_hang, std::vector<caf::actor>& out) {
+  for (int64_t i = 0; i < n; ++i) {
+    auto slot = board.acquire();
+    auto hang = i == 0 ? first_hang : std::chrono::milliseconds(0);
+    auto a = sys.spawn<board_agent>(&board, slot, hang);
+    auto s = settings_of(i, nullptr, herd::duration{0});
+    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
+               static_cast<uint64_t>(slot));
+    self->send(a, herd::setup_atom::value, std::move(s));
+    out.push_back(std::move(a));
+  }
+  await_monitor(self, monitor);
 }
 
 double measure_baseline(const options& opt) {
@@ -139,7 +159,7 @@ double measure_baseline(const options& opt) {
 double measure_naive(const options& opt, int64_t n) {
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(), caf::actor{}, nullptr);
+  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr);
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
@@ -169,21 +189,11 @@ herd_result measure_herd(const options& opt, int64_t n) {
   auto board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(), caf::actor{}, nullptr, board);
+  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
-  for (int64_t i = 0; i < n; ++i) {
-    auto slot = board->acquire();
-    auto a =
-        sys.spawn<board_agent>(board.get(), slot, std::chrono::milliseconds(i == 0 ? 4000 : 0));
-    auto s = settings_of(i, nullptr, herd::duration{0});
-    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
-               static_cast<uint64_t>(slot));
-    self->send(a, herd::setup_atom::value, std::move(s));
-    agents.push_back(std::move(a));
-  }
-  await_monitor(self, monitor);
+  spawn_board_agents(sys, self, monitor, *board, n, std::chrono::milliseconds(4000), agents);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   herd_result r;
   r.share = cpu_share(opt.window);
@@ -228,17 +238,8 @@ std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   agents.reserve(static_cast<size_t>(n));
   auto h1 = heap_bytes();
   board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
-  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(), caf::actor{}, nullptr, board);
-  for (int64_t i = 0; i < n; ++i) {
-    auto slot = board->acquire();
-    auto a = sys.spawn<board_agent>(board.get(), slot, std::chrono::milliseconds(0));
-    auto s = settings_of(i, nullptr, herd::duration{0});
-    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
-               static_cast<uint64_t>(slot));
-    self->send(a, herd::setup_atom::value, std::move(s));
-    agents.push_back(std::move(a));
-  }
-  await_monitor(self, monitor);
+  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
+  spawn_board_agents(sys, self, monitor, *board, n, std::chrono::milliseconds(0), agents);
   settle();
   auto agent_bytes = static_cast<double>(heap_bytes() - h1) / static_cast<double>(n);
   for (auto& a : agents)
@@ -267,13 +268,15 @@ int main(int argc, char** argv) {
         opt.agents.push_back(std::stoll(item));
     } else if (arg == "--window") {
       opt.window = std::stod(value());
+    } else if (arg == "--check-ms") {
+      opt.check_ms = std::stoll(value());
     } else if (arg == "--threads") {
       opt.threads = std::stoi(value());
     } else if (arg == "--json") {
       opt.json = true;
     } else {
       std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] "
-                   "[--json]\n";
+                   "[--check-ms C] [--json]\n";
       return arg == "--help" ? 0 : 2;
     }
   }
@@ -295,7 +298,8 @@ int main(int argc, char** argv) {
                      {"bytes_per_bare_actor", bare_bytes},
                      {"baseline_cpu_share", baseline},
                      {"window_s", opt.window},
-                     {"threads", opt.threads}};
+                     {"threads", opt.threads},
+                     {"check_ms", opt.check_ms}};
     if (!opt.json)
       std::cout << r.dump() << std::endl;
     results.push_back(std::move(r));
