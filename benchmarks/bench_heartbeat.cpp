@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -100,8 +101,11 @@ double cpu_share_once(double window) {
 /// The median of three `cpu_share_once` windows (other processes share this machine).
 double cpu_share(double window) {
   std::vector<double> xs;
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; ++i) {
     xs.push_back(cpu_share_once(window));
+    if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+      std::cerr << "bench_heartbeat: window " << i << ": " << xs.back() << '\n';
+  }
   std::sort(xs.begin(), xs.end());
   return xs[1];
 }

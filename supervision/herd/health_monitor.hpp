@@ -52,6 +52,7 @@ public:
                  std::shared_ptr<metrics_registry> metrics,
                  std::shared_ptr<liveness_board> board = nullptr);
 
+  /// "herd.health_monitor".
   const char* name() const override { return "herd.health_monitor"; }
 
 protected:
