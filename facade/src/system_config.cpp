@@ -3,6 +3,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "herd/announce_actors.hpp"
+#include "herd/announce_supervision.hpp"
 
 namespace herd {
 
@@ -15,6 +16,7 @@ system_config::system_config(const runtime_config& config) {
 
 void announce_types(caf::actor_system_config& cfg) {
   announce_actor_types(cfg);
+  announce_supervision_types(cfg);
 }
 
 } // namespace herd

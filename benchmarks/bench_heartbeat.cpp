@@ -1,0 +1,319 @@
+// bench_heartbeat: what watching N idle agents for hangs costs, in the same run for two designs:
+//
+// - naive: every agent arms its own CAF timer each second and sends a heartbeat message to the
+//   health monitor (herd::agent's heartbeat today), which runs a deadline detector per agent;
+// - herd: agents stamp their slot of a liveness board (two relaxed atomic stores around each
+//   task handler) and send nothing; the health monitor's one check timer scans all slots and
+//   suspects an agent busy in one handler for more than 2 intervals minus one check interval.
+//   Crashes are found by CAF monitors in both designs.
+//
+// It reports the CPU share (process CPU seconds per wall second, minus an empty system's), the
+// time the herd design takes to find a hung agent, and heap bytes per idle herd agent (agent,
+// monitor entry, board slot) against a bare CAF actor.
+//
+// Each CPU share is the median of three windows of --window seconds (default 3).
+//
+// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] [--check-ms C] [--json]
+#include <malloc.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <herd/health_monitor.hpp>
+#include <herd/herd.hpp>
+#include <herd/liveness_board.hpp>
+#include <herd/supervision_atoms.hpp>
+
+namespace {
+
+struct options {
+  std::vector<int64_t> agents{10000, 100000};
+  double window = 3.0;
+  int threads = 2;
+  int64_t check_ms = 250;
+  bool json = false;
+};
+
+/// An agent that only waits for tasks (the naive design heartbeats from its own timer).
+class idle_agent : public herd::agent {
+public:
+  using herd::agent::agent;
+};
+
+/// An agent that stamps its board slot around each task; with `hang` > 0 its handler blocks
+/// that long (a hung handler: the scheduler thread is stuck in it).
+class board_agent : public herd::agent {
+public:
+  board_agent(caf::actor_config& cfg, herd::liveness_board* board, size_t slot,
+              std::chrono::milliseconds hang)
+      : herd::agent(cfg), board_(board), slot_(slot), hang_(hang) {}
+
+protected:
+  void handle_async(const herd::task&, herd::task_completion) override {
+    board_->enter(slot_, clock().now().time_since_epoch().count());
+    if (hang_.count() > 0)
+      std::this_thread::sleep_for(hang_);
+    board_->leave(slot_);
+  }
+
+private:
+  herd::liveness_board* board_;
+  size_t slot_;
+  std::chrono::milliseconds hang_;
+};
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+size_t heap_bytes() {
+  return mallinfo2().uordblks;
+}
+
+struct bench_config : caf::actor_system_config {
+  explicit bench_config(int threads) {
+    set("scheduler.max-threads", threads);
+    herd::announce_actor_types(*this);
+  }
+};
+
+/// CPU seconds per wall second while the system runs for `window` seconds.
+double cpu_share_once(double window) {
+  auto c0 = cpu_seconds();
+  auto w0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(window));
+  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+  return (cpu_seconds() - c0) / wall;
+}
+
+/// The median of three `cpu_share_once` windows (other processes share this machine).
+double cpu_share(double window) {
+  std::vector<double> xs;
+  for (int i = 0; i < 3; ++i) {
+    xs.push_back(cpu_share_once(window));
+    if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+      std::cerr << "bench_heartbeat: window " << i << ": " << xs.back() << '\n';
+  }
+  std::sort(xs.begin(), xs.end());
+  return xs[1];
+}
+
+herd::agent_settings settings_of(int64_t i, caf::actor target, herd::duration interval) {
+  herd::agent_settings s;
+  s.name = "a" + std::to_string(i);
+  s.pool = "bench";
+  s.heartbeat_target = std::move(target);
+  s.heartbeat_interval = interval;
+  return s;
+}
+
+/// Waits until `monitor` processed everything `self` sent it before.
+void await_monitor(caf::scoped_actor& self, const caf::actor& monitor) {
+  self->request(monitor, std::chrono::seconds(120), herd::stats_atom::value)
+      .receive([](uint64_t) {},
+               [](caf::error& e) {
+                 std::cerr << "bench_heartbeat: monitor did not answer: " << to_string(e) << '\n';
+                 std::exit(1);
+               });
+}
+
+herd::health_monitor_config monitor_config(const options& opt) {
+  herd::health_monitor_config c; // deadline detector, 1 s interval, 2 missed
+  c.check_interval = herd::from_ms(opt.check_ms);
+  return c;
+}
+
+/// Spawns `n` board agents into `out`, each tracked by `monitor` through its slot; the first
+/// one's handler hangs for `first_hang`.
+void spawn_board_agents(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& monitor,
+                        herd::liveness_board& board, int64_t n,
+                        std::chrono::milliseconds first_hang, std::vector<caf::actor>& out) {
+  for (int64_t i = 0; i < n; ++i) {
+    auto slot = board.acquire();
+    auto hang = i == 0 ? first_hang : std::chrono::milliseconds(0);
+    auto a = sys.spawn<board_agent>(&board, slot, hang);
+    auto s = settings_of(i, nullptr, herd::duration{0});
+    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
+               static_cast<uint64_t>(slot));
+    self->send(a, herd::setup_atom::value, std::move(s));
+    out.push_back(std::move(a));
+  }
+  await_monitor(self, monitor);
+}
+
+double measure_baseline(const options& opt) {
+  bench_config cfg{opt.threads};
+  caf::actor_system sys{cfg};
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  return cpu_share(opt.window);
+}
+
+double measure_naive(const options& opt, int64_t n) {
+  bench_config cfg{opt.threads};
+  caf::actor_system sys{cfg};
+  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr);
+  std::vector<caf::actor> agents;
+  agents.reserve(static_cast<size_t>(n));
+  caf::scoped_actor self{sys};
+  for (int64_t i = 0; i < n; ++i) {
+    auto a = sys.spawn<idle_agent>();
+    auto s = settings_of(i, monitor, herd::from_ms(1000));
+    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self});
+    self->send(a, herd::setup_atom::value, std::move(s));
+    agents.push_back(std::move(a));
+  }
+  await_monitor(self, monitor);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto share = cpu_share(opt.window);
+  for (auto& a : agents)
+    self->send_exit(a, caf::exit_reason::kill);
+  self->send_exit(monitor, caf::exit_reason::kill);
+  return share;
+}
+
+struct herd_result {
+  double share = 0;
+  double detect_s = 0;
+};
+
+herd_result measure_herd(const options& opt, int64_t n) {
+  // The board outlives the system: agents write it until they are gone.
+  auto board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
+  bench_config cfg{opt.threads};
+  caf::actor_system sys{cfg};
+  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
+  std::vector<caf::actor> agents;
+  agents.reserve(static_cast<size_t>(n));
+  caf::scoped_actor self{sys};
+  spawn_board_agents(sys, self, monitor, *board, n, std::chrono::milliseconds(4000), agents);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  herd_result r;
+  r.share = cpu_share(opt.window);
+  // Agent 0 takes a task and hangs in its handler for 4 s.
+  auto start = std::chrono::steady_clock::now();
+  caf::anon_send(agents[0], herd::lease_atom::value, uint64_t{1},
+                 herd::task::make("hang", "bench", nullptr, "bench"));
+  self->receive(
+      [&](herd::suspect_atom, const caf::actor&, const std::string&, const std::string&) {
+        r.detect_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      },
+      caf::after(std::chrono::seconds(10)) >> [&] { r.detect_s = -1; });
+  for (auto& a : agents)
+    self->send_exit(a, caf::exit_reason::kill);
+  self->send_exit(monitor, caf::exit_reason::kill);
+  return r;
+}
+
+/// Heap bytes per actor for `n` bare CAF actors, and per idle herd agent watched by the monitor.
+std::pair<double, double> measure_memory(const options& opt, int64_t n) {
+  std::shared_ptr<herd::liveness_board> board; // outlives the system
+  bench_config cfg{opt.threads};
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(1500)); };
+  settle();
+  std::vector<caf::actor> bare;
+  bare.reserve(static_cast<size_t>(n));
+  auto h0 = heap_bytes();
+  for (int64_t i = 0; i < n; ++i)
+    bare.push_back(sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+      return {[](herd::setup_atom, herd::agent_settings&) {}};
+    }));
+  settle();
+  auto bare_bytes = static_cast<double>(heap_bytes() - h0) / static_cast<double>(n);
+  for (auto& a : bare)
+    self->send_exit(a, caf::exit_reason::kill);
+  bare.clear();
+  settle();
+  std::vector<caf::actor> agents;
+  agents.reserve(static_cast<size_t>(n));
+  auto h1 = heap_bytes();
+  board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
+  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
+  spawn_board_agents(sys, self, monitor, *board, n, std::chrono::milliseconds(0), agents);
+  settle();
+  auto agent_bytes = static_cast<double>(heap_bytes() - h1) / static_cast<double>(n);
+  for (auto& a : agents)
+    self->send_exit(a, caf::exit_reason::kill);
+  self->send_exit(monitor, caf::exit_reason::kill);
+  return {agent_bytes, bare_bytes};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "bench_heartbeat: " << arg << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--agents") {
+      opt.agents.clear();
+      std::stringstream list{value()};
+      for (std::string item; std::getline(list, item, ',');)
+        opt.agents.push_back(std::stoll(item));
+    } else if (arg == "--window") {
+      opt.window = std::stod(value());
+    } else if (arg == "--check-ms") {
+      opt.check_ms = std::stoll(value());
+    } else if (arg == "--threads") {
+      opt.threads = std::stoi(value());
+    } else if (arg == "--json") {
+      opt.json = true;
+    } else {
+      std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] "
+                   "[--check-ms C] [--json]\n";
+      return arg == "--help" ? 0 : 2;
+    }
+  }
+  herd::set_log_level("off");
+  auto results = nlohmann::json::array();
+  for (auto n : opt.agents) {
+    auto baseline = measure_baseline(opt);
+    auto naive = measure_naive(opt, n);
+    auto ours = measure_herd(opt, n);
+    auto [agent_bytes, bare_bytes] = measure_memory(opt, n);
+    auto naive_net = std::max(0.0, naive - baseline);
+    auto herd_net = std::max(0.0, ours.share - baseline);
+    nlohmann::json r{{"agents", n},
+                     {"herd_cpu_share", herd_net},
+                     {"naive_cpu_share", naive_net},
+                     {"ratio", naive_net > 0 ? herd_net / naive_net : 0.0},
+                     {"detect_s", ours.detect_s},
+                     {"bytes_per_agent", agent_bytes},
+                     {"bytes_per_bare_actor", bare_bytes},
+                     {"baseline_cpu_share", baseline},
+                     {"window_s", opt.window},
+                     {"threads", opt.threads},
+                     {"check_ms", opt.check_ms}};
+    if (!opt.json)
+      std::cout << r.dump() << std::endl;
+    results.push_back(std::move(r));
+  }
+  if (opt.json)
+    std::cout << nlohmann::json{{"benchmark", "bench_heartbeat"},
+                                {"design", "liveness board scanned by one timer vs per-agent "
+                                           "heartbeat timers and messages"},
+                                {"results", results}}
+                     .dump()
+              << '\n';
+  return 0;
+}

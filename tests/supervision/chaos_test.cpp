@@ -1,0 +1,136 @@
+// Chaos in virtual time: 10,000 tasks while agents crash and hang at random under a supervisor
+// and the health monitor. Every task ends completed or failed (out of re-queues: the
+// dead-letter path), none completes twice, and the dispatcher's counts reconcile.
+#include <random>
+#include <set>
+
+#include "actors/dispatcher_fixture.hpp"
+#include "herd/health_monitor.hpp"
+#include "herd/supervision_atoms.hpp"
+#include "herd/supervisor.hpp"
+#include "supervision/supervision_agents.hpp"
+
+using namespace herd;
+using namespace herd::test;
+
+namespace {
+
+/// Completes most tasks at once; crashes (exits abnormally) on 1% and hangs for good on 1%.
+class chaos_agent : public agent {
+public:
+  chaos_agent(caf::actor_config& cfg, uint64_t seed, run_counter successes)
+      : agent(cfg), rng_(seed), successes_(std::move(successes)) {}
+
+protected:
+  void handle_async(const task& t, task_completion done) override {
+    auto u = std::uniform_real_distribution<double>{0.0, 1.0}(rng_);
+    if (u < 0.01) {
+      quit(caf::sec::runtime_error); // a crash: the lease dies with the agent
+      return;
+    }
+    if (u < 0.02) {
+      // A hang: the mailbox is no longer processed (no heartbeats, no exits but kill).
+      set_default_handler(caf::skip);
+      set_exit_handler([](caf::exit_msg&) {});
+      become(caf::behavior{[](call_atom) {}});
+      return;
+    }
+    ++(*successes_)[t.id];
+    done.succeed("ok");
+  }
+
+private:
+  std::mt19937_64 rng_;
+  run_counter successes_;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(supervision_chaos, dispatcher_fixture)
+
+BOOST_AUTO_TEST_CASE(ten_thousand_tasks_with_crashing_and_hanging_agents_all_end_once) {
+  constexpr int tasks = 10000;
+  constexpr int agents = 8;
+  config.intake_capacity = tasks;
+  config.lease_timeout = from_ms(60000);
+  config.max_requeues = 5;
+  start();
+  health_monitor_config hm;
+  auto monitor = sys.spawn<health_monitor>(hm, dispatcher, metrics);
+  auto incarnations = std::make_shared<uint64_t>(0);
+  auto all = std::make_shared<std::vector<caf::actor>>();
+  std::vector<child_spec> specs;
+  for (int i = 0; i < agents; ++i) {
+    child_spec spec;
+    spec.id = "chaos-" + std::to_string(i);
+    spec.heartbeats = true;
+    spec.shutdown_timeout = from_ms(1000);
+    spec.start = [this, id = spec.id, monitor, incarnations, all](caf::actor_system& sys) {
+      auto a = sys.spawn<chaos_agent>(++*incarnations, runs);
+      all->push_back(a);
+      agent_settings s;
+      s.name = id;
+      s.pool = "default";
+      s.heartbeat_target = monitor;
+      caf::anon_send(a, setup_atom::value, s);
+      caf::anon_send(dispatcher, join_atom::value, std::string{"default"}, a, id, int32_t{1});
+      return a;
+    };
+    specs.push_back(std::move(spec));
+  }
+  supervisor_config sc;
+  sc.name = "chaos";
+  sc.max_restarts = 1000000; // chaos is the point here; intensity has its own tests
+  sc.max_backoff = from_ms(1000);
+  sc.seed = 7;
+  auto sup = sys.spawn<supervisor>(sc, specs, metrics, monitor);
+  vt.run();
+  for (int i = 0; i < tasks; ++i)
+    submit("task-" + std::to_string(i));
+  std::vector<outcome> outcomes;
+  auto drain = [&] {
+    for (bool more = true; more;)
+      self->receive([&](outcome& o) { outcomes.push_back(std::move(o)); },
+                    [&](caf::error& e) { BOOST_FAIL("rejected: " << sys.render(e)); },
+                    caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+  };
+  for (int step = 0; step < 7200 && outcomes.size() < static_cast<size_t>(tasks); ++step) {
+    vt.advance(from_ms(1000));
+    drain();
+  }
+  BOOST_REQUIRE(outcomes.size() == static_cast<size_t>(tasks));
+  std::set<std::string> ids;
+  size_t ok = 0;
+  size_t failed = 0;
+  for (auto& o : outcomes) {
+    ids.insert(o.task_id);
+    if (o.ok()) {
+      ++ok;
+      BOOST_TEST((*runs)[o.task_id] == 1); // completed exactly once
+    } else {
+      ++failed;
+      BOOST_TEST((*runs)[o.task_id] == 0);
+    }
+  }
+  BOOST_TEST(ids.size() == static_cast<size_t>(tasks)); // none twice, none missing
+  auto s = stats();
+  BOOST_TEST(s.completed == ok);
+  BOOST_TEST(s.failed == failed);
+  BOOST_TEST(s.pending() == 0u);
+  BOOST_TEST(s.balanced());
+  // Both kinds of chaos happened and the supervisor replaced the agents.
+  auto restarts = metric_total(*metrics, "herd_restarts_total", "chaos");
+  auto abandoned = metric_total(*metrics, "herd_children_abandoned_total", "chaos");
+  BOOST_TEST_MESSAGE("chaos: " << ok << " completed, " << failed << " failed, " << restarts
+                               << " restarts, " << abandoned << " hung agents replaced, "
+                               << *incarnations << " incarnations");
+  BOOST_TEST(abandoned > 10);
+  BOOST_TEST(restarts > abandoned);
+  caf::anon_send_exit(sup, caf::exit_reason::kill);
+  caf::anon_send_exit(monitor, caf::exit_reason::kill);
+  for (auto& a : *all)
+    caf::anon_send_exit(a, caf::exit_reason::kill);
+  vt.run();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
