@@ -94,7 +94,7 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     if (cmd.has("config")) {
       config = runtime_config::load(cmd.get("config"));
     } else {
-      config.log_level = "warn";
+      config.log_level = "error"; // the summary reports every failure; no log line per task
       // A demo runs for seconds, not minutes: short backoffs and a brisk retry pace.
       auto& demo = config.policies["demo"];
       demo = failure_policy::preset("read_only");
