@@ -304,7 +304,6 @@ void dispatcher::enqueue_task(task t, task_record& record, bool front) {
     queue.push_front(queued_task{std::move(t), &record});
   else
     queue.push_back(queued_task{std::move(t), &record});
-  queued_metric_->set(static_cast<double>(stats_.queued));
 }
 
 dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {

@@ -2,26 +2,33 @@
 
 #include <nlohmann/json.hpp>
 
+#include "herd/enum_name.hpp"
 #include "herd/json_reader.hpp"
 
 namespace herd {
 
 namespace {
 
-constexpr backoff_kind all_kinds[] = {backoff_kind::none,         backoff_kind::fixed,
-                                      backoff_kind::exponential,  backoff_kind::full_jitter,
-                                      backoff_kind::equal_jitter, backoff_kind::decorrelated_jitter};
+constexpr backoff_kind all_kinds[] = {
+    backoff_kind::none,        backoff_kind::fixed,        backoff_kind::exponential,
+    backoff_kind::full_jitter, backoff_kind::equal_jitter, backoff_kind::decorrelated_jitter};
 
 } // namespace
 
 std::string to_string(backoff_kind x) {
   switch (x) {
-    case backoff_kind::none: return "none";
-    case backoff_kind::fixed: return "fixed";
-    case backoff_kind::exponential: return "exponential";
-    case backoff_kind::full_jitter: return "full_jitter";
-    case backoff_kind::equal_jitter: return "equal_jitter";
-    case backoff_kind::decorrelated_jitter: return "decorrelated_jitter";
+  case backoff_kind::none:
+    return "none";
+  case backoff_kind::fixed:
+    return "fixed";
+  case backoff_kind::exponential:
+    return "exponential";
+  case backoff_kind::full_jitter:
+    return "full_jitter";
+  case backoff_kind::equal_jitter:
+    return "equal_jitter";
+  case backoff_kind::decorrelated_jitter:
+    return "decorrelated_jitter";
   }
   return "none";
 }
@@ -29,12 +36,10 @@ std::string to_string(backoff_kind x) {
 backoff_policy backoff_policy::from_json(const json_reader& in, const backoff_policy& defaults) {
   in.only_keys({"kind", "base_ms", "multiplier", "cap_ms"});
   backoff_policy result = defaults;
-  auto kind = in.choice("kind", to_string(defaults.kind),
-                        {"none", "fixed", "exponential", "full_jitter", "equal_jitter",
-                         "decorrelated_jitter"});
-  for (auto k : all_kinds)
-    if (to_string(k) == kind)
-      result.kind = k;
+  auto kind = in.choice(
+      "kind", to_string(defaults.kind),
+      {"none", "fixed", "exponential", "full_jitter", "equal_jitter", "decorrelated_jitter"});
+  result.kind = *parse_enum_name(kind, all_kinds);
   result.base = in.millis("base_ms", defaults.base);
   result.multiplier = in.number("multiplier", defaults.multiplier, 1.0, 1000.0);
   result.cap = in.millis("cap_ms", defaults.cap);

@@ -1,4 +1,5 @@
 #include "herd/dead_letter.hpp"
+#include "herd/enum_name.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,10 +32,7 @@ std::string to_string(dead_letter_status x) {
 }
 
 std::optional<dead_letter_status> parse_dead_letter_status(std::string_view name) {
-  for (auto x : all_statuses)
-    if (to_string(x) == name)
-      return x;
-  return std::nullopt;
+  return parse_enum_name<dead_letter_status>(name, all_statuses);
 }
 
 dead_letter dead_letter::make(task t, dead_letter_reason why, int64_t now_ms) {

@@ -1,4 +1,5 @@
 #include "herd/escalation.hpp"
+#include "herd/enum_name.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,11 +22,9 @@ std::string to_string(escalation_status x) {
 }
 
 std::optional<escalation_status> parse_escalation_status(std::string_view name) {
-  for (auto x : {escalation_status::open, escalation_status::resolved,
-                 escalation_status::resubmitted, escalation_status::timed_out})
-    if (to_string(x) == name)
-      return x;
-  return std::nullopt;
+  return parse_enum_name<escalation_status>(
+      name, {escalation_status::open, escalation_status::resolved, escalation_status::resubmitted,
+             escalation_status::timed_out});
 }
 
 bool operator==(const escalation& x, const escalation& y) {

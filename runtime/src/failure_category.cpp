@@ -1,25 +1,30 @@
 #include "herd/failure_category.hpp"
+#include "herd/enum_name.hpp"
 
 namespace herd {
 
 std::string to_string(failure_category x) {
   switch (x) {
-    case failure_category::transient: return "transient";
-    case failure_category::timeout: return "timeout";
-    case failure_category::rate_limited: return "rate_limited";
-    case failure_category::unavailable: return "unavailable";
-    case failure_category::circuit_open: return "circuit_open";
-    case failure_category::permanent: return "permanent";
-    case failure_category::unknown: return "unknown";
+  case failure_category::transient:
+    return "transient";
+  case failure_category::timeout:
+    return "timeout";
+  case failure_category::rate_limited:
+    return "rate_limited";
+  case failure_category::unavailable:
+    return "unavailable";
+  case failure_category::circuit_open:
+    return "circuit_open";
+  case failure_category::permanent:
+    return "permanent";
+  case failure_category::unknown:
+    return "unknown";
   }
   return "unknown";
 }
 
 std::optional<failure_category> parse_failure_category(std::string_view name) {
-  for (auto x : all_failure_categories)
-    if (to_string(x) == name)
-      return x;
-  return std::nullopt;
+  return parse_enum_name<failure_category>(name, all_failure_categories);
 }
 
 failure_category classify_http_status(int status) {

@@ -1,4 +1,5 @@
 #include "herd/child_spec.hpp"
+#include "herd/enum_name.hpp"
 
 namespace herd {
 
@@ -15,10 +16,8 @@ std::string to_string(restart_type x) {
 }
 
 std::optional<restart_type> parse_restart_type(std::string_view name) {
-  for (auto x : {restart_type::permanent, restart_type::transient, restart_type::temporary})
-    if (to_string(x) == name)
-      return x;
-  return std::nullopt;
+  return parse_enum_name<restart_type>(
+      name, {restart_type::permanent, restart_type::transient, restart_type::temporary});
 }
 
 } // namespace herd

@@ -1,4 +1,5 @@
 #include "herd/health_state.hpp"
+#include "herd/enum_name.hpp"
 
 namespace herd {
 
@@ -19,11 +20,9 @@ std::string to_string(health_state x) {
 }
 
 std::optional<health_state> parse_health_state(std::string_view name) {
-  for (auto x : {health_state::healthy, health_state::suspect, health_state::isolated,
-                 health_state::restarting, health_state::stopped})
-    if (to_string(x) == name)
-      return x;
-  return std::nullopt;
+  return parse_enum_name<health_state>(name, {health_state::healthy, health_state::suspect,
+                                              health_state::isolated, health_state::restarting,
+                                              health_state::stopped});
 }
 
 } // namespace herd

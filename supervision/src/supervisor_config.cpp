@@ -1,4 +1,5 @@
 #include "herd/supervisor_config.hpp"
+#include "herd/enum_name.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,11 +20,9 @@ std::string to_string(restart_strategy x) {
 }
 
 std::optional<restart_strategy> parse_restart_strategy(std::string_view name) {
-  for (auto x : {restart_strategy::one_for_one, restart_strategy::one_for_all,
-                 restart_strategy::rest_for_one})
-    if (to_string(x) == name)
-      return x;
-  return std::nullopt;
+  return parse_enum_name<restart_strategy>(name, {restart_strategy::one_for_one,
+                                                  restart_strategy::one_for_all,
+                                                  restart_strategy::rest_for_one});
 }
 
 supervisor_config supervisor_config::from_json(const json_reader& in) {
