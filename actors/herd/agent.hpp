@@ -30,7 +30,8 @@ namespace herd {
 /// The dispatcher leases tasks to the agent; the agent reports each outcome back. An exception
 /// escaping `handle` or `handle_async` becomes an `unknown` failure and the agent lives on; one
 /// escaping a response callback fails every task the agent holds as `unknown` before the agent
-/// exits (its supervisor restarts it). Heartbeats come from the agent's own mailbox, so an agent
+/// exits (its supervisor restarts it). Heartbeats come from the agent's own mailbox (or, in
+/// process, its liveness-board slot says how long its handler has run), so an agent
 /// stuck in a handler stops sending them.
 class agent : public caf::event_based_actor {
 public:

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "herd/liveness_board.hpp"
 #include "herd/time.hpp"
 
 namespace herd {
@@ -19,9 +22,15 @@ struct agent_settings {
   caf::actor heartbeat_target;
   /// How often it sends heartbeats; 0 = never. Default: 1 s.
   duration heartbeat_interval = from_ms(1000);
+  /// In-process only (not serialized): the liveness board the agent stamps around each batch of
+  /// tasks it runs, instead of sending heartbeats; none = heartbeats. Default: none.
+  std::shared_ptr<liveness_board> board;
+  /// The agent's slot of `board`. Default: 0.
+  uint64_t board_slot = 0;
 };
 
-/// Makes `agent_settings` serializable by CAF.
+/// Makes `agent_settings` serializable by CAF; the board stays behind (a remote agent
+/// sends heartbeats).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agent_settings& x) {
   return f(caf::meta::type_name("herd::agent_settings"), x.name, x.pool, x.heartbeat_target,

@@ -59,7 +59,10 @@ caf::behavior agent::make_behavior() {
         schedule_heartbeat();
       },
       [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
-        // Tasks that finish synchronously are reported together, in one message.
+        // Tasks that finish synchronously are reported together, in one message. The board
+        // slot says "busy since now" until the handlers return: a hang shows there.
+        if (settings_.board)
+          settings_.board->enter(settings_.board_slot, clock().now().time_since_epoch().count());
         batching_ = true;
         for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
           start(lease_ids[i], tasks[i]);
@@ -69,6 +72,8 @@ caf::behavior agent::make_behavior() {
                std::move(batch_outcomes_));
         batch_ids_.clear();
         batch_outcomes_.clear();
+        if (settings_.board)
+          settings_.board->leave(settings_.board_slot);
       },
       [this](tick_atom, uint64_t) {
         if (!settings_.heartbeat_target)
@@ -121,7 +126,7 @@ void agent::fail_all_leases(const std::string& reason) {
 }
 
 void agent::schedule_heartbeat() {
-  if (settings_.heartbeat_target && settings_.heartbeat_interval.count() > 0)
+  if (settings_.heartbeat_target && !settings_.board && settings_.heartbeat_interval.count() > 0)
     delayed_send(this, settings_.heartbeat_interval, tick_atom::value, heartbeats_sent_);
 }
 

@@ -35,6 +35,9 @@ public:
                              const metric_labels& labels = {},
                              std::vector<double> upper_bounds = histogram::latency_bounds());
 
+  /// The sum over the series of counter or gauge `name` whose labels include `filter`
+  /// (default: every series); 0 if there is none.
+  double total(const std::string& name, const metric_labels& filter = {}) const;
   /// All values as JSON: {"NAME": {"type", "help", "series": [{"labels": {...}, "value"}]}}.
   nlohmann::json snapshot() const;
   /// All values in the Prometheus text exposition format (version 0.0.4).

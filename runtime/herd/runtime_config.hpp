@@ -11,7 +11,9 @@
 #include "herd/dead_letter_queue_config.hpp"
 #include "herd/dispatcher_config.hpp"
 #include "herd/failure_policy.hpp"
+#include "herd/health_monitor_config.hpp"
 #include "herd/retry_scheduler_config.hpp"
+#include "herd/supervisor_config.hpp"
 #include "herd/time.hpp"
 
 namespace herd {
@@ -27,8 +29,8 @@ struct pool_config {
 /// Everything a `herd::runtime` is configured with. Every default is written here, once.
 ///
 /// JSON form (all keys optional):
-/// {"log_level": "info", "threads": 0, "heartbeat_interval_ms": 1000,
-///  "dispatcher": {...}, "retry": {...}, "breakers": {...}, "dead_letters": {"db": FILE, ...},
+/// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
+///  "dead_letters": {"db": FILE, ...}, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}}
 struct runtime_config {
@@ -36,8 +38,6 @@ struct runtime_config {
   std::string log_level = "info";
   /// Scheduler threads; 0 = CAF's default (max(cores, 4)). Default: 0.
   int32_t threads = 0;
-  /// How often agents send heartbeats when someone listens; 0 = never. Default: 1 s.
-  duration heartbeat_interval = from_ms(1000);
   /// The dispatcher's settings.
   dispatcher_config dispatcher;
   /// The retry scheduler's settings (budgets, pacing, Retry-After spreading).
@@ -47,6 +47,12 @@ struct runtime_config {
   /// The durable dead-letter and escalation queues (a SQLite file); none = tasks that would be
   /// dead-lettered or escalated end as failed instead. Default: none.
   std::optional<dead_letter_queue_config> dead_letters;
+  /// How the health monitor watches agents (heartbeat interval, detector); every agent of a
+  /// pool is watched.
+  health_monitor_config health;
+  /// The policy of every pool's supervisor (strategy, restart intensity, restart backoff); its
+  /// name becomes "pool:<pool>". Default: one_for_one, 3 restarts in 10 s, backoff 100 ms-10 s.
+  supervisor_config supervision;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
   /// Failure policies by task kind; the presets are always present and "default" applies to

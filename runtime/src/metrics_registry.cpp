@@ -1,5 +1,6 @@
 #include "herd/metrics_registry.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -60,8 +61,9 @@ metrics_registry::family& metrics_registry::family_of(const std::string& name, k
     i->second.type = type;
     i->second.help = help;
   } else if (i->second.type != type) {
-    throw std::logic_error("metric " + name + " is a " + type_name(static_cast<int>(i->second.type))
-                           + ", not a " + type_name(static_cast<int>(type)));
+    throw std::logic_error("metric " + name + " is a " +
+                           type_name(static_cast<int>(i->second.type)) + ", not a " +
+                           type_name(static_cast<int>(type)));
   }
   return i->second;
 }
@@ -94,6 +96,24 @@ herd::histogram& metrics_registry::histogram(const std::string& name, const std:
   return *slot;
 }
 
+double metrics_registry::total(const std::string& name, const metric_labels& filter) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = families_.find(name);
+  if (i == families_.end())
+    return 0;
+  auto matches = [&](const metric_labels& labels) {
+    return std::all_of(filter.begin(), filter.end(), [&](const auto& label) {
+      return std::find(labels.begin(), labels.end(), label) != labels.end();
+    });
+  };
+  double result = 0;
+  for (auto& [labels, c] : i->second.counters)
+    result += matches(labels) ? c->value() : 0;
+  for (auto& [labels, g] : i->second.gauges)
+    result += matches(labels) ? g->value() : 0;
+  return result;
+}
+
 nlohmann::json metrics_registry::snapshot() const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto result = nlohmann::json::object();
@@ -109,9 +129,8 @@ nlohmann::json metrics_registry::snapshot() const {
                         {"sum", h->sum()},
                         {"upper_bounds", h->upper_bounds()},
                         {"buckets", h->bucket_counts()}});
-    result[name] = {{"type", type_name(static_cast<int>(fam.type))},
-                    {"help", fam.help},
-                    {"series", series}};
+    result[name] = {
+        {"type", type_name(static_cast<int>(fam.type))}, {"help", fam.help}, {"series", series}};
   }
   return result;
 }

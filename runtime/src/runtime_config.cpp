@@ -25,13 +25,12 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "heartbeat_interval_ms", "dispatcher", "retry", "breakers",
-                "dead_letters", "pools", "policies"});
+  in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "dead_letters", "health",
+                "supervision", "pools", "policies"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
   result.threads = static_cast<int32_t>(in.integer("threads", result.threads, 0, 1024));
-  result.heartbeat_interval = in.millis("heartbeat_interval_ms", result.heartbeat_interval);
   if (in.has("dispatcher"))
     result.dispatcher = dispatcher_config::from_json(in.at("dispatcher"));
   if (in.has("retry"))
@@ -40,6 +39,10 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.breakers = breaker_registry_config::from_json(in.at("breakers"));
   if (in.has("dead_letters"))
     result.dead_letters = dead_letter_queue_config::from_json(in.at("dead_letters"));
+  if (in.has("health"))
+    result.health = health_monitor_config::from_json(in.at("health"));
+  if (in.has("supervision"))
+    result.supervision = supervisor_config::from_json(in.at("supervision"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -65,10 +68,11 @@ runtime_config runtime_config::load(const std::string& file) {
 nlohmann::json runtime_config::to_json() const {
   nlohmann::json result{{"log_level", log_level},
                         {"threads", threads},
-                        {"heartbeat_interval_ms", to_ms(heartbeat_interval)},
                         {"dispatcher", dispatcher.to_json()},
                         {"retry", retry.to_json()},
                         {"breakers", breakers.to_json()},
+                        {"health", health.to_json()},
+                        {"supervision", supervision.to_json()},
                         {"pools", nlohmann::json::object()},
                         {"policies", nlohmann::json::object()}};
   if (dead_letters)

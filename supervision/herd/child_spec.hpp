@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 
 #include "herd/time.hpp"
 
@@ -43,6 +45,17 @@ struct child_spec {
   duration shutdown_timeout = from_ms(5000);
   /// Registers every incarnation with the supervisor's health monitor under `id`. Default: false.
   bool heartbeats = false;
+  /// With `heartbeats`: the liveness-board slot the fresh incarnation stamps (called right after
+  /// `start`), so the monitor watches the board instead of heartbeat messages; unset or none =
+  /// heartbeat messages. Default: unset.
+  std::function<std::optional<uint64_t>(const caf::actor&)> board_slot;
 };
 
+/// `spec`, except that its first start adopts `first`, an incarnation the caller already
+/// started (so the caller holds its handle at once); later starts call `spec.start`.
+child_spec adopting(child_spec spec, caf::actor first);
+
 } // namespace herd
+
+// A child_spec travels only between actors of one process (`add_child_atom`).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(herd::child_spec)

@@ -13,7 +13,7 @@ class restart_intensity {
 public:
   /// At most `max_restarts` (default 1, as OTP) within `period` (default 5 s, as OTP).
   explicit restart_intensity(int32_t max_restarts = 1, duration period = from_ms(5000))
-    : max_restarts_(max_restarts), period_(period) {}
+      : max_restarts_(max_restarts), period_(period) {}
 
   /// Records a restart at `now`; false when it exceeds the intensity (give up and escalate).
   bool record(time_point now);

@@ -31,6 +31,9 @@ using brutal_atom = caf::atom_constant<caf::atom("brutalkill")>;
 /// An event of a health monitor or supervisor, sent to subscribers:
 /// `(sup_event_atom, std::string json)` with the keys "event", "source", "name", "detail", "at_ms".
 using sup_event_atom = caf::atom_constant<caf::atom("supevent")>;
+/// Adds a child to a running supervisor, started at once after the others (OTP's start_child):
+/// `(add_child_atom, child_spec)`; local only (a spec holds a function).
+using add_child_atom = caf::atom_constant<caf::atom("addchild")>;
 /// Asks a supervisor for its children: `(children_atom) -> std::vector<caf::actor>` in spec
 /// order; a child that is not running has an invalid handle.
 using children_atom = caf::atom_constant<caf::atom("children")>;

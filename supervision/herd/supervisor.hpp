@@ -38,6 +38,7 @@ namespace herd {
 ///   incarnation (the on-restart hook: re-register it with the dispatcher) and
 ///   `(sup_event_atom, json)` events.
 /// - `(children_atom) -> std::vector<caf::actor>`: the current incarnations in spec order.
+/// - `(add_child_atom, child_spec)`: a new child after the others, started at once.
 /// - An `exit_msg` (from the parent or the runtime) stops the children, then the supervisor.
 ///   If the supervisor is killed, its children are told to exit as it terminates.
 class supervisor : public caf::event_based_actor {
@@ -66,6 +67,7 @@ private:
     bool started_once = false;
   };
 
+  void add_slot(child_spec spec);
   void start_slot(size_t i);
   void on_down(const caf::down_msg& dm);
   void on_failure(size_t i, const caf::error& reason, bool abnormal);

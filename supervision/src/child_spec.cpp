@@ -1,4 +1,8 @@
 #include "herd/child_spec.hpp"
+
+#include <memory>
+#include <utility>
+
 #include "herd/enum_name.hpp"
 
 namespace herd {
@@ -18,6 +22,16 @@ std::string to_string(restart_type x) {
 std::optional<restart_type> parse_restart_type(std::string_view name) {
   return parse_enum_name<restart_type>(
       name, {restart_type::permanent, restart_type::transient, restart_type::temporary});
+}
+
+child_spec adopting(child_spec spec, caf::actor first) {
+  auto pending = std::make_shared<caf::actor>(std::move(first));
+  spec.start = [pending, start = std::move(spec.start)](caf::actor_system& sys) {
+    if (*pending)
+      return std::exchange(*pending, caf::actor{});
+    return start(sys);
+  };
+  return spec;
 }
 
 } // namespace herd

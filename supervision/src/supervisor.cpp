@@ -9,8 +9,8 @@
 #include "herd/atoms.hpp"
 #include "herd/logging.hpp"
 #include "herd/supervision_atoms.hpp"
-#include "herd/supervision_event.hpp"
 #include "herd/supervision_errc.hpp"
+#include "herd/supervision_event.hpp"
 
 namespace herd {
 
@@ -31,11 +31,8 @@ supervisor::supervisor(caf::actor_config& cfg, supervisor_config config,
       intensity_(config_.max_restarts, config_.period),
       live_(std::make_shared<std::vector<caf::actor>>()) {
   slots_.reserve(children.size());
-  for (size_t i = 0; i < children.size(); ++i) {
-    restart_backoff backoff{config_.min_backoff, config_.max_backoff, config_.random_factor,
-                            config_.reset_after, config_.seed + i};
-    slots_.push_back(slot{std::move(children[i]), std::move(backoff), {}, {}});
-  }
+  for (auto& spec : children)
+    add_slot(std::move(spec));
   metric_labels labels{{"supervisor", config_.name}};
   restarts_metric_ = &metrics_->counter("herd_restarts_total", "Children restarted", labels);
   escalations_metric_ = &metrics_->counter(
@@ -64,6 +61,12 @@ caf::behavior supervisor::make_behavior() {
       [this](restart_atom, uint64_t batch) { on_restart(batch); },
       [this](brutal_atom, const caf::actor& child) { on_brutal(child); },
       [this](subscribe_atom, const caf::actor& who) { listeners_.push_back(who); },
+      [this](add_child_atom, child_spec& spec) {
+        if (shutting_down_)
+          return;
+        add_slot(std::move(spec));
+        start_slot(slots_.size() - 1);
+      },
       [this](children_atom) {
         std::vector<caf::actor> result;
         for (auto& s : slots_)
@@ -71,6 +74,12 @@ caf::behavior supervisor::make_behavior() {
         return result;
       },
   };
+}
+
+void supervisor::add_slot(child_spec spec) {
+  restart_backoff backoff{config_.min_backoff, config_.max_backoff, config_.random_factor,
+                          config_.reset_after, config_.seed + slots_.size()};
+  slots_.push_back(slot{std::move(spec), std::move(backoff), {}, {}});
 }
 
 void supervisor::start_slot(size_t i) {
@@ -91,8 +100,13 @@ void supervisor::start_slot(size_t i) {
   s.handle = h;
   s.state = slot_state::running;
   s.batch = 0;
-  if (s.spec.heartbeats && health_monitor_)
-    send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor{this});
+  if (s.spec.heartbeats && health_monitor_) {
+    auto slot = s.spec.board_slot ? s.spec.board_slot(h) : std::nullopt;
+    if (slot)
+      send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor{this}, *slot);
+    else
+      send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor{this});
+  }
   if (s.started_once) {
     for (auto& l : listeners_)
       send(l, restarted_atom::value, s.spec.id, s.previous, h);

@@ -20,6 +20,16 @@ BOOST_AUTO_TEST_CASE(same_name_and_labels_give_the_same_instrument) {
   BOOST_CHECK_THROW(m.gauge("herd_calls_total", "oops"), std::logic_error);
 }
 
+BOOST_AUTO_TEST_CASE(total_sums_the_series_whose_labels_match) {
+  herd::metrics_registry m;
+  m.counter("herd_restarts_total", "Restarts", {{"supervisor", "pool:a"}}).inc(2);
+  m.counter("herd_restarts_total", "Restarts", {{"supervisor", "pool:b"}}).inc(3);
+  BOOST_TEST(m.total("herd_restarts_total") == 5);
+  BOOST_TEST(m.total("herd_restarts_total", {{"supervisor", "pool:b"}}) == 3);
+  BOOST_TEST(m.total("herd_restarts_total", {{"supervisor", "pool:c"}}) == 0);
+  BOOST_TEST(m.total("no_such_metric") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(snapshot_has_every_series) {
   herd::metrics_registry m;
   m.counter("herd_tasks_total", "Tasks", {{"state", "completed"}}).inc(5);

@@ -15,7 +15,13 @@ class json_reader;
 
 /// How the health monitor watches agents.
 struct health_monitor_config {
-  /// The failure detector: "deadline" or "phi". Default: "deadline".
+  /// How the runtime watches the agents it spawns: "board" (each in-process agent stamps its
+  /// slot of a liveness board around its handlers and sends nothing; one scan finds a handler
+  /// that has not returned within `max_missed` intervals) or "heartbeats" (every agent sends a
+  /// heartbeat message each interval to the monitor's `detector`). Agents added with
+  /// `runtime::add_agent` and remote agents always send heartbeats. Default: "board".
+  std::string watch = "board";
+  /// The failure detector for heartbeats: "deadline" or "phi". Default: "deadline".
   std::string detector = "deadline";
   /// The heartbeat interval agents use (the deadline detector's unit). Default: 1 s.
   duration heartbeat_interval = from_ms(1000);
@@ -34,7 +40,7 @@ struct health_monitor_config {
   /// Phi detector: interval assumed before any sample. Default: 1 s (Akka).
   duration first_heartbeat_estimate = from_ms(1000);
 
-  /// Reads {"detector", "heartbeat_interval_ms", "check_interval_ms", "max_missed",
+  /// Reads {"watch", "detector", "heartbeat_interval_ms", "check_interval_ms", "max_missed",
   /// "phi_threshold", "max_sample_size", "min_std_deviation_ms",
   /// "acceptable_heartbeat_pause_ms", "first_heartbeat_estimate_ms"}; absent keys keep their
   /// defaults; throws `config_error` with the JSON path of a bad field.
@@ -46,9 +52,9 @@ struct health_monitor_config {
 /// Makes `health_monitor_config` serializable by CAF.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_monitor_config& x) {
-  return f(caf::meta::type_name("herd::health_monitor_config"), x.detector, x.heartbeat_interval,
-           x.check_interval, x.max_missed, x.phi_threshold, x.max_sample_size, x.min_std_deviation,
-           x.acceptable_heartbeat_pause, x.first_heartbeat_estimate);
+  return f(caf::meta::type_name("herd::health_monitor_config"), x.watch, x.detector,
+           x.heartbeat_interval, x.check_interval, x.max_missed, x.phi_threshold, x.max_sample_size,
+           x.min_std_deviation, x.acceptable_heartbeat_pause, x.first_heartbeat_estimate);
 }
 
 } // namespace herd

@@ -7,10 +7,11 @@
 namespace herd {
 
 health_monitor_config health_monitor_config::from_json(const json_reader& in) {
-  in.only_keys({"detector", "heartbeat_interval_ms", "check_interval_ms", "max_missed",
+  in.only_keys({"watch", "detector", "heartbeat_interval_ms", "check_interval_ms", "max_missed",
                 "phi_threshold", "max_sample_size", "min_std_deviation_ms",
                 "acceptable_heartbeat_pause_ms", "first_heartbeat_estimate_ms"});
   health_monitor_config r;
+  r.watch = in.choice("watch", r.watch, {"board", "heartbeats"});
   r.detector = in.choice("detector", r.detector, {"deadline", "phi"});
   r.heartbeat_interval = in.millis("heartbeat_interval_ms", r.heartbeat_interval);
   if (r.heartbeat_interval.count() == 0)
@@ -33,7 +34,8 @@ health_monitor_config health_monitor_config::from_json(const json_reader& in) {
 }
 
 nlohmann::json health_monitor_config::to_json() const {
-  return {{"detector", detector},
+  return {{"watch", watch},
+          {"detector", detector},
           {"heartbeat_interval_ms", to_ms(heartbeat_interval)},
           {"check_interval_ms", to_ms(check_interval)},
           {"max_missed", max_missed},
