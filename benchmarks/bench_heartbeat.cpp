@@ -1,11 +1,13 @@
 // bench_heartbeat: what watching N idle agents for hangs costs, in the same run for two designs:
 //
 // - naive: every agent arms its own CAF timer each second and sends a heartbeat message to the
-//   health monitor (herd::agent's heartbeat today), which runs a deadline detector per agent;
-// - herd: agents stamp their slot of a liveness board (two relaxed atomic stores around each
-//   task handler) and send nothing; the health monitor's one check timer scans all slots and
-//   suspects an agent busy in one handler for more than 2 intervals minus one check interval.
-//   Crashes are found by CAF monitors in both designs.
+//   health monitor (herd::agent's "heartbeats" watch mode), which runs a deadline detector per
+//   agent;
+// - herd (the runtime's default "board" mode): each herd::agent stamps its slot of a liveness
+//   board (two relaxed atomic stores around each batch of task handlers) and sends nothing; the
+//   health monitor's one check timer scans all slots and suspects an agent busy in one handler for
+//   more than 2 intervals minus one check interval. Crashes are found by CAF monitors in both
+//   designs.
 //
 // It reports the CPU share (process CPU seconds per wall second, minus an empty system's), the
 // time the herd design takes to find a hung agent, and heap bytes per idle herd agent (agent,
@@ -50,25 +52,20 @@ public:
   using herd::agent::agent;
 };
 
-/// An agent that stamps its board slot around each task; with `hang` > 0 its handler blocks
-/// that long (a hung handler: the scheduler thread is stuck in it).
-class board_agent : public herd::agent {
+/// An agent whose handler blocks for `hang` (a hung handler: the scheduler thread is stuck in
+/// it); herd::agent stamps its board slot around the handler.
+class blocking_agent : public herd::agent {
 public:
-  board_agent(caf::actor_config& cfg, herd::liveness_board* board, size_t slot,
-              std::chrono::milliseconds hang)
-      : herd::agent(cfg), board_(board), slot_(slot), hang_(hang) {}
+  blocking_agent(caf::actor_config& cfg, std::chrono::milliseconds hang)
+      : herd::agent(cfg), hang_(hang) {}
 
 protected:
   void handle_async(const herd::task&, herd::task_completion) override {
-    board_->enter(slot_, clock().now().time_since_epoch().count());
     if (hang_.count() > 0)
       std::this_thread::sleep_for(hang_);
-    board_->leave(slot_);
   }
 
 private:
-  herd::liveness_board* board_;
-  size_t slot_;
   std::chrono::milliseconds hang_;
 };
 
@@ -138,13 +135,14 @@ herd::health_monitor_config monitor_config(const options& opt) {
 /// Spawns `n` board agents into `out`, each tracked by `monitor` through its slot; the first
 /// one's handler hangs for `first_hang`.
 void spawn_board_agents(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& monitor,
-                        herd::liveness_board& board, int64_t n,
+                        const std::shared_ptr<herd::liveness_board>& board, int64_t n,
                         std::chrono::milliseconds first_hang, std::vector<caf::actor>& out) {
   for (int64_t i = 0; i < n; ++i) {
-    auto slot = board.acquire();
-    auto hang = i == 0 ? first_hang : std::chrono::milliseconds(0);
-    auto a = sys.spawn<board_agent>(&board, slot, hang);
-    auto s = settings_of(i, nullptr, herd::duration{0});
+    auto slot = board->acquire();
+    auto a = sys.spawn<blocking_agent>(i == 0 ? first_hang : std::chrono::milliseconds(0));
+    auto s = settings_of(i, monitor, herd::from_ms(1000));
+    s.board = board;
+    s.board_slot = slot;
     self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
                static_cast<uint64_t>(slot));
     self->send(a, herd::setup_atom::value, std::move(s));
@@ -197,14 +195,14 @@ herd_result measure_herd(const options& opt, int64_t n) {
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
-  spawn_board_agents(sys, self, monitor, *board, n, std::chrono::milliseconds(4000), agents);
+  spawn_board_agents(sys, self, monitor, board, n, std::chrono::milliseconds(4000), agents);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   herd_result r;
   r.share = cpu_share(opt.window);
   // Agent 0 takes a task and hangs in its handler for 4 s.
   auto start = std::chrono::steady_clock::now();
-  caf::anon_send(agents[0], herd::lease_atom::value, uint64_t{1},
-                 herd::task::make("hang", "bench", nullptr, "bench"));
+  caf::anon_send(agents[0], herd::lease_atom::value, std::vector<uint64_t>{1},
+                 std::vector<herd::task>{herd::task::make("hang", "bench", nullptr, "bench")});
   self->receive(
       [&](herd::suspect_atom, const caf::actor&, const std::string&, const std::string&) {
         r.detect_s =
@@ -243,7 +241,7 @@ std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   auto h1 = heap_bytes();
   board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
   auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
-  spawn_board_agents(sys, self, monitor, *board, n, std::chrono::milliseconds(0), agents);
+  spawn_board_agents(sys, self, monitor, board, n, std::chrono::milliseconds(0), agents);
   settle();
   auto agent_bytes = static_cast<double>(heap_bytes() - h1) / static_cast<double>(n);
   for (auto& a : agents)

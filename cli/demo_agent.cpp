@@ -1,13 +1,25 @@
 #include "demo_agent.hpp"
 
+#include <thread>
+
 #include "herd/atoms.hpp"
 
 namespace herd::cli {
 
-demo_agent::demo_agent(caf::actor_config& cfg, caf::actor service)
-    : agent(cfg), service_(std::move(service)) {}
+demo_agent::demo_agent(caf::actor_config& cfg, caf::actor service,
+                       std::shared_ptr<demo_chaos> chaos)
+    : agent(cfg), service_(std::move(service)), chaos_(std::move(chaos)) {}
 
 void demo_agent::handle_async(const task& t, task_completion done) {
+  if (chaos_) {
+    auto n = ++chaos_->taken;
+    if (chaos_->crash_at.count(n) > 0) {
+      quit(caf::sec::runtime_error); // the lease dies with the agent; its supervisor restarts it
+      return;
+    }
+    if (chaos_->hang_at.count(n) > 0)
+      std::this_thread::sleep_for(chaos_->hang_for); // a handler that does not return in time
+  }
   request(service_, std::chrono::seconds(10), call_atom::value, t.payload)
       .then([done](outcome& answer) { done.finish(std::move(answer)); },
             [done](caf::error& e) { done.fail(failure::timeout("call failed: " + to_string(e))); });

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <ostream>
 
+#include <nlohmann/json.hpp>
+
 #include "command_line.hpp"
 #include "demo_agent.hpp"
 #include "flaky_service.hpp"
@@ -13,6 +15,7 @@
 #include "herd/config_error.hpp"
 #include "herd/failure_policy.hpp"
 #include "herd/runtime.hpp"
+#include "herd/supervision_atoms.hpp"
 
 namespace herd::cli {
 
@@ -55,20 +58,44 @@ void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& 
       << (stats.balanced() ? "  (every task accounted for)" : "  (UNBALANCED)") << '\n';
 }
 
-/// Breaker transitions as the demo reports them, collected from the subscriber actor.
-struct transition_log {
+/// What the demo reports while it runs (breaker transitions, supervision events), collected
+/// from its listener actors.
+struct event_lines {
   std::mutex mtx;
   std::vector<std::string> lines;
   size_t printed = 0;
   size_t openings = 0;
+  size_t transitions = 0;
+
+  void add(std::string line) {
+    std::lock_guard<std::mutex> guard{mtx};
+    lines.push_back(std::move(line));
+  }
 
   void add(const breaker_transition& x) {
-    std::lock_guard<std::mutex> guard{mtx};
     auto line = "breaker " + x.key + ": " + to_string(x.from) + " -> " + to_string(x.to);
     if (x.until_probe.count() > 0)
       line += " (next probe in " + std::to_string(to_ms(x.until_probe)) + " ms)";
-    lines.push_back(std::move(line));
+    add(std::move(line));
+    std::lock_guard<std::mutex> guard{mtx};
     openings += x.to == breaker_state::open ? 1 : 0;
+    ++transitions;
+  }
+
+  /// A supervision event ({"event", "source", "name", "detail"}) worth a line.
+  void add_supervision(const std::string& text) {
+    auto event = nlohmann::json::parse(text, nullptr, false);
+    if (event.is_discarded())
+      return;
+    auto what = event.value("event", "");
+    if (what != "isolated" && what != "exited" && what != "abandoned" && what != "restarted" &&
+        what != "escalated")
+      return;
+    auto line =
+        "supervision: " + event.value("source", "") + " " + what + " " + event.value("name", "");
+    if (auto detail = event.value("detail", ""); !detail.empty())
+      line += " (" + detail + ")";
+    add(std::move(line));
   }
 
   void print_new(std::ostream& out) {
@@ -78,14 +105,27 @@ struct transition_log {
   }
 };
 
+/// The demo's chaos: `crashes` crashing and `hangs` hanging agents, spread over `tasks`.
+std::shared_ptr<demo_chaos> make_chaos(int64_t tasks, int64_t crashes, int64_t hangs) {
+  auto chaos = std::make_shared<demo_chaos>();
+  for (int64_t i = 1; i <= crashes; ++i)
+    chaos->crash_at.insert(i * tasks / (crashes + 1));
+  for (int64_t i = 1; i <= hangs; ++i)
+    chaos->hang_at.insert(i * tasks / (hangs + 1) + tasks / (4 * (hangs + 1)));
+  return chaos;
+}
+
 } // namespace
 
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
     command_line cmd{args, {"quiet"}};
-    cmd.only({"agents", "tasks", "failure-rate", "seed", "config", "db", "quiet"});
+    cmd.only(
+        {"agents", "tasks", "failure-rate", "seed", "config", "db", "crashes", "hangs", "quiet"});
     auto agents = cmd.integer("agents", 32, 1, 10000);
     auto tasks = cmd.integer("tasks", 2000, 1, 1000000);
+    auto chaos =
+        make_chaos(tasks, cmd.integer("crashes", 3, 0, 1000), cmd.integer("hangs", 2, 0, 1000));
     flaky_service_profile profile;
     profile.failure_rate = cmd.number("failure-rate", profile.failure_rate, 0.0, 1.0);
     profile.seed = static_cast<uint64_t>(cmd.integer("seed", 1, 0, INT64_MAX));
@@ -111,6 +151,10 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       breaker.max_open_duration = from_ms(2000);
       breaker.half_open_probes = 3;
       breaker.probe_timeout = from_ms(1000);
+      // Hung agents are found within half a second and replaced; a few are the point here.
+      config.health.heartbeat_interval = from_ms(250);
+      config.health.check_interval = from_ms(100);
+      config.supervision.max_restarts = 20;
     }
 
     if (cmd.has("db")) {
@@ -126,17 +170,23 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       err << "herd demo: no breaker: " << rt.system().render(breaker.error()) << '\n';
       return 1;
     }
-    auto transitions = std::make_shared<transition_log>();
-    auto watcher = rt.system().spawn([transitions](caf::event_based_actor*) -> caf::behavior {
-      return {[transitions](const breaker_transition& x) { transitions->add(x); }};
+    auto events = std::make_shared<event_lines>();
+    auto watcher = rt.system().spawn([events](caf::event_based_actor*) -> caf::behavior {
+      return {
+          [events](const breaker_transition& x) { events->add(x); },
+          [events](sup_event_atom, const std::string& text) { events->add_supervision(text); },
+          [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
+      };
     });
     caf::anon_send(rt.breakers(), subscribe_atom::value, watcher);
+    rt.subscribe_supervision(watcher);
     // The agents call the service through its breaker.
-    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker);
+    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker, chaos);
     out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << profile.name
         << "\" (failure rate " << profile.failure_rate << ", outage " << to_ms(profile.outage_start)
         << "-" << to_ms(profile.outage_start + profile.outage_length) << " ms, seed "
-        << profile.seed << ")\n";
+        << profile.seed << "; " << chaos->crash_at.size() << " agents crash and "
+        << chaos->hang_at.size() << " hang for " << to_ms(chaos->hang_for) << " ms on purpose)\n";
 
     std::vector<std::future<caf::expected<outcome>>> pending;
     for (int64_t i = 0; i < tasks; ++i) {
@@ -157,17 +207,21 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       if (!quiet && next_report > 0 && done % next_report == 0) {
         auto failed = std::count_if(outcomes.begin(), outcomes.end(),
                                     [](const outcome& x) { return !x.ok(); });
-        transitions->print_new(out);
+        events->print_new(out);
         out << "progress: " << done << "/" << tasks << " done, " << failed << " failed\n"
             << std::flush;
       }
     }
     auto report = rt.shutdown(from_ms(10000));
     if (!quiet)
-      transitions->print_new(out);
+      events->print_new(out);
     print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats);
-    out << "  breaker         opened " << transitions->openings << " times, "
-        << transitions->lines.size() << " transitions\n";
+    out << "  breaker         opened " << events->openings << " times, " << events->transitions
+        << " transitions\n";
+    auto count = [&](const char* name) { return static_cast<int64_t>(rt.metrics().total(name)); };
+    out << "  supervision     " << count("herd_isolations_total") << " agents isolated, "
+        << count("herd_children_abandoned_total") << " hung agents replaced, "
+        << count("herd_restarts_total") << " restarts\n";
     if (config.dead_letters)
       out << "  dead letters    kept in " << config.dead_letters->db
           << "; inspect them with: herd dlq list --db " << config.dead_letters->db << '\n';

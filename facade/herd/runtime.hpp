@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -22,9 +23,12 @@
 
 namespace herd {
 
-/// The entry point: boots (or joins) an actor system, spawns herd's system actors and the
-/// user's agent pools, takes tasks and hands back their outcomes, and shuts down without losing
-/// accepted work.
+class system_actors;
+
+/// The entry point: boots (or joins) an actor system, spawns herd's system actors under a root
+/// supervisor and the user's agent pools under a supervisor each, watched by the health
+/// monitor; takes tasks and hands back their outcomes, and shuts down without losing accepted
+/// work.
 ///
 ///     herd::runtime rt{herd::runtime_config::load("herd.json")};
 ///     rt.spawn_pool<my_agent>("llm", 8);
@@ -44,16 +48,21 @@ public:
   // -- agents ---------------------------------------------------------------------------------
 
   /// Spawns `count` agents of type `Agent` (constructed with `cfg, xs...`) into `pool`, named
-  /// "<pool>-<n>", and returns their handles.
+  /// "<pool>-<n>", under a new supervisor "pool:<pool>" with the configured `supervision`
+  /// policy, watched by the health monitor; returns their first incarnations (a restarted
+  /// agent is a new actor: `pools()` has the current ones).
   template <class Agent, class... Ts>
   std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, const Ts&... xs) {
-    std::vector<caf::actor> result;
-    for (size_t i = 0; i < count; ++i)
-      result.push_back(add_agent(pool, system().spawn<Agent>(xs...)));
-    return result;
+    return spawn_supervised(pool, count,
+                            [xs...](caf::actor_system& sys) { return sys.spawn<Agent>(xs...); });
   }
 
-  /// Adds an agent that the caller spawned to `pool`; returns it.
+  /// Like `spawn_pool`, with a factory that makes each agent (called again for every restart).
+  std::vector<caf::actor> spawn_supervised(const std::string& pool, size_t count,
+                                           std::function<caf::actor(caf::actor_system&)> make);
+
+  /// Adds an agent that the caller spawned to `pool`; it is watched (and isolated when it hangs)
+  /// but not restarted, having no factory. Returns it.
   caf::actor add_agent(const std::string& pool, caf::actor agent);
 
   // -- services -------------------------------------------------------------------------------
@@ -81,26 +90,39 @@ public:
 
   /// The dispatcher's accounting.
   dispatcher_stats stats();
+  /// The health monitor's view of every agent as JSON: name, state (healthy, suspect, isolated,
+  /// restarting, stopped), last heartbeat, phi, stuck reports.
+  std::string health();
   /// The metrics of every herd actor.
   metrics_registry& metrics() { return *metrics_; }
   /// The configuration.
   const runtime_config& config() const { return config_; }
   /// The actor system.
   caf::actor_system& system() { return *sys_; }
-  /// The dispatcher actor.
-  const caf::actor& dispatcher() const { return dispatcher_; }
+  /// The dispatcher actor (a new one after a restart of the system actors).
+  caf::actor dispatcher() const;
   /// The retry scheduler actor (the dispatcher's failure sink).
-  const caf::actor& retry_scheduler() const { return retry_scheduler_; }
+  caf::actor retry_scheduler() const;
   /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.
-  const caf::actor& breakers() const { return breakers_; }
+  caf::actor breakers() const;
   /// The dead-letter queue actor, if `dead_letters` is configured.
-  const caf::actor& dead_letter_queue() const { return dead_letter_queue_; }
+  caf::actor dead_letter_queue() const;
   /// The escalation queue actor, if `dead_letters` is configured.
-  const caf::actor& escalation_queue() const { return escalation_queue_; }
+  caf::actor escalation_queue() const;
+  /// The health monitor; `(subscribe_atom, actor)` to it delivers `(sup_event_atom, json)`
+  /// events (suspects, isolations, stuck tasks).
+  caf::actor health_monitor() const;
+  /// Sends `listener` the supervision events, `(sup_event_atom, std::string json)` with keys
+  /// event, source, name, detail, at_ms (suspect, isolated, stuck, restarted, abandoned,
+  /// escalated, ...), of the health monitor and every supervisor, including later incarnations;
+  /// supervisors also send it `(restarted_atom, id, old, new)`.
+  void subscribe_supervision(const caf::actor& listener);
+  /// The root supervisor "herd.root" over the system actors and the pools' supervisors.
+  caf::actor root_supervisor() const;
   /// The shared metrics registry, for actors the caller spawns.
   const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
-  /// The agents of every pool, by pool name.
-  const std::map<std::string, std::vector<caf::actor>>& pools() const { return pools_; }
+  /// The current incarnation of every agent, by pool name.
+  std::map<std::string, std::vector<caf::actor>> pools() const;
 
   // -- shutdown -------------------------------------------------------------------------------
 
@@ -116,12 +138,7 @@ private:
   std::unique_ptr<caf::actor_system> own_system_;
   caf::actor_system* sys_;
   std::shared_ptr<metrics_registry> metrics_;
-  caf::actor dispatcher_;
-  caf::actor retry_scheduler_;
-  caf::actor breakers_;
-  caf::actor dead_letter_queue_;
-  caf::actor escalation_queue_;
-  std::map<std::string, std::vector<caf::actor>> pools_;
+  std::shared_ptr<system_actors> actors_;
   std::unique_ptr<shutdown_report> final_report_;
 };
 

@@ -2,19 +2,52 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/scoped_actor.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
 
-#include "herd/breaker_registry.hpp"
-#include "herd/dead_letter_queue.hpp"
-#include "herd/dispatcher.hpp"
 #include "herd/errc.hpp"
-#include "herd/escalation_queue.hpp"
 #include "herd/logging.hpp"
-#include "herd/retry_atoms.hpp"
-#include "herd/retry_scheduler.hpp"
+#include "herd/supervision_atoms.hpp"
+#include "herd/virtual_time.hpp"
+#include "system_actors.hpp"
 
 namespace herd {
+
+namespace {
+
+/// Sends `xs...` to `dest` as a request; the future yields the reply (a `T`) or the error.
+template <class T, class Timeout, class... Ts>
+std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const caf::actor& dest,
+                                            Timeout timeout, Ts... xs) {
+  auto promise = std::make_shared<std::promise<caf::expected<T>>>();
+  auto reply = promise->get_future();
+  if (!dest) {
+    promise->set_value(caf::make_error(errc::shutting_down, "the runtime's actor is gone"));
+    return reply;
+  }
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(dest, timeout, xs...)
+        .then([promise](T& x) { promise->set_value(std::move(x)); },
+              [promise](caf::error& e) { promise->set_value(std::move(e)); });
+  });
+  return reply;
+}
+
+/// The reply of `dest` to `xs...`: blocks on the real scheduler; on the test coordinator
+/// (`scheduler.policy = 'testing'`) runs it, through its timers, until the reply is there.
+template <class T, class Timeout, class... Ts>
+caf::expected<T> ask(caf::actor_system& sys, const caf::actor& dest, Timeout timeout, Ts... xs) {
+  auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
+  if (dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr) {
+    virtual_time vt{sys};
+    while (reply.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+      if (vt.run() == 0 && !vt.next_timer())
+        return caf::make_error(errc::timeout, "no reply and nothing left to run");
+  }
+  return reply.get();
+}
+
+} // namespace
 
 runtime::runtime(runtime_config config)
     : config_(std::move(config)), own_config_(std::make_unique<system_config>(config_)),
@@ -34,88 +67,90 @@ runtime::~runtime() {
 void runtime::boot() {
   set_log_level(config_.log_level);
   metrics_ = std::make_shared<metrics_registry>();
-  dispatcher_ = sys_->spawn<herd::dispatcher>(config_.dispatcher, metrics_);
-  retry_scheduler_ =
-      sys_->spawn<herd::retry_scheduler>(config_.retry, config_.policies, metrics_, dispatcher_);
-  caf::anon_send(dispatcher_, sink_atom::value, retry_scheduler_);
-  breakers_ = sys_->spawn<breaker_registry>(config_.breakers, metrics_);
-  // The scheduler holds a service's retries while its breaker is open and paces them after.
-  caf::anon_send(breakers_, subscribe_atom::value, retry_scheduler_);
-  if (config_.dead_letters) {
-    // Each queue has its own connection to the same SQLite file (WAL mode).
-    auto& dl = *config_.dead_letters;
-    dead_letter_queue_ = sys_->spawn<herd::dead_letter_queue>(
-        dl, std::make_unique<dead_letter_store>(dl.db), dispatcher_, metrics_);
-    escalation_queue_ = sys_->spawn<herd::escalation_queue>(
-        dl, std::make_unique<dead_letter_store>(dl.db), dead_letter_queue_, dispatcher_, metrics_);
-    caf::anon_send(retry_scheduler_, dlq_atom::value, dead_letter_queue_);
-    caf::anon_send(retry_scheduler_, escalation_atom::value, escalation_queue_);
-  }
+  actors_ = std::make_shared<system_actors>(*sys_, config_, metrics_);
+  actors_->boot();
   component_logger("runtime")->debug("runtime started");
 }
 
+std::vector<caf::actor>
+runtime::spawn_supervised(const std::string& pool, size_t count,
+                          std::function<caf::actor(caf::actor_system&)> make) {
+  return actors_->spawn_pool(pool, count, std::move(make));
+}
+
 caf::actor runtime::add_agent(const std::string& pool, caf::actor agent) {
-  auto& members = pools_[pool];
-  agent_settings settings;
-  settings.name = pool + "-" + std::to_string(members.size() + 1);
-  settings.pool = pool;
-  settings.heartbeat_interval = config_.heartbeat_interval;
-  caf::anon_send(agent, setup_atom::value, settings);
-  caf::anon_send(dispatcher_, join_atom::value, pool, agent, settings.name,
-                 config_.concurrency_of(pool));
-  members.push_back(agent);
-  return agent;
+  return actors_->add_agent(pool, std::move(agent));
 }
 
 void runtime::add_service(const std::string& service, caf::actor handle) {
-  caf::anon_send(breakers_, caf::put_atom::value, service, std::move(handle));
+  actors_->add_service(service, std::move(handle));
 }
 
 caf::expected<caf::actor> runtime::breaker_for(const std::string& service,
                                                const std::string& agent) {
-  caf::expected<caf::actor> result{caf::make_error(errc::timeout)};
-  caf::scoped_actor self{*sys_};
-  self->request(breakers_, caf::infinite, caf::get_atom::value, agent, service)
-      .receive([&](caf::actor& breaker) { result = std::move(breaker); },
-               [&](caf::error& e) { result = std::move(e); });
-  return result;
+  return ask<caf::actor>(*sys_, breakers(), caf::infinite, caf::get_atom::value, agent, service);
 }
 
 std::future<caf::expected<outcome>> runtime::submit(task t) {
-  auto promise = std::make_shared<std::promise<caf::expected<outcome>>>();
-  auto result = promise->get_future();
-  sys_->spawn([promise, t = std::move(t), d = dispatcher_](caf::event_based_actor* self) mutable {
-    self->request(d, caf::infinite, submit_atom::value, std::move(t))
-        .then([promise](outcome& o) { promise->set_value(std::move(o)); },
-              [promise](caf::error& e) { promise->set_value(std::move(e)); });
-  });
-  return result;
+  return request_reply<outcome>(*sys_, dispatcher(), caf::infinite, submit_atom::value,
+                                std::move(t));
 }
 
 caf::expected<outcome> runtime::run(task t, duration timeout) {
-  caf::expected<outcome> result{caf::make_error(errc::timeout)};
-  caf::scoped_actor self{*sys_};
-  self->request(dispatcher_, timeout, submit_atom::value, std::move(t))
-      .receive([&](outcome& o) { result = std::move(o); },
-               [&](caf::error& e) {
-                 if (e == caf::sec::request_timeout)
-                   result = caf::make_error(errc::timeout, "no outcome within the timeout");
-                 else
-                   result = std::move(e);
-               });
+  auto result = ask<outcome>(*sys_, dispatcher(), timeout, submit_atom::value, std::move(t));
+  if (!result && result.error() == caf::sec::request_timeout)
+    return caf::make_error(errc::timeout, "no outcome within the timeout");
   return result;
 }
 
 void runtime::submit(task t, const caf::actor& reply_to) {
-  caf::send_as(reply_to, dispatcher_, submit_atom::value, std::move(t));
+  caf::send_as(reply_to, dispatcher(), submit_atom::value, std::move(t));
 }
 
 dispatcher_stats runtime::stats() {
-  dispatcher_stats result;
-  caf::scoped_actor self{*sys_};
-  self->request(dispatcher_, caf::infinite, stats_atom::value)
-      .receive([&](dispatcher_stats& s) { result = s; }, [](caf::error&) {});
-  return result;
+  auto result = ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, stats_atom::value);
+  return result ? *result : dispatcher_stats{};
+}
+
+std::string runtime::health() {
+  auto result = ask<std::string>(*sys_, health_monitor(), caf::infinite, health_atom::value);
+  return result ? *result : std::string{"{}"};
+}
+
+caf::actor runtime::dispatcher() const {
+  return actors_->dispatcher();
+}
+
+caf::actor runtime::retry_scheduler() const {
+  return actors_->retry_scheduler();
+}
+
+caf::actor runtime::breakers() const {
+  return actors_->breakers();
+}
+
+caf::actor runtime::dead_letter_queue() const {
+  return actors_->dead_letter_queue();
+}
+
+caf::actor runtime::escalation_queue() const {
+  return actors_->escalation_queue();
+}
+
+caf::actor runtime::health_monitor() const {
+  return actors_->health_monitor();
+}
+
+void runtime::subscribe_supervision(const caf::actor& listener) {
+  actors_->subscribe(listener);
+}
+
+caf::actor runtime::root_supervisor() const {
+  return actors_->root();
+}
+
+std::map<std::string, std::vector<caf::actor>> runtime::pools() const {
+  return actors_->pools();
 }
 
 shutdown_report runtime::shutdown(duration grace) {
@@ -123,39 +158,23 @@ shutdown_report runtime::shutdown(duration grace) {
     return *final_report_;
   auto log = component_logger("runtime");
   shutdown_report report;
-  {
-    caf::scoped_actor self{*sys_};
-    self->request(dispatcher_, grace, drain_atom::value)
-        .receive(
-            [&](dispatcher_stats& s) {
-              report.stats = s;
-              report.drained = true;
-            },
-            [](caf::error&) {});
-    if (!report.drained) {
-      // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
-      for (auto& holder : {retry_scheduler_, dispatcher_})
-        self->request(holder, caf::infinite, handback_atom::value)
-            .receive(
-                [&](std::vector<task>& unfinished) {
-                  for (auto& t : unfinished)
-                    report.unfinished.push_back(std::move(t));
-                },
-                [](caf::error&) {});
-      self->request(dispatcher_, caf::infinite, stats_atom::value)
-          .receive([&](dispatcher_stats& s) { report.stats = s; }, [](caf::error&) {});
-      log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
-    }
-    for (auto& [_, members] : pools_)
-      for (auto& agent : members)
-        self->send_exit(agent, caf::exit_reason::user_shutdown);
-    for (auto& queue : {escalation_queue_, dead_letter_queue_})
-      if (queue)
-        self->send_exit(queue, caf::exit_reason::user_shutdown);
-    self->send_exit(breakers_, caf::exit_reason::user_shutdown);
-    self->send_exit(retry_scheduler_, caf::exit_reason::user_shutdown);
-    self->send_exit(dispatcher_, caf::exit_reason::user_shutdown);
+  auto dispatcher = this->dispatcher();
+  if (auto drained = ask<dispatcher_stats>(*sys_, dispatcher, grace, drain_atom::value)) {
+    report.stats = *drained;
+    report.drained = true;
+  } else {
+    // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
+    for (auto& holder : {retry_scheduler(), dispatcher})
+      if (auto unfinished =
+              ask<std::vector<task>>(*sys_, holder, caf::infinite, handback_atom::value))
+        for (auto& t : *unfinished)
+          report.unfinished.push_back(std::move(t));
+    report.stats = stats();
+    log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
   }
+  // The root stops the pools first and the dispatcher last.
+  actors_->stop();
+  actors_->release();
   final_report_ = std::make_unique<shutdown_report>(report);
   return report;
 }
