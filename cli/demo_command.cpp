@@ -7,9 +7,9 @@
 #include <ostream>
 
 #include "command_line.hpp"
-#include "demo_agent.hpp"
 #include "flaky_service.hpp"
 #include "herd/breaker_transition.hpp"
+#include "herd/calling_agent.hpp"
 #include "herd/config_error.hpp"
 #include "herd/failure_policy.hpp"
 #include "herd/runtime.hpp"
@@ -132,7 +132,8 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     });
     caf::anon_send(rt.breakers(), subscribe_atom::value, watcher);
     // The agents call the service through its breaker.
-    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker);
+    rt.spawn_pool<calling_agent>("agents", static_cast<size_t>(agents), *breaker,
+                                 caf::duration{std::chrono::seconds(10)});
     out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << profile.name
         << "\" (failure rate " << profile.failure_rate << ", outage " << to_ms(profile.outage_start)
         << "-" << to_ms(profile.outage_start + profile.outage_length) << " ms, seed "

@@ -1,0 +1,37 @@
+#include "herd/simulation_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "herd/arrival_schedule.hpp"
+#include "herd/baseline_simulation.hpp"
+#include "herd/herd_simulation.hpp"
+
+namespace herd {
+
+simulation_report simulation_report::run(const herd::scenario& config, bool realtime,
+                                         const progress_fn& progress) {
+  simulation_report report;
+  report.scenario = config.name;
+  report.seed = config.seed;
+  arrival_schedule arrivals{config};
+  for (auto& name : config.strategies) {
+    auto tick = [&](double sim_s) {
+      if (progress)
+        progress(name, sim_s);
+    };
+    if (name == "herd")
+      report.results.push_back(herd_simulation{config, arrivals, realtime}.run(tick));
+    else
+      report.results.push_back(baseline_simulation{config, name, arrivals}.run(tick));
+  }
+  return report;
+}
+
+nlohmann::json simulation_report::to_json() const {
+  auto entries = nlohmann::json::array();
+  for (auto& r : results)
+    entries.push_back(r.to_json());
+  return {{"scenario", scenario}, {"seed", seed}, {"results", entries}};
+}
+
+} // namespace herd
