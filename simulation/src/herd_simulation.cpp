@@ -97,13 +97,18 @@ runtime_config herd_simulation::configure(const scenario& s) {
   rc.retry.pacing.max_rate = s.capacity_per_s;
   rc.retry.pacing.min_rate = std::max(1.0, s.capacity_per_s / 100);
   rc.retry.pacing.burst = std::max(5.0, s.capacity_per_s / 100);
+  // The gate already keeps calls under the capacity; the budget caps what failures that are not
+  // overload may cost: a success earns half a retry, and a fifth of the capacity may always go.
+  rc.retry.budget.token_ratio = 0.5;
   rc.retry.budget.min_retries_per_s = std::max(10.0, s.capacity_per_s / 5);
   auto& breaker = rc.breakers.defaults;
   breaker.window_size = 50;
   breaker.min_calls = 20;
-  breaker.open_duration = seconds(2);
+  // Probes every second or two: a recovered service is found within two seconds, and three
+  // probes a second cost an unrecovered one nothing.
+  breaker.open_duration = seconds(1);
   breaker.open_multiplier = 1.5;
-  breaker.max_open_duration = seconds(10);
+  breaker.max_open_duration = seconds(2);
   breaker.half_open_probes = 3;
   breaker.probe_timeout = seconds(std::max(5.0, 5 * s.latency_p99_ms / 1000));
   breaker.call_timeout = seconds(std::max(60.0, 10 * s.latency_p99_ms / 1000));
