@@ -108,7 +108,7 @@ void write_outputs(const std::filesystem::path& dir, const scenario& config,
   auto script = dir / (config.name + ".gnuplot");
   std::ofstream gp{script};
   gp << "set datafile separator ','\nset key autotitle columnhead outside right\n"
-     << "set terminal pngcairo size 1200,600 font 'sans,10'\nset grid\n"
+     << "set terminal pngcairo noenhanced size 1200,600 font 'sans,10'\nset grid\n"
      << "set xlabel 'simulated second'\nset xrange [0:" << longest << "]\n";
   gp << "set output '" << (dir / (config.name + "-calls.png")).string() << "'\n"
      << "set title '" << config.name << ": calls reaching the service per second'\n"
@@ -149,31 +149,32 @@ std::vector<int32_t> parse_clients(const std::string& text) {
 void write_occ_plots(const std::filesystem::path& dir,
                      const std::vector<occ_experiment::point>& points, std::ostream& err) {
   std::filesystem::create_directories(dir);
-  auto& names = occ_experiment::strategy_names();
-  auto data = dir / "aws-occ.csv";
-  std::ofstream csv{data};
-  csv << "clients,strategy,mean_calls,mean_time_ms\n";
-  for (auto& p : points)
-    csv << p.clients << ',' << p.strategy << ',' << p.mean_calls << ',' << p.mean_time_ms << '\n';
-  csv.close();
+  std::string calls;
+  std::string times;
+  for (auto& name : occ_experiment::strategy_names()) {
+    auto data = (dir / ("aws-occ-" + name + ".csv")).string();
+    std::ofstream csv{data};
+    csv << "clients,mean_calls,mean_time_ms\n";
+    for (auto& p : points)
+      if (p.strategy == name)
+        csv << p.clients << ',' << p.mean_calls << ',' << p.mean_time_ms << '\n';
+    auto line = [&](int column) {
+      return "'" + data + "' using 1:" + std::to_string(column) + " with linespoints lw 2 title '" +
+             name + "'";
+    };
+    calls += (calls.empty() ? "" : ", ") + line(2);
+    times += (times.empty() ? "" : ", ") + line(3);
+  }
   auto script = dir / "aws-occ.gnuplot";
   std::ofstream gp{script};
-  gp << "set datafile separator ','\nset terminal pngcairo size 1000,600 font 'sans,10'\n"
-     << "set grid\nset key top left\nset xlabel 'clients'\n";
-  auto lines = [&](int column) {
-    std::string result;
-    for (auto& name : names)
-      result += (result.empty() ? "" : ", ") + std::string{"'"} + data.string() +
-                "' using 1:(strcol(2) eq '" + name + "' ? $" + std::to_string(column) +
-                " : 1/0) with linespoints lw 2 title '" + name + "'";
-    return result;
-  };
+  gp << "set datafile separator ','\nset terminal pngcairo noenhanced size 1000,600 font "
+     << "'sans,10'\nset grid\nset key top left\nset xlabel 'clients'\n";
   gp << "set output '" << (dir / "aws-occ-calls.png").string() << "'\n"
      << "set title 'AWS optimistic-concurrency experiment: write calls per trial'\n"
-     << "set ylabel 'calls'\nplot " << lines(3) << '\n';
+     << "set ylabel 'calls'\nplot " << calls << '\n';
   gp << "set output '" << (dir / "aws-occ-time.png").string() << "'\n"
      << "set title 'AWS optimistic-concurrency experiment: time until the last client succeeds'\n"
-     << "set ylabel 'ms'\nplot " << lines(4) << '\n';
+     << "set ylabel 'ms'\nset logscale y\nplot " << times << '\n';
   gp.close();
   plot(script, err);
 }
