@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "herd/arrival_schedule.hpp"
 #include "herd/backoff_policy.hpp"
@@ -29,6 +30,9 @@ public:
   /// Runs until every task ended; returns the report entry.
   strategy_result run(const progress_fn& progress = {});
 
+  /// The formula named `kind` (none, exponential, full_jitter, equal_jitter or
+  /// decorrelated_jitter; std::invalid_argument otherwise) with `base`, `cap` and multiplier 2.
+  static backoff_policy classic_policy(std::string_view kind, duration base, duration cap);
   /// The backoff formula of a classic strategy name (immediate = none).
   static backoff_policy policy_of(const std::string& strategy, const scenario& config);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "herd/backoff.hpp"
+#include "herd/enum_name.hpp"
 #include "herd/service_model.hpp"
 
 namespace herd {
@@ -38,24 +39,19 @@ duration seconds(double s) {
 
 } // namespace
 
+backoff_policy baseline_simulation::classic_policy(std::string_view kind, duration base,
+                                                   duration cap) {
+  auto parsed = parse_enum_name(kind, {backoff_kind::none, backoff_kind::exponential,
+                                       backoff_kind::full_jitter, backoff_kind::equal_jitter,
+                                       backoff_kind::decorrelated_jitter});
+  if (!parsed)
+    throw std::invalid_argument("not a classic backoff: " + std::string{kind});
+  return backoff_policy{*parsed, base, 2.0, cap};
+}
+
 backoff_policy baseline_simulation::policy_of(const std::string& strategy, const scenario& config) {
-  backoff_policy p;
-  p.base = seconds(config.base_ms / 1000);
-  p.cap = seconds(config.cap_ms / 1000);
-  p.multiplier = 2;
-  if (strategy == "immediate")
-    p.kind = backoff_kind::none;
-  else if (strategy == "exponential")
-    p.kind = backoff_kind::exponential;
-  else if (strategy == "full_jitter")
-    p.kind = backoff_kind::full_jitter;
-  else if (strategy == "equal_jitter")
-    p.kind = backoff_kind::equal_jitter;
-  else if (strategy == "decorrelated_jitter")
-    p.kind = backoff_kind::decorrelated_jitter;
-  else
-    throw std::invalid_argument("not a classic strategy: " + strategy);
-  return p;
+  return classic_policy(strategy == "immediate" ? "none" : strategy, seconds(config.base_ms / 1000),
+                        seconds(config.cap_ms / 1000));
 }
 
 baseline_simulation::baseline_simulation(const scenario& config, std::string strategy,

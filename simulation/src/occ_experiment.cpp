@@ -5,11 +5,11 @@
 #include <deque>
 #include <queue>
 #include <random>
-#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "herd/backoff.hpp"
+#include "herd/baseline_simulation.hpp"
 
 namespace herd {
 
@@ -44,23 +44,9 @@ const std::vector<std::string>& occ_experiment::strategy_names() {
 }
 
 backoff_policy occ_experiment::policy_of(const std::string& strategy) {
-  backoff_policy p;
-  p.base = from_ms(5);
-  p.cap = from_ms(2000);
-  p.multiplier = 2;
-  if (strategy == "none" || strategy == "herd")
-    p.kind = backoff_kind::none;
-  else if (strategy == "exponential")
-    p.kind = backoff_kind::exponential;
-  else if (strategy == "full_jitter")
-    p.kind = backoff_kind::full_jitter;
-  else if (strategy == "equal_jitter")
-    p.kind = backoff_kind::equal_jitter;
-  else if (strategy == "decorrelated_jitter")
-    p.kind = backoff_kind::decorrelated_jitter;
-  else
-    throw std::invalid_argument("unknown aws-occ strategy: " + strategy);
-  return p;
+  // herd's clients do not sleep: the central scheduler decides when they go again.
+  return baseline_simulation::classic_policy(strategy == "herd" ? "none" : strategy, from_ms(5),
+                                             from_ms(2000));
 }
 
 occ_experiment::trial occ_experiment::run_trial(const std::string& strategy, int32_t clients,
