@@ -219,7 +219,7 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       out << usage;
       return 0;
     }
-    set_log_level("off"); // the report counts every failure; no log line per task
+    set_log_level("error"); // the report counts every failure; no log line per task
     if (cmd.has("aws-occ"))
       return run_occ(cmd, out, err);
     if (cmd.positionals().size() != 1) {

@@ -5,6 +5,7 @@
 #include "herd/arrival_schedule.hpp"
 #include "herd/baseline_simulation.hpp"
 #include "herd/herd_simulation.hpp"
+#include "herd/logging.hpp"
 
 namespace herd {
 
@@ -14,6 +15,7 @@ simulation_report simulation_report::run(const herd::scenario& config, bool real
   report.scenario = config.name;
   report.seed = config.seed;
   arrival_schedule arrivals{config};
+  auto log = component_logger("simulation");
   for (auto& name : config.strategies) {
     auto tick = [&](double sim_s) {
       if (progress)
@@ -23,6 +25,10 @@ simulation_report simulation_report::run(const herd::scenario& config, bool real
       report.results.push_back(herd_simulation{config, arrivals, realtime}.run(tick));
     else
       report.results.push_back(baseline_simulation{config, name, arrivals}.run(tick));
+    auto& r = report.results.back();
+    log->info("{} {}: {} of {} tasks completed, {} calls, {:.1f} simulated s in {:.2f} wall s",
+              config.name, name, r.tasks_completed, r.tasks_submitted, r.calls_total,
+              r.completion_time_s, r.wall_s);
   }
   return report;
 }
