@@ -242,7 +242,7 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
     else
       print_table(out, config, report);
     for (auto& r : report.results)
-      if (r.tasks_lost != 0)
+      if (r.tasks_lost != 0 || !r.reconciled)
         return 1;
     return 0;
   } catch (const config_error& e) {

@@ -31,8 +31,9 @@ public:
   /// attempts, full jitter between base and cap; a breaker that notices an outage within a few
   /// dozen calls and probes every few seconds; retry pacing and budget scaled to the capacity.
   static runtime_config configure(const scenario& config);
-  /// The admission pacing of the rate gate: at most `capacity_per_s`, halving towards a tenth
-  /// of it while the service rejects calls.
+  /// The admission pacing of the rate gate: at most `capacity_per_s`, slowing by a tenth per
+  /// second (to a tenth of it at least) while the service rejects calls, back at half of it per
+  /// second.
   static adaptive_pacer::settings gate_pacing(const scenario& config);
 
 private:

@@ -50,6 +50,10 @@ struct strategy_result {
   double latency_p50_ms = 0;
   /// 99th percentile of it, ms.
   double latency_p99_ms = 0;
+  /// True if herd's own accounting (the dispatcher's statistics) agrees with the submitters'
+  /// view: every task accepted once, as many completed and dead-lettered, none pending. Always
+  /// true for the classic strategies, which keep no other books.
+  bool reconciled = true;
   /// Per-second series of the run.
   std::vector<run_recorder::second> series;
   /// Wall-clock seconds the run took (not part of the JSON report: it varies).

@@ -22,6 +22,7 @@
 #include "herd/dead_letter_queue.hpp"
 #include "herd/dead_letter_store.hpp"
 #include "herd/dispatcher.hpp"
+#include "herd/dispatcher_stats.hpp"
 #include "herd/escalation_queue.hpp"
 #include "herd/rate_gate.hpp"
 #include "herd/retry_atoms.hpp"
@@ -90,10 +91,10 @@ runtime_config herd_simulation::configure(const scenario& s) {
   policy.backoff = {backoff_kind::full_jitter, seconds(s.base_ms / 1000), 2.0,
                     seconds(s.cap_ms / 1000)};
   rc.retry.seed = s.seed;
-  // Retries go no faster than the capacity; a recovering service gets a ramp from a tenth of it
-  // that reaches it within ten seconds.
-  rc.retry.pacing.initial_rate = s.capacity_per_s / 10;
-  rc.retry.pacing.increase_per_s = s.capacity_per_s / 10;
+  // Retries go no faster than the capacity; a recovering service gets a ramp from a fifth of it
+  // that reaches it within five seconds.
+  rc.retry.pacing.initial_rate = s.capacity_per_s / 5;
+  rc.retry.pacing.increase_per_s = s.capacity_per_s / 5;
   rc.retry.pacing.max_rate = s.capacity_per_s;
   rc.retry.pacing.min_rate = std::max(1.0, s.capacity_per_s / 100);
   rc.retry.pacing.burst = std::max(5.0, s.capacity_per_s / 100);
@@ -126,7 +127,7 @@ adaptive_pacer::settings herd_simulation::gate_pacing(const scenario& s) {
   p.initial_rate = s.capacity_per_s;
   p.max_rate = s.capacity_per_s;
   p.min_rate = s.capacity_per_s / 10;
-  p.increase_per_s = s.capacity_per_s / 5;
+  p.increase_per_s = s.capacity_per_s / 2;
   p.decrease_factor = 0.9;
   p.failure_ratio = 0.1;
   p.burst = std::max(1.0, s.capacity_per_s / 100);
@@ -221,6 +222,19 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
     now_s = std::ceil(now_s);
   }
   recorder->close_until(now_s + 1);
+  // herd's books must agree with what the submitters saw.
+  dispatcher_stats stats;
+  if (vt) {
+    sys.spawn([dispatcher, &stats](caf::event_based_actor* self) {
+      self->request(dispatcher, caf::infinite, stats_atom::value)
+          .then([&stats](dispatcher_stats& x) { stats = x; });
+    });
+    vt->run();
+  } else {
+    caf::scoped_actor self{sys};
+    self->request(dispatcher, caf::infinite, stats_atom::value)
+        .receive([&stats](dispatcher_stats& x) { stats = x; }, [](caf::error&) {});
+  }
   for (auto& a : agents)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (auto& x : {source, escalations, dlq, registry, scheduler, caf::actor{dispatcher}, gate,
@@ -229,6 +243,10 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   if (vt)
     vt->run();
   auto result = strategy_result::make("herd", s, *recorder);
+  result.reconciled = stats.balanced() && stats.pending() == 0 && stats.accepted == n &&
+                      stats.completed == result.tasks_completed &&
+                      stats.dead_lettered == result.tasks_dead_lettered &&
+                      stats.escalated == result.tasks_escalated;
   result.wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return result;

@@ -84,6 +84,7 @@ nlohmann::json strategy_result::to_json() const {
           {"tasks_escalated", tasks_escalated},
           {"tasks_failed", tasks_failed},
           {"tasks_lost", tasks_lost},
+          {"reconciled", reconciled},
           {"calls_total", calls_total},
           {"calls_failed", calls_failed},
           {"amplification", amplification},

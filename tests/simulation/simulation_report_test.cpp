@@ -41,6 +41,7 @@ BOOST_AUTO_TEST_CASE(every_strategy_accounts_for_every_task) {
     BOOST_TEST_CONTEXT(r.strategy) {
       BOOST_TEST(r.tasks_submitted > 500u);
       BOOST_TEST(r.tasks_lost == 0);
+      BOOST_TEST(r.reconciled);
       BOOST_TEST(r.tasks_completed + r.tasks_dead_lettered + r.tasks_escalated + r.tasks_failed ==
                  r.tasks_submitted);
       BOOST_TEST(r.calls_total >= r.tasks_submitted);
