@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "command_line.hpp"
 #include "herd/config_error.hpp"
@@ -31,6 +33,36 @@ DIR/<scenario>-<strategy>.csv and the plots DIR/<scenario>-calls.png and -backlo
 --realtime runs the herd strategy on the real scheduler (small scenarios only).
 --aws-occ reproduces the optimistic-concurrency experiment of "Exponential Backoff and Jitter".
 )";
+
+/// The progress line on stderr: rewritten in place on a terminal; elsewhere one line per
+/// phase (a strategy, a client count), so logs stay readable.
+class progress_line {
+public:
+  explicit progress_line(std::ostream& err)
+      : err_(err), tty_(&err == &std::cerr && ::isatty(STDERR_FILENO) != 0) {}
+
+  void update(const std::string& text, const std::string& phase) {
+    if (tty_) {
+      err_ << "\rherd simulate " << std::left << std::setw(width_) << text << std::right
+           << std::flush;
+      width_ = std::max(width_, text.size());
+    } else if (phase != phase_) {
+      err_ << "herd simulate " << text << '\n';
+    }
+    phase_ = phase;
+  }
+
+  void done() {
+    if (tty_)
+      err_ << '\n';
+  }
+
+private:
+  std::ostream& err_;
+  bool tty_;
+  size_t width_ = 0;
+  std::string phase_;
+};
 
 std::string fixed(double x, int digits) {
   std::ostringstream s;
@@ -186,11 +218,12 @@ int run_occ(const command_line& cmd, std::ostream& out, std::ostream& err) {
   if (cmd.has("clients"))
     clients = parse_clients(cmd.get("clients"));
   auto trials = static_cast<int32_t>(cmd.integer("trials", 100, 1, 100000));
+  progress_line progress{err};
   auto points = occ_experiment::run(clients, trials, [&](const occ_experiment::point& p) {
-    err << "\rherd simulate --aws-occ: " << p.clients << " clients, " << std::left << std::setw(20)
-        << p.strategy << std::right << std::flush;
+    progress.update("--aws-occ: " + std::to_string(p.clients) + " clients, " + p.strategy,
+                    std::to_string(p.clients));
   });
-  err << '\n';
+  progress.done();
   if (cmd.has("out"))
     write_occ_plots(cmd.get("out"), points, err);
   if (cmd.has("json")) {
@@ -227,14 +260,13 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       return 2;
     }
     auto config = scenario::load(cmd.positionals()[0]);
+    progress_line progress{err};
     auto report = simulation_report::run(
         config, cmd.has("realtime"), [&](const std::string& strategy, double sim_s) {
-          if (static_cast<int64_t>(sim_s) % 10 == 0)
-            err << "\rherd simulate " << config.name << ": " << std::left << std::setw(20)
-                << strategy << std::right << " t=" << std::setw(6) << fixed(sim_s, 0) << " s"
-                << std::flush;
+          progress.update(config.name + ": " + strategy + ", " + fixed(sim_s, 0) + " simulated s",
+                          strategy);
         });
-    err << '\n';
+    progress.done();
     if (cmd.has("out"))
       write_outputs(cmd.get("out"), config, report, err);
     if (cmd.has("json"))
