@@ -60,7 +60,7 @@ public:
   static std::vector<point> run(const std::vector<int32_t>& clients, int32_t trials,
                                 const progress_fn& progress = {});
   /// `{"experiment": "aws-occ", "results": [{clients, strategy, mean_calls, mean_time_ms}...]}`.
-  static nlohmann::json to_json(const std::vector<point>& points);
+  static nlohmann::ordered_json to_json(const std::vector<point>& points);
 };
 
 } // namespace herd

@@ -52,7 +52,7 @@ public:
   uint64_t ended(task_end how) const;
   /// Tasks ended in every way.
   uint64_t ended_total() const;
-  /// Calls in all and failed calls.
+  /// Calls that reached the service.
   uint64_t calls() const;
   /// Failed calls in all.
   uint64_t failed_calls() const;

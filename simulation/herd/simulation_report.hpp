@@ -30,7 +30,7 @@ struct simulation_report {
                                const progress_fn& progress = {});
   /// `{"scenario": NAME, "seed": N, "results": [...]}`; no wall times, so the same seed gives
   /// the same JSON.
-  nlohmann::json to_json() const;
+  nlohmann::ordered_json to_json() const;
 };
 
 } // namespace herd

@@ -63,7 +63,7 @@ struct strategy_result {
   static strategy_result make(const std::string& strategy, const scenario& config,
                               const run_recorder& recorder);
   /// The report entry (every key of issue #7, `latency_ms` as {"p50", "p99"}).
-  nlohmann::json to_json() const;
+  nlohmann::ordered_json to_json() const;
 };
 
 } // namespace herd

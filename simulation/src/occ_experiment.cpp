@@ -152,8 +152,8 @@ std::vector<occ_experiment::point> occ_experiment::run(const std::vector<int32_t
   return points;
 }
 
-nlohmann::json occ_experiment::to_json(const std::vector<point>& points) {
-  auto results = nlohmann::json::array();
+nlohmann::ordered_json occ_experiment::to_json(const std::vector<point>& points) {
+  auto results = nlohmann::ordered_json::array();
   for (auto& p : points)
     results.push_back({{"clients", p.clients},
                        {"strategy", p.strategy},

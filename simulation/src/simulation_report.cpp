@@ -33,8 +33,8 @@ simulation_report simulation_report::run(const herd::scenario& config, bool real
   return report;
 }
 
-nlohmann::json simulation_report::to_json() const {
-  auto entries = nlohmann::json::array();
+nlohmann::ordered_json simulation_report::to_json() const {
+  auto entries = nlohmann::ordered_json::array();
   for (auto& r : results)
     entries.push_back(r.to_json());
   return {{"scenario", scenario}, {"seed", seed}, {"results", entries}};

@@ -18,8 +18,8 @@ double percentile_ms(std::vector<double>& xs, double p) {
   return std::round(xs[rank] * 1e6) / 1e3; // ms, to the microsecond
 }
 
-nlohmann::json optional_json(const std::optional<double>& x) {
-  return x ? nlohmann::json(*x) : nlohmann::json(nullptr);
+nlohmann::ordered_json optional_json(const std::optional<double>& x) {
+  return x ? nlohmann::ordered_json(*x) : nlohmann::ordered_json(nullptr);
 }
 
 // Rounds to three decimals so reports print the same everywhere.
@@ -76,7 +76,7 @@ strategy_result strategy_result::make(const std::string& strategy, const scenari
   return r;
 }
 
-nlohmann::json strategy_result::to_json() const {
+nlohmann::ordered_json strategy_result::to_json() const {
   return {{"strategy", strategy},
           {"tasks_submitted", tasks_submitted},
           {"tasks_completed", tasks_completed},
