@@ -105,11 +105,11 @@ runtime_config herd_simulation::configure(const scenario& s) {
   auto& breaker = rc.breakers.defaults;
   breaker.window_size = 50;
   breaker.min_calls = 20;
-  // Probes every second or two: a recovered service is found within two seconds, and three
-  // probes a second cost an unrecovered one nothing.
-  breaker.open_duration = seconds(1);
+  // Probes every half second to a second: a recovered service is found within a second, and
+  // three probes a second cost an unrecovered one nothing.
+  breaker.open_duration = seconds(0.5);
   breaker.open_multiplier = 1.5;
-  breaker.max_open_duration = seconds(2);
+  breaker.max_open_duration = seconds(1);
   breaker.half_open_probes = 3;
   breaker.probe_timeout = seconds(std::max(5.0, 5 * s.latency_p99_ms / 1000));
   breaker.call_timeout = seconds(std::max(60.0, 10 * s.latency_p99_ms / 1000));
