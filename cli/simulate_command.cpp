@@ -126,6 +126,7 @@ void write_outputs(const std::filesystem::path& dir, const scenario& config,
   std::filesystem::create_directories(dir);
   service_model capacity{config, config.seed};
   size_t longest = 0;
+  std::string longest_csv; // the capacity line spans the longest run
   for (auto& r : report.results) {
     std::ofstream csv{dir / (config.name + "-" + r.strategy + ".csv")};
     csv << "second,calls,failed_calls,completed,backlog,capacity\n";
@@ -134,9 +135,11 @@ void write_outputs(const std::filesystem::path& dir, const scenario& config,
       csv << s << ',' << x.calls << ',' << x.failed << ',' << x.completed << ',' << x.backlog << ','
           << capacity.capacity_at(static_cast<double>(s)) << '\n';
     }
-    longest = std::max(longest, r.series.size());
+    if (r.series.size() >= longest) {
+      longest = r.series.size();
+      longest_csv = (dir / (config.name + "-" + r.strategy + ".csv")).string();
+    }
   }
-  auto first_csv = (dir / (config.name + "-" + report.results.front().strategy + ".csv")).string();
   auto script = dir / (config.name + ".gnuplot");
   std::ofstream gp{script};
   gp << "set datafile separator ','\nset key autotitle columnhead outside right\n"
@@ -145,7 +148,7 @@ void write_outputs(const std::filesystem::path& dir, const scenario& config,
   gp << "set output '" << (dir / (config.name + "-calls.png")).string() << "'\n"
      << "set title '" << config.name << ": calls reaching the service per second'\n"
      << "set ylabel 'calls per second'\nset logscale y\nset yrange [1:*]\n"
-     << "plot " << plot_lines(dir, config.name, report.results, 2) << ", '" << first_csv
+     << "plot " << plot_lines(dir, config.name, report.results, 2) << ", '" << longest_csv
      << "' using 1:6 with lines lw 3 dt 2 lc rgb 'black' title 'capacity'\n";
   gp << "unset logscale y\nset yrange [0:*]\n"
      << "set output '" << (dir / (config.name + "-backlog.png")).string() << "'\n"
