@@ -1,14 +1,14 @@
 #include "demo_agent.hpp"
 
+#include <chrono>
 #include <thread>
-
-#include "herd/atoms.hpp"
 
 namespace herd::cli {
 
 demo_agent::demo_agent(caf::actor_config& cfg, caf::actor service,
                        std::shared_ptr<demo_chaos> chaos)
-    : agent(cfg), service_(std::move(service)), chaos_(std::move(chaos)) {}
+    : calling_agent(cfg, std::move(service), caf::duration{std::chrono::seconds(10)}),
+      chaos_(std::move(chaos)) {}
 
 void demo_agent::handle_async(const task& t, task_completion done) {
   if (chaos_) {
@@ -20,9 +20,7 @@ void demo_agent::handle_async(const task& t, task_completion done) {
     if (chaos_->hang_at.count(n) > 0)
       std::this_thread::sleep_for(chaos_->hang_for); // a handler that does not return in time
   }
-  request(service_, std::chrono::seconds(10), call_atom::value, t.payload)
-      .then([done](outcome& answer) { done.finish(std::move(answer)); },
-            [done](caf::error& e) { done.fail(failure::timeout("call failed: " + to_string(e))); });
+  calling_agent::handle_async(t, std::move(done));
 }
 
 } // namespace herd::cli

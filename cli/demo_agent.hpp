@@ -5,13 +5,13 @@
 #include <caf/actor.hpp>
 
 #include "demo_chaos.hpp"
-#include "herd/agent.hpp"
+#include "herd/calling_agent.hpp"
 
 namespace herd::cli {
 
-/// The demo's agent: forwards each task's payload to a downstream service and reports what the
-/// service answered; crashes or hangs when `chaos` says so.
-class demo_agent : public agent {
+/// The demo's agent: calls the downstream service (10 s timeout) like any `calling_agent`, but
+/// crashes or hangs when `chaos` says so.
+class demo_agent : public calling_agent {
 public:
   /// An agent that calls `service`, misbehaving as `chaos` says (may be null).
   demo_agent(caf::actor_config& cfg, caf::actor service, std::shared_ptr<demo_chaos> chaos);
@@ -20,7 +20,6 @@ protected:
   void handle_async(const task& t, task_completion done) override;
 
 private:
-  caf::actor service_;
   std::shared_ptr<demo_chaos> chaos_;
 };
 

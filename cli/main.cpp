@@ -1,5 +1,4 @@
-// The `herd` command: demos, configuration checks and (as they land) simulations and
-// dead-letter operations.
+// The `herd` command: demos, simulations, configuration checks and dead-letter operations.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,6 +7,7 @@
 #include "demo_command.hpp"
 #include "dlq_command.hpp"
 #include "herd/version.hpp"
+#include "simulate_command.hpp"
 
 namespace {
 
@@ -18,6 +18,11 @@ commands:
        [--quiet]            run agents against a failing service in real time
   dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
                             inspect and replay dead letters (herd dlq --help)
+  simulate SCENARIO.json [--json] [--out DIR] [--realtime]
+                            compare retry strategies in a thundering-herd scenario, in virtual
+                            time (benchmarks/scenarios/*.json; herd simulate --help)
+  simulate --aws-occ [--clients 10,20,...] [--trials 100] [--json] [--out DIR]
+                            the AWS "Exponential Backoff and Jitter" experiment
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
@@ -42,6 +47,8 @@ int main(int argc, char** argv) {
     return herd::cli::run_config_command(rest, std::cout, std::cerr);
   if (command == "demo")
     return herd::cli::run_demo_command(rest, std::cout, std::cerr);
+  if (command == "simulate")
+    return herd::cli::run_simulate_command(rest, std::cout, std::cerr);
   if (command == "dlq")
     return herd::run_dlq_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n" << usage;

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace herd {
+
+class json_reader;
+
+/// A thundering-herd scenario: a fleet of agents, a workload, a downstream service that fails
+/// and recovers, the retry settings and the strategies to compare. Read from the JSON form of
+/// issue #7; every key is required unless marked optional and unknown keys are errors naming
+/// their JSON path.
+struct scenario {
+  /// A window in which every call fails with 503.
+  struct outage {
+    /// Seconds after the start. Default: 0.
+    double start_s = 0;
+    /// How long it lasts, seconds. Default: 0.
+    double duration_s = 0;
+  };
+
+  /// The scenario's name, used in reports and file names.
+  std::string name;
+  /// Seed of arrivals, latencies, errors and jitter; the same seed gives the same report.
+  uint64_t seed = 1;
+  /// Simulated seconds of arrivals at most (runs go on until every task ended). Default: 600.
+  double duration_s = 600;
+  /// Agents in the fleet. Default: 1000.
+  int64_t agents = 1000;
+  /// Tasks submitted in all (fewer if `duration_s` ends the arrivals first). Default: 100000.
+  int64_t tasks = 100000;
+  /// Poisson arrival rate, tasks per second. Default: 400.
+  double rate_per_s = 400;
+  /// The task kind (selects herd's failure policy preset). Default: "read_only".
+  std::string kind = "read_only";
+  /// Calls per second the service serves; more in one second are rejected. Default: 500.
+  double capacity_per_s = 500;
+  /// Mean call latency, ms. Default: 100.
+  double latency_mean_ms = 100;
+  /// 99th percentile call latency, ms (at least the mean, at most 14.9x it). Default: 800.
+  double latency_p99_ms = 800;
+  /// Outage windows. Default: none.
+  std::vector<outage> outages;
+  /// Share of calls that fail with 500 outside outages and overload. Default: 0.
+  double error_rate = 0;
+  /// Status of an overload rejection: 429 or 503. Default: 429.
+  int32_t overload_status = 429;
+  /// Retry-After of an overload rejection, seconds; none = no header. Default: none.
+  std::optional<double> overload_retry_after_s;
+  /// Attempts per task, the first included. Default: 10.
+  int32_t max_attempts = 10;
+  /// Backoff base, ms. Default: 100.
+  double base_ms = 100;
+  /// Backoff cap, ms. Default: 20000.
+  double cap_ms = 20000;
+  /// Strategies to run, in order.
+  std::vector<std::string> strategies;
+
+  /// Every strategy name: immediate, exponential, full_jitter, equal_jitter,
+  /// decorrelated_jitter, herd.
+  static const std::vector<std::string>& strategy_names();
+
+  /// Reads the JSON form; throws `config_error` naming the JSON path of a bad field.
+  static scenario from_json(const json_reader& in);
+  /// Reads a scenario file; throws `config_error`.
+  static scenario load(const std::string& file);
+  /// The JSON form (the format it is read from).
+  nlohmann::json to_json() const;
+
+  /// The end of the last outage, seconds; none without outages.
+  std::optional<double> last_outage_end() const;
+  /// True if the service is in an outage at `t_s` seconds.
+  bool in_outage(double t_s) const;
+};
+
+} // namespace herd

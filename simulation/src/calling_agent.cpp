@@ -1,0 +1,16 @@
+#include "herd/calling_agent.hpp"
+
+#include "herd/atoms.hpp"
+
+namespace herd {
+
+calling_agent::calling_agent(caf::actor_config& cfg, caf::actor service, caf::duration timeout)
+    : agent(cfg), service_(std::move(service)), timeout_(timeout) {}
+
+void calling_agent::handle_async(const task& t, task_completion done) {
+  request(service_, timeout_, call_atom::value, t.payload)
+      .then([done](outcome& answer) { done.finish(std::move(answer)); },
+            [done](caf::error& e) { done.fail(failure::timeout("call failed: " + to_string(e))); });
+}
+
+} // namespace herd

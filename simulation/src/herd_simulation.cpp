@@ -1,0 +1,255 @@
+#include "herd/herd_simulation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <unistd.h>
+
+#include "herd/announce_actors.hpp"
+#include "herd/atoms.hpp"
+#include "herd/breaker_registry.hpp"
+#include "herd/calling_agent.hpp"
+#include "herd/dead_letter_queue.hpp"
+#include "herd/dead_letter_store.hpp"
+#include "herd/dispatcher.hpp"
+#include "herd/dispatcher_stats.hpp"
+#include "herd/escalation_queue.hpp"
+#include "herd/rate_gate.hpp"
+#include "herd/retry_atoms.hpp"
+#include "herd/retry_scheduler.hpp"
+#include "herd/service_actor.hpp"
+#include "herd/task_source.hpp"
+#include "herd/virtual_time.hpp"
+
+namespace herd {
+
+namespace {
+
+const char* service_name = "service";
+
+struct sim_system_config : caf::actor_system_config {
+  explicit sim_system_config(bool realtime) {
+    if (!realtime)
+      set("scheduler.policy", caf::atom("testing"));
+    else
+      set("scheduler.max-threads", 2);
+    announce_actor_types(*this);
+  }
+};
+
+duration seconds(double s) {
+  return std::chrono::duration_cast<duration>(std::chrono::duration<double>(s));
+}
+
+/// A SQLite file of its own for the run's dead letters, removed with its journal at the end.
+struct temp_db {
+  std::string path;
+  temp_db() {
+    static std::atomic<uint64_t> counter{0};
+    path =
+        (std::filesystem::temp_directory_path() /
+         ("herd-simulate-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
+            .string();
+  }
+  ~temp_db() {
+    std::error_code ignored;
+    for (auto suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(path + suffix, ignored);
+  }
+};
+
+} // namespace
+
+herd_simulation::herd_simulation(const scenario& config, const arrival_schedule& arrivals,
+                                 bool realtime)
+    : config_(&config), arrivals_(&arrivals), realtime_(realtime) {}
+
+runtime_config herd_simulation::configure(const scenario& s) {
+  runtime_config rc;
+  rc.log_level = "error";
+  auto n = static_cast<int64_t>(s.tasks) + 1;
+  rc.dispatcher.intake_capacity = n;
+  rc.dispatcher.completed_capacity = n;
+  // Calls may wait at the gate and take the service's slowest latency: leases must outlast both.
+  rc.dispatcher.lease_timeout = seconds(std::max(300.0, 10 * s.latency_p99_ms / 1000));
+  auto& policy = rc.policies[s.kind];
+  auto& presets = failure_policy::preset_names();
+  auto known = std::find(presets.begin(), presets.end(), s.kind) != presets.end();
+  policy = failure_policy::preset(known ? s.kind : "default");
+  policy.max_attempts = s.max_attempts;
+  policy.backoff = {backoff_kind::full_jitter, seconds(s.base_ms / 1000), 2.0,
+                    seconds(s.cap_ms / 1000)};
+  rc.retry.seed = s.seed;
+  // Retries go no faster than the capacity; a recovering service gets a ramp from a fifth of it
+  // that reaches it within five seconds.
+  rc.retry.pacing.initial_rate = s.capacity_per_s / 5;
+  rc.retry.pacing.increase_per_s = s.capacity_per_s / 5;
+  rc.retry.pacing.max_rate = s.capacity_per_s;
+  rc.retry.pacing.min_rate = std::max(1.0, s.capacity_per_s / 100);
+  rc.retry.pacing.burst = std::max(5.0, s.capacity_per_s / 100);
+  // The gate already keeps calls under the capacity; the budget caps what failures that are not
+  // overload may cost: a success earns half a retry, and a fifth of the capacity may always go.
+  rc.retry.budget.token_ratio = 0.5;
+  rc.retry.budget.min_retries_per_s = std::max(10.0, s.capacity_per_s / 5);
+  auto& breaker = rc.breakers.defaults;
+  breaker.window_size = 50;
+  breaker.min_calls = 20;
+  // Probes every half second to a second: a recovered service is found within a second, and
+  // three probes a second cost an unrecovered one nothing.
+  breaker.open_duration = seconds(0.5);
+  breaker.open_multiplier = 1.5;
+  breaker.max_open_duration = seconds(1);
+  breaker.half_open_probes = 3;
+  breaker.probe_timeout = seconds(std::max(5.0, 5 * s.latency_p99_ms / 1000));
+  breaker.call_timeout = seconds(std::max(60.0, 10 * s.latency_p99_ms / 1000));
+  breaker.seed = s.seed;
+  dead_letter_queue_config dl;
+  dl.synchronous = "normal";
+  dl.poll_interval = duration{0};
+  dl.depth_alert = 0;
+  rc.dead_letters = dl;
+  return rc;
+}
+
+adaptive_pacer::settings herd_simulation::gate_pacing(const scenario& s) {
+  adaptive_pacer::settings p;
+  p.initial_rate = s.capacity_per_s;
+  p.max_rate = s.capacity_per_s;
+  p.min_rate = s.capacity_per_s / 10;
+  p.increase_per_s = s.capacity_per_s / 2;
+  p.decrease_factor = 0.9;
+  p.failure_ratio = 0.1;
+  p.burst = std::max(1.0, s.capacity_per_s / 100);
+  return p;
+}
+
+strategy_result herd_simulation::run(const progress_fn& progress) {
+  auto wall_start = std::chrono::steady_clock::now();
+  const auto& s = *config_;
+  auto rc = configure(s);
+  temp_db db;
+  rc.dead_letters->db = db.path;
+  auto recorder = std::make_shared<run_recorder>();
+  sim_system_config cfg{realtime_};
+  caf::actor_system sys{cfg};
+  sys.await_actors_before_shutdown(false);
+  std::optional<virtual_time> vt;
+  if (!realtime_) {
+    vt.emplace(sys);
+    // Start away from the clock's epoch (time zero means "none" in task deadlines).
+    vt->coordinator().clock().current_time += std::chrono::hours(1);
+  }
+  auto start = sys.clock().now();
+  auto metrics = std::make_shared<metrics_registry>();
+
+  auto service = sys.spawn<service_actor>(s, service_name, s.seed, start, recorder);
+  auto gate = sys.spawn<rate_gate>(service, gate_pacing(s));
+  auto dispatcher = sys.spawn<herd::dispatcher>(rc.dispatcher, metrics);
+  auto scheduler =
+      sys.spawn<retry_scheduler>(rc.retry, rc.policies, metrics, caf::actor{dispatcher});
+  caf::anon_send(dispatcher, sink_atom::value, scheduler);
+  auto registry = sys.spawn<breaker_registry>(rc.breakers, metrics);
+  caf::anon_send(registry, subscribe_atom::value, scheduler);
+  caf::anon_send(registry, caf::put_atom::value, std::string{service_name}, gate);
+  auto& dl = *rc.dead_letters;
+  auto dlq = sys.spawn<dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
+                                          dispatcher, metrics);
+  auto escalations = sys.spawn<escalation_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
+                                                 dlq, dispatcher, metrics);
+  caf::anon_send(scheduler, dlq_atom::value, dlq);
+  caf::anon_send(scheduler, escalation_atom::value, escalations);
+
+  // The breaker the agents call, created by the registry (the test coordinator runs nothing
+  // while a blocking request waits, so virtual time asks from an actor).
+  caf::actor breaker;
+  if (vt) {
+    sys.spawn([registry, &breaker](caf::event_based_actor* self) {
+      self->request(registry, caf::infinite, caf::get_atom::value, std::string{service_name})
+          .then([&breaker](caf::actor& b) { breaker = std::move(b); });
+    });
+    vt->run();
+  } else {
+    caf::scoped_actor self{sys};
+    self->request(registry, caf::infinite, caf::get_atom::value, std::string{service_name})
+        .receive([&](caf::actor& b) { breaker = std::move(b); }, [](caf::error&) {});
+  }
+  std::vector<caf::actor> agents;
+  for (int64_t i = 0; i < s.agents; ++i) {
+    auto a = sys.spawn<calling_agent>(breaker);
+    agent_settings settings;
+    settings.name = "agents-" + std::to_string(i + 1);
+    settings.pool = "agents";
+    settings.heartbeat_interval = duration{0};
+    caf::anon_send(a, setup_atom::value, settings);
+    caf::anon_send(dispatcher, join_atom::value, std::string{"agents"}, a, settings.name,
+                   int32_t{1});
+    agents.push_back(a);
+  }
+  if (vt)
+    vt->run();
+  auto source = sys.spawn<task_source>(dispatcher, arrivals_->times(), start, s.kind,
+                                       std::string{service_name}, recorder);
+  auto n = arrivals_->size();
+  // A run that has not ended long after its arrivals stops; its unfinished tasks show as lost.
+  auto limit = 10 * s.duration_s + 3600;
+  double now_s = 0;
+  if (vt) {
+    while (recorder->ended_total() < n && now_s < limit) {
+      vt->advance(seconds(1));
+      now_s += 1;
+      recorder->close_until(now_s);
+      if (progress)
+        progress(now_s);
+    }
+  } else {
+    while (recorder->ended_total() < n && now_s < limit) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      now_s = std::chrono::duration<double>(sys.clock().now() - start).count();
+      recorder->close_until(std::floor(now_s));
+      if (progress)
+        progress(now_s);
+    }
+    now_s = std::ceil(now_s);
+  }
+  recorder->close_until(now_s + 1);
+  // herd's books must agree with what the submitters saw.
+  dispatcher_stats stats;
+  if (vt) {
+    sys.spawn([dispatcher, &stats](caf::event_based_actor* self) {
+      self->request(dispatcher, caf::infinite, stats_atom::value)
+          .then([&stats](dispatcher_stats& x) { stats = x; });
+    });
+    vt->run();
+  } else {
+    caf::scoped_actor self{sys};
+    self->request(dispatcher, caf::infinite, stats_atom::value)
+        .receive([&stats](dispatcher_stats& x) { stats = x; }, [](caf::error&) {});
+  }
+  for (auto& a : agents)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (auto& x :
+       {source, escalations, dlq, registry, scheduler, caf::actor{dispatcher}, gate, service})
+    caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
+  if (vt)
+    vt->run();
+  auto result = strategy_result::make("herd", s, *recorder);
+  result.reconciled = stats.balanced() && stats.pending() == 0 && stats.accepted == n &&
+                      stats.completed == result.tasks_completed &&
+                      stats.dead_lettered == result.tasks_dead_lettered &&
+                      stats.escalated == result.tasks_escalated;
+  result.wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
+} // namespace herd
