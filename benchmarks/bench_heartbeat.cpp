@@ -6,8 +6,9 @@
 // - herd (the runtime's default "board" mode): each herd::agent stamps its slot of a liveness
 //   board (two relaxed atomic stores around each batch of task handlers) and sends nothing; the
 //   health monitor's one check timer scans all slots and suspects an agent busy in one handler for
-//   more than 2 intervals minus one check interval. Crashes are found by CAF monitors in both
-//   designs.
+//   more than 2 intervals minus one check interval. In both designs the monitor runs on a thread
+//   of its own (caf::detached), as herd::runtime spawns it. Crashes are found by CAF monitors in
+//   both designs.
 //
 // It reports the CPU share (process CPU seconds per wall second, minus an empty system's), the
 // time the herd design takes to find a hung agent, and heap bytes per idle herd agent (agent,
@@ -161,7 +162,8 @@ double measure_baseline(const options& opt) {
 double measure_naive(const options& opt, int64_t n) {
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr);
+  auto monitor =
+      sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr);
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
@@ -191,7 +193,8 @@ herd_result measure_herd(const options& opt, int64_t n) {
   auto board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
+  auto monitor = sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{},
+                                                                nullptr, board);
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
@@ -240,7 +243,8 @@ std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   agents.reserve(static_cast<size_t>(n));
   auto h1 = heap_bytes();
   board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
-  auto monitor = sys.spawn<herd::health_monitor>(monitor_config(opt), caf::actor{}, nullptr, board);
+  auto monitor = sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{},
+                                                                nullptr, board);
   spawn_board_agents(sys, self, monitor, board, n, std::chrono::milliseconds(0), agents);
   settle();
   auto agent_bytes = static_cast<double>(heap_bytes() - h1) / static_cast<double>(n);
@@ -299,6 +303,8 @@ int main(int argc, char** argv) {
                      {"bytes_per_agent", agent_bytes},
                      {"bytes_per_bare_actor", bare_bytes},
                      {"baseline_cpu_share", baseline},
+                     {"herd_cpu_share_gross", ours.share},
+                     {"naive_cpu_share_gross", naive},
                      {"window_s", opt.window},
                      {"threads", opt.threads},
                      {"check_ms", opt.check_ms}};

@@ -56,6 +56,9 @@ protected:
   virtual void on_setup();
 
   caf::behavior make_behavior() override;
+  /// Drops the handles it holds (its heartbeat target, the dispatchers of its leases), so no
+  /// reference cycle keeps a terminated actor alive; a subclass overriding it calls it.
+  void on_exit() override;
 
 private:
   friend class task_completion;

@@ -53,6 +53,9 @@ public:
 
 protected:
   caf::behavior make_behavior() override;
+  /// Drops its handles of other actors (failure sink, stuck-task watcher), so no reference
+  /// cycle keeps a terminated actor alive.
+  void on_exit() override;
 
 private:
   struct agent_entry {

@@ -85,6 +85,13 @@ caf::behavior agent::make_behavior() {
   return base.or_else(extra_handlers());
 }
 
+void agent::on_exit() {
+  settings_.heartbeat_target = nullptr;
+  settings_.board = nullptr;
+  leases_.clear();
+  batch_dispatcher_ = nullptr;
+}
+
 void agent::start(uint64_t lease_id, const task& t) {
   auto dispatcher = caf::actor_cast<caf::actor>(current_sender());
   leases_.emplace_back(lease_id, std::move(dispatcher));

@@ -34,6 +34,11 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
                    {{"state", to_string(status)}});
 }
 
+void dispatcher::on_exit() {
+  failure_sink_ = nullptr;
+  stuck_watcher_ = nullptr;
+}
+
 caf::behavior dispatcher::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) {
     on_agent_gone(msg.source, "agent exited: " + to_string(msg.reason));

@@ -110,7 +110,8 @@ public:
   /// The escalation queue actor, if `dead_letters` is configured.
   caf::actor escalation_queue() const;
   /// The health monitor; `(subscribe_atom, actor)` to it delivers `(sup_event_atom, json)`
-  /// events (suspects, isolations, stuck tasks).
+  /// events (suspects, isolations, stuck tasks). It runs on a thread of its own, which ends
+  /// when the last handle is gone: do not keep one past the runtime's shutdown.
   caf::actor health_monitor() const;
   /// Sends `listener` the supervision events, `(sup_event_atom, std::string json)` with keys
   /// event, source, name, detail, at_ms (suspect, isolated, stuck, restarted, abandoned,

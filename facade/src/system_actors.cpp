@@ -4,6 +4,7 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
 
 #include "herd/agent_settings.hpp"
@@ -124,9 +125,17 @@ caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
 }
 
 caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
-  // It tells the dispatcher to send it stuck-task reports, and isolates suspects there.
+  // It tells the dispatcher to send it stuck-task reports, and isolates suspects there. On a
+  // thread of its own: hung handlers that block every scheduler thread cannot blind it, and its
+  // check timer wakes one thread, not the work-stealing pool (on the test coordinator it runs
+  // with everything else, deterministically).
+  auto on_test_coordinator =
+      dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
   auto handle =
-      observed(sys.spawn<herd::health_monitor>(config_.health, dispatcher(), metrics_, board_));
+      observed(on_test_coordinator
+                   ? sys.spawn<herd::health_monitor>(config_.health, dispatcher(), metrics_, board_)
+                   : sys.spawn<herd::health_monitor, caf::detached>(config_.health, dispatcher(),
+                                                                    metrics_, board_));
   std::lock_guard<std::mutex> guard{mtx_};
   health_monitor_ = handle;
   return handle;
@@ -276,10 +285,18 @@ void system_actors::stop() {
 }
 
 void system_actors::release() {
+  // The factories hold this object and the supervisors hold the factories: drop every handle,
+  // so the terminated actors are freed (a detached health monitor's thread ends only then).
   std::lock_guard<std::mutex> guard{mtx_};
   pool_supervisors_.clear();
   listeners_.clear();
   observed_.clear();
+  unsupervised_.clear();
+  services_.clear();
+  pools_.clear();
+  for (auto* handle : {&dispatcher_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
+                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
+    *handle = nullptr;
 }
 
 // -- handles ----------------------------------------------------------------------------------

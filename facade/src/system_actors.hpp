@@ -54,7 +54,7 @@ public:
   void subscribe(const caf::actor& listener);
   /// Stops the tree (pools first, the dispatcher last) and the unsupervised agents.
   void stop();
-  /// Forgets the factories (they hold this object), once the runtime is done.
+  /// Forgets the factories (they hold this object) and every handle, once the runtime is done.
   void release();
 
   // -- handles (copies taken under the lock) ------------------------------------------------

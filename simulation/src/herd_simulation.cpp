@@ -6,28 +6,22 @@
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <unistd.h>
 
-#include "herd/announce_actors.hpp"
 #include "herd/atoms.hpp"
-#include "herd/breaker_registry.hpp"
 #include "herd/calling_agent.hpp"
-#include "herd/dead_letter_queue.hpp"
-#include "herd/dead_letter_store.hpp"
-#include "herd/dispatcher.hpp"
 #include "herd/dispatcher_stats.hpp"
-#include "herd/escalation_queue.hpp"
 #include "herd/rate_gate.hpp"
-#include "herd/retry_atoms.hpp"
-#include "herd/retry_scheduler.hpp"
+#include "herd/runtime.hpp"
 #include "herd/service_actor.hpp"
+#include "herd/system_config.hpp"
 #include "herd/task_source.hpp"
 #include "herd/virtual_time.hpp"
 
@@ -43,7 +37,7 @@ struct sim_system_config : caf::actor_system_config {
       set("scheduler.policy", caf::atom("testing"));
     else
       set("scheduler.max-threads", 2);
-    announce_actor_types(*this);
+    announce_types(*this);
   }
 };
 
@@ -150,53 +144,17 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
     vt->coordinator().clock().current_time += std::chrono::hours(1);
   }
   auto start = sys.clock().now();
-  auto metrics = std::make_shared<metrics_registry>();
-
+  // The real runtime: dispatcher, retry scheduler, breakers and the durable queues under its
+  // supervision tree, the agents in a supervised pool; only the service and its gate are ours.
+  std::optional<herd::runtime> rt{std::in_place, sys, rc};
   auto service = sys.spawn<service_actor>(s, service_name, s.seed, start, recorder);
   auto gate = sys.spawn<rate_gate>(service, gate_pacing(s));
-  auto dispatcher = sys.spawn<herd::dispatcher>(rc.dispatcher, metrics);
-  auto scheduler =
-      sys.spawn<retry_scheduler>(rc.retry, rc.policies, metrics, caf::actor{dispatcher});
-  caf::anon_send(dispatcher, sink_atom::value, scheduler);
-  auto registry = sys.spawn<breaker_registry>(rc.breakers, metrics);
-  caf::anon_send(registry, subscribe_atom::value, scheduler);
-  caf::anon_send(registry, caf::put_atom::value, std::string{service_name}, gate);
-  auto& dl = *rc.dead_letters;
-  auto dlq = sys.spawn<dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
-                                          dispatcher, metrics);
-  auto escalations = sys.spawn<escalation_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
-                                                 dlq, dispatcher, metrics);
-  caf::anon_send(scheduler, dlq_atom::value, dlq);
-  caf::anon_send(scheduler, escalation_atom::value, escalations);
-
-  // The breaker the agents call, created by the registry (the test coordinator runs nothing
-  // while a blocking request waits, so virtual time asks from an actor).
-  caf::actor breaker;
-  if (vt) {
-    sys.spawn([registry, &breaker](caf::event_based_actor* self) {
-      self->request(registry, caf::infinite, caf::get_atom::value, std::string{service_name})
-          .then([&breaker](caf::actor& b) { breaker = std::move(b); });
-    });
-    vt->run();
-  } else {
-    caf::scoped_actor self{sys};
-    self->request(registry, caf::infinite, caf::get_atom::value, std::string{service_name})
-        .receive([&](caf::actor& b) { breaker = std::move(b); }, [](caf::error&) {});
-  }
-  std::vector<caf::actor> agents;
-  for (int64_t i = 0; i < s.agents; ++i) {
-    auto a = sys.spawn<calling_agent>(breaker);
-    agent_settings settings;
-    settings.name = "agents-" + std::to_string(i + 1);
-    settings.pool = "agents";
-    settings.heartbeat_interval = duration{0};
-    caf::anon_send(a, setup_atom::value, settings);
-    caf::anon_send(dispatcher, join_atom::value, std::string{"agents"}, a, settings.name,
-                   int32_t{1});
-    agents.push_back(a);
-  }
-  if (vt)
-    vt->run();
+  rt->add_service(service_name, gate);
+  auto breaker = rt->breaker_for(service_name);
+  if (!breaker)
+    throw std::runtime_error("herd simulate: no breaker: " + sys.render(breaker.error()));
+  rt->spawn_pool<calling_agent>("agents", static_cast<size_t>(s.agents), *breaker);
+  auto dispatcher = rt->dispatcher();
   auto source = sys.spawn<task_source>(dispatcher, arrivals_->times(), start, s.kind,
                                        std::string{service_name}, recorder);
   auto n = arrivals_->size();
@@ -223,22 +181,9 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   }
   recorder->close_until(now_s + 1);
   // herd's books must agree with what the submitters saw.
-  dispatcher_stats stats;
-  if (vt) {
-    sys.spawn([dispatcher, &stats](caf::event_based_actor* self) {
-      self->request(dispatcher, caf::infinite, stats_atom::value)
-          .then([&stats](dispatcher_stats& x) { stats = x; });
-    });
-    vt->run();
-  } else {
-    caf::scoped_actor self{sys};
-    self->request(dispatcher, caf::infinite, stats_atom::value)
-        .receive([&stats](dispatcher_stats& x) { stats = x; }, [](caf::error&) {});
-  }
-  for (auto& a : agents)
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  for (auto& x :
-       {source, escalations, dlq, registry, scheduler, caf::actor{dispatcher}, gate, service})
+  auto stats = rt->stats();
+  rt.reset(); // drains (nothing is pending) and stops the runtime's actors
+  for (auto& x : {source, gate, service})
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
   if (vt)
     vt->run();

@@ -57,6 +57,10 @@ public:
 
 protected:
   caf::behavior make_behavior() override;
+  /// Drops its handles of agents, supervisors and subscribers (agents hold the monitor as their
+  /// heartbeat target: without this the cycle outlives both, and a detached monitor's thread
+  /// never ends).
+  void on_exit() override;
 
 private:
   using detector = std::variant<deadline_detector, phi_accrual_detector>;

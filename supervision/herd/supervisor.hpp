@@ -53,6 +53,9 @@ public:
 
 protected:
   caf::behavior make_behavior() override;
+  /// Drops its children's specs and handles, its listeners and its health monitor, so no
+  /// reference cycle keeps a terminated actor alive.
+  void on_exit() override;
 
 private:
   enum class slot_state { running, waiting, stopped };

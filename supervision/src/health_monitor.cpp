@@ -189,6 +189,14 @@ void health_monitor::on_stuck(const std::string& name, const std::string& task_i
   check(name, e, now);
 }
 
+void health_monitor::on_exit() {
+  agents_.clear();
+  names_.clear();
+  slot_owners_.clear();
+  subscribers_.clear();
+  dispatcher_ = nullptr;
+}
+
 void health_monitor::on_tick(uint64_t generation) {
   if (generation != timer_generation_)
     return;

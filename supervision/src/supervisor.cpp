@@ -76,6 +76,14 @@ caf::behavior supervisor::make_behavior() {
   };
 }
 
+void supervisor::on_exit() {
+  slots_.clear();
+  listeners_.clear();
+  stopping_.clear();
+  abandoned_.clear();
+  health_monitor_ = nullptr;
+}
+
 void supervisor::add_slot(child_spec spec) {
   restart_backoff backoff{config_.min_backoff, config_.max_backoff, config_.random_factor,
                           config_.reset_after, config_.seed + slots_.size()};
