@@ -15,6 +15,7 @@
 
 #include "herd/dispatcher_config.hpp"
 #include "herd/dispatcher_stats.hpp"
+#include "herd/id_index.hpp"
 #include "herd/metrics_registry.hpp"
 #include "herd/outcome.hpp"
 #include "herd/task.hpp"
@@ -72,11 +73,12 @@ private:
   // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
   // completed (kept for idempotency until evicted, oldest first).
   struct task_record {
+    uint32_t handle = id_index::npos; // of its id in ids_, and its place in records_
     task_state state = task_state::queued;
     int32_t requeues = 0;
     caf::response_promise first_waiter; // most tasks have exactly one submitter
     std::vector<caf::response_promise> more_waiters;
-    outcome result; // when completed
+    caf::message result; // when completed: the (outcome) message its submitters got
   };
 
   struct queued_task {
@@ -114,14 +116,18 @@ private:
   void on_isolate(const caf::actor_addr& addr);
   void on_tick(uint64_t generation);
 
-  void enqueue_task(task t, task_record& record, bool front);
+  task_record& add_record(uint32_t handle);
+  task_record* find_record(const std::string& task_id);
+  void drop_record(task_record& record);
+  void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
   pool_entry& pool_named(const std::string& name);
   void dispatch(pool_entry& pool);
   void lease_queued(pool_entry& pool);
   agent_entry* pick_agent(pool_entry& pool);
   void take_back(uint64_t lease_id, failure why, bool abandon);
   std::vector<uint64_t> leases_of(const agent_entry* agent) const;
-  void attempt_failed(task t, const failure& why, const std::string& agent_name);
+  void attempt_failed(task t, const failure& why, const std::string& agent_name,
+                      task_record& record);
   void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
   void arm_timer();
   void maybe_finish_drain();
@@ -137,8 +143,9 @@ private:
   std::unordered_map<caf::actor_addr, agent_entry> agents_;
   std::unordered_map<uint64_t, lease_entry> leases_;
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  std::unordered_map<std::string, task_record> tasks_;
-  std::deque<std::string> completed_order_;
+  id_index ids_;                         // every pending or completed task id
+  std::deque<task_record> records_;      // by handle in ids_ (stable addresses)
+  std::deque<uint32_t> completed_order_; // handles of completed tasks, oldest first
   dispatcher_stats stats_;
   uint64_t next_lease_ = 0;
   uint64_t timer_generation_ = 0;

@@ -18,7 +18,7 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
     : caf::event_based_actor(cfg), config_(config),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("dispatcher")) {
-  tasks_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
+  ids_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
   auto& m = *metrics_;
   submitted_metric_ = &m.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
   rejected_metric_ = &m.counter("herd_tasks_rejected_total", "Submits refused by the dispatcher");
@@ -118,21 +118,26 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
-  auto [i, added] = tasks_.try_emplace(t.id);
-  auto& record = i->second;
+  auto [handle, added] = ids_.insert(t.id);
   if (!added) {
+    auto& record = records_[handle];
     ++stats_.duplicates;
-    if (record.state == task_state::completed)
-      return record.result;
-    record.more_waiters.push_back(make_response_promise());
+    auto waiter = make_response_promise();
+    if (record.state == task_state::completed) {
+      waiter.deliver(record.result);
+      return waiter;
+    }
+    record.more_waiters.push_back(std::move(waiter));
     return record.more_waiters.back();
   }
-  if (pools_.count(t.pool) == 0) {
-    tasks_.erase(i);
+  auto& record = add_record(handle);
+  auto pool = pools_.find(t.pool);
+  if (pool == pools_.end()) {
+    drop_record(record);
     return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
   }
   if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity) {
-    tasks_.erase(i);
+    drop_record(record);
     return reject(errc::intake_full, "intake queue full: " + std::to_string(stats_.queued) +
                                          " tasks waiting (dispatcher.intake_capacity)");
   }
@@ -142,29 +147,28 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
   record.first_waiter = make_response_promise();
   ++stats_.accepted;
   submitted_metric_->inc();
-  auto& pool = pool_named(t.pool);
-  enqueue_task(std::move(t), record, false);
-  dispatch(pool);
+  enqueue_task(std::move(t), record, pool->second, false);
+  dispatch(pool->second);
   return record.first_waiter;
 }
 
 void dispatcher::on_resubmit(task& t) {
-  auto i = tasks_.find(t.id);
-  if (i == tasks_.end()) {
+  auto [handle, added] = ids_.insert(t.id);
+  auto* record = added ? &add_record(handle) : &records_[handle];
+  if (added) {
     ++stats_.reentered;
-    i = tasks_.try_emplace(t.id).first;
-  } else if (i->second.state == task_state::completed) {
+  } else if (record->state == task_state::completed) {
     ++stats_.duplicates;
     log_->info("ignored resubmit of task {}: it already completed", t.id);
     return;
-  } else if (i->second.state != task_state::waiting) {
+  } else if (record->state != task_state::waiting) {
     log_->warn("ignored resubmit of task {}: it is not waiting for a retry", t.id);
     return;
   } else {
     --stats_.waiting;
   }
   auto& pool = pool_named(t.pool);
-  enqueue_task(std::move(t), i->second, false);
+  enqueue_task(std::move(t), *record, pool, false);
   dispatch(pool);
 }
 
@@ -192,20 +196,20 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
       send(failure_sink_, observe_atom::value, work.service, true);
     settle(work.id, std::move(result), lease.record);
   } else {
-    attempt_failed(work, result.error, agent_name);
+    attempt_failed(work, result.error, agent_name, *lease.record);
   }
   dispatch(*pool);
 }
 
 void dispatcher::on_settle(outcome& result) {
-  auto i = tasks_.find(result.task_id);
-  if (i == tasks_.end() || i->second.state != task_state::waiting) {
+  auto* record = find_record(result.task_id);
+  if (record == nullptr || record->state != task_state::waiting) {
     log_->warn("ignored settle of task {}: it is not waiting", result.task_id);
     return;
   }
   --stats_.waiting;
   auto id = result.task_id;
-  settle(id, std::move(result));
+  settle(id, std::move(result), record);
 }
 
 void dispatcher::on_join(const std::string& pool_name, const caf::actor& handle,
@@ -296,10 +300,28 @@ dispatcher::pool_entry& dispatcher::pool_named(const std::string& name) {
   return pool;
 }
 
-void dispatcher::enqueue_task(task t, task_record& record, bool front) {
+dispatcher::task_record& dispatcher::add_record(uint32_t handle) {
+  if (handle == records_.size())
+    records_.emplace_back();
+  auto& record = records_[handle];
+  record.handle = handle;
+  return record;
+}
+
+dispatcher::task_record* dispatcher::find_record(const std::string& task_id) {
+  auto handle = ids_.find(task_id);
+  return handle == id_index::npos ? nullptr : &records_[handle];
+}
+
+void dispatcher::drop_record(task_record& record) {
+  ids_.erase(record.handle);
+  record = task_record{};
+}
+
+void dispatcher::enqueue_task(task t, task_record& record, pool_entry& pool, bool front) {
   record.state = task_state::queued;
   ++stats_.queued;
-  auto& queue = pool_named(t.pool).queue;
+  auto& queue = pool.queue;
   if (front)
     queue.push_front(queued_task{std::move(t), &record});
   else
@@ -388,17 +410,17 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
   if (abandon)
     lease.agent->abandoned.insert(lease_id);
   auto t = lease.work();
-  auto& entry = tasks_[t.id];
+  auto& entry = *lease.record;
   ++stats_.requeued;
   requeued_metric_->inc();
   if (++entry.requeues > config_.max_requeues) {
     why.message = "taken back " + std::to_string(entry.requeues) + " times, last: " + why.message;
-    attempt_failed(std::move(t), why, agent_name);
+    attempt_failed(std::move(t), why, agent_name, entry);
     return;
   }
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   ++t.attempt;
-  enqueue_task(std::move(t), entry, true);
+  enqueue_task(std::move(t), entry, *lease.pool, true);
 }
 
 std::vector<uint64_t> dispatcher::leases_of(const agent_entry* agent) const {
@@ -409,10 +431,11 @@ std::vector<uint64_t> dispatcher::leases_of(const agent_entry* agent) const {
   return result;
 }
 
-void dispatcher::attempt_failed(task t, const failure& why, const std::string& agent_name) {
+void dispatcher::attempt_failed(task t, const failure& why, const std::string& agent_name,
+                                task_record& record) {
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   if (failure_sink_) {
-    tasks_[t.id].state = task_state::waiting;
+    record.state = task_state::waiting;
     ++stats_.waiting;
     send(failure_sink_, retry_atom::value, std::move(t));
     return;
@@ -420,7 +443,7 @@ void dispatcher::attempt_failed(task t, const failure& why, const std::string& a
   auto result = outcome::fail(why);
   result.agent = agent_name;
   result.attempt = t.attempt;
-  settle(t.id, std::move(result));
+  settle(t.id, std::move(result), &record);
 }
 
 void dispatcher::settle(const std::string& task_id, outcome result, task_record* known) {
@@ -443,26 +466,27 @@ void dispatcher::settle(const std::string& task_id, outcome result, task_record*
     break;
   }
   settled_metrics_[static_cast<size_t>(result.status)]->inc();
-  if (known == nullptr) {
-    auto i = tasks_.find(task_id);
-    known = i != tasks_.end() ? &i->second : nullptr;
-  }
+  if (known == nullptr)
+    known = find_record(task_id);
   if (known != nullptr) {
+    // One message for every waiter, kept as the recorded result of a completed task.
+    auto ok = result.ok();
+    auto msg = caf::make_message(std::move(result));
     auto& record = *known;
     if (record.first_waiter.pending())
-      record.first_waiter.deliver(result);
+      record.first_waiter.deliver(msg);
     for (auto& waiter : record.more_waiters)
-      waiter.deliver(result);
-    if (!result.ok() || config_.completed_capacity == 0) {
-      tasks_.erase(task_id);
+      waiter.deliver(msg);
+    if (!ok || config_.completed_capacity == 0) {
+      drop_record(record);
     } else {
       record.state = task_state::completed;
       record.first_waiter = caf::response_promise{};
       record.more_waiters.clear();
-      record.result = std::move(result);
-      completed_order_.push_back(task_id);
+      record.result = std::move(msg);
+      completed_order_.push_back(record.handle);
       if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
-        tasks_.erase(completed_order_.front());
+        drop_record(records_[completed_order_.front()]);
         completed_order_.pop_front();
       }
     }
