@@ -78,7 +78,11 @@ private:
     int32_t requeues = 0;
     caf::response_promise first_waiter; // most tasks have exactly one submitter
     std::vector<caf::response_promise> more_waiters;
-    caf::message result; // when completed: the (outcome) message its submitters got
+    // When completed, its outcome without the id (the key) and the status (completed):
+    std::string result;
+    std::string agent;
+    int32_t attempt = 0;
+    std::unique_ptr<failure> error; // only if the completed outcome carried one
   };
 
   struct queued_task {
@@ -119,6 +123,7 @@ private:
   task_record& add_record(uint32_t handle);
   task_record* find_record(const std::string& task_id);
   void drop_record(task_record& record);
+  outcome recorded_outcome(const task_record& record) const;
   void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
   pool_entry& pool_named(const std::string& name);
   void dispatch(pool_entry& pool);

@@ -61,6 +61,8 @@ caf::behavior agent::make_behavior() {
       [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
         // Tasks that finish synchronously are reported together, in one message.
         batching_ = true;
+        batch_ids_.reserve(lease_ids.size());
+        batch_outcomes_.reserve(lease_ids.size());
         for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
           start(lease_ids[i], tasks[i]);
         batching_ = false;
@@ -97,9 +99,10 @@ bool agent::holds(uint64_t lease_id) const {
 }
 
 void agent::report(uint64_t lease_id, outcome result) {
-  auto i = std::find_if(leases_.begin(), leases_.end(),
+  // From the back: a task that finishes at once holds the newest lease.
+  auto i = std::find_if(leases_.rbegin(), leases_.rend(),
                         [=](const auto& lease) { return lease.first == lease_id; });
-  if (i == leases_.end())
+  if (i == leases_.rend())
     return;
   // The dispatcher fills in the task id, attempt and agent name from the lease.
   auto dispatcher = std::move(i->second);

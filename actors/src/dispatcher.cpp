@@ -122,12 +122,9 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
   if (!added) {
     auto& record = records_[handle];
     ++stats_.duplicates;
-    auto waiter = make_response_promise();
-    if (record.state == task_state::completed) {
-      waiter.deliver(record.result);
-      return waiter;
-    }
-    record.more_waiters.push_back(std::move(waiter));
+    if (record.state == task_state::completed)
+      return recorded_outcome(record);
+    record.more_waiters.push_back(make_response_promise());
     return record.more_waiters.back();
   }
   auto& record = add_record(handle);
@@ -318,6 +315,17 @@ void dispatcher::drop_record(task_record& record) {
   record = task_record{};
 }
 
+outcome dispatcher::recorded_outcome(const task_record& record) const {
+  outcome result;
+  result.task_id = ids_.id(record.handle);
+  result.result = record.result;
+  if (record.error)
+    result.error = *record.error;
+  result.agent = record.agent;
+  result.attempt = record.attempt;
+  return result;
+}
+
 void dispatcher::enqueue_task(task t, task_record& record, pool_entry& pool, bool front) {
   record.state = task_state::queued;
   ++stats_.queued;
@@ -372,6 +380,11 @@ void dispatcher::lease_queued(pool_entry& pool) {
     if (agent->batch < 0) {
       agent->batch = static_cast<int>(batches.size());
       batches.push_back(batch{agent, {}, {}, {}});
+      auto room =
+          std::min(pool.queue.size(), static_cast<size_t>(agent->concurrency) - agent->in_flight());
+      batches.back().ids.reserve(room);
+      batches.back().tasks.reserve(room);
+      batches.back().records.reserve(room);
     }
     auto& b = batches[static_cast<size_t>(agent->batch)];
     auto& queued = pool.queue.front();
@@ -469,21 +482,27 @@ void dispatcher::settle(const std::string& task_id, outcome result, task_record*
   if (known == nullptr)
     known = find_record(task_id);
   if (known != nullptr) {
-    // One message for every waiter, kept as the recorded result of a completed task.
-    auto ok = result.ok();
-    auto msg = caf::make_message(std::move(result));
     auto& record = *known;
-    if (record.first_waiter.pending())
-      record.first_waiter.deliver(msg);
+    auto keep = result.ok() && config_.completed_capacity > 0;
+    if (keep) {
+      record.result = result.result;
+      record.agent = result.agent;
+      record.attempt = result.attempt;
+      if (!(result.error == failure{}))
+        record.error = std::make_unique<failure>(result.error);
+    }
+    // One message for every waiter; the only waiter gets it unshared, so it moves the outcome.
+    auto msg = caf::make_message(std::move(result));
     for (auto& waiter : record.more_waiters)
       waiter.deliver(msg);
-    if (!ok || config_.completed_capacity == 0) {
+    if (record.first_waiter.pending())
+      record.first_waiter.deliver(std::move(msg));
+    if (!keep) {
       drop_record(record);
     } else {
       record.state = task_state::completed;
       record.first_waiter = caf::response_promise{};
       record.more_waiters.clear();
-      record.result = std::move(msg);
       completed_order_.push_back(record.handle);
       if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
         drop_record(records_[completed_order_.front()]);
