@@ -98,12 +98,14 @@ private:
     size_t next = 0; // where the next search for an idle agent starts
   };
 
+  // A slot of leases_; its lease id is (sequence number << 32 | slot), 0 while the slot is free.
   struct lease_entry {
-    caf::message msg;   // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
-    size_t index;       // of this lease's task in the message
-    agent_entry* agent; // valid while the lease exists: an agent's leases go before the agent
-    pool_entry* pool;
-    task_record* record;
+    uint64_t id = 0;
+    caf::message msg; // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
+    size_t index = 0; // of this lease's task in the message
+    agent_entry* agent = nullptr; // valid while the lease exists: its leases go before the agent
+    pool_entry* pool = nullptr;
+    task_record* record = nullptr;
     time_point deadline;
     const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
   };
@@ -131,6 +133,9 @@ private:
   agent_entry* pick_agent(pool_entry& pool);
   void take_back(uint64_t lease_id, failure why, bool abandon);
   std::vector<uint64_t> leases_of(const agent_entry* agent) const;
+  lease_entry& open_lease();
+  lease_entry* find_lease(uint64_t lease_id);
+  lease_entry close_lease(lease_entry& lease);
   void attempt_failed(task t, const failure& why, const std::string& agent_name,
                       task_record& record);
   void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
@@ -146,7 +151,8 @@ private:
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<caf::actor_addr, agent_entry> agents_;
-  std::unordered_map<uint64_t, lease_entry> leases_;
+  std::deque<lease_entry> leases_;    // slots, reused through free_leases_
+  std::vector<uint32_t> free_leases_; // free slots of leases_
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
   id_index ids_;                         // every pending or completed task id
   std::deque<task_record> records_;      // by handle in ids_ (stable addresses)

@@ -88,9 +88,9 @@ caf::behavior dispatcher::make_behavior() {
             unfinished.push_back(std::move(queued.work));
           pool.queue.clear();
         }
-        for (auto& [_, lease] : leases_)
-          unfinished.push_back(lease.work());
-        leases_.clear();
+        for (auto& lease : leases_)
+          if (lease.id != 0)
+            unfinished.push_back(close_lease(lease).work());
         for (auto& [_, agent] : agents_)
           agent.leased = 0;
         stats_.queued = 0;
@@ -170,16 +170,15 @@ void dispatcher::on_resubmit(task& t) {
 }
 
 void dispatcher::on_report(uint64_t lease_id, outcome& result) {
-  auto i = leases_.find(lease_id);
-  if (i == leases_.end()) {
+  auto* held = find_lease(lease_id);
+  if (held == nullptr) {
     ++stats_.stale_reports;
     auto a = agents_.find(current_sender() ? current_sender()->address() : caf::actor_addr{});
     if (a != agents_.end() && a->second.abandoned.erase(lease_id) > 0)
       dispatch(pool_named(a->second.pool));
     return;
   }
-  auto lease = std::move(i->second);
-  leases_.erase(i);
+  auto lease = close_lease(*held);
   --stats_.leased;
   auto& work = lease.work();
   auto* pool = lease.pool;
@@ -270,12 +269,12 @@ void dispatcher::on_tick(uint64_t generation) {
   while (!deadlines_.empty() && deadlines_.top().first <= now) {
     auto [deadline, lease_id] = deadlines_.top();
     deadlines_.pop();
-    auto i = leases_.find(lease_id);
-    if (i == leases_.end() || i->second.deadline != deadline)
+    auto* lease = find_lease(lease_id);
+    if (lease == nullptr || lease->deadline != deadline)
       continue;
     ++stats_.leases_expired;
-    auto agent_name = i->second.agent->name;
-    auto& work = i->second.work();
+    auto agent_name = lease->agent->name;
+    auto& work = lease->work();
     log_->warn("lease of task {} on agent {} expired", work.id, agent_name);
     if (stuck_watcher_)
       send(stuck_watcher_, stuck_atom::value, agent_name, work.id);
@@ -389,7 +388,7 @@ void dispatcher::lease_queued(pool_entry& pool) {
     auto& b = batches[static_cast<size_t>(agent->batch)];
     auto& queued = pool.queue.front();
     queued.record->state = task_state::leased;
-    b.ids.push_back(++next_lease_);
+    b.ids.push_back(open_lease().id);
     b.tasks.push_back(std::move(queued.work));
     b.records.push_back(queued.record);
     pool.queue.pop_front();
@@ -403,7 +402,13 @@ void dispatcher::lease_queued(pool_entry& pool) {
     send(b.agent->handle, msg);
     auto& ids = msg.get_as<std::vector<uint64_t>>(1);
     for (size_t i = 0; i < ids.size(); ++i) {
-      leases_.emplace(ids[i], lease_entry{msg, i, b.agent, &pool, b.records[i], deadline});
+      auto& lease = *find_lease(ids[i]);
+      lease.msg = msg;
+      lease.index = i;
+      lease.agent = b.agent;
+      lease.pool = &pool;
+      lease.record = b.records[i];
+      lease.deadline = deadline;
       deadlines_.emplace(deadline, ids[i]);
     }
   }
@@ -412,11 +417,10 @@ void dispatcher::lease_queued(pool_entry& pool) {
 }
 
 void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
-  auto i = leases_.find(lease_id);
-  if (i == leases_.end())
+  auto* held = find_lease(lease_id);
+  if (held == nullptr)
     return;
-  auto lease = std::move(i->second);
-  leases_.erase(i);
+  auto lease = close_lease(*held);
   --stats_.leased;
   auto agent_name = lease.agent->name;
   --lease.agent->leased;
@@ -438,9 +442,37 @@ void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
 
 std::vector<uint64_t> dispatcher::leases_of(const agent_entry* agent) const {
   std::vector<uint64_t> result;
-  for (auto& [lease_id, lease] : leases_)
-    if (lease.agent == agent)
-      result.push_back(lease_id);
+  for (auto& lease : leases_)
+    if (lease.id != 0 && lease.agent == agent)
+      result.push_back(lease.id);
+  return result;
+}
+
+dispatcher::lease_entry& dispatcher::open_lease() {
+  uint32_t slot;
+  if (free_leases_.empty()) {
+    slot = static_cast<uint32_t>(leases_.size());
+    leases_.emplace_back();
+  } else {
+    slot = free_leases_.back();
+    free_leases_.pop_back();
+  }
+  auto& lease = leases_[slot];
+  lease.id = (++next_lease_ << 32) | slot;
+  return lease;
+}
+
+dispatcher::lease_entry* dispatcher::find_lease(uint64_t lease_id) {
+  auto slot = static_cast<size_t>(lease_id & 0xffffffffu);
+  if (slot >= leases_.size() || leases_[slot].id != lease_id || lease_id == 0)
+    return nullptr;
+  return &leases_[slot];
+}
+
+dispatcher::lease_entry dispatcher::close_lease(lease_entry& lease) {
+  free_leases_.push_back(static_cast<uint32_t>(lease.id & 0xffffffffu));
+  auto result = std::move(lease);
+  lease = lease_entry{};
   return result;
 }
 
@@ -515,8 +547,8 @@ void dispatcher::settle(const std::string& task_id, outcome result, task_record*
 
 void dispatcher::arm_timer() {
   while (!deadlines_.empty()) {
-    auto i = leases_.find(deadlines_.top().second);
-    if (i != leases_.end() && i->second.deadline == deadlines_.top().first)
+    auto* lease = find_lease(deadlines_.top().second);
+    if (lease != nullptr && lease->deadline == deadlines_.top().first)
       break;
     deadlines_.pop();
   }
