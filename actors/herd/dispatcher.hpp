@@ -163,6 +163,7 @@ private:
   time_point timer_due_;
   bool timer_armed_ = false;
   bool draining_ = false;
+  bool reporting_ = false; // inside a batch of reports: dispatch by reminder
   std::vector<caf::response_promise> drain_waiters_;
 
   counter* submitted_metric_;

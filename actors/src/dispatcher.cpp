@@ -43,8 +43,10 @@ caf::behavior dispatcher::make_behavior() {
       [this](resubmit_atom, task& t) { on_resubmit(t); },
       [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
       [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
+        reporting_ = true; // lease once, after the whole batch
         for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
           on_report(lease_ids[i], results[i]);
+        reporting_ = false;
       },
       [this](dispatch_atom, const std::string& pool_name) {
         auto& pool = pool_named(pool_name);
@@ -356,9 +358,14 @@ dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
 
 void dispatcher::dispatch(pool_entry& pool) {
   // Lease once the messages already in the mailbox are handled: under load, one lease message
-  // then carries many tasks to each agent, and the agent reports them in one message.
+  // then carries many tasks to each agent, and the agent reports them in one message. With
+  // nothing else in the mailbox, lease now and spare the reminder.
   if (pool.queue.empty() || pool.dispatch_scheduled)
     return;
+  if (!reporting_ && mailbox().empty()) {
+    lease_queued(pool);
+    return;
+  }
   pool.dispatch_scheduled = true;
   send(this, dispatch_atom::value, pool.name);
 }
