@@ -66,7 +66,10 @@ caf::behavior agent::make_behavior() {
         for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
           start(lease_ids[i], tasks[i]);
         batching_ = false;
-        if (!batch_ids_.empty())
+        if (batch_ids_.size() == 1) // no vectors for a batch of one
+          send(batch_dispatcher_, report_atom::value, batch_ids_.front(),
+               std::move(batch_outcomes_.front()));
+        else if (!batch_ids_.empty())
           send(batch_dispatcher_, report_atom::value, std::move(batch_ids_),
                std::move(batch_outcomes_));
         batch_ids_.clear();
