@@ -18,6 +18,7 @@
 #include "herd/id_index.hpp"
 #include "herd/metrics_registry.hpp"
 #include "herd/outcome.hpp"
+#include "herd/ring_queue.hpp"
 #include "herd/task.hpp"
 
 namespace spdlog {
@@ -87,13 +88,13 @@ private:
 
   struct queued_task {
     task work;
-    task_record* record; // the node of tasks_ (stable while the task is pending)
+    task_record* record = nullptr; // in records_ (stable while the task is pending)
   };
 
   struct pool_entry {
     std::string name;
     std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
-    std::deque<queued_task> queue;
+    ring_queue<queued_task> queue;
     bool dispatch_scheduled = false;
     size_t next = 0; // where the next search for an idle agent starts
   };

@@ -86,8 +86,8 @@ caf::behavior dispatcher::make_behavior() {
         // scheduler's to hand back.
         std::vector<task> unfinished;
         for (auto& [_, pool] : pools_) {
-          for (auto& queued : pool.queue)
-            unfinished.push_back(std::move(queued.work));
+          for (size_t i = 0; i < pool.queue.size(); ++i)
+            unfinished.push_back(std::move(pool.queue[i].work));
           pool.queue.clear();
         }
         for (auto& lease : leases_)
