@@ -124,6 +124,9 @@ private:
   void on_tick(uint64_t generation);
 
   task_record& add_record(uint32_t handle);
+  task_record& record_at(uint32_t handle) {
+    return records_[handle / record_block][handle % record_block];
+  }
   task_record* find_record(const std::string& task_id);
   void drop_record(task_record& record);
   outcome recorded_outcome(const task_record& record) const;
@@ -155,8 +158,10 @@ private:
   std::deque<lease_entry> leases_;    // slots, reused through free_leases_
   std::vector<uint32_t> free_leases_; // free slots of leases_
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  id_index ids_;                         // every pending or completed task id
-  std::deque<task_record> records_;      // by handle in ids_ (stable addresses)
+  id_index ids_; // every pending or completed task id
+  // Records by handle in ids_, in blocks of record_block (stable addresses, few allocations).
+  static constexpr uint32_t record_block = 1024;
+  std::vector<std::unique_ptr<task_record[]>> records_;
   std::deque<uint32_t> completed_order_; // handles of completed tasks, oldest first
   dispatcher_stats stats_;
   uint64_t next_lease_ = 0;

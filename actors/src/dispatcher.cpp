@@ -122,7 +122,7 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
     return reject(errc::invalid_task, "a task needs a non-empty id");
   auto [handle, added] = ids_.insert(t.id);
   if (!added) {
-    auto& record = records_[handle];
+    auto& record = record_at(handle);
     ++stats_.duplicates;
     if (record.state == task_state::completed)
       return recorded_outcome(record);
@@ -153,7 +153,7 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
 
 void dispatcher::on_resubmit(task& t) {
   auto [handle, added] = ids_.insert(t.id);
-  auto* record = added ? &add_record(handle) : &records_[handle];
+  auto* record = added ? &add_record(handle) : &record_at(handle);
   if (added) {
     ++stats_.reentered;
   } else if (record->state == task_state::completed) {
@@ -299,16 +299,16 @@ dispatcher::pool_entry& dispatcher::pool_named(const std::string& name) {
 }
 
 dispatcher::task_record& dispatcher::add_record(uint32_t handle) {
-  if (handle == records_.size())
-    records_.emplace_back();
-  auto& record = records_[handle];
+  if (handle / record_block == records_.size())
+    records_.push_back(std::make_unique<task_record[]>(record_block));
+  auto& record = record_at(handle);
   record.handle = handle;
   return record;
 }
 
 dispatcher::task_record* dispatcher::find_record(const std::string& task_id) {
   auto handle = ids_.find(task_id);
-  return handle == id_index::npos ? nullptr : &records_[handle];
+  return handle == id_index::npos ? nullptr : &record_at(handle);
 }
 
 void dispatcher::drop_record(task_record& record) {
@@ -544,7 +544,7 @@ void dispatcher::settle(const std::string& task_id, outcome result, task_record*
       record.more_waiters.clear();
       completed_order_.push_back(record.handle);
       if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
-        drop_record(records_[completed_order_.front()]);
+        drop_record(record_at(completed_order_.front()));
         completed_order_.pop_front();
       }
     }
