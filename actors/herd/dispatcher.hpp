@@ -15,8 +15,10 @@
 
 #include "herd/dispatcher_config.hpp"
 #include "herd/dispatcher_stats.hpp"
+#include "herd/id_index.hpp"
 #include "herd/metrics_registry.hpp"
 #include "herd/outcome.hpp"
+#include "herd/ring_queue.hpp"
 #include "herd/task.hpp"
 
 namespace spdlog {
@@ -75,32 +77,39 @@ private:
   // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
   // completed (kept for idempotency until evicted, oldest first).
   struct task_record {
+    uint32_t handle = id_index::npos; // of its id in ids_, and its place in records_
     task_state state = task_state::queued;
     int32_t requeues = 0;
     caf::response_promise first_waiter; // most tasks have exactly one submitter
     std::vector<caf::response_promise> more_waiters;
-    outcome result; // when completed
+    // When completed, its outcome without the id (the key) and the status (completed):
+    std::string result;
+    std::string agent;
+    int32_t attempt = 0;
+    std::unique_ptr<failure> error; // only if the completed outcome carried one
   };
 
   struct queued_task {
     task work;
-    task_record* record; // the node of tasks_ (stable while the task is pending)
+    task_record* record = nullptr; // in records_ (stable while the task is pending)
   };
 
   struct pool_entry {
     std::string name;
     std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
-    std::deque<queued_task> queue;
+    ring_queue<queued_task> queue;
     bool dispatch_scheduled = false;
     size_t next = 0; // where the next search for an idle agent starts
   };
 
+  // A slot of leases_; its lease id is (sequence number << 32 | slot), 0 while the slot is free.
   struct lease_entry {
-    caf::message msg;   // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
-    size_t index;       // of this lease's task in the message
-    agent_entry* agent; // valid while the lease exists: an agent's leases go before the agent
-    pool_entry* pool;
-    task_record* record;
+    uint64_t id = 0;
+    caf::message msg; // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
+    size_t index = 0; // of this lease's task in the message
+    agent_entry* agent = nullptr; // valid while the lease exists: its leases go before the agent
+    pool_entry* pool = nullptr;
+    task_record* record = nullptr;
     time_point deadline;
     const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
   };
@@ -117,14 +126,25 @@ private:
   void on_isolate(const caf::actor_addr& addr);
   void on_tick(uint64_t generation);
 
-  void enqueue_task(task t, task_record& record, bool front);
+  task_record& add_record(uint32_t handle);
+  task_record& record_at(uint32_t handle) {
+    return records_[handle / record_block][handle % record_block];
+  }
+  task_record* find_record(const std::string& task_id);
+  void drop_record(task_record& record);
+  outcome recorded_outcome(const task_record& record) const;
+  void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
   pool_entry& pool_named(const std::string& name);
   void dispatch(pool_entry& pool);
   void lease_queued(pool_entry& pool);
   agent_entry* pick_agent(pool_entry& pool);
   void take_back(uint64_t lease_id, failure why, bool abandon);
   std::vector<uint64_t> leases_of(const agent_entry* agent) const;
-  void attempt_failed(task t, const failure& why, const std::string& agent_name);
+  lease_entry& open_lease();
+  lease_entry* find_lease(uint64_t lease_id);
+  lease_entry close_lease(lease_entry& lease);
+  void attempt_failed(task t, const failure& why, const std::string& agent_name,
+                      task_record& record);
   void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
   void arm_timer();
   void maybe_finish_drain();
@@ -138,16 +158,21 @@ private:
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<caf::actor_addr, agent_entry> agents_;
-  std::unordered_map<uint64_t, lease_entry> leases_;
+  std::deque<lease_entry> leases_;    // slots, reused through free_leases_
+  std::vector<uint32_t> free_leases_; // free slots of leases_
   std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  std::unordered_map<std::string, task_record> tasks_;
-  std::deque<std::string> completed_order_;
+  id_index ids_; // every pending or completed task id
+  // Records by handle in ids_, in blocks of record_block (stable addresses, few allocations).
+  static constexpr uint32_t record_block = 1024;
+  std::vector<std::unique_ptr<task_record[]>> records_;
+  std::deque<uint32_t> completed_order_; // handles of completed tasks, oldest first
   dispatcher_stats stats_;
   uint64_t next_lease_ = 0;
   uint64_t timer_generation_ = 0;
   time_point timer_due_;
   bool timer_armed_ = false;
   bool draining_ = false;
+  bool reporting_ = false; // inside a batch of reports: dispatch by reminder
   std::vector<caf::response_promise> drain_waiters_;
 
   counter* submitted_metric_;

@@ -64,10 +64,15 @@ caf::behavior agent::make_behavior() {
         if (settings_.board)
           settings_.board->enter(settings_.board_slot, clock().now().time_since_epoch().count());
         batching_ = true;
+        batch_ids_.reserve(lease_ids.size());
+        batch_outcomes_.reserve(lease_ids.size());
         for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
           start(lease_ids[i], tasks[i]);
         batching_ = false;
-        if (!batch_ids_.empty())
+        if (batch_ids_.size() == 1) // no vectors for a batch of one
+          send(batch_dispatcher_, report_atom::value, batch_ids_.front(),
+               std::move(batch_outcomes_.front()));
+        else if (!batch_ids_.empty())
           send(batch_dispatcher_, report_atom::value, std::move(batch_ids_),
                std::move(batch_outcomes_));
         batch_ids_.clear();
@@ -109,9 +114,10 @@ bool agent::holds(uint64_t lease_id) const {
 }
 
 void agent::report(uint64_t lease_id, outcome result) {
-  auto i = std::find_if(leases_.begin(), leases_.end(),
+  // From the back: a task that finishes at once holds the newest lease.
+  auto i = std::find_if(leases_.rbegin(), leases_.rend(),
                         [=](const auto& lease) { return lease.first == lease_id; });
-  if (i == leases_.end())
+  if (i == leases_.rend())
     return;
   // The dispatcher fills in the task id, attempt and agent name from the lease.
   auto dispatcher = std::move(i->second);

@@ -18,7 +18,7 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
     : caf::event_based_actor(cfg), config_(config),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("dispatcher")) {
-  tasks_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
+  ids_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
   auto& m = *metrics_;
   submitted_metric_ = &m.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
   rejected_metric_ = &m.counter("herd_tasks_rejected_total", "Submits refused by the dispatcher");
@@ -48,8 +48,10 @@ caf::behavior dispatcher::make_behavior() {
       [this](resubmit_atom, task& t) { on_resubmit(t); },
       [this](report_atom, uint64_t lease_id, outcome& result) { on_report(lease_id, result); },
       [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
+        reporting_ = true; // lease once, after the whole batch
         for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
           on_report(lease_ids[i], results[i]);
+        reporting_ = false;
       },
       [this](dispatch_atom, const std::string& pool_name) {
         auto& pool = pool_named(pool_name);
@@ -89,13 +91,13 @@ caf::behavior dispatcher::make_behavior() {
         // scheduler's to hand back.
         std::vector<task> unfinished;
         for (auto& [_, pool] : pools_) {
-          for (auto& queued : pool.queue)
-            unfinished.push_back(std::move(queued.work));
+          for (size_t i = 0; i < pool.queue.size(); ++i)
+            unfinished.push_back(std::move(pool.queue[i].work));
           pool.queue.clear();
         }
-        for (auto& [_, lease] : leases_)
-          unfinished.push_back(lease.work());
-        leases_.clear();
+        for (auto& lease : leases_)
+          if (lease.id != 0)
+            unfinished.push_back(close_lease(lease).work());
         for (auto& [_, agent] : agents_)
           agent.leased = 0;
         stats_.queued = 0;
@@ -123,21 +125,23 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
-  auto [i, added] = tasks_.try_emplace(t.id);
-  auto& record = i->second;
+  auto [handle, added] = ids_.insert(t.id);
   if (!added) {
+    auto& record = record_at(handle);
     ++stats_.duplicates;
     if (record.state == task_state::completed)
-      return record.result;
+      return recorded_outcome(record);
     record.more_waiters.push_back(make_response_promise());
     return record.more_waiters.back();
   }
-  if (pools_.count(t.pool) == 0) {
-    tasks_.erase(i);
+  auto& record = add_record(handle);
+  auto pool = pools_.find(t.pool);
+  if (pool == pools_.end()) {
+    drop_record(record);
     return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
   }
   if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity) {
-    tasks_.erase(i);
+    drop_record(record);
     return reject(errc::intake_full, "intake queue full: " + std::to_string(stats_.queued) +
                                          " tasks waiting (dispatcher.intake_capacity)");
   }
@@ -147,43 +151,41 @@ caf::result<outcome> dispatcher::on_submit(task& t) {
   record.first_waiter = make_response_promise();
   ++stats_.accepted;
   submitted_metric_->inc();
-  auto& pool = pool_named(t.pool);
-  enqueue_task(std::move(t), record, false);
-  dispatch(pool);
+  enqueue_task(std::move(t), record, pool->second, false);
+  dispatch(pool->second);
   return record.first_waiter;
 }
 
 void dispatcher::on_resubmit(task& t) {
-  auto i = tasks_.find(t.id);
-  if (i == tasks_.end()) {
+  auto [handle, added] = ids_.insert(t.id);
+  auto* record = added ? &add_record(handle) : &record_at(handle);
+  if (added) {
     ++stats_.reentered;
-    i = tasks_.try_emplace(t.id).first;
-  } else if (i->second.state == task_state::completed) {
+  } else if (record->state == task_state::completed) {
     ++stats_.duplicates;
     log_->info("ignored resubmit of task {}: it already completed", t.id);
     return;
-  } else if (i->second.state != task_state::waiting) {
+  } else if (record->state != task_state::waiting) {
     log_->warn("ignored resubmit of task {}: it is not waiting for a retry", t.id);
     return;
   } else {
     --stats_.waiting;
   }
   auto& pool = pool_named(t.pool);
-  enqueue_task(std::move(t), i->second, false);
+  enqueue_task(std::move(t), *record, pool, false);
   dispatch(pool);
 }
 
 void dispatcher::on_report(uint64_t lease_id, outcome& result) {
-  auto i = leases_.find(lease_id);
-  if (i == leases_.end()) {
+  auto* held = find_lease(lease_id);
+  if (held == nullptr) {
     ++stats_.stale_reports;
     auto a = agents_.find(current_sender() ? current_sender()->address() : caf::actor_addr{});
     if (a != agents_.end() && a->second.abandoned.erase(lease_id) > 0)
       dispatch(pool_named(a->second.pool));
     return;
   }
-  auto lease = std::move(i->second);
-  leases_.erase(i);
+  auto lease = close_lease(*held);
   --stats_.leased;
   auto& work = lease.work();
   auto* pool = lease.pool;
@@ -197,20 +199,20 @@ void dispatcher::on_report(uint64_t lease_id, outcome& result) {
       send(failure_sink_, observe_atom::value, work.service, true);
     settle(work.id, std::move(result), lease.record);
   } else {
-    attempt_failed(work, result.error, agent_name);
+    attempt_failed(work, result.error, agent_name, *lease.record);
   }
   dispatch(*pool);
 }
 
 void dispatcher::on_settle(outcome& result) {
-  auto i = tasks_.find(result.task_id);
-  if (i == tasks_.end() || i->second.state != task_state::waiting) {
+  auto* record = find_record(result.task_id);
+  if (record == nullptr || record->state != task_state::waiting) {
     log_->warn("ignored settle of task {}: it is not waiting", result.task_id);
     return;
   }
   --stats_.waiting;
   auto id = result.task_id;
-  settle(id, std::move(result));
+  settle(id, std::move(result), record);
 }
 
 void dispatcher::on_join(const std::string& pool_name, const caf::actor& handle,
@@ -274,12 +276,12 @@ void dispatcher::on_tick(uint64_t generation) {
   while (!deadlines_.empty() && deadlines_.top().first <= now) {
     auto [deadline, lease_id] = deadlines_.top();
     deadlines_.pop();
-    auto i = leases_.find(lease_id);
-    if (i == leases_.end() || i->second.deadline != deadline)
+    auto* lease = find_lease(lease_id);
+    if (lease == nullptr || lease->deadline != deadline)
       continue;
     ++stats_.leases_expired;
-    auto agent_name = i->second.agent->name;
-    auto& work = i->second.work();
+    auto agent_name = lease->agent->name;
+    auto& work = lease->work();
     log_->warn("lease of task {} on agent {} expired", work.id, agent_name);
     if (stuck_watcher_)
       send(stuck_watcher_, stuck_atom::value, agent_name, work.id);
@@ -301,10 +303,39 @@ dispatcher::pool_entry& dispatcher::pool_named(const std::string& name) {
   return pool;
 }
 
-void dispatcher::enqueue_task(task t, task_record& record, bool front) {
+dispatcher::task_record& dispatcher::add_record(uint32_t handle) {
+  if (handle / record_block == records_.size())
+    records_.push_back(std::make_unique<task_record[]>(record_block));
+  auto& record = record_at(handle);
+  record.handle = handle;
+  return record;
+}
+
+dispatcher::task_record* dispatcher::find_record(const std::string& task_id) {
+  auto handle = ids_.find(task_id);
+  return handle == id_index::npos ? nullptr : &record_at(handle);
+}
+
+void dispatcher::drop_record(task_record& record) {
+  ids_.erase(record.handle);
+  record = task_record{};
+}
+
+outcome dispatcher::recorded_outcome(const task_record& record) const {
+  outcome result;
+  result.task_id = ids_.id(record.handle);
+  result.result = record.result;
+  if (record.error)
+    result.error = *record.error;
+  result.agent = record.agent;
+  result.attempt = record.attempt;
+  return result;
+}
+
+void dispatcher::enqueue_task(task t, task_record& record, pool_entry& pool, bool front) {
   record.state = task_state::queued;
   ++stats_.queued;
-  auto& queue = pool_named(t.pool).queue;
+  auto& queue = pool.queue;
   if (front)
     queue.push_front(queued_task{std::move(t), &record});
   else
@@ -332,9 +363,14 @@ dispatcher::agent_entry* dispatcher::pick_agent(pool_entry& pool) {
 
 void dispatcher::dispatch(pool_entry& pool) {
   // Lease once the messages already in the mailbox are handled: under load, one lease message
-  // then carries many tasks to each agent, and the agent reports them in one message.
+  // then carries many tasks to each agent, and the agent reports them in one message. With
+  // nothing else in the mailbox, lease now and spare the reminder.
   if (pool.queue.empty() || pool.dispatch_scheduled)
     return;
+  if (!reporting_ && mailbox().empty()) {
+    lease_queued(pool);
+    return;
+  }
   pool.dispatch_scheduled = true;
   send(this, dispatch_atom::value, pool.name);
 }
@@ -355,11 +391,16 @@ void dispatcher::lease_queued(pool_entry& pool) {
     if (agent->batch < 0) {
       agent->batch = static_cast<int>(batches.size());
       batches.push_back(batch{agent, {}, {}, {}});
+      auto room =
+          std::min(pool.queue.size(), static_cast<size_t>(agent->concurrency) - agent->in_flight());
+      batches.back().ids.reserve(room);
+      batches.back().tasks.reserve(room);
+      batches.back().records.reserve(room);
     }
     auto& b = batches[static_cast<size_t>(agent->batch)];
     auto& queued = pool.queue.front();
     queued.record->state = task_state::leased;
-    b.ids.push_back(++next_lease_);
+    b.ids.push_back(open_lease().id);
     b.tasks.push_back(std::move(queued.work));
     b.records.push_back(queued.record);
     pool.queue.pop_front();
@@ -373,7 +414,13 @@ void dispatcher::lease_queued(pool_entry& pool) {
     send(b.agent->handle, msg);
     auto& ids = msg.get_as<std::vector<uint64_t>>(1);
     for (size_t i = 0; i < ids.size(); ++i) {
-      leases_.emplace(ids[i], lease_entry{msg, i, b.agent, &pool, b.records[i], deadline});
+      auto& lease = *find_lease(ids[i]);
+      lease.msg = msg;
+      lease.index = i;
+      lease.agent = b.agent;
+      lease.pool = &pool;
+      lease.record = b.records[i];
+      lease.deadline = deadline;
       deadlines_.emplace(deadline, ids[i]);
     }
   }
@@ -382,42 +429,70 @@ void dispatcher::lease_queued(pool_entry& pool) {
 }
 
 void dispatcher::take_back(uint64_t lease_id, failure why, bool abandon) {
-  auto i = leases_.find(lease_id);
-  if (i == leases_.end())
+  auto* held = find_lease(lease_id);
+  if (held == nullptr)
     return;
-  auto lease = std::move(i->second);
-  leases_.erase(i);
+  auto lease = close_lease(*held);
   --stats_.leased;
   auto agent_name = lease.agent->name;
   --lease.agent->leased;
   if (abandon)
     lease.agent->abandoned.insert(lease_id);
   auto t = lease.work();
-  auto& entry = tasks_[t.id];
+  auto& entry = *lease.record;
   ++stats_.requeued;
   requeued_metric_->inc();
   if (++entry.requeues > config_.max_requeues) {
     why.message = "taken back " + std::to_string(entry.requeues) + " times, last: " + why.message;
-    attempt_failed(std::move(t), why, agent_name);
+    attempt_failed(std::move(t), why, agent_name, entry);
     return;
   }
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   ++t.attempt;
-  enqueue_task(std::move(t), entry, true);
+  enqueue_task(std::move(t), entry, *lease.pool, true);
 }
 
 std::vector<uint64_t> dispatcher::leases_of(const agent_entry* agent) const {
   std::vector<uint64_t> result;
-  for (auto& [lease_id, lease] : leases_)
-    if (lease.agent == agent)
-      result.push_back(lease_id);
+  for (auto& lease : leases_)
+    if (lease.id != 0 && lease.agent == agent)
+      result.push_back(lease.id);
   return result;
 }
 
-void dispatcher::attempt_failed(task t, const failure& why, const std::string& agent_name) {
+dispatcher::lease_entry& dispatcher::open_lease() {
+  uint32_t slot;
+  if (free_leases_.empty()) {
+    slot = static_cast<uint32_t>(leases_.size());
+    leases_.emplace_back();
+  } else {
+    slot = free_leases_.back();
+    free_leases_.pop_back();
+  }
+  auto& lease = leases_[slot];
+  lease.id = (++next_lease_ << 32) | slot;
+  return lease;
+}
+
+dispatcher::lease_entry* dispatcher::find_lease(uint64_t lease_id) {
+  auto slot = static_cast<size_t>(lease_id & 0xffffffffu);
+  if (slot >= leases_.size() || leases_[slot].id != lease_id || lease_id == 0)
+    return nullptr;
+  return &leases_[slot];
+}
+
+dispatcher::lease_entry dispatcher::close_lease(lease_entry& lease) {
+  free_leases_.push_back(static_cast<uint32_t>(lease.id & 0xffffffffu));
+  auto result = std::move(lease);
+  lease = lease_entry{};
+  return result;
+}
+
+void dispatcher::attempt_failed(task t, const failure& why, const std::string& agent_name,
+                                task_record& record) {
   t.history.push_back(attempt_record{t.attempt, clock().now(), agent_name, why});
   if (failure_sink_) {
-    tasks_[t.id].state = task_state::waiting;
+    record.state = task_state::waiting;
     ++stats_.waiting;
     send(failure_sink_, retry_atom::value, std::move(t));
     return;
@@ -425,7 +500,7 @@ void dispatcher::attempt_failed(task t, const failure& why, const std::string& a
   auto result = outcome::fail(why);
   result.agent = agent_name;
   result.attempt = t.attempt;
-  settle(t.id, std::move(result));
+  settle(t.id, std::move(result), &record);
 }
 
 void dispatcher::settle(const std::string& task_id, outcome result, task_record* known) {
@@ -448,26 +523,33 @@ void dispatcher::settle(const std::string& task_id, outcome result, task_record*
     break;
   }
   settled_metrics_[static_cast<size_t>(result.status)]->inc();
-  if (known == nullptr) {
-    auto i = tasks_.find(task_id);
-    known = i != tasks_.end() ? &i->second : nullptr;
-  }
+  if (known == nullptr)
+    known = find_record(task_id);
   if (known != nullptr) {
     auto& record = *known;
-    if (record.first_waiter.pending())
-      record.first_waiter.deliver(result);
+    auto keep = result.ok() && config_.completed_capacity > 0;
+    if (keep) {
+      record.result = result.result;
+      record.agent = result.agent;
+      record.attempt = result.attempt;
+      if (!(result.error == failure{}))
+        record.error = std::make_unique<failure>(result.error);
+    }
+    // One message for every waiter; the only waiter gets it unshared, so it moves the outcome.
+    auto msg = caf::make_message(std::move(result));
     for (auto& waiter : record.more_waiters)
-      waiter.deliver(result);
-    if (!result.ok() || config_.completed_capacity == 0) {
-      tasks_.erase(task_id);
+      waiter.deliver(msg);
+    if (record.first_waiter.pending())
+      record.first_waiter.deliver(std::move(msg));
+    if (!keep) {
+      drop_record(record);
     } else {
       record.state = task_state::completed;
       record.first_waiter = caf::response_promise{};
       record.more_waiters.clear();
-      record.result = std::move(result);
-      completed_order_.push_back(task_id);
+      completed_order_.push_back(record.handle);
       if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
-        tasks_.erase(completed_order_.front());
+        drop_record(record_at(completed_order_.front()));
         completed_order_.pop_front();
       }
     }
@@ -477,8 +559,8 @@ void dispatcher::settle(const std::string& task_id, outcome result, task_record*
 
 void dispatcher::arm_timer() {
   while (!deadlines_.empty()) {
-    auto i = leases_.find(deadlines_.top().second);
-    if (i != leases_.end() && i->second.deadline == deadlines_.top().first)
+    auto* lease = find_lease(deadlines_.top().second);
+    if (lease != nullptr && lease->deadline == deadlines_.top().first)
       break;
     deadlines_.pop();
   }
