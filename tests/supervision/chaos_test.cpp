@@ -19,42 +19,13 @@ using namespace herd::test;
 
 namespace {
 
-/// Completes most tasks at once; crashes (exits abnormally) on 1% and hangs for good on 1%.
+/// Chaos with one random generator for every incarnation: crashes (exits abnormally) on 1%,
+/// hangs for good on 1% (the mailbox is no longer processed: no heartbeats, no exits but kill),
+/// fails transiently on 3% and otherwise completes, counting its successes; a "poison" payload
+/// fails permanently.
 class chaos_agent : public agent {
 public:
-  chaos_agent(caf::actor_config& cfg, uint64_t seed, run_counter successes)
-      : agent(cfg), rng_(seed), successes_(std::move(successes)) {}
-
-protected:
-  void handle_async(const task& t, task_completion done) override {
-    auto u = std::uniform_real_distribution<double>{0.0, 1.0}(rng_);
-    if (u < 0.01) {
-      quit(caf::sec::runtime_error); // a crash: the lease dies with the agent
-      return;
-    }
-    if (u < 0.02) {
-      // A hang: the mailbox is no longer processed (no heartbeats, no exits but kill).
-      set_default_handler(caf::skip);
-      set_exit_handler([](caf::exit_msg&) {});
-      become(caf::behavior{[](call_atom) {}});
-      return;
-    }
-    ++(*successes_)[t.id];
-    done.succeed("ok");
-  }
-
-private:
-  std::mt19937_64 rng_;
-  run_counter successes_;
-};
-
-/// The runtime's chaos: one random generator for every incarnation; crashes (1%), hangs for good
-/// (1%), fails transiently (3%) and otherwise completes, counting its successes; a "poison"
-/// payload fails permanently.
-class runtime_chaos_agent : public agent {
-public:
-  runtime_chaos_agent(caf::actor_config& cfg, std::shared_ptr<std::mt19937_64> rng,
-                      run_counter successes)
+  chaos_agent(caf::actor_config& cfg, std::shared_ptr<std::mt19937_64> rng, run_counter successes)
       : agent(cfg), rng_(std::move(rng)), successes_(std::move(successes)) {}
 
 protected:
@@ -101,6 +72,7 @@ BOOST_AUTO_TEST_CASE(ten_thousand_tasks_with_crashing_and_hanging_agents_all_end
   health_monitor_config hm;
   auto monitor = sys.spawn<health_monitor>(hm, dispatcher, metrics);
   auto incarnations = std::make_shared<uint64_t>(0);
+  auto rng = std::make_shared<std::mt19937_64>(7);
   auto all = std::make_shared<std::vector<caf::actor>>();
   std::vector<child_spec> specs;
   for (int i = 0; i < agents; ++i) {
@@ -108,8 +80,9 @@ BOOST_AUTO_TEST_CASE(ten_thousand_tasks_with_crashing_and_hanging_agents_all_end
     spec.id = "chaos-" + std::to_string(i);
     spec.heartbeats = true;
     spec.shutdown_timeout = from_ms(1000);
-    spec.start = [this, id = spec.id, monitor, incarnations, all](caf::actor_system& sys) {
-      auto a = sys.spawn<chaos_agent>(++*incarnations, runs);
+    spec.start = [this, id = spec.id, monitor, incarnations, rng, all](caf::actor_system& sys) {
+      ++*incarnations;
+      auto a = sys.spawn<chaos_agent>(rng, runs);
       all->push_back(a);
       agent_settings s;
       s.name = id;
@@ -196,7 +169,7 @@ BOOST_AUTO_TEST_CASE(
   std::map<outcome_status, size_t> by_status;
   {
     herd::runtime rt{sys, rc};
-    rt.spawn_pool<runtime_chaos_agent>("default", 8, rng, runs);
+    rt.spawn_pool<chaos_agent>("default", 8, rng, runs);
     vt.run();
     // Mostly reads (retried), 2% poison (dead-lettered: permanent) and 5% payments (escalated
     // at once when they fail).
