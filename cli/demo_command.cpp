@@ -76,8 +76,8 @@ struct event_lines {
     auto line = "breaker " + x.key + ": " + to_string(x.from) + " -> " + to_string(x.to);
     if (x.until_probe.count() > 0)
       line += " (next probe in " + std::to_string(to_ms(x.until_probe)) + " ms)";
-    add(std::move(line));
     std::lock_guard<std::mutex> guard{mtx};
+    lines.push_back(std::move(line));
     openings += x.to == breaker_state::open ? 1 : 0;
     ++transitions;
   }

@@ -11,11 +11,9 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <unistd.h>
 
-#include "herd/atoms.hpp"
 #include "herd/calling_agent.hpp"
 #include "herd/dispatcher_stats.hpp"
 #include "herd/rate_gate.hpp"

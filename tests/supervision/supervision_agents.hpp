@@ -15,17 +15,10 @@
 
 namespace herd::test {
 
-/// The sum of the series of metric `name` whose labels mention `label` ("" = all series).
+/// The sum of the series of metric `name` of supervisor `label` ("" = all series).
 inline double metric_total(const metrics_registry& metrics, const std::string& name,
                            const std::string& label = "") {
-  auto snap = metrics.snapshot();
-  if (!snap.contains(name))
-    return 0;
-  double total = 0;
-  for (auto& s : snap[name]["series"])
-    if (s["labels"].dump().find(label) != std::string::npos)
-      total += s["value"].get<double>();
-  return total;
+  return label.empty() ? metrics.total(name) : metrics.total(name, {{"supervisor", label}});
 }
 
 /// What happened, in order: "start:<id>" and "stop:<id>" entries.
