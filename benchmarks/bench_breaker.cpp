@@ -15,8 +15,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/breaker_atoms.hpp"
-#include "herd/circuit_breaker.hpp"
+#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/circuit_breaker.hpp"
 #include "herd/herd.hpp"
 
 namespace {

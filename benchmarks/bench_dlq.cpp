@@ -15,9 +15,9 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include <herd/atoms.hpp>
-#include <herd/dead_letter_queue.hpp>
-#include <herd/dlq_atoms.hpp>
+#include <herd/core/atoms.hpp>
+#include <herd/dead_letters/dead_letter_queue.hpp>
+#include <herd/dead_letters/dlq_atoms.hpp>
 #include <herd/herd.hpp>
 
 using namespace herd;

@@ -32,10 +32,10 @@
 #include <vector>
 
 #include <caf/all.hpp>
-#include <herd/health_monitor.hpp>
+#include <herd/dispatch/liveness_board.hpp>
 #include <herd/herd.hpp>
-#include <herd/liveness_board.hpp>
-#include <herd/supervision_atoms.hpp>
+#include <herd/supervision/health_monitor.hpp>
+#include <herd/supervision/supervision_atoms.hpp>
 
 namespace {
 

@@ -23,12 +23,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/adaptive_pacer.hpp"
-#include "herd/failure_policy.hpp"
-#include "herd/retry_budget.hpp"
-#include "herd/retry_planner.hpp"
-#include "herd/task.hpp"
-#include "herd/timer_queue.hpp"
+#include "herd/core/task.hpp"
+#include "herd/retry/adaptive_pacer.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/retry/retry_budget.hpp"
+#include "herd/retry/retry_planner.hpp"
+#include "herd/retry/timer_queue.hpp"
 
 namespace {
 

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/config_error.hpp"
-#include "herd/runtime_config.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/runtime/runtime_config.hpp"
 
 namespace herd::cli {
 

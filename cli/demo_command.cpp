@@ -9,13 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "command_line.hpp"
-#include "demo_agent.hpp"
-#include "flaky_service.hpp"
-#include "herd/breaker_transition.hpp"
-#include "herd/config_error.hpp"
-#include "herd/failure_policy.hpp"
-#include "herd/runtime.hpp"
-#include "herd/supervision_atoms.hpp"
+#include "demo/demo_agent.hpp"
+#include "demo/flaky_service.hpp"
+#include "herd/breakers/breaker_transition.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/runtime/runtime.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
 
 namespace herd::cli {
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/dead_letter_store.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
 
 namespace herd {
 

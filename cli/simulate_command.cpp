@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "command_line.hpp"
-#include "herd/config_error.hpp"
-#include "herd/logging.hpp"
-#include "herd/occ_experiment.hpp"
-#include "herd/scenario.hpp"
-#include "herd/service_model.hpp"
-#include "herd/simulation_report.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/simulation/occ_experiment.hpp"
+#include "herd/simulation/scenario.hpp"
+#include "herd/simulation/service_model.hpp"
+#include "herd/simulation/simulation_report.hpp"
 
 namespace herd::cli {
 

@@ -7,9 +7,9 @@
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
 
-#include "herd/announce_actors.hpp"
-#include "herd/metrics_registry.hpp"
-#include "herd/virtual_time.hpp"
+#include "herd/core/metrics_registry.hpp"
+#include "herd/core/virtual_time.hpp"
+#include "herd/runtime/announce_actors.hpp"
 
 namespace herd::test {
 
@@ -35,18 +35,14 @@ struct virtual_time_fixture {
     vt.coordinator().clock().current_time += std::chrono::hours(1);
   }
 
-  ~virtual_time_fixture() {
-    sys.await_actors_before_shutdown(false);
-  }
+  ~virtual_time_fixture() { sys.await_actors_before_shutdown(false); }
 
   /// The next message of type T in `self`'s mailbox, or none if there is none.
   template <class T>
   std::optional<T> next() {
     std::optional<T> result;
     self->receive([&](T& x) { result = std::move(x); },
-                  [&](caf::error& e) {
-                    BOOST_TEST_MESSAGE("received error: " << sys.render(e));
-                  },
+                  [&](caf::error& e) { BOOST_TEST_MESSAGE("received error: " << sys.render(e)); },
                   caf::after(std::chrono::seconds(0)) >> [] {});
     return result;
   }

@@ -1,15 +1,15 @@
-#include "herd/announce.hpp"
+#include "herd/runtime/announce.hpp"
 
-#include "herd/attempt_record.hpp"
-#include "herd/backoff_policy.hpp"
-#include "herd/breaker_transition.hpp"
-#include "herd/dead_letter_reason.hpp"
-#include "herd/dispatcher_config.hpp"
-#include "herd/errc.hpp"
-#include "herd/failure.hpp"
-#include "herd/failure_policy.hpp"
-#include "herd/outcome.hpp"
-#include "herd/task.hpp"
+#include "herd/breakers/breaker_transition.hpp"
+#include "herd/core/attempt_record.hpp"
+#include "herd/core/errc.hpp"
+#include "herd/core/failure.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/retry/backoff_policy.hpp"
+#include "herd/retry/failure_policy.hpp"
 
 namespace herd {
 

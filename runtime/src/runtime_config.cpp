@@ -1,8 +1,8 @@
-#include "herd/runtime_config.hpp"
+#include "herd/runtime/runtime_config.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "herd/json_reader.hpp"
+#include "herd/core/json_reader.hpp"
 
 namespace herd {
 

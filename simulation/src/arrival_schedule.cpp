@@ -1,4 +1,4 @@
-#include "herd/arrival_schedule.hpp"
+#include "herd/simulation/arrival_schedule.hpp"
 
 #include <random>
 

@@ -1,4 +1,4 @@
-#include "herd/baseline_simulation.hpp"
+#include "herd/simulation/baseline_simulation.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "herd/backoff.hpp"
-#include "herd/enum_name.hpp"
-#include "herd/service_model.hpp"
+#include "herd/core/enum_name.hpp"
+#include "herd/retry/backoff.hpp"
+#include "herd/simulation/service_model.hpp"
 
 namespace herd {
 

@@ -1,6 +1,6 @@
-#include "herd/calling_agent.hpp"
+#include "herd/simulation/calling_agent.hpp"
 
-#include "herd/atoms.hpp"
+#include "herd/core/atoms.hpp"
 
 namespace herd {
 

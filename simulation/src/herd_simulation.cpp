@@ -1,4 +1,4 @@
-#include "herd/herd_simulation.hpp"
+#include "herd/simulation/herd_simulation.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -14,14 +14,14 @@
 #include <caf/send.hpp>
 #include <unistd.h>
 
-#include "herd/calling_agent.hpp"
-#include "herd/dispatcher_stats.hpp"
-#include "herd/rate_gate.hpp"
-#include "herd/runtime.hpp"
-#include "herd/service_actor.hpp"
-#include "herd/system_config.hpp"
-#include "herd/task_source.hpp"
-#include "herd/virtual_time.hpp"
+#include "herd/core/virtual_time.hpp"
+#include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/runtime/runtime.hpp"
+#include "herd/runtime/system_config.hpp"
+#include "herd/simulation/calling_agent.hpp"
+#include "herd/simulation/rate_gate.hpp"
+#include "herd/simulation/service_actor.hpp"
+#include "herd/simulation/task_source.hpp"
 
 namespace herd {
 

@@ -1,4 +1,4 @@
-#include "herd/occ_experiment.hpp"
+#include "herd/simulation/occ_experiment.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/backoff.hpp"
-#include "herd/baseline_simulation.hpp"
+#include "herd/retry/backoff.hpp"
+#include "herd/simulation/baseline_simulation.hpp"
 
 namespace herd {
 

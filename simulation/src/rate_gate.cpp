@@ -1,7 +1,7 @@
-#include "herd/rate_gate.hpp"
+#include "herd/simulation/rate_gate.hpp"
 
-#include "herd/atoms.hpp"
-#include "herd/outcome.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/outcome.hpp"
 
 namespace herd {
 

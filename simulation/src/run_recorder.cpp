@@ -1,4 +1,4 @@
-#include "herd/run_recorder.hpp"
+#include "herd/simulation/run_recorder.hpp"
 
 #include <algorithm>
 #include <cmath>

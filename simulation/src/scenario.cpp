@@ -1,11 +1,11 @@
-#include "herd/scenario.hpp"
+#include "herd/simulation/scenario.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
-#include "herd/json_reader.hpp"
+#include "herd/core/json_reader.hpp"
 
 namespace herd {
 

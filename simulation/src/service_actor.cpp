@@ -1,8 +1,8 @@
-#include "herd/service_actor.hpp"
+#include "herd/simulation/service_actor.hpp"
 
 #include <chrono>
 
-#include "herd/atoms.hpp"
+#include "herd/core/atoms.hpp"
 
 namespace herd {
 

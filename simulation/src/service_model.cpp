@@ -1,4 +1,4 @@
-#include "herd/service_model.hpp"
+#include "herd/simulation/service_model.hpp"
 
 #include <cmath>
 

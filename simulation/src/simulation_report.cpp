@@ -1,11 +1,11 @@
-#include "herd/simulation_report.hpp"
+#include "herd/simulation/simulation_report.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "herd/arrival_schedule.hpp"
-#include "herd/baseline_simulation.hpp"
-#include "herd/herd_simulation.hpp"
-#include "herd/logging.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/simulation/arrival_schedule.hpp"
+#include "herd/simulation/baseline_simulation.hpp"
+#include "herd/simulation/herd_simulation.hpp"
 
 namespace herd {
 

@@ -1,4 +1,4 @@
-#include "herd/strategy_result.hpp"
+#include "herd/simulation/strategy_result.hpp"
 
 #include <algorithm>
 #include <cmath>

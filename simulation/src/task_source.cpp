@@ -1,10 +1,10 @@
-#include "herd/task_source.hpp"
+#include "herd/simulation/task_source.hpp"
 
 #include <chrono>
 
-#include "herd/atoms.hpp"
-#include "herd/outcome.hpp"
-#include "herd/task.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
 
 namespace herd {
 

@@ -1,7 +1,7 @@
-#include "herd/announce_supervision.hpp"
+#include "herd/supervision/announce_supervision.hpp"
 
-#include "herd/health_monitor_config.hpp"
-#include "herd/supervision_errc.hpp"
+#include "herd/supervision/health_monitor_config.hpp"
+#include "herd/supervision/supervision_errc.hpp"
 
 namespace herd {
 

@@ -1,9 +1,9 @@
-#include "herd/child_spec.hpp"
+#include "herd/supervision/child_spec.hpp"
 
 #include <memory>
 #include <utility>
 
-#include "herd/enum_name.hpp"
+#include "herd/core/enum_name.hpp"
 
 namespace herd {
 

@@ -1,4 +1,4 @@
-#include "herd/deadline_detector.hpp"
+#include "herd/supervision/deadline_detector.hpp"
 
 #include <stdexcept>
 

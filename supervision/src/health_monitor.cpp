@@ -1,4 +1,4 @@
-#include "herd/health_monitor.hpp"
+#include "herd/supervision/health_monitor.hpp"
 
 #include <algorithm>
 #include <map>
@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "herd/atoms.hpp"
-#include "herd/logging.hpp"
-#include "herd/supervision_atoms.hpp"
-#include "herd/supervision_event.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/supervision_event.hpp"
 
 namespace herd {
 

@@ -1,5 +1,5 @@
-#include "herd/health_state.hpp"
-#include "herd/enum_name.hpp"
+#include "herd/supervision/health_state.hpp"
+#include "herd/core/enum_name.hpp"
 
 namespace herd {
 

@@ -1,4 +1,4 @@
-#include "herd/phi_accrual_detector.hpp"
+#include "herd/supervision/phi_accrual_detector.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "herd/restart_backoff.hpp"
+#include "herd/supervision/restart_backoff.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "herd/restart_intensity.hpp"
+#include "herd/supervision/restart_intensity.hpp"
 
 namespace herd {
 

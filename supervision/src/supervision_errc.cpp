@@ -1,4 +1,4 @@
-#include "herd/supervision_errc.hpp"
+#include "herd/supervision/supervision_errc.hpp"
 
 namespace herd {
 

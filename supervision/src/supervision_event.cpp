@@ -1,4 +1,4 @@
-#include "herd/supervision_event.hpp"
+#include "herd/supervision/supervision_event.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "herd/supervisor.hpp"
+#include "herd/supervision/supervisor.hpp"
 
 #include <algorithm>
 
@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "herd/atoms.hpp"
-#include "herd/logging.hpp"
-#include "herd/supervision_atoms.hpp"
-#include "herd/supervision_errc.hpp"
-#include "herd/supervision_event.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/supervision_errc.hpp"
+#include "herd/supervision/supervision_event.hpp"
 
 namespace herd {
 

@@ -7,9 +7,9 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
 
-#include "herd/atoms.hpp"
-#include "herd/failure_category.hpp"
-#include "herd/outcome.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/failure_category.hpp"
+#include "herd/core/outcome.hpp"
 
 namespace herd::test {
 

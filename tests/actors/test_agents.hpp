@@ -2,13 +2,13 @@
 
 #include <atomic>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
-#include "herd/agent.hpp"
-#include "herd/atoms.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/dispatch/agent.hpp"
 
 namespace herd::test {
 
@@ -67,8 +67,8 @@ protected:
   outcome handle(const task& t) override {
     auto payload = t.payload_json();
     if (payload.is_object() && payload.contains("fail"))
-      return outcome::fail(failure::make(*parse_failure_category(payload["fail"].get<std::string>()),
-                                         "asked to fail"));
+      return outcome::fail(failure::make(
+          *parse_failure_category(payload["fail"].get<std::string>()), "asked to fail"));
     return outcome::success("ok");
   }
 };

@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dlq_test_support.hpp"
-#include "herd/atoms.hpp"
-#include "herd/dead_letter_queue.hpp"
-#include "herd/dead_letter_store.hpp"
+#include "actors/dead_letters/dlq_test_support.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/dead_letters/dead_letter_queue.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;

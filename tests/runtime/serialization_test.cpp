@@ -3,16 +3,16 @@
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
 
-#include "dlq_test_support.hpp"
-#include "herd/agent_settings.hpp"
-#include "herd/announce_actors.hpp"
-#include "herd/dead_letter_stats.hpp"
-#include "herd/dispatcher_config.hpp"
-#include "herd/dispatcher_stats.hpp"
-#include "herd/failure_policy.hpp"
-#include "herd/outcome.hpp"
-#include "herd/replay_request.hpp"
-#include "herd/task.hpp"
+#include "actors/dead_letters/dlq_test_support.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/dead_letters/dead_letter_stats.hpp"
+#include "herd/dead_letters/replay_request.hpp"
+#include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/runtime/announce_actors.hpp"
 
 namespace {
 

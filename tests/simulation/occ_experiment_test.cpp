@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/backoff.hpp"
-#include "herd/occ_experiment.hpp"
+#include "herd/retry/backoff.hpp"
+#include "herd/simulation/occ_experiment.hpp"
 
 namespace {
 

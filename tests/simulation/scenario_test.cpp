@@ -1,9 +1,9 @@
 // Scenario files: the format of issue #7, with errors that name the JSON path.
 #include <boost/test/unit_test.hpp>
 
-#include "herd/config_error.hpp"
-#include "herd/json_reader.hpp"
-#include "herd/scenario.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/core/json_reader.hpp"
+#include "herd/simulation/scenario.hpp"
 #include "simulation/scenario_json.hpp"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "herd/json_reader.hpp"
-#include "herd/service_model.hpp"
+#include "herd/core/json_reader.hpp"
+#include "herd/simulation/service_model.hpp"
 #include "simulation/scenario_json.hpp"
 
 namespace {

@@ -1,9 +1,9 @@
 // Whole runs of a small scenario: repeatable, nothing lost, herd keeps the service near capacity.
 #include <boost/test/unit_test.hpp>
 
-#include "herd/json_reader.hpp"
-#include "herd/logging.hpp"
-#include "herd/simulation_report.hpp"
+#include "herd/core/json_reader.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/simulation/simulation_report.hpp"
 #include "simulation/scenario_json.hpp"
 
 namespace {

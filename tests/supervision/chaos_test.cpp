@@ -5,13 +5,13 @@
 #include <random>
 #include <set>
 
-#include "actors/dispatcher_fixture.hpp"
-#include "dlq_test_support.hpp"
-#include "herd/dead_letter_store.hpp"
-#include "herd/health_monitor.hpp"
-#include "herd/runtime.hpp"
-#include "herd/supervision_atoms.hpp"
-#include "herd/supervisor.hpp"
+#include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/dispatch/dispatcher_fixture.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/runtime/runtime.hpp"
+#include "herd/supervision/health_monitor.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
 
 using namespace herd;

@@ -3,14 +3,14 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/config_error.hpp"
-#include "herd/deadline_detector.hpp"
-#include "herd/health_monitor_config.hpp"
-#include "herd/json_reader.hpp"
-#include "herd/liveness_board.hpp"
-#include "herd/phi_accrual_detector.hpp"
-#include "herd/restart_backoff.hpp"
-#include "herd/supervisor_config.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/core/json_reader.hpp"
+#include "herd/dispatch/liveness_board.hpp"
+#include "herd/supervision/deadline_detector.hpp"
+#include "herd/supervision/health_monitor_config.hpp"
+#include "herd/supervision/phi_accrual_detector.hpp"
+#include "herd/supervision/restart_backoff.hpp"
+#include "herd/supervision/supervisor_config.hpp"
 
 using namespace herd;
 

@@ -4,11 +4,11 @@
 // result ignored.
 #include <nlohmann/json.hpp>
 
-#include "actors/dispatcher_fixture.hpp"
-#include "herd/health_monitor.hpp"
-#include "herd/json_reader.hpp"
-#include "herd/supervision_atoms.hpp"
-#include "herd/supervisor.hpp"
+#include "actors/dispatch/dispatcher_fixture.hpp"
+#include "herd/core/json_reader.hpp"
+#include "herd/supervision/health_monitor.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
 
 using namespace herd;

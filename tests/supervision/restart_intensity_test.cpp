@@ -1,7 +1,7 @@
 // Restart intensity: more than R restarts within T means give up.
 #include <boost/test/unit_test.hpp>
 
-#include "herd/restart_intensity.hpp"
+#include "herd/supervision/restart_intensity.hpp"
 
 BOOST_AUTO_TEST_SUITE(restart_intensity)
 

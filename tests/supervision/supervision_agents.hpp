@@ -8,10 +8,10 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/agent.hpp"
-#include "herd/atoms.hpp"
-#include "herd/liveness_board.hpp"
-#include "herd/metrics_registry.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/metrics_registry.hpp"
+#include "herd/dispatch/agent.hpp"
+#include "herd/dispatch/liveness_board.hpp"
 
 namespace herd::test {
 

@@ -3,9 +3,9 @@
 // and shutdown stops children in reverse order.
 #include <algorithm>
 
-#include "herd/supervision_atoms.hpp"
-#include "herd/supervision_errc.hpp"
-#include "herd/supervisor.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/supervision_errc.hpp"
+#include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
 #include "virtual_time_fixture.hpp"
 

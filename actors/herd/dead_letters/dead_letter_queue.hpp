@@ -1,0 +1,106 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
+
+#include "herd/core/metrics_registry.hpp"
+#include "herd/dead_letters/dead_letter_queue_config.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace herd {
+
+/// The durable dead-letter queue: stores tasks that could not be completed, answers queries,
+/// replays them into the dispatcher at a bounded rate, and raises an alert when it gets deep.
+///
+/// Protocol (atoms in herd/atoms.hpp and herd/dlq_atoms.hpp):
+/// - `(dead_letter_atom, task, dead_letter_reason) -> ok_atom`: stores the task; the reply comes
+///   after the commit. Letters that arrive together share one transaction (group commit, at
+///   most `max_batch`). A task replayed `max_replays` times or more is stored as poison.
+/// - `(dlq_query_atom, dead_letter_filter) -> std::vector<dead_letter>` (oldest first);
+///   `(dlq_get_atom, id) -> dead_letter`; `(stats_atom) -> dead_letter_stats`.
+/// - `(dlq_replay_atom, dead_letter_filter, double rate) -> replay_request`: replays the
+///   matching pending letters (by ids or `status: "poison"` also poison ones), oldest first, at
+///   most `rate` per second (<= 0: the configured default): each re-enters the dispatcher as
+///   `(resubmit_atom, task)` with attempt 1, replays + 1 and its history.
+///   `(dlq_progress_atom, id) -> replay_request`; `(dlq_cancel_atom, id) -> replay_request`
+///   puts the letters not yet sent back to pending.
+/// - `(dlq_resolve_atom, id, note) -> bool`; `(dlq_purge_atom, dead_letter_filter) -> int64_t`.
+/// - `(subscribe_atom, actor)` / `(unsubscribe_atom, actor)`: alert events
+///   `(dlq_alert_atom, depth, threshold)` when the depth reaches `depth_alert` (again only after
+///   it fell below).
+/// - `(dlq_target_atom, actor)`: sets the dispatcher.
+/// A replayed letter is marked `replayed` right after its task is sent (at least once: a crash
+/// in between replays it again after the restart, so tasks with side effects need idempotency
+/// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
+/// database (and cancellations). Letters left `replaying` by a crash go back to pending at
+/// start, and requests left running are picked up again. Store failures are replied as errors.
+class dead_letter_queue : public caf::event_based_actor {
+public:
+  /// A queue over `store` (its own connection: a store has one owner), replaying to `dispatcher`
+  /// (may be null: set it by message), counting into `metrics`, stamping records with `wall_clock`
+  /// (ms since the Unix epoch).
+  dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_config config,
+                    std::unique_ptr<dead_letter_store> store, caf::actor dispatcher,
+                    std::shared_ptr<metrics_registry> metrics,
+                    std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
+
+  const char* name() const override { return "herd.dead_letter_queue"; }
+
+  /// Sent tasks of a replay are never closer than this; faster rates send several per tick.
+  static constexpr int64_t min_pace_ms = 10;
+
+protected:
+  caf::behavior make_behavior() override;
+
+private:
+  struct replay_run {
+    replay_request request;
+    std::vector<task> tasks;
+    time_point start;
+  };
+
+  caf::result<caf::ok_atom> on_add(task& t, dead_letter_reason why);
+  void flush();
+  replay_request start_replay(replay_request request);
+  void pace(int64_t id);
+  caf::result<replay_request> cancel(int64_t id);
+  void finish(replay_run& run, const std::string& state);
+  void poll();
+  void recover();
+  void update_depth();
+  caf::error failed(const std::exception& e);
+
+  dead_letter_queue_config config_;
+  std::unique_ptr<dead_letter_store> store_;
+  caf::actor dispatcher_;
+  std::shared_ptr<metrics_registry> metrics_;
+  std::function<int64_t()> wall_clock_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  std::vector<dead_letter> batch_;
+  std::vector<caf::response_promise> waiting_;
+  bool flush_scheduled_ = false;
+  bool depth_check_scheduled_ = false;
+  std::map<int64_t, replay_run> replays_;
+  std::vector<caf::actor> subscribers_;
+  bool alerted_ = false;
+
+  counter* stored_metric_;
+  counter* commits_metric_;
+  counter* replayed_metric_;
+  counter* alerts_metric_;
+  gauge* depth_metric_;
+};
+
+} // namespace herd

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "herd/dead_letters/dead_letter.hpp"
+#include "herd/dead_letters/dead_letter_filter.hpp"
+#include "herd/dead_letters/dead_letter_stats.hpp"
+#include "herd/dead_letters/escalation.hpp"
+#include "herd/dead_letters/replay_request.hpp"
+#include "herd/dead_letters/store_error.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace herd {
+
+/// The durable home of dead letters, escalations and replay requests: one SQLite database file
+/// in WAL mode, with a versioned schema (`PRAGMA user_version`) that is migrated forward on open
+/// and a herd mark (`PRAGMA application_id`) that keeps it from touching foreign databases.
+///
+/// Durability: `synchronous=FULL` by default, so a write that returned is in the WAL and synced
+/// to disk and survives a process crash and a power loss ("acknowledged = durable"). NORMAL in
+/// WAL mode also survives a process crash (SIGKILL) but may lose the last commits on power loss;
+/// it is offered for hosts that accept that. Group commit (`add` of a batch in one transaction)
+/// pays one sync for the whole batch.
+///
+/// Every failure throws `store_error` naming the file and the problem; a file that is missing,
+/// foreign or from a newer schema is never written. Not thread-safe: one owner (one actor or one
+/// command) per object; several objects (processes) may share a file.
+class dead_letter_store {
+public:
+  /// The schema version this herd writes. Version 1: dead letters; version 2: replay requests
+  /// and escalations.
+  static constexpr int latest_schema_version = 2;
+
+  /// How to open a file.
+  enum class open_mode {
+    /// Create the file (and the schema) if it does not exist.
+    create,
+    /// The file must exist already (the `herd dlq` command).
+    existing,
+  };
+
+  /// Opens (or creates) `file` and migrates it to `schema_version` (default: the latest; an
+  /// older one only for migration tests). `synchronous` is "full" (default) or "normal".
+  explicit dead_letter_store(const std::string& file, open_mode mode = open_mode::create,
+                             int schema_version = latest_schema_version,
+                             const std::string& synchronous = "full");
+  ~dead_letter_store();
+
+  dead_letter_store(const dead_letter_store&) = delete;
+  dead_letter_store& operator=(const dead_letter_store&) = delete;
+
+  /// Milliseconds since the Unix epoch on the system clock: the default wall time of records.
+  static int64_t wall_now_ms();
+
+  // -- properties -----------------------------------------------------------------------------
+
+  /// The database file.
+  const std::string& file() const { return file_; }
+  /// The schema version of the file.
+  int schema_version() const;
+  /// The result of `PRAGMA integrity_check`: "ok" when the file is sound.
+  std::string integrity_check() const;
+  /// Transactions `add` has committed through this object (one per batch).
+  int64_t commits() const { return commits_; }
+
+  // -- dead letters ---------------------------------------------------------------------------
+
+  /// Stores a batch in one transaction (group commit); a letter whose task id is stored already
+  /// replaces it but keeps its first dead-letter time and note. Durable when it returns.
+  void add(const std::vector<dead_letter>& batch);
+  /// The letter of task `id`, if stored.
+  std::optional<dead_letter> get(const std::string& id) const;
+  /// The letters matching `filter`, oldest first.
+  std::vector<dead_letter> query(const dead_letter_filter& filter) const;
+  /// How many letters match `filter` (its limit ignored).
+  int64_t count(const dead_letter_filter& filter) const;
+  /// Counts by status and by reason.
+  dead_letter_stats stats() const;
+  /// Letters that wait for someone: pending, replaying and poison.
+  int64_t depth() const;
+  /// Sets the status of the letters `ids` in one transaction; returns how many exist.
+  int64_t set_status(const std::vector<std::string>& ids, dead_letter_status status,
+                     int64_t now_ms);
+  /// Marks letter `id` resolved with `note`; false if there is no such letter.
+  bool resolve(const std::string& id, const std::string& note, int64_t now_ms);
+  /// Deletes the letters matching `filter`; returns how many.
+  int64_t purge(const dead_letter_filter& filter);
+
+  // -- replay requests ------------------------------------------------------------------------
+
+  /// Records a replay request in `state` ("requested" for the service to pick up); returns it
+  /// with its id.
+  replay_request add_replay_request(const dead_letter_filter& filter, double rate,
+                                    const std::string& state, int64_t now_ms);
+  /// Updates the state and progress of a request.
+  void update_replay_request(const replay_request& request, int64_t now_ms);
+  /// The request `id`, if any.
+  std::optional<replay_request> replay_request_of(int64_t id) const;
+  /// Every request, newest first, or only those in `state`.
+  std::vector<replay_request> replay_requests(const std::string& state = "") const;
+
+  // -- escalations ----------------------------------------------------------------------------
+
+  /// Stores an escalation (replacing one of the same task id). Durable when it returns.
+  void put_escalation(const escalation& x);
+  /// The escalation of task `id`, if any.
+  std::optional<escalation> get_escalation(const std::string& id) const;
+  /// Escalations, oldest first, all or only those with `status`.
+  std::vector<escalation> escalations(std::optional<escalation_status> status = {}) const;
+
+private:
+  class statement;
+
+  void open_checked(open_mode mode, int schema_version, const std::string& synchronous);
+  void migrate(int from, int to);
+  void exec(const std::string& sql) const;
+  [[noreturn]] void fail(const std::string& problem) const;
+  std::string where_clause(const dead_letter_filter& filter, std::vector<std::string>& args) const;
+  dead_letter read_letter(statement& row) const;
+  escalation read_escalation(statement& row) const;
+  replay_request read_request(statement& row) const;
+
+  std::string file_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<statement> insert_;
+  int64_t commits_ = 0;
+};
+
+} // namespace herd

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/message_handler.hpp>
+
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/task_completion.hpp"
+
+namespace herd {
+
+/// The base class of every agent. Subclass it and override `handle` (tasks that finish at once)
+/// or `handle_async` (tasks that finish after requests to other actors):
+///
+///     class summarizer : public herd::agent {
+///     public:
+///       using herd::agent::agent;
+///     protected:
+///       herd::outcome handle(const herd::task& t) override {
+///         return herd::outcome::success({{"summary", "..."}});
+///       }
+///     };
+///
+/// The dispatcher leases tasks to the agent; the agent reports each outcome back. An exception
+/// escaping `handle` or `handle_async` becomes an `unknown` failure and the agent lives on; one
+/// escaping a response callback fails every task the agent holds as `unknown` before the agent
+/// exits (its supervisor restarts it). Heartbeats come from the agent's own mailbox (or, in
+/// process, its liveness-board slot says how long its handler has run), so an agent
+/// stuck in a handler stops sending them.
+class agent : public caf::event_based_actor {
+public:
+  /// Constructs an agent; subclasses forward `cfg` and take their own arguments after it.
+  explicit agent(caf::actor_config& cfg);
+
+  /// The agent's name ("herd.agent" until it joins a pool).
+  const char* name() const override;
+  /// The agent's settings, as the runtime gave them.
+  const agent_settings& settings() const { return settings_; }
+  /// How many tasks it holds.
+  size_t tasks_in_flight() const { return leases_.size(); }
+
+protected:
+  /// Runs a task synchronously. Default: fails with `permanent` ("handle not implemented").
+  virtual outcome handle(const task& t);
+  /// Runs a task and reports it through `done`, now or later. Default: `done.finish(handle(t))`.
+  virtual void handle_async(const task& t, task_completion done);
+  /// Additional message handlers of a subclass (responses, control messages). Default: none.
+  virtual caf::message_handler extra_handlers();
+  /// Called once the agent knows its name and pool. Default: nothing.
+  virtual void on_setup();
+
+  caf::behavior make_behavior() override;
+  /// Drops the handles it holds (its heartbeat target, the dispatchers of its leases), so no
+  /// reference cycle keeps a terminated actor alive; a subclass overriding it calls it.
+  void on_exit() override;
+
+private:
+  friend class task_completion;
+
+  void start(uint64_t lease_id, const task& t);
+  bool holds(uint64_t lease_id) const;
+  void report(uint64_t lease_id, outcome result);
+  void fail_all_leases(const std::string& reason);
+  void schedule_heartbeat();
+
+  agent_settings settings_;
+  std::vector<std::pair<uint64_t, caf::actor>> leases_; // lease id, the dispatcher that leased it
+  bool batching_ = false;                               // inside a lease batch: collect reports
+  caf::actor batch_dispatcher_;
+  std::vector<uint64_t> batch_ids_;
+  std::vector<outcome> batch_outcomes_;
+  uint64_t heartbeats_sent_ = 0;
+};
+
+} // namespace herd

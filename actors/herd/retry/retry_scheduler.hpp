@@ -1,0 +1,145 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+
+#include "herd/breakers/breaker_state.hpp"
+#include "herd/breakers/breaker_transition.hpp"
+#include "herd/core/metrics_registry.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/retry/adaptive_pacer.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/retry/retry_budget.hpp"
+#include "herd/retry/retry_planner.hpp"
+#include "herd/retry/retry_scheduler_config.hpp"
+#include "herd/retry/timer_queue.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace herd {
+
+/// The dispatcher's failure sink: sees every failed attempt of every agent and decides, per the
+/// task kind's `failure_policy`, to retry it later, dead-letter it or escalate it. All pending
+/// retries live in one timer queue served by a single actor-clock timer. Retries are grouped
+/// per service: held while the service's breaker is open, capped by its retry budget and
+/// released at the pace of its adaptive pacer.
+///
+/// Protocol (atoms in herd/atoms.hpp and herd/retry_atoms.hpp):
+/// - `(retry_atom, task)`: a failed attempt (its failure is the newest history entry). A retry
+///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a dead
+///   letter is sent as a request `(dead_letter_atom, task, dead_letter_reason)` to the DLQ and,
+///   once it answers `ok_atom`, settled with the dispatcher as `(settle_atom, outcome)` with
+///   status dead_lettered; an escalation likewise with `(escalate_atom, task, reason)` and
+///   status escalated. Without a DLQ or escalation actor (or when it answers an error), the
+///   task is settled with status failed.
+/// - `breaker_transition`: the breaker keyed by a service's name changed state (per-agent
+///   breakers, keyed "agent/service", are ignored). While it is open or forced_open the
+///   service's due retries are held; half_open, or closed straight from open, restarts the
+///   service's pacer at its initial rate (a ramp, not a wall); closed also refills its budget.
+/// - `(observe_atom, service, bool success)`: the result of a call the scheduler does not see
+///   otherwise; wire successes here (failures already arrive as `retry_atom`). A success
+///   refunds `token_ratio` budget tokens; a failure costs one token and counts against the pacer.
+/// - `(dispatcher_atom, actor)`, `(dlq_atom, actor)`, `(escalation_atom, actor)`: the peers.
+/// - `(handback_atom) -> std::vector<task>`: returns every pending retry, settles each with the
+///   dispatcher as handed_back and forgets it (shutdown).
+class retry_scheduler : public caf::event_based_actor {
+public:
+  /// A scheduler with `config` and the failure policies by task kind ("default" applies to
+  /// kinds without an entry), counting into `metrics`, sending retries to `dispatcher` (may be
+  /// set later with `(dispatcher_atom, actor)`).
+  retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
+                  std::map<std::string, failure_policy> policies,
+                  std::shared_ptr<metrics_registry> metrics, caf::actor dispatcher = {});
+
+  /// The actor's name in logs: "herd.retry_scheduler".
+  const char* name() const override { return "herd.retry_scheduler"; }
+
+protected:
+  caf::behavior make_behavior() override;
+
+private:
+  // The counters of one (kind, service) pair.
+  struct kind_metrics {
+    counter* scheduled;
+    counter* released;
+    counter* exhausted;
+    counter* held_by_breaker;
+    counter* waited_for_budget;
+    counter* dead_lettered;
+    counter* escalated;
+    counter* failed;
+  };
+
+  // The retries of one service that are due but not yet released, and what paces them.
+  struct lane {
+    std::string service;
+    uint32_t index;
+    breaker_state breaker;
+    std::deque<uint64_t> held;
+    adaptive_pacer pacer;
+    retry_budget budget;
+    time_point wake_at;
+    bool wake_armed;
+    bool budget_blocked;
+    gauge* held_by_breaker;
+    gauge* waiting_for_budget;
+    gauge* tokens;
+    gauge* rate;
+  };
+
+  struct pending_retry {
+    task work;
+    uint32_t lane;
+  };
+
+  void on_retry(task t);
+  void on_transition(const breaker_transition& x);
+  void on_observe(const std::string& service, bool success);
+  void on_tick(uint64_t generation);
+  std::vector<task> on_handback();
+
+  void pump(lane& l, time_point now);
+  void wake(lane& l, time_point at);
+  task take_front(lane& l);
+  void finish(task t, const retry_decision& verdict);
+  void settle(const task& t, outcome_status status, const std::string& why);
+  void arm();
+  void publish(lane& l);
+
+  lane& lane_of(const std::string& service);
+  const failure_policy& policy_for(const std::string& kind) const;
+  kind_metrics& metrics_for(const std::string& kind, const std::string& service);
+
+  retry_scheduler_config config_;
+  std::map<std::string, failure_policy> policies_;
+  std::shared_ptr<metrics_registry> metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+  caf::actor dispatcher_;
+  caf::actor dlq_;
+  caf::actor escalation_;
+
+  retry_planner planner_;
+  timer_queue queue_;
+  std::unordered_map<uint64_t, pending_retry> pending_;
+  std::vector<lane> lanes_;
+  std::unordered_map<std::string, uint32_t> lane_index_;
+  uint64_t next_key_ = 0;
+  size_t held_ = 0;
+
+  std::map<std::pair<std::string, std::string>, kind_metrics> kind_metrics_;
+  gauge* queue_depth_;
+  gauge* held_total_;
+};
+
+} // namespace herd

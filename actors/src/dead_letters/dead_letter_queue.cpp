@@ -1,0 +1,347 @@
+#include "herd/dead_letters/dead_letter_queue.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <spdlog/logger.h>
+
+#include "herd/core/atoms.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/dead_letters/dlq_atoms.hpp"
+
+namespace herd {
+
+dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_config config,
+                                     std::unique_ptr<dead_letter_store> store,
+                                     caf::actor dispatcher,
+                                     std::shared_ptr<metrics_registry> metrics,
+                                     std::function<int64_t()> wall_clock)
+    : caf::event_based_actor(cfg), config_(std::move(config)), store_(std::move(store)),
+      dispatcher_(std::move(dispatcher)),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
+      wall_clock_(std::move(wall_clock)), log_(component_logger("dead_letter_queue")) {
+  auto& m = *metrics_;
+  stored_metric_ = &m.counter("herd_dlq_stored_total", "Dead letters committed to the store");
+  commits_metric_ = &m.counter("herd_dlq_commits_total",
+                               "Transactions that stored dead letters (one per group commit)");
+  replayed_metric_ =
+      &m.counter("herd_dlq_replayed_total", "Dead letters sent back to the dispatcher by a replay");
+  alerts_metric_ = &m.counter("herd_dlq_alerts_total",
+                              "Times the dead-letter depth reached its alert threshold");
+  depth_metric_ =
+      &m.gauge("herd_dlq_depth", "Dead letters waiting for someone (pending, replaying, poison)");
+}
+
+caf::behavior dead_letter_queue::make_behavior() {
+  recover();
+  update_depth();
+  if (config_.poll_interval.count() > 0)
+    delayed_send(this, config_.poll_interval, dlq_poll_atom::value);
+  return {
+      [this](dead_letter_atom, task& t, dead_letter_reason why) { return on_add(t, why); },
+      [this](dlq_flush_atom) {
+        flush_scheduled_ = false;
+        flush();
+      },
+      [this](dlq_depth_atom) {
+        depth_check_scheduled_ = false;
+        update_depth();
+      },
+      [this](dlq_query_atom,
+             const dead_letter_filter& filter) -> caf::result<std::vector<dead_letter>> {
+        try {
+          return store_->query(filter);
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](dlq_get_atom, const std::string& id) -> caf::result<dead_letter> {
+        try {
+          if (auto letter = store_->get(id))
+            return std::move(*letter);
+          return caf::make_error(caf::sec::runtime_error, "no dead letter of task \"" + id + "\"");
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](stats_atom) -> caf::result<dead_letter_stats> {
+        try {
+          return store_->stats();
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](dlq_replay_atom, dead_letter_filter& filter,
+             double rate) -> caf::result<replay_request> {
+        try {
+          auto request = store_->add_replay_request(filter, rate > 0 ? rate : config_.replay_rate,
+                                                    "running", wall_clock_());
+          return start_replay(std::move(request));
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](dlq_progress_atom, int64_t id) -> caf::result<replay_request> {
+        if (auto i = replays_.find(id); i != replays_.end())
+          return i->second.request;
+        try {
+          if (auto request = store_->replay_request_of(id))
+            return std::move(*request);
+          return caf::make_error(caf::sec::runtime_error, "no replay " + std::to_string(id));
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](dlq_cancel_atom, int64_t id) { return cancel(id); },
+      [this](dlq_pace_atom, int64_t id) { pace(id); },
+      [this](dlq_poll_atom) {
+        poll();
+        delayed_send(this, config_.poll_interval, dlq_poll_atom::value);
+      },
+      [this](dlq_resolve_atom, const std::string& id,
+             const std::string& note) -> caf::result<bool> {
+        try {
+          auto found = store_->resolve(id, note, wall_clock_());
+          update_depth();
+          return found;
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](dlq_purge_atom, const dead_letter_filter& filter) -> caf::result<int64_t> {
+        try {
+          auto removed = store_->purge(filter);
+          update_depth();
+          return removed;
+        } catch (const std::exception& e) {
+          return failed(e);
+        }
+      },
+      [this](subscribe_atom, const caf::actor& subscriber) { subscribers_.push_back(subscriber); },
+      [this](unsubscribe_atom, const caf::actor& subscriber) {
+        subscribers_.erase(std::remove(subscribers_.begin(), subscribers_.end(), subscriber),
+                           subscribers_.end());
+      },
+      [this](dlq_target_atom, const caf::actor& dispatcher) { dispatcher_ = dispatcher; },
+  };
+}
+
+caf::error dead_letter_queue::failed(const std::exception& e) {
+  log_->error("{}", e.what());
+  return caf::make_error(caf::sec::runtime_error, e.what());
+}
+
+// -- storing (group commit) -------------------------------------------------------------------
+
+caf::result<caf::ok_atom> dead_letter_queue::on_add(task& t, dead_letter_reason why) {
+  auto letter = dead_letter::make(std::move(t), why, wall_clock_());
+  if (letter.work.replays >= config_.max_replays)
+    letter.status = dead_letter_status::poison;
+  batch_.push_back(std::move(letter));
+  waiting_.push_back(make_response_promise());
+  auto promise = waiting_.back();
+  if (static_cast<int64_t>(batch_.size()) >= config_.max_batch) {
+    flush();
+  } else if (!flush_scheduled_) {
+    // Everything already in the mailbox comes before this message: one commit for all of it.
+    flush_scheduled_ = true;
+    send(this, dlq_flush_atom::value);
+  }
+  return promise;
+}
+
+void dead_letter_queue::flush() {
+  if (batch_.empty())
+    return;
+  auto batch = std::move(batch_);
+  auto waiting = std::move(waiting_);
+  batch_.clear();
+  waiting_.clear();
+  try {
+    store_->add(batch);
+  } catch (const std::exception& e) {
+    auto err = failed(e);
+    for (auto& promise : waiting)
+      promise.deliver(err);
+    return;
+  }
+  stored_metric_->inc(batch.size());
+  commits_metric_->inc();
+  for (auto& letter : batch)
+    log_->debug("dead-lettered task {} ({}, {}{})", letter.work.id, to_string(letter.reason),
+                to_string(letter.status),
+                letter.work.replays > 0 ? ", replays " + std::to_string(letter.work.replays) : "");
+  for (auto& promise : waiting)
+    promise.deliver(caf::ok_atom::value);
+  // Counting is a scan: once after the letters already in the mailbox, not after every batch.
+  if (!depth_check_scheduled_) {
+    depth_check_scheduled_ = true;
+    send(this, dlq_depth_atom::value);
+  }
+}
+
+// -- replay -----------------------------------------------------------------------------------
+
+replay_request dead_letter_queue::start_replay(replay_request request) {
+  auto now_ms = wall_clock_();
+  if (!dispatcher_) {
+    request.state = "failed";
+    store_->update_replay_request(request, now_ms);
+    log_->error("replay {} failed: no dispatcher to replay to", request.id);
+    return request;
+  }
+  bool poison_too = !request.filter.ids.empty() || request.filter.status == "poison";
+  replay_run run;
+  std::vector<std::string> ids;
+  for (auto& letter : store_->query(request.filter)) {
+    if (letter.status == dead_letter_status::pending ||
+        (poison_too && letter.status == dead_letter_status::poison)) {
+      ids.push_back(letter.work.id);
+      run.tasks.push_back(std::move(letter.work));
+    }
+  }
+  store_->set_status(ids, dead_letter_status::replaying, now_ms);
+  request.total = static_cast<int64_t>(ids.size());
+  request.sent = 0;
+  request.state = "running";
+  store_->update_replay_request(request, now_ms);
+  log_->info("replay {} started: {} letters at {}/s", request.id, request.total, request.rate);
+  run.request = request;
+  run.start = clock().now();
+  auto id = request.id;
+  replays_.emplace(id, std::move(run));
+  pace(id);
+  if (auto i = replays_.find(id); i != replays_.end())
+    return i->second.request;
+  return store_->replay_request_of(id).value_or(request);
+}
+
+void dead_letter_queue::pace(int64_t id) {
+  auto i = replays_.find(id);
+  if (i == replays_.end())
+    return; // cancelled: a stale tick
+  auto& run = i->second;
+  auto& request = run.request;
+  auto now = clock().now();
+  auto elapsed = std::chrono::duration<double>(now - run.start).count();
+  auto due = std::min(request.total, static_cast<int64_t>(std::floor(elapsed * request.rate)) + 1);
+  std::vector<std::string> sent;
+  for (; request.sent < due; ++request.sent) {
+    auto& t = run.tasks[static_cast<size_t>(request.sent)];
+    t.attempt = 1;
+    t.replays += 1;
+    sent.push_back(t.id);
+    send(dispatcher_, resubmit_atom::value, std::move(t));
+  }
+  replayed_metric_->inc(sent.size());
+  try {
+    store_->set_status(sent, dead_letter_status::replayed, wall_clock_());
+    if (request.sent == request.total) {
+      finish(run, "done");
+      return;
+    }
+    store_->update_replay_request(request, wall_clock_());
+  } catch (const std::exception& e) {
+    failed(e);
+  }
+  auto next = run.start + std::chrono::duration_cast<duration>(std::chrono::duration<double>(
+                              static_cast<double>(request.sent) / request.rate));
+  auto delay = std::max(std::chrono::duration_cast<duration>(next - now), from_ms(min_pace_ms));
+  delayed_send(this, delay, dlq_pace_atom::value, id);
+}
+
+caf::result<replay_request> dead_letter_queue::cancel(int64_t id) {
+  try {
+    if (auto i = replays_.find(id); i != replays_.end()) {
+      auto& run = i->second;
+      std::vector<std::string> rest;
+      for (auto k = static_cast<size_t>(run.request.sent); k < run.tasks.size(); ++k)
+        rest.push_back(run.tasks[k].id);
+      store_->set_status(rest, dead_letter_status::pending, wall_clock_());
+      auto result = run.request;
+      result.state = "cancelled";
+      finish(run, "cancelled");
+      return result;
+    }
+    auto request = store_->replay_request_of(id);
+    if (!request)
+      return caf::make_error(caf::sec::runtime_error, "no replay " + std::to_string(id));
+    if (!request->finished()) {
+      request->state = "cancelled";
+      store_->update_replay_request(*request, wall_clock_());
+    }
+    return std::move(*request);
+  } catch (const std::exception& e) {
+    return failed(e);
+  }
+}
+
+void dead_letter_queue::finish(replay_run& run, const std::string& state) {
+  run.request.state = state;
+  store_->update_replay_request(run.request, wall_clock_());
+  log_->info("replay {} {}: {} of {} sent", run.request.id, state, run.request.sent,
+             run.request.total);
+  auto id = run.request.id;
+  replays_.erase(id);
+  update_depth();
+}
+
+// -- requests from the database ---------------------------------------------------------------
+
+void dead_letter_queue::poll() {
+  try {
+    for (auto& request : store_->replay_requests("cancel"))
+      cancel(request.id);
+    auto requested = store_->replay_requests("requested");
+    std::reverse(requested.begin(), requested.end()); // oldest first
+    for (auto& request : requested)
+      start_replay(std::move(request));
+  } catch (const std::exception& e) {
+    failed(e);
+  }
+}
+
+void dead_letter_queue::recover() {
+  try {
+    dead_letter_filter replaying;
+    replaying.status = to_string(dead_letter_status::replaying);
+    std::vector<std::string> ids;
+    for (auto& letter : store_->query(replaying))
+      ids.push_back(letter.work.id);
+    store_->set_status(ids, dead_letter_status::pending, wall_clock_());
+    for (auto& request : store_->replay_requests("running")) {
+      request.state = "requested";
+      store_->update_replay_request(request, wall_clock_());
+    }
+    if (!ids.empty())
+      log_->warn("{} letters were left replaying by a previous run; back to pending", ids.size());
+  } catch (const std::exception& e) {
+    failed(e);
+  }
+}
+
+void dead_letter_queue::update_depth() {
+  int64_t depth = 0;
+  try {
+    depth = store_->depth();
+  } catch (const std::exception& e) {
+    failed(e);
+    return;
+  }
+  depth_metric_->set(static_cast<double>(depth));
+  if (config_.depth_alert <= 0)
+    return;
+  if (depth < config_.depth_alert) {
+    alerted_ = false;
+    return;
+  }
+  if (alerted_)
+    return;
+  alerted_ = true;
+  alerts_metric_->inc();
+  log_->warn("dead-letter depth {} reached the alert threshold {}", depth, config_.depth_alert);
+  for (auto& subscriber : subscribers_)
+    send(subscriber, dlq_alert_atom::value, depth, config_.depth_alert);
+}
+
+} // namespace herd

@@ -1,0 +1,146 @@
+#include "herd/dispatch/agent.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "herd/core/atoms.hpp"
+
+namespace herd {
+
+namespace {
+
+std::string describe(const std::exception_ptr& eptr) {
+  try {
+    std::rethrow_exception(eptr);
+  } catch (const std::exception& e) {
+    return std::string{"exception: "} + e.what();
+  } catch (...) {
+    return "exception of unknown type";
+  }
+}
+
+} // namespace
+
+agent::agent(caf::actor_config& cfg) : caf::event_based_actor(cfg) {
+  // An exception in a response callback kills the actor (CAF 0.17 cannot resume it): report
+  // every held task as `unknown` first, so nothing is lost, then exit with the error.
+  set_exception_handler([this](std::exception_ptr& eptr) -> caf::error {
+    auto reason = describe(eptr);
+    fail_all_leases(reason);
+    return caf::make_error(caf::sec::runtime_error, reason);
+  });
+}
+
+const char* agent::name() const {
+  return settings_.name.empty() ? "herd.agent" : settings_.name.c_str();
+}
+
+outcome agent::handle(const task&) {
+  return outcome::fail(failure::permanent("herd::agent::handle is not implemented"));
+}
+
+void agent::handle_async(const task& t, task_completion done) {
+  done.finish(handle(t));
+}
+
+caf::message_handler agent::extra_handlers() {
+  return {};
+}
+
+void agent::on_setup() {
+  // nop
+}
+
+caf::behavior agent::make_behavior() {
+  caf::message_handler base{
+      [this](setup_atom, agent_settings& settings) {
+        settings_ = std::move(settings);
+        on_setup();
+        schedule_heartbeat();
+      },
+      [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
+        // Tasks that finish synchronously are reported together, in one message. The board
+        // slot says "busy since now" until the handlers return: a hang shows there.
+        if (settings_.board)
+          settings_.board->enter(settings_.board_slot, clock().now().time_since_epoch().count());
+        batching_ = true;
+        batch_ids_.reserve(lease_ids.size());
+        batch_outcomes_.reserve(lease_ids.size());
+        for (size_t i = 0; i < lease_ids.size() && i < tasks.size(); ++i)
+          start(lease_ids[i], tasks[i]);
+        batching_ = false;
+        if (batch_ids_.size() == 1) // no vectors for a batch of one
+          send(batch_dispatcher_, report_atom::value, batch_ids_.front(),
+               std::move(batch_outcomes_.front()));
+        else if (!batch_ids_.empty())
+          send(batch_dispatcher_, report_atom::value, std::move(batch_ids_),
+               std::move(batch_outcomes_));
+        batch_ids_.clear();
+        batch_outcomes_.clear();
+        if (settings_.board)
+          settings_.board->leave(settings_.board_slot);
+      },
+      [this](tick_atom, uint64_t) {
+        if (!settings_.heartbeat_target)
+          return;
+        send(settings_.heartbeat_target, heartbeat_atom::value, settings_.name, ++heartbeats_sent_);
+        schedule_heartbeat();
+      },
+  };
+  return base.or_else(extra_handlers());
+}
+
+void agent::on_exit() {
+  settings_.heartbeat_target = nullptr;
+  settings_.board = nullptr;
+  leases_.clear();
+  batch_dispatcher_ = nullptr;
+}
+
+void agent::start(uint64_t lease_id, const task& t) {
+  auto dispatcher = caf::actor_cast<caf::actor>(current_sender());
+  leases_.emplace_back(lease_id, std::move(dispatcher));
+  task_completion done{this, lease_id};
+  try {
+    handle_async(t, done);
+  } catch (...) {
+    done.fail(failure::unknown(describe(std::current_exception())));
+  }
+}
+
+bool agent::holds(uint64_t lease_id) const {
+  return std::any_of(leases_.begin(), leases_.end(),
+                     [=](const auto& lease) { return lease.first == lease_id; });
+}
+
+void agent::report(uint64_t lease_id, outcome result) {
+  // From the back: a task that finishes at once holds the newest lease.
+  auto i = std::find_if(leases_.rbegin(), leases_.rend(),
+                        [=](const auto& lease) { return lease.first == lease_id; });
+  if (i == leases_.rend())
+    return;
+  // The dispatcher fills in the task id, attempt and agent name from the lease.
+  auto dispatcher = std::move(i->second);
+  *i = std::move(leases_.back());
+  leases_.pop_back();
+  if (batching_) {
+    batch_dispatcher_ = std::move(dispatcher);
+    batch_ids_.push_back(lease_id);
+    batch_outcomes_.push_back(std::move(result));
+    return;
+  }
+  send(dispatcher, report_atom::value, lease_id, std::move(result));
+}
+
+void agent::fail_all_leases(const std::string& reason) {
+  batching_ = false;
+  while (!leases_.empty())
+    report(leases_.back().first, outcome::fail(failure::unknown(reason)));
+}
+
+void agent::schedule_heartbeat() {
+  if (settings_.heartbeat_target && !settings_.board && settings_.heartbeat_interval.count() > 0)
+    delayed_send(this, settings_.heartbeat_interval, tick_atom::value, heartbeats_sent_);
+}
+
+} // namespace herd

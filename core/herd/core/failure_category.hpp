@@ -1,0 +1,42 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace herd {
+
+/// Why a call or task failed; decides whether and how it is retried.
+enum class failure_category : uint8_t {
+  /// A passing fault (connection reset, 500): retry with backoff.
+  transient,
+  /// The call took too long or a lease expired.
+  timeout,
+  /// The service said "too many requests" (429); usually carries a retry-after.
+  rate_limited,
+  /// The service is down or overloaded (503).
+  unavailable,
+  /// A circuit breaker rejected the call without trying; carries the time until the next probe.
+  circuit_open,
+  /// The request itself is wrong (400, 401, 403, 404, 422): retrying cannot help.
+  permanent,
+  /// Anything unclassified, including an exception escaping a handler.
+  unknown,
+};
+
+/// Every category, in declaration order.
+inline constexpr failure_category all_failure_categories[] = {
+    failure_category::transient,   failure_category::timeout,      failure_category::rate_limited,
+    failure_category::unavailable, failure_category::circuit_open, failure_category::permanent,
+    failure_category::unknown};
+
+/// The category's name, e.g. "rate_limited".
+std::string to_string(failure_category x);
+
+/// Parses a category name; empty when the name is unknown.
+std::optional<failure_category> parse_failure_category(std::string_view name);
+
+/// Classifies an HTTP status code the way the official LLM SDKs do (408/409/429/5xx retryable).
+failure_category classify_http_status(int status);
+
+} // namespace herd

@@ -1,0 +1,44 @@
+#include "herd/core/errc.hpp"
+
+#include <caf/deep_to_string.hpp>
+#include <caf/message.hpp>
+
+namespace herd {
+
+std::string to_string(errc code) {
+  switch (code) {
+  case errc::none:
+    return "none";
+  case errc::intake_full:
+    return "intake_full";
+  case errc::shutting_down:
+    return "shutting_down";
+  case errc::unknown_pool:
+    return "unknown_pool";
+  case errc::invalid_task:
+    return "invalid_task";
+  case errc::invalid_config:
+    return "invalid_config";
+  case errc::task_failed:
+    return "task_failed";
+  case errc::handed_back:
+    return "handed_back";
+  case errc::timeout:
+    return "timeout";
+  }
+  return "errc(" + std::to_string(static_cast<int>(code)) + ")";
+}
+
+std::string render_errc(uint8_t code, caf::atom_value, const caf::message& context) {
+  auto result = "herd: " + to_string(static_cast<errc>(code));
+  if (!context.empty()) {
+    result += ": ";
+    if (context.size() == 1 && context.match_element<std::string>(0))
+      result += context.get_as<std::string>(0);
+    else
+      result += caf::deep_to_string(context);
+  }
+  return result;
+}
+
+} // namespace herd

@@ -1,0 +1,44 @@
+#include "herd/core/failure_category.hpp"
+#include "herd/core/enum_name.hpp"
+
+namespace herd {
+
+std::string to_string(failure_category x) {
+  switch (x) {
+  case failure_category::transient:
+    return "transient";
+  case failure_category::timeout:
+    return "timeout";
+  case failure_category::rate_limited:
+    return "rate_limited";
+  case failure_category::unavailable:
+    return "unavailable";
+  case failure_category::circuit_open:
+    return "circuit_open";
+  case failure_category::permanent:
+    return "permanent";
+  case failure_category::unknown:
+    return "unknown";
+  }
+  return "unknown";
+}
+
+std::optional<failure_category> parse_failure_category(std::string_view name) {
+  return parse_enum_name<failure_category>(name, all_failure_categories);
+}
+
+failure_category classify_http_status(int status) {
+  if (status == 429)
+    return failure_category::rate_limited;
+  if (status == 408 || status == 504)
+    return failure_category::timeout;
+  if (status == 503 || status == 502)
+    return failure_category::unavailable;
+  if (status == 409 || status >= 500)
+    return failure_category::transient;
+  if (status >= 400)
+    return failure_category::permanent;
+  return failure_category::unknown;
+}
+
+} // namespace herd

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+
+#include "herd/core/atoms.hpp"
+#include "herd/core/metrics_registry.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/runtime/runtime_config.hpp"
+#include "herd/runtime/shutdown_report.hpp"
+#include "herd/runtime/system_config.hpp"
+
+namespace herd {
+
+class system_actors;
+
+/// The entry point: boots (or joins) an actor system, spawns herd's system actors under a root
+/// supervisor and the user's agent pools under a supervisor each, watched by the health
+/// monitor; takes tasks and hands back their outcomes, and shuts down without losing accepted
+/// work.
+///
+///     herd::runtime rt{herd::runtime_config::load("herd.json")};
+///     rt.spawn_pool<my_agent>("llm", 8);
+///     auto result = rt.run(herd::task::make("t-1", "read_only", {{"q", "hi"}}, "llm"));
+class runtime {
+public:
+  /// Boots its own actor system configured by `config`.
+  explicit runtime(runtime_config config = {});
+  /// Joins an actor system the caller owns; its config must have called `announce_types`.
+  runtime(caf::actor_system& sys, runtime_config config);
+  /// Shuts down (grace: the lease timeout) unless `shutdown` was called.
+  ~runtime();
+
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // -- agents ---------------------------------------------------------------------------------
+
+  /// Spawns `count` agents of type `Agent` (constructed with `cfg, xs...`) into `pool`, named
+  /// "<pool>-<n>", under a new supervisor "pool:<pool>" with the configured `supervision`
+  /// policy, watched by the health monitor; returns their first incarnations (a restarted
+  /// agent is a new actor: `pools()` has the current ones).
+  template <class Agent, class... Ts>
+  std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, const Ts&... xs) {
+    return spawn_supervised(pool, count,
+                            [xs...](caf::actor_system& sys) { return sys.spawn<Agent>(xs...); });
+  }
+
+  /// Like `spawn_pool`, with a factory that makes each agent (called again for every restart).
+  std::vector<caf::actor> spawn_supervised(const std::string& pool, size_t count,
+                                           std::function<caf::actor(caf::actor_system&)> make);
+
+  /// Adds an agent that the caller spawned to `pool`; it is watched (and isolated when it hangs)
+  /// but not restarted, having no factory. Returns it.
+  caf::actor add_agent(const std::string& pool, caf::actor agent);
+
+  // -- services -------------------------------------------------------------------------------
+
+  /// Puts the downstream service `service` (an actor answering `(call_atom, request) -> outcome`)
+  /// behind circuit breakers; later registrations replace the actor behind the breakers.
+  void add_service(const std::string& service, caf::actor handle);
+  /// The breaker in front of `service` for calls by `agent` (one per service by default; one
+  /// per agent and service when `breakers.scope` says so). Agents call it like the service.
+  caf::expected<caf::actor> breaker_for(const std::string& service, const std::string& agent = "");
+
+  // -- tasks ----------------------------------------------------------------------------------
+
+  /// Submits a task; the future yields its final outcome, or the error that refused it
+  /// (intake_full, unknown_pool, shutting_down, invalid_task).
+  std::future<caf::expected<outcome>> submit(task t);
+  /// Submits a task and blocks until its final outcome, or until `timeout` (error `timeout`;
+  /// the task keeps running).
+  caf::expected<outcome> run(task t, duration timeout = from_ms(24LL * 3600 * 1000));
+  /// Submits a task on behalf of `reply_to`, which receives its `outcome` (or a `caf::error`).
+  /// Actors may instead `request(dispatcher(), ..., submit_atom::value, t)`.
+  void submit(task t, const caf::actor& reply_to);
+
+  // -- introspection --------------------------------------------------------------------------
+
+  /// The dispatcher's accounting.
+  dispatcher_stats stats();
+  /// The health monitor's view of every agent as JSON: name, state (healthy, suspect, isolated,
+  /// restarting, stopped), last heartbeat, phi, stuck reports.
+  std::string health();
+  /// The metrics of every herd actor.
+  metrics_registry& metrics() { return *metrics_; }
+  /// The configuration.
+  const runtime_config& config() const { return config_; }
+  /// The actor system.
+  caf::actor_system& system() { return *sys_; }
+  /// The dispatcher actor (a new one after a restart of the system actors).
+  caf::actor dispatcher() const;
+  /// The retry scheduler actor (the dispatcher's failure sink).
+  caf::actor retry_scheduler() const;
+  /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.
+  caf::actor breakers() const;
+  /// The dead-letter queue actor, if `dead_letters` is configured.
+  caf::actor dead_letter_queue() const;
+  /// The escalation queue actor, if `dead_letters` is configured.
+  caf::actor escalation_queue() const;
+  /// The health monitor; `(subscribe_atom, actor)` to it delivers `(sup_event_atom, json)`
+  /// events (suspects, isolations, stuck tasks). It runs on a thread of its own, which ends
+  /// when the last handle is gone: do not keep one past the runtime's shutdown.
+  caf::actor health_monitor() const;
+  /// Sends `listener` the supervision events, `(sup_event_atom, std::string json)` with keys
+  /// event, source, name, detail, at_ms (suspect, isolated, stuck, restarted, abandoned,
+  /// escalated, ...), of the health monitor and every supervisor, including later incarnations;
+  /// supervisors also send it `(restarted_atom, id, old, new)`.
+  void subscribe_supervision(const caf::actor& listener);
+  /// The root supervisor "herd.root" over the system actors and the pools' supervisors.
+  caf::actor root_supervisor() const;
+  /// The shared metrics registry, for actors the caller spawns.
+  const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
+  /// The current incarnation of every agent, by pool name.
+  std::map<std::string, std::vector<caf::actor>> pools() const;
+
+  // -- shutdown -------------------------------------------------------------------------------
+
+  /// Stops intake, waits up to `grace` for accepted tasks to finish, hands back what did not,
+  /// then stops every herd actor. Idempotent; later calls return the first report.
+  shutdown_report shutdown(duration grace);
+
+private:
+  void boot();
+
+  runtime_config config_;
+  std::unique_ptr<system_config> own_config_;
+  std::unique_ptr<caf::actor_system> own_system_;
+  caf::actor_system* sys_;
+  std::shared_ptr<metrics_registry> metrics_;
+  std::shared_ptr<system_actors> actors_;
+  std::unique_ptr<shutdown_report> final_report_;
+};
+
+} // namespace herd

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "herd/breakers/breaker_registry_config.hpp"
+#include "herd/core/time.hpp"
+#include "herd/dead_letters/dead_letter_queue_config.hpp"
+#include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/retry/retry_scheduler_config.hpp"
+#include "herd/supervision/health_monitor_config.hpp"
+#include "herd/supervision/supervisor_config.hpp"
+
+namespace herd {
+
+class json_reader;
+
+/// Settings of one agent pool.
+struct pool_config {
+  /// Tasks one agent of the pool runs at once; 0 = the dispatcher's default. Default: 0.
+  int32_t concurrency = 0;
+};
+
+/// Everything a `herd::runtime` is configured with. Every default is written here, once.
+///
+/// JSON form (all keys optional):
+/// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
+///  "dead_letters": {"db": FILE, ...}, "health": {...}, "supervision": {...},
+///  "pools": {"NAME": {"concurrency": N}},
+///  "policies": {"KIND": {"preset": "read_only", ...}}}
+struct runtime_config {
+  /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
+  std::string log_level = "info";
+  /// Scheduler threads; 0 = CAF's default (max(cores, 4)). Default: 0.
+  int32_t threads = 0;
+  /// The dispatcher's settings.
+  dispatcher_config dispatcher;
+  /// The retry scheduler's settings (budgets, pacing, Retry-After spreading).
+  retry_scheduler_config retry;
+  /// The circuit breakers' settings: scope, default policy, policies per service.
+  breaker_registry_config breakers;
+  /// The durable dead-letter and escalation queues (a SQLite file); none = tasks that would be
+  /// dead-lettered or escalated end as failed instead. Default: none.
+  std::optional<dead_letter_queue_config> dead_letters;
+  /// How the health monitor watches agents (heartbeat interval, detector); every agent of a
+  /// pool is watched.
+  health_monitor_config health;
+  /// The policy of every pool's supervisor (strategy, restart intensity, restart backoff); its
+  /// name becomes "pool:<pool>". Default: one_for_one, 3 restarts in 10 s, backoff 100 ms-10 s.
+  supervisor_config supervision;
+  /// Per-pool settings by pool name.
+  std::map<std::string, pool_config> pools;
+  /// Failure policies by task kind; the presets are always present and "default" applies to
+  /// kinds without an entry.
+  std::map<std::string, failure_policy> policies;
+
+  /// A configuration with every default, including the preset policies.
+  runtime_config();
+
+  /// The policy for a task kind: its own entry, else "default".
+  const failure_policy& policy_for(const std::string& kind) const;
+  /// The concurrency of a pool's agents.
+  int32_t concurrency_of(const std::string& pool) const;
+
+  /// Reads a configuration; throws `config_error` naming the JSON path of a bad field.
+  static runtime_config from_json(const nlohmann::json& document);
+  /// Reads a configuration file; throws `config_error` (path "" for unreadable or invalid JSON).
+  static runtime_config load(const std::string& file);
+  /// The JSON form, with every default spelled out.
+  nlohmann::json to_json() const;
+};
+
+} // namespace herd

@@ -1,0 +1,182 @@
+#include "herd/runtime/runtime.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/send.hpp>
+
+#include "herd/core/errc.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/core/virtual_time.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "system_actors.hpp"
+
+namespace herd {
+
+namespace {
+
+/// Sends `xs...` to `dest` as a request; the future yields the reply (a `T`) or the error.
+template <class T, class Timeout, class... Ts>
+std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const caf::actor& dest,
+                                            Timeout timeout, Ts... xs) {
+  auto promise = std::make_shared<std::promise<caf::expected<T>>>();
+  auto reply = promise->get_future();
+  if (!dest) {
+    promise->set_value(caf::make_error(errc::shutting_down, "the runtime's actor is gone"));
+    return reply;
+  }
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(dest, timeout, xs...)
+        .then([promise](T& x) { promise->set_value(std::move(x)); },
+              [promise](caf::error& e) { promise->set_value(std::move(e)); });
+  });
+  return reply;
+}
+
+/// The reply of `dest` to `xs...`: blocks on the real scheduler; on the test coordinator
+/// (`scheduler.policy = 'testing'`) runs it, through its timers, until the reply is there.
+template <class T, class Timeout, class... Ts>
+caf::expected<T> ask(caf::actor_system& sys, const caf::actor& dest, Timeout timeout, Ts... xs) {
+  auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
+  if (dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr) {
+    virtual_time vt{sys};
+    while (reply.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+      if (vt.run() == 0 && !vt.next_timer())
+        return caf::make_error(errc::timeout, "no reply and nothing left to run");
+  }
+  return reply.get();
+}
+
+} // namespace
+
+runtime::runtime(runtime_config config)
+    : config_(std::move(config)), own_config_(std::make_unique<system_config>(config_)),
+      own_system_(std::make_unique<caf::actor_system>(*own_config_)), sys_(own_system_.get()) {
+  boot();
+}
+
+runtime::runtime(caf::actor_system& sys, runtime_config config)
+    : config_(std::move(config)), sys_(&sys) {
+  boot();
+}
+
+runtime::~runtime() {
+  shutdown(config_.dispatcher.lease_timeout);
+}
+
+void runtime::boot() {
+  set_log_level(config_.log_level);
+  metrics_ = std::make_shared<metrics_registry>();
+  actors_ = std::make_shared<system_actors>(*sys_, config_, metrics_);
+  actors_->boot();
+  component_logger("runtime")->debug("runtime started");
+}
+
+std::vector<caf::actor>
+runtime::spawn_supervised(const std::string& pool, size_t count,
+                          std::function<caf::actor(caf::actor_system&)> make) {
+  return actors_->spawn_pool(pool, count, std::move(make));
+}
+
+caf::actor runtime::add_agent(const std::string& pool, caf::actor agent) {
+  return actors_->add_agent(pool, std::move(agent));
+}
+
+void runtime::add_service(const std::string& service, caf::actor handle) {
+  actors_->add_service(service, std::move(handle));
+}
+
+caf::expected<caf::actor> runtime::breaker_for(const std::string& service,
+                                               const std::string& agent) {
+  return ask<caf::actor>(*sys_, breakers(), caf::infinite, caf::get_atom::value, agent, service);
+}
+
+std::future<caf::expected<outcome>> runtime::submit(task t) {
+  return request_reply<outcome>(*sys_, dispatcher(), caf::infinite, submit_atom::value,
+                                std::move(t));
+}
+
+caf::expected<outcome> runtime::run(task t, duration timeout) {
+  auto result = ask<outcome>(*sys_, dispatcher(), timeout, submit_atom::value, std::move(t));
+  if (!result && result.error() == caf::sec::request_timeout)
+    return caf::make_error(errc::timeout, "no outcome within the timeout");
+  return result;
+}
+
+void runtime::submit(task t, const caf::actor& reply_to) {
+  caf::send_as(reply_to, dispatcher(), submit_atom::value, std::move(t));
+}
+
+dispatcher_stats runtime::stats() {
+  auto result = ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, stats_atom::value);
+  return result ? *result : dispatcher_stats{};
+}
+
+std::string runtime::health() {
+  auto result = ask<std::string>(*sys_, health_monitor(), caf::infinite, health_atom::value);
+  return result ? *result : std::string{"{}"};
+}
+
+caf::actor runtime::dispatcher() const {
+  return actors_->dispatcher();
+}
+
+caf::actor runtime::retry_scheduler() const {
+  return actors_->retry_scheduler();
+}
+
+caf::actor runtime::breakers() const {
+  return actors_->breakers();
+}
+
+caf::actor runtime::dead_letter_queue() const {
+  return actors_->dead_letter_queue();
+}
+
+caf::actor runtime::escalation_queue() const {
+  return actors_->escalation_queue();
+}
+
+caf::actor runtime::health_monitor() const {
+  return actors_->health_monitor();
+}
+
+void runtime::subscribe_supervision(const caf::actor& listener) {
+  actors_->subscribe(listener);
+}
+
+caf::actor runtime::root_supervisor() const {
+  return actors_->root();
+}
+
+std::map<std::string, std::vector<caf::actor>> runtime::pools() const {
+  return actors_->pools();
+}
+
+shutdown_report runtime::shutdown(duration grace) {
+  if (final_report_)
+    return *final_report_;
+  auto log = component_logger("runtime");
+  shutdown_report report;
+  auto dispatcher = this->dispatcher();
+  if (auto drained = ask<dispatcher_stats>(*sys_, dispatcher, grace, drain_atom::value)) {
+    report.stats = *drained;
+    report.drained = true;
+  } else {
+    // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
+    for (auto& holder : {retry_scheduler(), dispatcher})
+      if (auto unfinished =
+              ask<std::vector<task>>(*sys_, holder, caf::infinite, handback_atom::value))
+        for (auto& t : *unfinished)
+          report.unfinished.push_back(std::move(t));
+    report.stats = stats();
+    log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
+  }
+  // The root stops the pools first and the dispatcher last.
+  actors_->stop();
+  actors_->release();
+  final_report_ = std::make_unique<shutdown_report>(report);
+  return report;
+}
+
+} // namespace herd

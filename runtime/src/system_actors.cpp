@@ -1,0 +1,344 @@
+#include "system_actors.hpp"
+
+#include <stdexcept>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/send.hpp>
+
+#include "dispatch/dispatcher.hpp"
+#include "herd/breakers/breaker_registry.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/dead_letters/dead_letter_queue.hpp"
+#include "herd/dead_letters/escalation_queue.hpp"
+#include "herd/dispatch/agent_settings.hpp"
+#include "herd/retry/retry_atoms.hpp"
+#include "herd/retry/retry_scheduler.hpp"
+#include "herd/supervision/health_monitor.hpp"
+#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/supervisor.hpp"
+
+namespace herd {
+
+namespace {
+
+/// Agents the board watches per runtime; more fall back to heartbeat messages (8 bytes each).
+constexpr size_t board_capacity = size_t{1} << 16;
+
+} // namespace
+
+system_actors::system_actors(caf::actor_system& sys, runtime_config config,
+                             std::shared_ptr<metrics_registry> metrics)
+    : sys_(sys), config_(std::move(config)), metrics_(std::move(metrics)) {
+  if (config_.health.watch == "board")
+    board_ = std::make_shared<liveness_board>(board_capacity);
+}
+
+// -- the tree ---------------------------------------------------------------------------------
+
+void system_actors::boot() {
+  // Spawned here, in order, so the caller holds every handle at once; the root adopts them as
+  // their first incarnations and calls the same factories for later ones.
+  std::vector<child_spec> children;
+  auto add = [&](const std::string& id, caf::actor (system_actors::*start)(caf::actor_system&)) {
+    auto first = (this->*start)(sys_);
+    children.push_back(adopting(system_child(id, start), std::move(first)));
+  };
+  add("dispatcher", &system_actors::start_dispatcher);
+  add("retry_scheduler", &system_actors::start_retry_scheduler);
+  add("breakers", &system_actors::start_breakers);
+  if (config_.dead_letters) {
+    add("dead_letter_queue", &system_actors::start_dead_letter_queue);
+    add("escalation_queue", &system_actors::start_escalation_queue);
+  }
+  add("health_monitor", &system_actors::start_health_monitor);
+  add("pools", &system_actors::start_pools);
+  supervisor_config root_config;
+  root_config.name = "herd.root";
+  root_config.strategy = restart_strategy::rest_for_one;
+  root_config.min_backoff = from_ms(10);
+  root_config.max_backoff = from_ms(1000);
+  auto root = observed(sys_.spawn<supervisor>(root_config, std::move(children), metrics_));
+  std::lock_guard<std::mutex> guard{mtx_};
+  root_ = std::move(root);
+}
+
+child_spec system_actors::system_child(const std::string& id,
+                                       caf::actor (system_actors::*start)(caf::actor_system&)) {
+  child_spec spec;
+  spec.id = id;
+  spec.start = [self = shared_from_this(), start](caf::actor_system& sys) {
+    return ((*self).*start)(sys);
+  };
+  return spec;
+}
+
+caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
+  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_);
+  std::lock_guard<std::mutex> guard{mtx_};
+  dispatcher_ = handle;
+  return handle;
+}
+
+caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
+  auto dispatcher = this->dispatcher();
+  auto handle =
+      sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, metrics_, dispatcher);
+  caf::anon_send(dispatcher, sink_atom::value, handle);
+  std::lock_guard<std::mutex> guard{mtx_};
+  retry_scheduler_ = handle;
+  return handle;
+}
+
+caf::actor system_actors::start_breakers(caf::actor_system& sys) {
+  auto handle = sys.spawn<breaker_registry>(config_.breakers, metrics_);
+  // The scheduler holds a service's retries while its breaker is open and paces them after.
+  caf::anon_send(handle, subscribe_atom::value, retry_scheduler());
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& [service, actor] : services_)
+    caf::anon_send(handle, caf::put_atom::value, service, actor);
+  breakers_ = handle;
+  return handle;
+}
+
+caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
+  // Each queue has its own connection to the same SQLite file (WAL mode).
+  auto& dl = *config_.dead_letters;
+  auto handle = sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
+                                                   dispatcher(), metrics_);
+  caf::anon_send(retry_scheduler(), dlq_atom::value, handle);
+  std::lock_guard<std::mutex> guard{mtx_};
+  dead_letter_queue_ = handle;
+  return handle;
+}
+
+caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
+  auto& dl = *config_.dead_letters;
+  auto handle = sys.spawn<herd::escalation_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
+                                                  dead_letter_queue(), dispatcher(), metrics_);
+  caf::anon_send(retry_scheduler(), escalation_atom::value, handle);
+  std::lock_guard<std::mutex> guard{mtx_};
+  escalation_queue_ = handle;
+  return handle;
+}
+
+caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
+  // It tells the dispatcher to send it stuck-task reports, and isolates suspects there. On a
+  // thread of its own: hung handlers that block every scheduler thread cannot blind it, and its
+  // check timer wakes one thread, not the work-stealing pool (on the test coordinator it runs
+  // with everything else, deterministically).
+  auto on_test_coordinator =
+      dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
+  auto handle =
+      observed(on_test_coordinator
+                   ? sys.spawn<herd::health_monitor>(config_.health, dispatcher(), metrics_, board_)
+                   : sys.spawn<herd::health_monitor, caf::detached>(config_.health, dispatcher(),
+                                                                    metrics_, board_));
+  std::lock_guard<std::mutex> guard{mtx_};
+  health_monitor_ = handle;
+  return handle;
+}
+
+caf::actor system_actors::start_pools(caf::actor_system& sys) {
+  supervisor_config pools_config;
+  pools_config.name = "herd.pools";
+  std::vector<child_spec> children;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    children = pool_supervisors_;
+  }
+  auto handle = observed(sys.spawn<supervisor>(pools_config, std::move(children), metrics_));
+  std::lock_guard<std::mutex> guard{mtx_};
+  pools_supervisor_ = handle;
+  return handle;
+}
+
+// -- agents -----------------------------------------------------------------------------------
+
+std::vector<caf::actor> system_actors::spawn_pool(const std::string& pool, size_t count,
+                                                  agent_factory make) {
+  std::vector<caf::actor> result;
+  std::vector<child_spec> agents;
+  for (size_t i = 0; i < count; ++i) {
+    auto [name, index] = reserve_agent(pool);
+    // The slot of the incarnation just started, read by the supervisor right after `start`.
+    auto slot = std::make_shared<std::optional<uint64_t>>();
+    child_spec spec;
+    spec.id = name;
+    spec.heartbeats = true;
+    spec.start = [self = shared_from_this(), pool, name = name, index = index, make,
+                  slot](caf::actor_system& sys) {
+      auto agent = make(sys);
+      *slot = self->enroll(pool, name, agent);
+      std::lock_guard<std::mutex> guard{self->mtx_};
+      self->pools_[pool][index] = agent;
+      return agent;
+    };
+    spec.board_slot = [slot](const caf::actor&) { return *slot; };
+    auto first = spec.start(sys_);
+    result.push_back(first);
+    agents.push_back(adopting(std::move(spec), std::move(first)));
+  }
+  // The pool's supervisor, a child of "herd.pools" (which restarts it with fresh agents).
+  auto id = [&] {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto n = ++supervisors_per_pool_[pool];
+    return "pool:" + pool + (n > 1 ? "#" + std::to_string(n) : "");
+  }();
+  auto pool_config = config_.supervision;
+  pool_config.name = id;
+  child_spec pool_spec;
+  pool_spec.id = id;
+  pool_spec.start = [self = shared_from_this(), pool_config,
+                     agents = std::move(agents)](caf::actor_system& sys) {
+    return self->observed(
+        sys.spawn<supervisor>(pool_config, agents, self->metrics_, self->health_monitor()));
+  };
+  caf::actor pools;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    pool_supervisors_.push_back(pool_spec);
+    pools = pools_supervisor_;
+  }
+  caf::anon_send(pools, add_child_atom::value, std::move(pool_spec));
+  return result;
+}
+
+caf::actor system_actors::add_agent(const std::string& pool, caf::actor agent) {
+  auto [name, index] = reserve_agent(pool);
+  auto slot = enroll(pool, name, agent);
+  // Watched like a supervised agent; with no supervisor a suspect is isolated, not replaced.
+  if (slot)
+    caf::anon_send(health_monitor(), track_atom::value, agent, name, caf::actor{}, *slot);
+  else
+    caf::anon_send(health_monitor(), track_atom::value, agent, name, caf::actor{});
+  std::lock_guard<std::mutex> guard{mtx_};
+  pools_[pool][index] = agent;
+  unsupervised_.push_back(agent);
+  return agent;
+}
+
+std::optional<uint64_t> system_actors::enroll(const std::string& pool, const std::string& name,
+                                              const caf::actor& agent) {
+  if (!agent)
+    return std::nullopt;
+  agent_settings settings;
+  settings.name = name;
+  settings.pool = pool;
+  settings.heartbeat_target = health_monitor();
+  settings.heartbeat_interval = config_.health.heartbeat_interval;
+  std::optional<uint64_t> slot;
+  if (board_) {
+    try {
+      slot = board_->acquire();
+      settings.board = board_;
+      settings.board_slot = *slot;
+    } catch (const std::length_error&) {
+      // A full board: this agent sends heartbeat messages instead.
+    }
+  }
+  caf::anon_send(agent, setup_atom::value, std::move(settings));
+  caf::anon_send(dispatcher(), join_atom::value, pool, agent, name, config_.concurrency_of(pool));
+  return slot;
+}
+
+std::pair<std::string, size_t> system_actors::reserve_agent(const std::string& pool) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& members = pools_[pool];
+  members.emplace_back();
+  return {pool + "-" + std::to_string(members.size()), members.size() - 1};
+}
+
+void system_actors::add_service(const std::string& service, caf::actor handle) {
+  caf::actor breakers;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    services_[service] = handle;
+    breakers = breakers_;
+  }
+  caf::anon_send(breakers, caf::put_atom::value, service, std::move(handle));
+}
+
+void system_actors::subscribe(const caf::actor& listener) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  listeners_.push_back(listener);
+  for (auto& source : observed_)
+    caf::anon_send(source, subscribe_atom::value, listener);
+}
+
+caf::actor system_actors::observed(caf::actor source) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& listener : listeners_)
+    caf::anon_send(source, subscribe_atom::value, listener);
+  observed_.push_back(source);
+  return source;
+}
+
+void system_actors::stop() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& agent : unsupervised_)
+    caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
+  if (root_)
+    caf::anon_send_exit(root_, caf::exit_reason::user_shutdown);
+}
+
+void system_actors::release() {
+  // The factories hold this object and the supervisors hold the factories: drop every handle,
+  // so the terminated actors are freed (a detached health monitor's thread ends only then).
+  std::lock_guard<std::mutex> guard{mtx_};
+  pool_supervisors_.clear();
+  listeners_.clear();
+  observed_.clear();
+  unsupervised_.clear();
+  services_.clear();
+  pools_.clear();
+  for (auto* handle : {&dispatcher_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
+                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
+    *handle = nullptr;
+}
+
+// -- handles ----------------------------------------------------------------------------------
+
+caf::actor system_actors::dispatcher() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return dispatcher_;
+}
+
+caf::actor system_actors::retry_scheduler() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return retry_scheduler_;
+}
+
+caf::actor system_actors::breakers() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return breakers_;
+}
+
+caf::actor system_actors::dead_letter_queue() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return dead_letter_queue_;
+}
+
+caf::actor system_actors::escalation_queue() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return escalation_queue_;
+}
+
+caf::actor system_actors::health_monitor() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return health_monitor_;
+}
+
+caf::actor system_actors::root() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return root_;
+}
+
+std::map<std::string, std::vector<caf::actor>> system_actors::pools() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return pools_;
+}
+
+} // namespace herd

@@ -1,0 +1,121 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "herd/core/metrics_registry.hpp"
+#include "herd/dispatch/liveness_board.hpp"
+#include "herd/runtime/runtime_config.hpp"
+#include "herd/supervision/child_spec.hpp"
+
+namespace herd {
+
+/// The runtime's supervision tree and the handles of its actors (internal to the facade).
+///
+///     root "herd.root" (rest_for_one)
+///       dispatcher, retry scheduler, breaker registry, [dead-letter queue, escalation queue],
+///       health monitor, "herd.pools" (one_for_one)
+///                          "pool:<name>" (the configured supervision) -> the pool's agents
+///
+/// Each child's factory spawns it and wires it to the actors before it, which rest_for_one
+/// restarts with it; so a restarted dispatcher gets a fresh retry scheduler, breakers and
+/// agents that know it. The handles change on restarts; readers take a copy under the lock.
+/// Factories run in supervisors' contexts, so everything here is guarded by one mutex.
+class system_actors : public std::enable_shared_from_this<system_actors> {
+public:
+  /// Makes an agent of a pool (a fresh instance per call).
+  using agent_factory = std::function<caf::actor(caf::actor_system&)>;
+
+  /// The actors of a runtime with `config` in `sys`, counting into `metrics`.
+  system_actors(caf::actor_system& sys, runtime_config config,
+                std::shared_ptr<metrics_registry> metrics);
+
+  /// Spawns the system actors and the root supervisor, which adopts them.
+  void boot();
+  /// Starts `count` agents made by `make` in `pool` under a new pool supervisor; returns them.
+  std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, agent_factory make);
+  /// Adds an agent the caller spawned to `pool`, watched but not supervised; returns it.
+  caf::actor add_agent(const std::string& pool, caf::actor agent);
+  /// Registers (or replaces) the actor behind a service's breakers; kept across restarts.
+  void add_service(const std::string& service, caf::actor handle);
+  /// Sends `listener` the `(sup_event_atom, json)` events of the health monitor and of every
+  /// supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
+  /// restarts.
+  void subscribe(const caf::actor& listener);
+  /// Stops the tree (pools first, the dispatcher last) and the unsupervised agents.
+  void stop();
+  /// Forgets the factories (they hold this object) and every handle, once the runtime is done.
+  void release();
+
+  // -- handles (copies taken under the lock) ------------------------------------------------
+
+  /// The dispatcher.
+  caf::actor dispatcher() const;
+  /// The retry scheduler.
+  caf::actor retry_scheduler() const;
+  /// The breaker registry.
+  caf::actor breakers() const;
+  /// The dead-letter queue, if configured.
+  caf::actor dead_letter_queue() const;
+  /// The escalation queue, if configured.
+  caf::actor escalation_queue() const;
+  /// The health monitor.
+  caf::actor health_monitor() const;
+  /// The root supervisor.
+  caf::actor root() const;
+  /// The current incarnations of every pool's agents, by pool.
+  std::map<std::string, std::vector<caf::actor>> pools() const;
+
+private:
+  caf::actor start_dispatcher(caf::actor_system& sys);
+  caf::actor start_retry_scheduler(caf::actor_system& sys);
+  caf::actor start_breakers(caf::actor_system& sys);
+  caf::actor start_dead_letter_queue(caf::actor_system& sys);
+  caf::actor start_escalation_queue(caf::actor_system& sys);
+  caf::actor start_health_monitor(caf::actor_system& sys);
+  caf::actor start_pools(caf::actor_system& sys);
+  child_spec system_child(const std::string& id,
+                          caf::actor (system_actors::*start)(caf::actor_system&));
+  /// Sets `agent` up as `name` of `pool` and lets it join the dispatcher; returns its board
+  /// slot when it is watched through the board.
+  std::optional<uint64_t> enroll(const std::string& pool, const std::string& name,
+                                 const caf::actor& agent);
+  /// Registers an actor whose events listeners receive; returns it.
+  caf::actor observed(caf::actor source);
+  /// The name and index of a new agent of `pool` ("<pool>-<n>").
+  std::pair<std::string, size_t> reserve_agent(const std::string& pool);
+
+  caf::actor_system& sys_;
+  const runtime_config config_;
+  std::shared_ptr<metrics_registry> metrics_;
+  std::shared_ptr<liveness_board> board_;
+
+  mutable std::mutex mtx_;
+  caf::actor dispatcher_;
+  caf::actor retry_scheduler_;
+  caf::actor breakers_;
+  caf::actor dead_letter_queue_;
+  caf::actor escalation_queue_;
+  caf::actor health_monitor_;
+  caf::actor pools_supervisor_;
+  caf::actor root_;
+  std::map<std::string, caf::actor> services_;
+  std::vector<child_spec> pool_supervisors_; // children of "herd.pools", kept for its restarts
+  std::map<std::string, std::vector<caf::actor>> pools_;
+  std::map<std::string, size_t> supervisors_per_pool_;
+  std::vector<caf::actor> unsupervised_;
+  std::vector<caf::actor> listeners_;
+  std::vector<caf::actor> observed_; // the health monitors and supervisors, for new listeners
+};
+
+} // namespace herd

@@ -1,0 +1,110 @@
+// Configuration: JSON in, typed structs out; every bad field is named by its JSON path.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "herd/core/config_error.hpp"
+#include "herd/runtime/runtime_config.hpp"
+
+namespace {
+
+/// The message of the config_error that reading `text` throws, or "" if it reads fine.
+std::string error_of(const std::string& text) {
+  try {
+    herd::runtime_config::from_json(nlohmann::json::parse(text));
+  } catch (const herd::config_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(defaults_are_complete) {
+  herd::runtime_config c;
+  BOOST_TEST(c.dispatcher.intake_capacity == 10000);
+  BOOST_TEST(herd::to_ms(c.dispatcher.lease_timeout) == 30000);
+  BOOST_TEST(c.policies.count("read_only") == 1u);
+  BOOST_TEST(c.policies.count("payment") == 1u);
+  BOOST_TEST(c.policy_for("some_unknown_kind").max_attempts ==
+             c.policies.at("default").max_attempts);
+  BOOST_TEST(c.concurrency_of("anything") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(reads_every_section) {
+  auto c = herd::runtime_config::from_json(nlohmann::json::parse(R"({
+    "log_level": "warn", "threads": 2,
+    "health": {"heartbeat_interval_ms": 500, "detector": "phi", "watch": "heartbeats"},
+    "supervision": {"strategy": "rest_for_one", "max_restarts": 5},
+    "dispatcher": {"intake_capacity": 50, "lease_timeout_ms": 2000, "max_requeues": 1},
+    "pools": {"llm": {"concurrency": 4}},
+    "policies": {"summaries": {"preset": "read_only", "max_attempts": 3,
+                               "backoff": {"kind": "exponential", "base_ms": 50}}}
+  })"));
+  BOOST_TEST(c.log_level == "warn");
+  BOOST_TEST(c.threads == 2);
+  BOOST_TEST(herd::to_ms(c.health.heartbeat_interval) == 500);
+  BOOST_TEST(c.health.detector == "phi");
+  BOOST_TEST(c.health.watch == "heartbeats");
+  BOOST_TEST((c.supervision.strategy == herd::restart_strategy::rest_for_one));
+  BOOST_TEST(c.supervision.max_restarts == 5);
+  BOOST_TEST(c.dispatcher.intake_capacity == 50);
+  BOOST_TEST(herd::to_ms(c.dispatcher.lease_timeout) == 2000);
+  BOOST_TEST(c.concurrency_of("llm") == 4);
+  auto& p = c.policy_for("summaries");
+  BOOST_TEST(p.max_attempts == 3);
+  BOOST_TEST((p.backoff.kind == herd::backoff_kind::exponential));
+  BOOST_TEST(herd::to_ms(p.backoff.base) == 50);
+  // Unset keys keep the preset's values.
+  BOOST_TEST(herd::to_ms(p.backoff.cap) == 30000);
+}
+
+BOOST_AUTO_TEST_CASE(json_form_reads_back_identically) {
+  herd::runtime_config c;
+  c.pools["llm"].concurrency = 3;
+  auto back = herd::runtime_config::from_json(c.to_json());
+  BOOST_TEST(back.to_json() == c.to_json());
+}
+
+BOOST_AUTO_TEST_CASE(wrong_type_names_the_path) {
+  BOOST_TEST(
+      error_of(R"({"policies": {"read_only": {"max_attempts": "five"}}})") ==
+      R"(/policies/read_only/max_attempts: expected an integer in [1, 1000000], got "five")");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_names_the_path) {
+  auto e = error_of(R"({"dispatcher": {"intake_capcity": 5}})");
+  BOOST_TEST(e.find("/dispatcher/intake_capcity: unknown key") == 0u, e);
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_and_bad_choices_are_rejected) {
+  BOOST_TEST(
+      error_of(R"({"dispatcher": {"intake_capacity": 0}})").find("/dispatcher/intake_capacity") ==
+      0u);
+  BOOST_TEST(error_of(R"({"log_level": "loud"})").find("/log_level: expected one of") == 0u);
+  BOOST_TEST(error_of(R"({"policies": {"x": {"retry_on": ["transient", "sometimes"]}}})")
+                 .find("/policies/x/retry_on/1: expected a failure category") == 0u);
+  BOOST_TEST(error_of(R"({"policies": {"x": {"backoff": {"base_ms": 500, "cap_ms": 100}}}})")
+                 .find("/policies/x/backoff/cap_ms") == 0u);
+  BOOST_TEST(
+      error_of(R"({"pools": {"llm": {"concurrency": -1}}})").find("/pools/llm/concurrency") == 0u);
+  BOOST_TEST(error_of(R"([1, 2])").find("expected an object") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(presets_behave_as_documented) {
+  auto payment = herd::failure_policy::preset("payment");
+  BOOST_TEST(payment.max_attempts == 1);
+  BOOST_TEST(!payment.retries(herd::failure_category::transient));
+  BOOST_TEST((payment.on_exhausted == herd::terminal_action::escalate));
+  auto mutation = herd::failure_policy::preset("mutation");
+  BOOST_TEST(mutation.require_idempotency_key);
+  auto notification = herd::failure_policy::preset("notification");
+  BOOST_TEST(notification.max_attempts == 3);
+  BOOST_TEST((notification.on_exhausted == herd::terminal_action::dead_letter));
+  BOOST_TEST(
+      herd::failure_policy::preset("read_only").retries(herd::failure_category::rate_limited));
+  BOOST_CHECK_THROW(herd::failure_policy::preset("yolo"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
