@@ -53,6 +53,7 @@
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
 #include "herd/supervision/health_state.hpp"
+#include "herd/supervision/health_view.hpp"
 #include "herd/supervision/phi_accrual_detector.hpp"
 #include "herd/supervision/restart_backoff.hpp"
 #include "herd/supervision/restart_intensity.hpp"

@@ -112,9 +112,9 @@ dispatcher_stats runtime::stats() {
   return result ? *result : dispatcher_stats{};
 }
 
-std::string runtime::health() {
-  auto result = ask<std::string>(*sys_, health_monitor(), caf::infinite, health_atom::value);
-  return result ? *result : std::string{"{}"};
+health_view runtime::health() {
+  auto result = ask<health_view>(*sys_, health_monitor(), caf::infinite, health_atom::value);
+  return result ? *result : health_view{};
 }
 
 caf::actor runtime::dispatcher() const {

@@ -32,7 +32,7 @@ constexpr size_t board_capacity = size_t{1} << 16;
 system_actors::system_actors(caf::actor_system& sys, runtime_config config,
                              std::shared_ptr<metrics_registry> metrics)
     : sys_(sys), config_(std::move(config)), metrics_(std::move(metrics)) {
-  if (config_.health.watch == "board")
+  if (config_.health.watch == health_watch::board)
     board_ = std::make_shared<liveness_board>(board_capacity);
 }
 

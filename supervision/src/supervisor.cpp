@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <caf/all.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "herd/core/atoms.hpp"
@@ -118,7 +117,7 @@ void supervisor::start_slot(size_t i) {
   if (s.started_once) {
     for (auto& l : listeners_)
       send(l, restarted_atom::value, s.spec.id, s.previous, h);
-    emit("restarted", s.spec.id, "");
+    emit(supervision_event_kind::restarted, s.spec.id, "");
   }
   log_->debug("{}: started child {}", config_.name, s.spec.id);
   s.previous = nullptr;
@@ -144,7 +143,7 @@ void supervisor::on_down(const caf::down_msg& dm) {
   auto abnormal = !is_normal(dm.reason);
   log_->log(abnormal ? spdlog::level::warn : spdlog::level::info, "{}: child {} exited: {}",
             config_.name, s.spec.id, to_string(dm.reason));
-  emit("exited", s.spec.id, to_string(dm.reason));
+  emit(supervision_event_kind::exited, s.spec.id, to_string(dm.reason));
   on_failure(*i, dm.reason, abnormal);
 }
 
@@ -160,7 +159,7 @@ void supervisor::on_failure(size_t i, const caf::error& reason, bool abnormal) {
   if (!restart) {
     log_->info("{}: child {} ({}) is not restarted", config_.name, s.spec.id,
                to_string(s.spec.restart));
-    tell_monitor(i, "stopped");
+    tell_monitor(i, health_state::stopped);
     return;
   }
   auto now = clock().now();
@@ -169,7 +168,7 @@ void supervisor::on_failure(size_t i, const caf::error& reason, bool abnormal) {
     log_->error("{}: more than {} restarts within {} ms (last: child {}, {}); giving up",
                 config_.name, config_.max_restarts, to_ms(config_.period), s.spec.id,
                 to_string(reason));
-    emit("escalated", s.spec.id, to_string(reason));
+    emit(supervision_event_kind::escalated, s.spec.id, to_string(reason));
     shutdown(caf::make_error(supervision_errc::intensity_exceeded, config_.name));
     return;
   }
@@ -212,13 +211,14 @@ void supervisor::on_failure(size_t i, const caf::error& reason, bool abnormal) {
   for (auto j : restarting) {
     slots_[j].state = slot_state::waiting;
     slots_[j].batch = batch;
-    tell_monitor(j, "restarting");
+    tell_monitor(j, health_state::restarting);
     ids += (ids.empty() ? "" : ",") + slots_[j].spec.id;
   }
   restarts_metric_->inc();
   log_->info("{}: restarting [{}] in {} ms (child {} failed: {})", config_.name, ids, to_ms(delay),
              s.spec.id, to_string(reason));
-  emit("restarting", s.spec.id, ids + " in " + std::to_string(to_ms(delay)) + " ms");
+  emit(supervision_event_kind::restarting, s.spec.id,
+       ids + " in " + std::to_string(to_ms(delay)) + " ms");
   delayed_send(this, delay, restart_atom::value, batch);
 }
 
@@ -231,7 +231,7 @@ void supervisor::on_suspect(const caf::actor& child, const std::string& reason) 
   auto& s = slots_[*i];
   abandoned_metric_->inc();
   log_->warn("{}: child {} is hung ({}); abandoning it", config_.name, s.spec.id, reason);
-  emit("abandoned", s.spec.id, reason);
+  emit(supervision_event_kind::abandoned, s.spec.id, reason);
   // The hung incarnation processes its exit only when its handler returns; kill it later.
   s.previous = child;
   s.handle = nullptr;
@@ -294,7 +294,7 @@ void supervisor::shutdown(caf::error reason) {
   exit_reason_ = std::move(reason);
   for (size_t k = slots_.size(); k-- > 0;) {
     if (slots_[k].state != slot_state::stopped)
-      tell_monitor(k, "stopped");
+      tell_monitor(k, health_state::stopped);
     stop_child(k);
   }
   maybe_quit();
@@ -305,19 +305,19 @@ void supervisor::maybe_quit() {
     quit(exit_reason_);
 }
 
-void supervisor::tell_monitor(size_t i, const char* state) {
+void supervisor::tell_monitor(size_t i, health_state state) {
   auto& s = slots_[i];
   if (s.spec.heartbeats && health_monitor_)
-    send(health_monitor_, state_atom::value, s.spec.id, std::string{state});
+    send(health_monitor_, state_atom::value, s.spec.id, state);
 }
 
-void supervisor::emit(const std::string& event, const std::string& child,
+void supervisor::emit(supervision_event_kind kind, const std::string& child,
                       const std::string& detail) {
   if (listeners_.empty())
     return;
-  auto text = supervision_event(event, config_.name, child, detail, clock().now());
+  supervision_event event{kind, config_.name, child, detail, clock().now()};
   for (auto& l : listeners_)
-    send(l, sup_event_atom::value, text);
+    send(l, sup_event_atom::value, event);
 }
 
 void supervisor::refresh_live() {

@@ -155,7 +155,8 @@ BOOST_AUTO_TEST_CASE(
   temp_dir dir;
   runtime_config rc;
   rc.log_level = "off";
-  rc.health.watch = "heartbeats"; // the hang here stops the mailbox, as in a blocked handler
+  rc.health.watch =
+      herd::health_watch::heartbeats; // the hang here stops the mailbox, as in a blocked handler
   rc.dispatcher.intake_capacity = tasks;
   rc.dispatcher.lease_timeout = from_ms(60000);
   rc.dispatcher.max_requeues = 2;

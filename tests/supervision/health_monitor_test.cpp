@@ -63,9 +63,9 @@ struct health_fixture : dispatcher_fixture {
   nlohmann::json health() {
     self->send(monitor, health_atom::value);
     vt.run();
-    auto text = next<std::string>();
-    BOOST_REQUIRE(text);
-    return nlohmann::json::parse(*text);
+    auto view = next<health_view>();
+    BOOST_REQUIRE(view);
+    return view->to_json();
   }
 
   /// True if a suspect report reached `self` (the supervisor of agents tracked in tests).
@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
           BOOST_TEST((o == old));
           BOOST_TEST((n == incarnations->back()));
         },
-        [&](sup_event_atom, const std::string& e) { events.push_back(nlohmann::json::parse(e)); },
+        [&](sup_event_atom, const supervision_event& e) { events.push_back(e.to_json()); },
         [&](outcome& o) { outcomes.push_back(std::move(o)); },
         caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
   BOOST_TEST(hooked);

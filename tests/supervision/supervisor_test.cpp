@@ -246,7 +246,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_t
           BOOST_TEST((o == first_inner));
           BOOST_TEST((n == second_inner));
         },
-        [](sup_event_atom, const std::string&) {},
+        [](sup_event_atom, const supervision_event&) {},
         caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
   BOOST_TEST(hooked);
 }

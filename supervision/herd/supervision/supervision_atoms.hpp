@@ -15,9 +15,9 @@ using untrack_atom = caf::atom_constant<caf::atom("untrack")>;
 /// supervisor: `(suspect_atom, caf::actor agent, std::string name, std::string reason)`.
 using suspect_atom = caf::atom_constant<caf::atom("suspect")>;
 /// A supervisor tells the health monitor what it does with an agent:
-/// `(state_atom, std::string name, std::string state)` with state "restarting" or "stopped".
+/// `(state_atom, std::string name, health_state state)` with state restarting or stopped.
 using state_atom = caf::atom_constant<caf::atom("state")>;
-/// Asks the health monitor for its health view: `(health_atom) -> std::string` (JSON).
+/// Asks the health monitor for its health view: `(health_atom) -> health_view`.
 using health_atom = caf::atom_constant<caf::atom("health")>;
 /// A supervisor's own restart timer: `(restart_atom, uint64_t batch)`.
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
@@ -29,7 +29,7 @@ using restarted_atom = caf::atom_constant<caf::atom("restarted")>;
 /// that did not stop in time.
 using brutal_atom = caf::atom_constant<caf::atom("brutalkill")>;
 /// An event of a health monitor or supervisor, sent to subscribers:
-/// `(sup_event_atom, std::string json)` with the keys "event", "source", "name", "detail", "at_ms".
+/// `(sup_event_atom, supervision_event)`.
 using sup_event_atom = caf::atom_constant<caf::atom("supevent")>;
 /// Adds a child to a running supervisor, started at once after the others (OTP's start_child):
 /// `(add_child_atom, child_spec)`; local only (a spec holds a function).

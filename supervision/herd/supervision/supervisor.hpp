@@ -11,8 +11,10 @@
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/supervision/child_spec.hpp"
+#include "herd/supervision/health_state.hpp"
 #include "herd/supervision/restart_backoff.hpp"
 #include "herd/supervision/restart_intensity.hpp"
+#include "herd/supervision/supervision_event.hpp"
 #include "herd/supervision/supervisor_config.hpp"
 
 namespace spdlog {
@@ -36,7 +38,7 @@ namespace herd {
 ///   timeout, no longer counted) and replaced like a crashed child.
 /// - `(subscribe_atom, actor)`: `actor` receives `(restarted_atom, id, old, new)` for every new
 ///   incarnation (the on-restart hook: re-register it with the dispatcher) and
-///   `(sup_event_atom, json)` events.
+///   `(sup_event_atom, supervision_event)` events.
 /// - `(children_atom) -> std::vector<caf::actor>`: the current incarnations in spec order.
 /// - `(add_child_atom, child_spec)`: a new child after the others, started at once.
 /// - An `exit_msg` (from the parent or the runtime) stops the children, then the supervisor.
@@ -81,8 +83,8 @@ private:
   void stop_handle(const caf::actor& h, duration timeout);
   void shutdown(caf::error reason);
   void maybe_quit();
-  void tell_monitor(size_t i, const char* state);
-  void emit(const std::string& event, const std::string& child, const std::string& detail);
+  void tell_monitor(size_t i, health_state state);
+  void emit(supervision_event_kind kind, const std::string& child, const std::string& detail);
   void refresh_live();
   std::optional<size_t> slot_of(const caf::actor_addr& addr) const;
 
