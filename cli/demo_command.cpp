@@ -89,7 +89,7 @@ struct event_lines {
     case kind::exited:
     case kind::abandoned:
     case kind::restarted:
-    case kind::escalated:
+    case kind::gave_up:
       break;
     default:
       return;

@@ -22,8 +22,8 @@ std::string to_string(supervision_event_kind x) {
     return "restarted";
   case supervision_event_kind::abandoned:
     return "abandoned";
-  case supervision_event_kind::escalated:
-    return "escalated";
+  case supervision_event_kind::gave_up:
+    return "gave_up";
   }
   return "unknown";
 }
@@ -33,7 +33,7 @@ std::optional<supervision_event_kind> parse_supervision_event_kind(std::string_v
       name, {supervision_event_kind::suspect, supervision_event_kind::isolated,
              supervision_event_kind::stuck, supervision_event_kind::exited,
              supervision_event_kind::restarting, supervision_event_kind::restarted,
-             supervision_event_kind::abandoned, supervision_event_kind::escalated});
+             supervision_event_kind::abandoned, supervision_event_kind::gave_up});
 }
 
 nlohmann::json supervision_event::to_json() const {

@@ -34,8 +34,8 @@ supervisor::supervisor(caf::actor_config& cfg, supervisor_config config,
     add_slot(std::move(spec));
   metric_labels labels{{"supervisor", config_.name}};
   restarts_metric_ = &metrics_->counter("herd_restarts_total", "Children restarted", labels);
-  escalations_metric_ = &metrics_->counter(
-      "herd_escalations_total", "Supervisors that exceeded their restart intensity", labels);
+  gave_up_metric_ = &metrics_->counter("herd_supervisor_gave_up_total",
+                                       "Supervisors that exceeded their restart intensity", labels);
   abandoned_metric_ = &metrics_->counter("herd_children_abandoned_total",
                                          "Hung children abandoned and replaced", labels);
   exits_metric_ = &metrics_->counter("herd_child_exits_total", "Children that exited", labels);
@@ -164,11 +164,11 @@ void supervisor::on_failure(size_t i, const caf::error& reason, bool abnormal) {
   }
   auto now = clock().now();
   if (!intensity_.record(now)) {
-    escalations_metric_->inc();
+    gave_up_metric_->inc();
     log_->error("{}: more than {} restarts within {} ms (last: child {}, {}); giving up",
                 config_.name, config_.max_restarts, to_ms(config_.period), s.spec.id,
                 to_string(reason));
-    emit(supervision_event_kind::escalated, s.spec.id, to_string(reason));
+    emit(supervision_event_kind::gave_up, s.spec.id, to_string(reason));
     shutdown(caf::make_error(supervision_errc::intensity_exceeded, config_.name));
     return;
   }

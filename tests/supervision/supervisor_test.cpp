@@ -1,5 +1,5 @@
 // Supervisors in virtual time: strategies restart the right children in the right order,
-// restart types, backoff delays that grow and reset, intensity exceeded escalates to the parent,
+// restart types, backoff delays that grow and reset, intensity exceeded gives up to the parent,
 // and shutdown stops children in reverse order.
 #include <algorithm>
 
@@ -199,11 +199,11 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_stops_the_children_and_exits) {
                 caf::after(std::chrono::seconds(0)) >> [] {});
   BOOST_REQUIRE(reason);
   BOOST_TEST((*reason == supervision_errc::intensity_exceeded));
-  BOOST_TEST(metric_total(*metrics, "herd_escalations_total", "supervisor") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_supervisor_gave_up_total", "supervisor") == 1);
   sup = nullptr;
 }
 
-BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_the_subtree) {
+BOOST_AUTO_TEST_CASE(intensity_exceeded_gives_up_to_the_parent_which_restarts_the_subtree) {
   supervisor_config inner = sc;
   inner.name = "inner";
   inner.max_restarts = 1;
@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_t
   auto second_inner = children(sup)[1];
   BOOST_TEST((second_inner != first_inner));
   BOOST_TEST(static_cast<bool>(children(sup)[0])); // x untouched
-  BOOST_TEST(metric_total(*metrics, "herd_escalations_total", "inner") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_supervisor_gave_up_total", "inner") == 1);
   BOOST_TEST(metric_total(*metrics, "herd_restarts_total", "outer") == 1);
   bool hooked = false;
   for (bool more = true; more;)

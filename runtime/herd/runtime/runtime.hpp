@@ -118,7 +118,7 @@ public:
   /// shutdown.
   caf::actor health_monitor() const;
   /// Sends `listener` the supervision events, `(sup_event_atom, supervision_event)` (suspect,
-  /// isolated, stuck, restarted, abandoned, escalated, ...), of the health monitor and every
+  /// isolated, stuck, restarted, abandoned, gave_up, ...), of the health monitor and every
   /// supervisor, including later incarnations; supervisors also send it `(restarted_atom, id, old,
   /// new)`.
   void subscribe_supervision(const caf::actor& listener);

@@ -28,8 +28,8 @@ enum class supervision_event_kind : uint8_t {
   restarted,
   /// A supervisor abandoned a hung child.
   abandoned,
-  /// A supervisor exceeded its restart intensity and escalated.
-  escalated,
+  /// A supervisor exceeded its restart intensity, gave up and exited (its parent decides).
+  gave_up,
 };
 
 /// The name of a kind, e.g. "isolated".

@@ -32,7 +32,7 @@ namespace herd {
 ///   failed child's backoff delay (a generation-numbered `(restart_atom, batch)` timer).
 /// - More than `max_restarts` within `period`: the supervisor stops its children and exits with
 ///   `supervision_errc::intensity_exceeded`; a parent supervisor monitoring it sees an abnormal
-///   exit and applies its own strategy (escalation).
+///   exit and applies its own strategy (the supervisor gave up; the parent decides).
 /// - `(suspect_atom, child, name, reason)` from the health monitor: the child is hung (CAF cannot
 ///   preempt a running handler), so it is abandoned (told to exit, killed after its shutdown
 ///   timeout, no longer counted) and replaced like a crashed child.
@@ -103,7 +103,7 @@ private:
   caf::error exit_reason_;
 
   counter* restarts_metric_;
-  counter* escalations_metric_;
+  counter* gave_up_metric_;
   counter* abandoned_metric_;
   counter* exits_metric_;
 };
