@@ -13,7 +13,7 @@
 #include "herd/core/config_error.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/runtime.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
 
 namespace herd::cli {

@@ -7,15 +7,17 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "send_untyped.hpp"
 
 namespace herd {
 
 health_monitor::health_monitor(caf::actor_config& cfg, health_monitor_config config,
                                caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,
                                std::shared_ptr<liveness_board> board)
-    : caf::event_based_actor(cfg), config_(std::move(config)), dispatcher_(std::move(dispatcher)),
+    : health_monitor_actor::base(cfg), config_(std::move(config)),
+      dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("health_monitor")), board_(std::move(board)) {
   auto limit = config_.heartbeat_interval * config_.max_missed - config_.check_interval;
@@ -32,7 +34,7 @@ health_monitor::health_monitor(caf::actor_config& cfg, health_monitor_config con
   tracked_metric_ = &metrics_->gauge("herd_agents_tracked", "Agents the health monitor watches");
 }
 
-caf::behavior health_monitor::make_behavior() {
+health_monitor::behavior_type health_monitor::make_behavior() {
   set_down_handler([this](caf::down_msg& dm) {
     if (auto r = retired_slots_.find(dm.source); r != retired_slots_.end()) {
       if (board_)
@@ -59,7 +61,7 @@ caf::behavior health_monitor::make_behavior() {
     }
   });
   if (dispatcher_)
-    send(dispatcher_, watch_atom::value, caf::actor{this});
+    send_untyped(this, dispatcher_, watch_atom::value, caf::actor_cast<caf::actor>(this));
   return {
       [this](track_atom, const caf::actor& agent, const std::string& name,
              const caf::actor& supervisor) { on_track(agent, name, supervisor, std::nullopt); },
@@ -237,9 +239,9 @@ void health_monitor::check(const std::string& name, entry& e, time_point now) {
   log_->warn("agent {} is suspect: {}", name, reason);
   emit(supervision_event_kind::suspect, name, reason);
   if (e.supervisor)
-    send(e.supervisor, suspect_atom::value, e.handle, name, reason);
+    send_untyped(this, e.supervisor, suspect_atom::value, e.handle, name, reason);
   if (dispatcher_)
-    send(dispatcher_, isolate_atom::value, e.handle);
+    send_untyped(this, dispatcher_, isolate_atom::value, e.handle);
   isolations_metric_->inc();
   set_state(name, e, health_state::isolated, now);
   emit(supervision_event_kind::isolated, name, reason);
@@ -259,7 +261,7 @@ void health_monitor::emit(supervision_event_kind kind, const std::string& name,
     return;
   supervision_event event{kind, "health_monitor", name, detail, clock().now()};
   for (auto& s : subscribers_)
-    send(s, sup_event_atom::value, event);
+    send_untyped(this, s, sup_event_atom::value, event);
 }
 
 health_view health_monitor::view() const {

@@ -7,9 +7,10 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "send_untyped.hpp"
 
 namespace herd {
 
@@ -23,8 +24,8 @@ bool is_normal(const caf::error& reason) {
 
 supervisor::supervisor(caf::actor_config& cfg, supervisor_config config,
                        std::vector<child_spec> children, std::shared_ptr<metrics_registry> metrics,
-                       caf::actor health_monitor)
-    : caf::event_based_actor(cfg), config_(std::move(config)),
+                       health_monitor_actor health_monitor)
+    : supervisor_actor::base(cfg), config_(std::move(config)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       health_monitor_(std::move(health_monitor)), log_(component_logger("supervisor")),
       intensity_(config_.max_restarts, config_.period),
@@ -41,7 +42,7 @@ supervisor::supervisor(caf::actor_config& cfg, supervisor_config config,
   exits_metric_ = &metrics_->counter("herd_child_exits_total", "Children that exited", labels);
 }
 
-caf::behavior supervisor::make_behavior() {
+supervisor::behavior_type supervisor::make_behavior() {
   // Killed (untrappable): tell the children as we go, so no subtree is orphaned.
   attach_functor([live = live_](const caf::error&) {
     for (auto& child : *live)
@@ -110,13 +111,14 @@ void supervisor::start_slot(size_t i) {
   if (s.spec.heartbeats && health_monitor_) {
     auto slot = s.spec.board_slot ? s.spec.board_slot(h) : std::nullopt;
     if (slot)
-      send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor{this}, *slot);
+      send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor_cast<caf::actor>(this),
+           *slot);
     else
-      send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor{this});
+      send(health_monitor_, track_atom::value, h, s.spec.id, caf::actor_cast<caf::actor>(this));
   }
   if (s.started_once) {
     for (auto& l : listeners_)
-      send(l, restarted_atom::value, s.spec.id, s.previous, h);
+      send_untyped(this, l, restarted_atom::value, s.spec.id, s.previous, h);
     emit(supervision_event_kind::restarted, s.spec.id, "");
   }
   log_->debug("{}: started child {}", config_.name, s.spec.id);
@@ -317,7 +319,7 @@ void supervisor::emit(supervision_event_kind kind, const std::string& child,
     return;
   supervision_event event{kind, config_.name, child, detail, clock().now()};
   for (auto& l : listeners_)
-    send(l, sup_event_atom::value, event);
+    send_untyped(this, l, sup_event_atom::value, event);
 }
 
 void supervisor::refresh_live() {

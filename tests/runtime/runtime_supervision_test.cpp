@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/runtime/runtime.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "supervision/supervision_agents.hpp"
 #include "virtual_time_fixture.hpp"
 

@@ -3,7 +3,7 @@
 // and shutdown stops children in reverse order.
 #include <algorithm>
 
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
@@ -42,7 +42,7 @@ struct supervisor_fixture : virtual_time_fixture {
   }
 
   caf::actor start(std::vector<child_spec> specs) {
-    sup = sys.spawn<supervisor>(sc, std::move(specs), metrics);
+    sup = caf::actor_cast<caf::actor>(sys.spawn<supervisor>(sc, std::move(specs), metrics));
     vt.run();
     return sup;
   }
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_gives_up_to_the_parent_which_restarts_th
   sub.shutdown_timeout = from_ms(60000);
   sub.start = [inner, w, l, m](caf::actor_system& sys) {
     l->push_back("start:inner");
-    return sys.spawn<supervisor>(inner, std::vector<child_spec>{w}, m);
+    return caf::actor_cast<caf::actor>(sys.spawn<supervisor>(inner, std::vector<child_spec>{w}, m));
   };
   sc.name = "outer";
   start({worker("x"), sub});

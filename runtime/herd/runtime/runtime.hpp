@@ -21,6 +21,7 @@
 #include "herd/runtime/shutdown_report.hpp"
 #include "herd/runtime/system_config.hpp"
 #include "herd/supervision/health_view.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
 
 namespace herd {
@@ -116,14 +117,14 @@ public:
   /// `(sup_event_atom, supervision_event)` events (suspects, isolations, stuck tasks). It runs on a
   /// thread of its own, which ends when the last handle is gone: do not keep one past the runtime's
   /// shutdown.
-  caf::actor health_monitor() const;
+  health_monitor_actor health_monitor() const;
   /// Sends `listener` the supervision events, `(sup_event_atom, supervision_event)` (suspect,
   /// isolated, stuck, restarted, abandoned, gave_up, ...), of the health monitor and every
   /// supervisor, including later incarnations; supervisors also send it `(restarted_atom, id, old,
   /// new)`.
   void subscribe_supervision(const caf::actor& listener);
   /// The root supervisor "herd.root" over the system actors and the pools' supervisors.
-  caf::actor root_supervisor() const;
+  supervisor_actor root_supervisor() const;
   /// The shared metrics registry, for actors the caller spawns.
   const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
   /// The current incarnation of every agent, by pool name.

@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/liveness_board.hpp"
@@ -17,6 +17,7 @@
 #include "herd/supervision/health_state.hpp"
 #include "herd/supervision/health_view.hpp"
 #include "herd/supervision/phi_accrual_detector.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
 
 namespace spdlog {
@@ -27,7 +28,7 @@ namespace herd {
 
 /// Watches agents' heartbeats with one failure detector per agent and one check timer for all.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/supervision_atoms.hpp):
+/// Protocol (`health_monitor_actor` in herd/supervision/protocol.hpp):
 /// - `(track_atom, agent, name, supervisor)`: watch `agent` under `name` (a new incarnation under
 ///   a known name replaces the old one); its detector starts now.
 /// - `(track_atom, agent, name, supervisor, uint64_t slot)`: watch an in-process agent through
@@ -46,7 +47,7 @@ namespace herd {
 /// When a detector fires, the monitor sends `(suspect_atom, agent, name, reason)` to the agent's
 /// supervisor and `(isolate_atom, agent)` to the dispatcher at once; the agent is then isolated
 /// until a new incarnation is tracked. On start it sends `(watch_atom, self)` to the dispatcher.
-class health_monitor : public caf::event_based_actor {
+class health_monitor : public health_monitor_actor::base {
 public:
   /// A monitor with `config` that isolates suspects at `dispatcher` (may be invalid), counting
   /// into `metrics`; `board` (may be null) serves agents tracked with a slot.
@@ -58,7 +59,7 @@ public:
   const char* name() const override { return "herd.health_monitor"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
   /// Drops its handles of agents, supervisors and subscribers (agents hold the monitor as their
   /// heartbeat target: without this the cycle outlives both, and a detached monitor's thread
   /// never ends).

@@ -7,11 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/supervision/child_spec.hpp"
 #include "herd/supervision/health_state.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/restart_backoff.hpp"
 #include "herd/supervision/restart_intensity.hpp"
 #include "herd/supervision/supervision_event.hpp"
@@ -24,7 +25,8 @@ class logger;
 namespace herd {
 
 /// Starts children from specs, watches them with monitors (never links) and restarts them by
-/// its strategy, with restart backoff and restart intensity.
+/// its strategy, with restart backoff and restart intensity. Protocol: `supervisor_actor` in
+/// herd/supervision/protocol.hpp.
 ///
 /// - Children start in spec order and stop in reverse order (`exit(user_shutdown)`, then
 ///   `kill` after the spec's shutdown timeout).
@@ -43,18 +45,18 @@ namespace herd {
 /// - `(add_child_atom, child_spec)`: a new child after the others, started at once.
 /// - An `exit_msg` (from the parent or the runtime) stops the children, then the supervisor.
 ///   If the supervisor is killed, its children are told to exit as it terminates.
-class supervisor : public caf::event_based_actor {
+class supervisor : public supervisor_actor::base {
 public:
   /// A supervisor with `config` over `children`, counting into `metrics`; children with
   /// `heartbeats` are registered with `health_monitor` (may be invalid) under their id.
   supervisor(caf::actor_config& cfg, supervisor_config config, std::vector<child_spec> children,
-             std::shared_ptr<metrics_registry> metrics, caf::actor health_monitor = {});
+             std::shared_ptr<metrics_registry> metrics, health_monitor_actor health_monitor = {});
 
   /// The supervisor's name from its config.
   const char* name() const override { return config_.name.c_str(); }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
   /// Drops its children's specs and handles, its listeners and its health monitor, so no
   /// reference cycle keeps a terminated actor alive.
   void on_exit() override;
@@ -91,7 +93,7 @@ private:
   supervisor_config config_;
   std::vector<slot> slots_;
   std::shared_ptr<metrics_registry> metrics_;
-  caf::actor health_monitor_;
+  health_monitor_actor health_monitor_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<caf::actor> listeners_;
   restart_intensity intensity_;
