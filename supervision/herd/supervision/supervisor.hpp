@@ -13,8 +13,7 @@
 #include "herd/supervision/child_spec.hpp"
 #include "herd/supervision/health_state.hpp"
 #include "herd/supervision/protocol.hpp"
-#include "herd/supervision/restart_backoff.hpp"
-#include "herd/supervision/restart_intensity.hpp"
+#include "herd/supervision/restart_planner.hpp"
 #include "herd/supervision/supervision_event.hpp"
 #include "herd/supervision/supervisor_config.hpp"
 
@@ -25,8 +24,9 @@ class logger;
 namespace herd {
 
 /// Starts children from specs, watches them with monitors (never links) and restarts them by
-/// its strategy, with restart backoff and restart intensity. Protocol: `supervisor_actor` in
-/// herd/supervision/protocol.hpp.
+/// its strategy, with restart backoff and restart intensity. The decisions are the
+/// `restart_planner`'s; this actor turns messages into calls on it and carries them out. Protocol:
+/// `supervisor_actor` in herd/supervision/protocol.hpp.
 ///
 /// - Children start in spec order and stop in reverse order (`exit(user_shutdown)`, then
 ///   `kill` after the spec's shutdown timeout).
@@ -62,26 +62,19 @@ protected:
   void on_exit() override;
 
 private:
-  enum class slot_state { running, waiting, stopped };
-
-  struct slot {
-    child_spec spec;
-    restart_backoff backoff;
+  struct incarnations {
     caf::actor handle;   // the running incarnation
     caf::actor previous; // the last incarnation, until the next one starts
-    slot_state state = slot_state::stopped;
-    uint64_t batch = 0; // the pending restart batch; 0 = none
-    bool started_once = false;
   };
 
-  void add_slot(child_spec spec);
-  void start_slot(size_t i);
+  void add_child(child_spec spec);
+  void start_child(size_t i);
   void on_down(const caf::down_msg& dm);
   void on_failure(size_t i, const caf::error& reason, bool abnormal);
   void on_suspect(const caf::actor& child, const std::string& reason);
   void on_restart(uint64_t batch);
   void on_brutal(const caf::actor& child);
-  void stop_child(size_t i);
+  void stop_incarnation(size_t i);
   void stop_handle(const caf::actor& h, duration timeout);
   void shutdown(caf::error reason);
   void maybe_quit();
@@ -91,16 +84,15 @@ private:
   std::optional<size_t> slot_of(const caf::actor_addr& addr) const;
 
   supervisor_config config_;
-  std::vector<slot> slots_;
+  restart_planner planner_;
+  std::vector<incarnations> children_; // by child index, beside the planner's
   std::shared_ptr<metrics_registry> metrics_;
   health_monitor_actor health_monitor_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<caf::actor> listeners_;
-  restart_intensity intensity_;
   std::unordered_map<caf::actor_addr, caf::actor> stopping_;  // stopped, down not yet seen
   std::unordered_map<caf::actor_addr, caf::actor> abandoned_; // hung, killed after a timeout
   std::shared_ptr<std::vector<caf::actor>> live_;             // stopped if we are killed
-  uint64_t next_batch_ = 0;
   bool shutting_down_ = false;
   caf::error exit_reason_;
 
