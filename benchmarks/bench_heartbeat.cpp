@@ -35,7 +35,7 @@
 #include <herd/dispatch/liveness_board.hpp>
 #include <herd/herd.hpp>
 #include <herd/supervision/health_monitor.hpp>
-#include <herd/supervision/supervision_atoms.hpp>
+#include <herd/supervision/protocol.hpp>
 
 namespace {
 
@@ -162,8 +162,8 @@ double measure_baseline(const options& opt) {
 double measure_naive(const options& opt, int64_t n) {
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor =
-      sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr);
+  auto monitor = caf::actor_cast<caf::actor>(
+      sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr));
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
@@ -193,8 +193,8 @@ herd_result measure_herd(const options& opt, int64_t n) {
   auto board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor = sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{},
-                                                                nullptr, board);
+  auto monitor = caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+      monitor_config(opt), caf::actor{}, nullptr, board));
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
@@ -243,8 +243,8 @@ std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   agents.reserve(static_cast<size_t>(n));
   auto h1 = heap_bytes();
   board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
-  auto monitor = sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{},
-                                                                nullptr, board);
+  auto monitor = caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+      monitor_config(opt), caf::actor{}, nullptr, board));
   spawn_board_agents(sys, self, monitor, board, n, std::chrono::milliseconds(0), agents);
   settle();
   auto agent_bytes = static_cast<double>(heap_bytes() - h1) / static_cast<double>(n);

@@ -8,7 +8,7 @@
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/virtual_time.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "system_actors.hpp"
 
 namespace herd {
@@ -112,9 +112,10 @@ dispatcher_stats runtime::stats() {
   return result ? *result : dispatcher_stats{};
 }
 
-std::string runtime::health() {
-  auto result = ask<std::string>(*sys_, health_monitor(), caf::infinite, health_atom::value);
-  return result ? *result : std::string{"{}"};
+health_view runtime::health() {
+  auto result = ask<health_view>(*sys_, caf::actor_cast<caf::actor>(health_monitor()),
+                                 caf::infinite, health_atom::value);
+  return result ? *result : health_view{};
 }
 
 caf::actor runtime::dispatcher() const {
@@ -137,16 +138,16 @@ caf::actor runtime::escalation_queue() const {
   return actors_->escalation_queue();
 }
 
-caf::actor runtime::health_monitor() const {
-  return actors_->health_monitor();
+health_monitor_actor runtime::health_monitor() const {
+  return caf::actor_cast<health_monitor_actor>(actors_->health_monitor());
 }
 
 void runtime::subscribe_supervision(const caf::actor& listener) {
   actors_->subscribe(listener);
 }
 
-caf::actor runtime::root_supervisor() const {
-  return actors_->root();
+supervisor_actor runtime::root_supervisor() const {
+  return caf::actor_cast<supervisor_actor>(actors_->root());
 }
 
 std::map<std::string, std::vector<caf::actor>> runtime::pools() const {

@@ -17,7 +17,7 @@
 #include "herd/retry/retry_atoms.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"
 
 namespace herd {
@@ -32,7 +32,7 @@ constexpr size_t board_capacity = size_t{1} << 16;
 system_actors::system_actors(caf::actor_system& sys, runtime_config config,
                              std::shared_ptr<metrics_registry> metrics)
     : sys_(sys), config_(std::move(config)), metrics_(std::move(metrics)) {
-  if (config_.health.watch == "board")
+  if (config_.health.watch == health_watch::board)
     board_ = std::make_shared<liveness_board>(board_capacity);
 }
 
@@ -60,7 +60,8 @@ void system_actors::boot() {
   root_config.strategy = restart_strategy::rest_for_one;
   root_config.min_backoff = from_ms(10);
   root_config.max_backoff = from_ms(1000);
-  auto root = observed(sys_.spawn<supervisor>(root_config, std::move(children), metrics_));
+  auto root = observed(caf::actor_cast<caf::actor>(
+      sys_.spawn<supervisor>(root_config, std::move(children), metrics_)));
   std::lock_guard<std::mutex> guard{mtx_};
   root_ = std::move(root);
 }
@@ -133,9 +134,10 @@ caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
       dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
   auto handle =
       observed(on_test_coordinator
-                   ? sys.spawn<herd::health_monitor>(config_.health, dispatcher(), metrics_, board_)
-                   : sys.spawn<herd::health_monitor, caf::detached>(config_.health, dispatcher(),
-                                                                    metrics_, board_));
+                   ? caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor>(
+                         config_.health, dispatcher(), metrics_, board_))
+                   : caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+                         config_.health, dispatcher(), metrics_, board_)));
   std::lock_guard<std::mutex> guard{mtx_};
   health_monitor_ = handle;
   return handle;
@@ -149,7 +151,8 @@ caf::actor system_actors::start_pools(caf::actor_system& sys) {
     std::lock_guard<std::mutex> guard{mtx_};
     children = pool_supervisors_;
   }
-  auto handle = observed(sys.spawn<supervisor>(pools_config, std::move(children), metrics_));
+  auto handle = observed(caf::actor_cast<caf::actor>(
+      sys.spawn<supervisor>(pools_config, std::move(children), metrics_)));
   std::lock_guard<std::mutex> guard{mtx_};
   pools_supervisor_ = handle;
   return handle;
@@ -193,8 +196,9 @@ std::vector<caf::actor> system_actors::spawn_pool(const std::string& pool, size_
   pool_spec.id = id;
   pool_spec.start = [self = shared_from_this(), pool_config,
                      agents = std::move(agents)](caf::actor_system& sys) {
-    return self->observed(
-        sys.spawn<supervisor>(pool_config, agents, self->metrics_, self->health_monitor()));
+    return self->observed(caf::actor_cast<caf::actor>(
+        sys.spawn<supervisor>(pool_config, agents, self->metrics_,
+                              caf::actor_cast<health_monitor_actor>(self->health_monitor()))));
   };
   caf::actor pools;
   {

@@ -48,7 +48,7 @@ public:
   caf::actor add_agent(const std::string& pool, caf::actor agent);
   /// Registers (or replaces) the actor behind a service's breakers; kept across restarts.
   void add_service(const std::string& service, caf::actor handle);
-  /// Sends `listener` the `(sup_event_atom, json)` events of the health monitor and of every
+  /// Sends `listener` the `(sup_event_atom, supervision_event)` events of the health monitor and of every
   /// supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
   /// restarts.
   void subscribe(const caf::actor& listener);

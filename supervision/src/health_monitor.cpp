@@ -1,23 +1,23 @@
 #include "herd/supervision/health_monitor.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include <caf/all.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "send_untyped.hpp"
 
 namespace herd {
 
 health_monitor::health_monitor(caf::actor_config& cfg, health_monitor_config config,
                                caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,
                                std::shared_ptr<liveness_board> board)
-    : caf::event_based_actor(cfg), config_(std::move(config)), dispatcher_(std::move(dispatcher)),
+    : health_monitor_actor::base(cfg), config_(std::move(config)),
+      dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("health_monitor")), board_(std::move(board)) {
   auto limit = config_.heartbeat_interval * config_.max_missed - config_.check_interval;
@@ -34,7 +34,7 @@ health_monitor::health_monitor(caf::actor_config& cfg, health_monitor_config con
   tracked_metric_ = &metrics_->gauge("herd_agents_tracked", "Agents the health monitor watches");
 }
 
-caf::behavior health_monitor::make_behavior() {
+health_monitor::behavior_type health_monitor::make_behavior() {
   set_down_handler([this](caf::down_msg& dm) {
     if (auto r = retired_slots_.find(dm.source); r != retired_slots_.end()) {
       if (board_)
@@ -61,7 +61,7 @@ caf::behavior health_monitor::make_behavior() {
     }
   });
   if (dispatcher_)
-    send(dispatcher_, watch_atom::value, caf::actor{this});
+    send_untyped(this, dispatcher_, watch_atom::value, caf::actor_cast<caf::actor>(this));
   return {
       [this](track_atom, const caf::actor& agent, const std::string& name,
              const caf::actor& supervisor) { on_track(agent, name, supervisor, std::nullopt); },
@@ -87,12 +87,11 @@ caf::behavior health_monitor::make_behavior() {
       [this](stuck_atom, const std::string& name, const std::string& task_id) {
         on_stuck(name, task_id);
       },
-      [this](state_atom, const std::string& name, const std::string& state) {
+      [this](state_atom, const std::string& name, health_state state) {
         auto i = agents_.find(name);
-        auto s = parse_health_state(state);
-        if (i == agents_.end() || !s)
+        if (i == agents_.end())
           return;
-        set_state(name, i->second, *s, clock().now());
+        set_state(name, i->second, state, clock().now());
       },
       [this](health_atom) { return view(); },
       [this](stats_atom) { return static_cast<uint64_t>(agents_.size()); },
@@ -102,7 +101,7 @@ caf::behavior health_monitor::make_behavior() {
 }
 
 health_monitor::detector health_monitor::make_detector() const {
-  if (config_.detector == "phi")
+  if (config_.detector == failure_detector_kind::phi)
     return phi_accrual_detector{config_.phi_threshold, static_cast<size_t>(config_.max_sample_size),
                                 config_.min_std_deviation, config_.acceptable_heartbeat_pause,
                                 config_.first_heartbeat_estimate};
@@ -185,7 +184,7 @@ void health_monitor::on_stuck(const std::string& name, const std::string& task_i
   auto now = clock().now();
   log_->warn("task {} is stuck on agent {} (last heartbeat {} ms ago)", task_id, name,
              to_ms(now - std::visit([](auto& d) { return d.last_heartbeat(); }, e.watch)));
-  emit("stuck", name, task_id);
+  emit(supervision_event_kind::stuck, name, task_id);
   check(name, e, now);
 }
 
@@ -238,14 +237,14 @@ void health_monitor::check(const std::string& name, entry& e, time_point now) {
   missed_metric_->inc();
   set_state(name, e, health_state::suspect, now);
   log_->warn("agent {} is suspect: {}", name, reason);
-  emit("suspect", name, reason);
+  emit(supervision_event_kind::suspect, name, reason);
   if (e.supervisor)
-    send(e.supervisor, suspect_atom::value, e.handle, name, reason);
+    send_untyped(this, e.supervisor, suspect_atom::value, e.handle, name, reason);
   if (dispatcher_)
-    send(dispatcher_, isolate_atom::value, e.handle);
+    send_untyped(this, dispatcher_, isolate_atom::value, e.handle);
   isolations_metric_->inc();
   set_state(name, e, health_state::isolated, now);
-  emit("isolated", name, reason);
+  emit(supervision_event_kind::isolated, name, reason);
 }
 
 void health_monitor::set_state(const std::string& name, entry& e, health_state s, time_point now) {
@@ -256,51 +255,51 @@ void health_monitor::set_state(const std::string& name, entry& e, health_state s
   e.since = now;
 }
 
-void health_monitor::emit(const std::string& event, const std::string& name,
+void health_monitor::emit(supervision_event_kind kind, const std::string& name,
                           const std::string& detail) {
   if (subscribers_.empty())
     return;
-  auto text = supervision_event(event, "health_monitor", name, detail, clock().now());
+  supervision_event event{kind, "health_monitor", name, detail, clock().now()};
   for (auto& s : subscribers_)
-    send(s, sup_event_atom::value, text);
+    send_untyped(this, s, sup_event_atom::value, event);
 }
 
-std::string health_monitor::view() const {
-  auto now = clock().now();
-  // Sorted by name, so the view is stable.
-  std::map<std::string, const entry*> sorted;
-  for (auto& [name, e] : agents_)
-    sorted.emplace(name, &e);
-  auto agents = nlohmann::json::array();
-  for (auto& [name, e] : sorted) {
-    nlohmann::json j{{"name", name},
-                     {"state", to_string(e->state)},
-                     {"since_ms", to_epoch_ms(e->since)},
-                     {"heartbeats", e->heartbeats},
-                     {"last_seq", e->last_seq},
-                     {"stuck_reports", e->stuck_reports}};
-    if (e->slot && e->handle && board_) {
-      auto since = board_->busy_since(*e->slot);
-      j["busy_ms"] = since == 0 ? 0 : (now.time_since_epoch().count() - since) / 1000000;
+health_view health_monitor::view() const {
+  health_view result;
+  result.detector = config_.detector;
+  result.now = clock().now();
+  auto now = result.now;
+  result.agents.reserve(agents_.size());
+  for (auto& [name, e] : agents_) {
+    agent_health a;
+    a.name = name;
+    a.state = e.state;
+    a.since = e.since;
+    a.heartbeats = e.heartbeats;
+    a.last_seq = e.last_seq;
+    a.stuck_reports = e.stuck_reports;
+    if (e.slot && e.handle && board_) {
+      auto since = board_->busy_since(*e.slot);
+      a.board_watched = true;
+      a.busy = since == 0 ? duration{0} : duration{now.time_since_epoch().count() - since};
     }
     std::visit(
         [&](auto& d) {
-          j["last_heartbeat_ms"] = to_epoch_ms(d.last_heartbeat());
-          j["silent_ms"] = to_ms(now - d.last_heartbeat());
+          a.last_heartbeat = d.last_heartbeat();
+          a.silent = now - d.last_heartbeat();
           using d_type = std::decay_t<decltype(d)>;
-          if constexpr (std::is_same_v<d_type, phi_accrual_detector>) {
-            j["phi"] = d.phi(now);
-          } else {
-            j["phi"] = nullptr;
-            j["missed_intervals"] = d.missed(now);
-          }
+          if constexpr (std::is_same_v<d_type, phi_accrual_detector>)
+            a.phi = d.phi(now);
+          else
+            a.missed_intervals = d.missed(now);
         },
-        e->watch);
-    agents.push_back(std::move(j));
+        e.watch);
+    result.agents.push_back(std::move(a));
   }
-  return nlohmann::json{
-      {"detector", config_.detector}, {"now_ms", to_epoch_ms(now)}, {"agents", std::move(agents)}}
-      .dump();
+  // Sorted by name, so the view is stable.
+  std::sort(result.agents.begin(), result.agents.end(),
+            [](const agent_health& x, const agent_health& y) { return x.name < y.name; });
+  return result;
 }
 
 void health_monitor::arm_timer() {

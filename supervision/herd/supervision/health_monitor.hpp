@@ -8,14 +8,17 @@
 #include <variant>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/liveness_board.hpp"
 #include "herd/supervision/deadline_detector.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
 #include "herd/supervision/health_state.hpp"
+#include "herd/supervision/health_view.hpp"
 #include "herd/supervision/phi_accrual_detector.hpp"
+#include "herd/supervision/protocol.hpp"
+#include "herd/supervision/supervision_event.hpp"
 
 namespace spdlog {
 class logger;
@@ -25,7 +28,7 @@ namespace herd {
 
 /// Watches agents' heartbeats with one failure detector per agent and one check timer for all.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/supervision_atoms.hpp):
+/// Protocol (`health_monitor_actor` in herd/supervision/protocol.hpp):
 /// - `(track_atom, agent, name, supervisor)`: watch `agent` under `name` (a new incarnation under
 ///   a known name replaces the old one); its detector starts now.
 /// - `(track_atom, agent, name, supervisor, uint64_t slot)`: watch an in-process agent through
@@ -37,14 +40,14 @@ namespace herd {
 /// - `(heartbeat_atom, name, seq)`: from the agent (a heartbeat from another sender is ignored).
 /// - `(stuck_atom, agent_name, task_id)`: an expired lease, from the dispatcher; counted and
 ///   logged, and the agent is checked at once. A slow agent that still heartbeats stays healthy.
-/// - `(state_atom, name, state)`: its supervisor says "restarting" or "stopped".
-/// - `(health_atom) -> std::string`: the health view as JSON.
+/// - `(state_atom, name, health_state)`: its supervisor says restarting or stopped.
+/// - `(health_atom) -> health_view`: the health view.
 /// - `(stats_atom) -> uint64_t`: how many agents it tracks (cheap, unlike the view).
-/// - `(subscribe_atom, actor)`: events `(sup_event_atom, json)` go to `actor`.
+/// - `(subscribe_atom, actor)`: events `(sup_event_atom, supervision_event)` go to `actor`.
 /// When a detector fires, the monitor sends `(suspect_atom, agent, name, reason)` to the agent's
 /// supervisor and `(isolate_atom, agent)` to the dispatcher at once; the agent is then isolated
 /// until a new incarnation is tracked. On start it sends `(watch_atom, self)` to the dispatcher.
-class health_monitor : public caf::event_based_actor {
+class health_monitor : public health_monitor_actor::base {
 public:
   /// A monitor with `config` that isolates suspects at `dispatcher` (may be invalid), counting
   /// into `metrics`; `board` (may be null) serves agents tracked with a slot.
@@ -56,7 +59,7 @@ public:
   const char* name() const override { return "herd.health_monitor"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
   /// Drops its handles of agents, supervisors and subscribers (agents hold the monitor as their
   /// heartbeat target: without this the cycle outlives both, and a detached monitor's thread
   /// never ends).
@@ -87,8 +90,8 @@ private:
   void on_tick(uint64_t generation);
   void check(const std::string& name, entry& e, time_point now);
   void set_state(const std::string& name, entry& e, health_state s, time_point now);
-  void emit(const std::string& event, const std::string& name, const std::string& detail);
-  std::string view() const;
+  void emit(supervision_event_kind kind, const std::string& name, const std::string& detail);
+  health_view view() const;
   void arm_timer();
 
   health_monitor_config config_;
