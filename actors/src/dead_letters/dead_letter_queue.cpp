@@ -7,6 +7,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 
 namespace herd {
@@ -59,7 +60,7 @@ caf::behavior dead_letter_queue::make_behavior() {
         try {
           if (auto letter = store_->get(id))
             return std::move(*letter);
-          return caf::make_error(caf::sec::runtime_error, "no dead letter of task \"" + id + "\"");
+          return caf::make_error(dead_letter_errc::no_such_letter, "task \"" + id + "\"");
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -87,7 +88,7 @@ caf::behavior dead_letter_queue::make_behavior() {
         try {
           if (auto request = store_->replay_request_of(id))
             return std::move(*request);
-          return caf::make_error(caf::sec::runtime_error, "no replay " + std::to_string(id));
+          return caf::make_error(dead_letter_errc::no_such_replay, "replay " + std::to_string(id));
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -128,7 +129,7 @@ caf::behavior dead_letter_queue::make_behavior() {
 
 caf::error dead_letter_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
-  return caf::make_error(caf::sec::runtime_error, e.what());
+  return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
 }
 
 // -- storing (group commit) -------------------------------------------------------------------
@@ -265,7 +266,7 @@ caf::result<replay_request> dead_letter_queue::cancel(int64_t id) {
     }
     auto request = store_->replay_request_of(id);
     if (!request)
-      return caf::make_error(caf::sec::runtime_error, "no replay " + std::to_string(id));
+      return caf::make_error(dead_letter_errc::no_such_replay, "replay " + std::to_string(id));
     if (!request->finished()) {
       request->state = "cancelled";
       store_->update_replay_request(*request, wall_clock_());

@@ -7,6 +7,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 
 namespace herd {
@@ -46,7 +47,7 @@ caf::behavior escalation_queue::make_behavior() {
       [this](esc_query_atom, const std::string& status) -> caf::result<std::vector<escalation>> {
         auto wanted = parse_escalation_status(status);
         if (!status.empty() && !wanted)
-          return caf::make_error(caf::sec::runtime_error,
+          return caf::make_error(dead_letter_errc::invalid_request,
                                  "unknown escalation status \"" + status + "\"");
         try {
           return store_->escalations(wanted);
@@ -70,7 +71,7 @@ caf::behavior escalation_queue::make_behavior() {
 
 caf::error escalation_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
-  return caf::make_error(caf::sec::runtime_error, e.what());
+  return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
 }
 
 caf::result<caf::ok_atom> escalation_queue::on_escalate(task& t, const std::string& reason) {
@@ -122,7 +123,7 @@ caf::result<bool> escalation_queue::close(const std::string& id, escalation_stat
       if (!payload_json.empty()) {
         auto payload = nlohmann::json::parse(payload_json, nullptr, false);
         if (payload.is_discarded())
-          return caf::make_error(caf::sec::runtime_error,
+          return caf::make_error(dead_letter_errc::invalid_request,
                                  "the new payload of task \"" + id + "\" is not valid JSON");
         x->work.set_payload(payload);
       }
