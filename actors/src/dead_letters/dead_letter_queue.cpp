@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <spdlog/logger.h>
 
@@ -21,6 +22,8 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
       dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       wall_clock_(std::move(wall_clock)), log_(component_logger("dead_letter_queue")) {
+  if (!dispatcher_)
+    throw std::invalid_argument("a dead-letter queue needs a dispatcher to replay to");
   auto& m = *metrics_;
   stored_metric_ = &m.counter("herd_dlq_stored_total", "Dead letters committed to the store");
   commits_metric_ = &m.counter("herd_dlq_commits_total",
@@ -123,7 +126,6 @@ caf::behavior dead_letter_queue::make_behavior() {
         subscribers_.erase(std::remove(subscribers_.begin(), subscribers_.end(), subscriber),
                            subscribers_.end());
       },
-      [this](dlq_target_atom, const caf::actor& dispatcher) { dispatcher_ = dispatcher; },
   };
 }
 
@@ -185,12 +187,6 @@ void dead_letter_queue::flush() {
 
 replay_request dead_letter_queue::start_replay(replay_request request) {
   auto now_ms = wall_clock_();
-  if (!dispatcher_) {
-    request.state = "failed";
-    store_->update_replay_request(request, now_ms);
-    log_->error("replay {} failed: no dispatcher to replay to", request.id);
-    return request;
-  }
   bool poison_too = !request.filter.ids.empty() || request.filter.status == "poison";
   replay_run run;
   std::vector<std::string> ids;

@@ -1,6 +1,7 @@
 #include "herd/dead_letters/escalation_queue.hpp"
 
 #include <iostream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
@@ -22,6 +23,10 @@ escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_con
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       hook_(std::move(hook)), wall_clock_(std::move(wall_clock)),
       log_(component_logger("escalation_queue")) {
+  if (!dead_letters_)
+    throw std::invalid_argument("an escalation queue needs a dead-letter queue to time out to");
+  if (!dispatcher_)
+    throw std::invalid_argument("an escalation queue needs a dispatcher to resubmit to");
   if (!config_.escalation_log.empty() && config_.escalation_log != "-") {
     log_file_.open(config_.escalation_log, std::ios::app);
     if (!log_file_)
@@ -65,7 +70,6 @@ caf::behavior escalation_queue::make_behavior() {
       [this](esc_expire_atom, const std::string& id, uint64_t generation) {
         on_expire(id, generation);
       },
-      [this](dlq_target_atom, const caf::actor& dispatcher) { dispatcher_ = dispatcher; },
   };
 }
 
@@ -118,8 +122,6 @@ caf::result<bool> escalation_queue::close(const std::string& id, escalation_stat
     if (!x || x->status != escalation_status::open)
       return false;
     if (status == escalation_status::resubmitted) {
-      if (!dispatcher_)
-        return caf::make_error(caf::sec::runtime_error, "no dispatcher to resubmit to");
       if (!payload_json.empty()) {
         auto payload = nlohmann::json::parse(payload_json, nullptr, false);
         if (payload.is_discarded())
