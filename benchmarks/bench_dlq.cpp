@@ -112,7 +112,9 @@ write_result durable_writes(caf::actor_system& sys, const std::string& db, const
       std::make_unique<dead_letter_store>(db, dead_letter_store::open_mode::create,
                                           dead_letter_store::latest_schema_version, s.synchronous);
   auto metrics = std::make_shared<metrics_registry>();
-  auto dlq = sys.spawn<dead_letter_queue>(config, std::move(store), caf::actor{}, metrics);
+  // Nothing is replayed here: the dispatcher is an actor that ignores everything.
+  auto dispatcher = sys.spawn([]() -> caf::behavior { return {[](caf::ok_atom) {}}; });
+  auto dlq = sys.spawn<dead_letter_queue>(config, std::move(store), dispatcher, metrics);
   caf::scoped_actor self{sys};
   std::vector<task> tasks; // made before the clock starts: that is the retry scheduler's work
   for (int64_t i = 0; i < n; ++i)
@@ -133,6 +135,7 @@ write_result durable_writes(caf::actor_system& sys, const std::string& db, const
   auto elapsed = seconds_since(start);
   auto cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   self->send_exit(dlq, caf::exit_reason::user_shutdown);
+  self->send_exit(dispatcher, caf::exit_reason::user_shutdown);
   return {static_cast<double>(n) / elapsed,
           static_cast<int64_t>(metrics->counter("herd_dlq_commits_total", "").value()),
           cpu * 1e6 / static_cast<double>(n)};

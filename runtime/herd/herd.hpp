@@ -23,6 +23,7 @@
 #include "herd/core/outcome.hpp"
 #include "herd/core/task.hpp"
 #include "herd/dead_letters/dead_letter.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dead_letter_filter.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"

@@ -9,6 +9,7 @@
 #include "herd/core/outcome.hpp"
 #include "herd/core/task.hpp"
 #include "herd/dead_letters/dead_letter.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dead_letter_filter.hpp"
 #include "herd/dead_letters/dead_letter_stats.hpp"
 #include "herd/dead_letters/escalation.hpp"
@@ -31,6 +32,7 @@ void announce_actor_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<breaker_registry_config>("herd::breaker_registry_config");
   cfg.add_message_type<breaker_status>("herd::breaker_status");
   cfg.add_error_category(caf::atom("breaker"), render_breaker_errc);
+  cfg.add_error_category(caf::atom("deadletter"), render_dead_letter_errc);
   cfg.add_message_type<dead_letter>("herd::dead_letter");
   cfg.add_message_type<std::vector<dead_letter>>("std::vector<herd::dead_letter>");
   cfg.add_message_type<dead_letter_filter>("herd::dead_letter_filter");

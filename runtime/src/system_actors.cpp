@@ -14,7 +14,6 @@
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/escalation_queue.hpp"
 #include "herd/dispatch/agent_settings.hpp"
-#include "herd/retry/retry_atoms.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -46,13 +45,14 @@ void system_actors::boot() {
     auto first = (this->*start)(sys_);
     children.push_back(adopting(system_child(id, start), std::move(first)));
   };
+  // Every actor comes after the peers it is spawned with.
   add("dispatcher", &system_actors::start_dispatcher);
-  add("retry_scheduler", &system_actors::start_retry_scheduler);
-  add("breakers", &system_actors::start_breakers);
   if (config_.dead_letters) {
     add("dead_letter_queue", &system_actors::start_dead_letter_queue);
     add("escalation_queue", &system_actors::start_escalation_queue);
   }
+  add("retry_scheduler", &system_actors::start_retry_scheduler);
+  add("breakers", &system_actors::start_breakers);
   add("health_monitor", &system_actors::start_health_monitor);
   add("pools", &system_actors::start_pools);
   supervisor_config root_config;
@@ -85,8 +85,9 @@ caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
 
 caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   auto dispatcher = this->dispatcher();
+  retry_scheduler_peers peers{dispatcher, dead_letter_queue(), escalation_queue()};
   auto handle =
-      sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, metrics_, dispatcher);
+      sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, std::move(peers), metrics_);
   caf::anon_send(dispatcher, sink_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   retry_scheduler_ = handle;
@@ -109,7 +110,6 @@ caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
   auto handle = sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
                                                    dispatcher(), metrics_);
-  caf::anon_send(retry_scheduler(), dlq_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   dead_letter_queue_ = handle;
   return handle;
@@ -119,7 +119,6 @@ caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
   auto handle = sys.spawn<herd::escalation_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
                                                   dead_letter_queue(), dispatcher(), metrics_);
-  caf::anon_send(retry_scheduler(), escalation_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   escalation_queue_ = handle;
   return handle;

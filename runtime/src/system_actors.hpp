@@ -23,14 +23,15 @@ namespace herd {
 /// The runtime's supervision tree and the handles of its actors (internal to the facade).
 ///
 ///     root "herd.root" (rest_for_one)
-///       dispatcher, retry scheduler, breaker registry, [dead-letter queue, escalation queue],
+///       dispatcher, [dead-letter queue, escalation queue], retry scheduler, breaker registry,
 ///       health monitor, "herd.pools" (one_for_one)
 ///                          "pool:<name>" (the configured supervision) -> the pool's agents
 ///
-/// Each child's factory spawns it and wires it to the actors before it, which rest_for_one
-/// restarts with it; so a restarted dispatcher gets a fresh retry scheduler, breakers and
-/// agents that know it. The handles change on restarts; readers take a copy under the lock.
-/// Factories run in supervisors' contexts, so everything here is guarded by one mutex.
+/// Each child's factory spawns it with the handles of the actors before it (its peers), and
+/// rest_for_one restarts everything after a crashed child; so a restarted dispatcher gets fresh
+/// queues, retry scheduler, breakers and agents that know it. The handles change on restarts;
+/// readers take a copy under the lock. Factories run in supervisors' contexts, so everything here
+/// is guarded by one mutex.
 class system_actors : public std::enable_shared_from_this<system_actors> {
 public:
   /// Makes an agent of a pool (a fresh instance per call).

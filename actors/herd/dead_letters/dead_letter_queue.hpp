@@ -39,7 +39,6 @@ namespace herd {
 /// - `(subscribe_atom, actor)` / `(unsubscribe_atom, actor)`: alert events
 ///   `(dlq_alert_atom, depth, threshold)` when the depth reaches `depth_alert` (again only after
 ///   it fell below).
-/// - `(dlq_target_atom, actor)`: sets the dispatcher.
 /// A replayed letter is marked `replayed` right after its task is sent (at least once: a crash
 /// in between replays it again after the restart, so tasks with side effects need idempotency
 /// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
@@ -48,8 +47,8 @@ namespace herd {
 class dead_letter_queue : public caf::event_based_actor {
 public:
   /// A queue over `store` (its own connection: a store has one owner), replaying to `dispatcher`
-  /// (may be null: set it by message), counting into `metrics`, stamping records with `wall_clock`
-  /// (ms since the Unix epoch).
+  /// (required: throws `std::invalid_argument` without one), counting into `metrics`, stamping
+  /// records with `wall_clock` (ms since the Unix epoch).
   dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_config config,
                     std::unique_ptr<dead_letter_store> store, caf::actor dispatcher,
                     std::shared_ptr<metrics_registry> metrics,

@@ -20,8 +20,6 @@ using dlq_cancel_atom = caf::atom_constant<caf::atom("dlq_cancel")>;
 using dlq_resolve_atom = caf::atom_constant<caf::atom("dlq_resolv")>;
 /// Deletes letters: `(dlq_purge_atom, dead_letter_filter) -> int64_t`.
 using dlq_purge_atom = caf::atom_constant<caf::atom("dlq_purge")>;
-/// Sets the dispatcher that replays and resubmits go to: `(dlq_target_atom, caf::actor)`.
-using dlq_target_atom = caf::atom_constant<caf::atom("dlq_target")>;
 /// The event a subscriber gets when the depth reaches the alert threshold:
 /// `(dlq_alert_atom, int64_t depth, int64_t threshold)`.
 using dlq_alert_atom = caf::atom_constant<caf::atom("dlq_alert")>;

@@ -35,12 +35,12 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// - `(esc_amend_atom, id, payload_json, note) -> bool`: resubmits an open escalation to the
 ///   dispatcher as `(resubmit_atom, task)` with attempt 1 and, unless `payload_json` is "", the
 ///   new payload (invalid JSON is an error).
-/// - `(dlq_target_atom, actor)`: sets the dispatcher.
 class escalation_queue : public caf::event_based_actor {
 public:
   /// An escalation queue over `store` (its own connection: a store has one owner), timing out to
-  /// `dead_letters`, resubmitting to `dispatcher` (may be null: set it by message), calling `hook`
-  /// (may be empty) for each new escalation, stamping records with `wall_clock`.
+  /// `dead_letters`, resubmitting to `dispatcher` (both required: throws `std::invalid_argument`
+  /// without one), calling `hook` (may be empty) for each new escalation, stamping records with
+  /// `wall_clock`.
   escalation_queue(caf::actor_config& cfg, dead_letter_queue_config config,
                    std::unique_ptr<dead_letter_store> store, caf::actor dead_letters,
                    caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,

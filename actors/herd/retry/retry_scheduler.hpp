@@ -21,6 +21,7 @@
 #include "herd/retry/retry_budget.hpp"
 #include "herd/retry/retry_planner.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
+#include "herd/retry/retry_scheduler_peers.hpp"
 #include "herd/retry/timer_queue.hpp"
 
 namespace spdlog {
@@ -41,8 +42,8 @@ namespace herd {
 ///   letter is sent as a request `(dead_letter_atom, task, dead_letter_reason)` to the DLQ and,
 ///   once it answers `ok_atom`, settled with the dispatcher as `(settle_atom, outcome)` with
 ///   status dead_lettered; an escalation likewise with `(escalate_atom, task, reason)` and
-///   status escalated. Without a DLQ or escalation actor (or when it answers an error), the
-///   task is settled with status failed.
+///   status escalated. Without a DLQ or escalation actor among its peers (or when it answers
+///   an error), the task is settled with status failed.
 /// - `breaker_transition`: the breaker keyed by a service's name changed state (per-agent
 ///   breakers, keyed "agent/service", are ignored). While it is open or forced_open the
 ///   service's due retries are held; half_open, or closed straight from open, restarts the
@@ -50,17 +51,16 @@ namespace herd {
 /// - `(observe_atom, service, bool success)`: the result of a call the scheduler does not see
 ///   otherwise; wire successes here (failures already arrive as `retry_atom`). A success
 ///   refunds `token_ratio` budget tokens; a failure costs one token and counts against the pacer.
-/// - `(dispatcher_atom, actor)`, `(dlq_atom, actor)`, `(escalation_atom, actor)`: the peers.
 /// - `(handback_atom) -> std::vector<task>`: returns every pending retry, settles each with the
 ///   dispatcher as handed_back and forgets it (shutdown).
 class retry_scheduler : public caf::event_based_actor {
 public:
   /// A scheduler with `config` and the failure policies by task kind ("default" applies to
-  /// kinds without an entry), counting into `metrics`, sending retries to `dispatcher` (may be
-  /// set later with `(dispatcher_atom, actor)`).
+  /// kinds without an entry), talking to `peers`, counting into `metrics`. Throws
+  /// `std::invalid_argument` when `peers` has no dispatcher.
   retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
-                  std::map<std::string, failure_policy> policies,
-                  std::shared_ptr<metrics_registry> metrics, caf::actor dispatcher = {});
+                  std::map<std::string, failure_policy> policies, retry_scheduler_peers peers,
+                  std::shared_ptr<metrics_registry> metrics);
 
   /// The actor's name in logs: "herd.retry_scheduler".
   const char* name() const override { return "herd.retry_scheduler"; }
@@ -125,9 +125,7 @@ private:
   std::map<std::string, failure_policy> policies_;
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
-  caf::actor dispatcher_;
-  caf::actor dlq_;
-  caf::actor escalation_;
+  retry_scheduler_peers peers_;
 
   retry_planner planner_;
   timer_queue queue_;

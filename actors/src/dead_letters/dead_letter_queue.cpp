@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 
 namespace herd {
@@ -20,6 +22,8 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
       dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       wall_clock_(std::move(wall_clock)), log_(component_logger("dead_letter_queue")) {
+  if (!dispatcher_)
+    throw std::invalid_argument("a dead-letter queue needs a dispatcher to replay to");
   auto& m = *metrics_;
   stored_metric_ = &m.counter("herd_dlq_stored_total", "Dead letters committed to the store");
   commits_metric_ = &m.counter("herd_dlq_commits_total",
@@ -59,7 +63,7 @@ caf::behavior dead_letter_queue::make_behavior() {
         try {
           if (auto letter = store_->get(id))
             return std::move(*letter);
-          return caf::make_error(caf::sec::runtime_error, "no dead letter of task \"" + id + "\"");
+          return caf::make_error(dead_letter_errc::no_such_letter, "task \"" + id + "\"");
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -87,7 +91,7 @@ caf::behavior dead_letter_queue::make_behavior() {
         try {
           if (auto request = store_->replay_request_of(id))
             return std::move(*request);
-          return caf::make_error(caf::sec::runtime_error, "no replay " + std::to_string(id));
+          return caf::make_error(dead_letter_errc::no_such_replay, "replay " + std::to_string(id));
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -122,13 +126,12 @@ caf::behavior dead_letter_queue::make_behavior() {
         subscribers_.erase(std::remove(subscribers_.begin(), subscribers_.end(), subscriber),
                            subscribers_.end());
       },
-      [this](dlq_target_atom, const caf::actor& dispatcher) { dispatcher_ = dispatcher; },
   };
 }
 
 caf::error dead_letter_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
-  return caf::make_error(caf::sec::runtime_error, e.what());
+  return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
 }
 
 // -- storing (group commit) -------------------------------------------------------------------
@@ -184,12 +187,6 @@ void dead_letter_queue::flush() {
 
 replay_request dead_letter_queue::start_replay(replay_request request) {
   auto now_ms = wall_clock_();
-  if (!dispatcher_) {
-    request.state = "failed";
-    store_->update_replay_request(request, now_ms);
-    log_->error("replay {} failed: no dispatcher to replay to", request.id);
-    return request;
-  }
   bool poison_too = !request.filter.ids.empty() || request.filter.status == "poison";
   replay_run run;
   std::vector<std::string> ids;
@@ -265,7 +262,7 @@ caf::result<replay_request> dead_letter_queue::cancel(int64_t id) {
     }
     auto request = store_->replay_request_of(id);
     if (!request)
-      return caf::make_error(caf::sec::runtime_error, "no replay " + std::to_string(id));
+      return caf::make_error(dead_letter_errc::no_such_replay, "replay " + std::to_string(id));
     if (!request->finished()) {
       request->state = "cancelled";
       store_->update_replay_request(*request, wall_clock_());

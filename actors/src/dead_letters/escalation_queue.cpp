@@ -1,12 +1,14 @@
 #include "herd/dead_letters/escalation_queue.hpp"
 
 #include <iostream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 
 namespace herd {
@@ -21,6 +23,10 @@ escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_con
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       hook_(std::move(hook)), wall_clock_(std::move(wall_clock)),
       log_(component_logger("escalation_queue")) {
+  if (!dead_letters_)
+    throw std::invalid_argument("an escalation queue needs a dead-letter queue to time out to");
+  if (!dispatcher_)
+    throw std::invalid_argument("an escalation queue needs a dispatcher to resubmit to");
   if (!config_.escalation_log.empty() && config_.escalation_log != "-") {
     log_file_.open(config_.escalation_log, std::ios::app);
     if (!log_file_)
@@ -46,7 +52,7 @@ caf::behavior escalation_queue::make_behavior() {
       [this](esc_query_atom, const std::string& status) -> caf::result<std::vector<escalation>> {
         auto wanted = parse_escalation_status(status);
         if (!status.empty() && !wanted)
-          return caf::make_error(caf::sec::runtime_error,
+          return caf::make_error(dead_letter_errc::invalid_request,
                                  "unknown escalation status \"" + status + "\"");
         try {
           return store_->escalations(wanted);
@@ -64,13 +70,12 @@ caf::behavior escalation_queue::make_behavior() {
       [this](esc_expire_atom, const std::string& id, uint64_t generation) {
         on_expire(id, generation);
       },
-      [this](dlq_target_atom, const caf::actor& dispatcher) { dispatcher_ = dispatcher; },
   };
 }
 
 caf::error escalation_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
-  return caf::make_error(caf::sec::runtime_error, e.what());
+  return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
 }
 
 caf::result<caf::ok_atom> escalation_queue::on_escalate(task& t, const std::string& reason) {
@@ -117,12 +122,10 @@ caf::result<bool> escalation_queue::close(const std::string& id, escalation_stat
     if (!x || x->status != escalation_status::open)
       return false;
     if (status == escalation_status::resubmitted) {
-      if (!dispatcher_)
-        return caf::make_error(caf::sec::runtime_error, "no dispatcher to resubmit to");
       if (!payload_json.empty()) {
         auto payload = nlohmann::json::parse(payload_json, nullptr, false);
         if (payload.is_discarded())
-          return caf::make_error(caf::sec::runtime_error,
+          return caf::make_error(dead_letter_errc::invalid_request,
                                  "the new payload of task \"" + id + "\" is not valid JSON");
         x->work.set_payload(payload);
       }

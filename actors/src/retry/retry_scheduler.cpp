@@ -1,6 +1,7 @@
 #include "herd/retry/retry_scheduler.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <caf/actor_system.hpp>
 #include <spdlog/logger.h>
@@ -32,11 +33,18 @@ const std::string& service_of(const task& t) {
 
 retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
                                  std::map<std::string, failure_policy> policies,
-                                 std::shared_ptr<metrics_registry> metrics, caf::actor dispatcher)
+                                 retry_scheduler_peers peers,
+                                 std::shared_ptr<metrics_registry> metrics)
     : caf::event_based_actor(cfg), config_(config), policies_(std::move(policies)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
-      log_(component_logger("retry_scheduler")), dispatcher_(std::move(dispatcher)),
+      log_(component_logger("retry_scheduler")), peers_(std::move(peers)),
       planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
+  if (!peers_.dispatcher)
+    throw std::invalid_argument("a retry scheduler needs a dispatcher to send retries to");
+  if (!peers_.dead_letter_queue)
+    log_->info("no dead-letter queue: exhausted and non-retryable tasks end as failed");
+  if (!peers_.escalation_queue)
+    log_->info("no escalation queue: tasks that need a person end as failed");
   queue_depth_ = &metrics_->gauge("herd_retry_queue_depth",
                                   "Retries waiting for their due time in the timer queue");
   held_total_ = &metrics_->gauge("herd_retry_held",
@@ -51,15 +59,6 @@ caf::behavior retry_scheduler::make_behavior() {
         on_observe(service, success);
       },
       [this](tick_atom, uint64_t generation) { on_tick(generation); },
-      [this](dispatcher_atom, const caf::actor& x) {
-        dispatcher_ = x;
-        auto now = clock().now();
-        for (auto& l : lanes_)
-          pump(l, now);
-        arm();
-      },
-      [this](dlq_atom, const caf::actor& x) { dlq_ = x; },
-      [this](escalation_atom, const caf::actor& x) { escalation_ = x; },
       [this](handback_atom) { return on_handback(); },
   };
 }
@@ -103,7 +102,7 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
   if (verdict.reason == dead_letter_reason::exhausted)
     m.exhausted->inc();
   auto escalate = verdict.action == retry_action::escalate;
-  const auto& peer = escalate ? escalation_ : dlq_;
+  const auto& peer = escalate ? peers_.escalation_queue : peers_.dead_letter_queue;
   if (!peer) {
     log_->warn("task {} ends as failed: no {} actor is configured; {}", t.id,
                escalate ? "escalation" : "dead-letter", verdict.why);
@@ -132,10 +131,6 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
 }
 
 void retry_scheduler::settle(const task& t, outcome_status status, const std::string& why) {
-  if (!dispatcher_) {
-    log_->error("cannot settle task {} as {}: no dispatcher", t.id, to_string(status));
-    return;
-  }
   outcome result;
   result.task_id = t.id;
   result.status = status;
@@ -144,7 +139,7 @@ void retry_scheduler::settle(const task& t, outcome_status status, const std::st
   result.attempt = t.attempt;
   if (!t.history.empty())
     result.agent = t.history.back().agent;
-  send(dispatcher_, settle_atom::value, std::move(result));
+  send(peers_.dispatcher, settle_atom::value, std::move(result));
 }
 
 // -- releasing retries ----------------------------------------------------------------------
@@ -184,7 +179,7 @@ void retry_scheduler::on_tick(uint64_t generation) {
 
 void retry_scheduler::pump(lane& l, time_point now) {
   l.budget_blocked = false;
-  while (!l.held.empty() && dispatcher_ && !holds_retries(l.breaker)) {
+  while (!l.held.empty() && !holds_retries(l.breaker)) {
     auto& work = pending_.at(l.held.front()).work;
     const auto& policy = policy_for(work.kind);
     if (planner_.expired(policy, work, now)) {
@@ -218,7 +213,7 @@ void retry_scheduler::pump(lane& l, time_point now) {
     auto t = take_front(l);
     metrics_for(t.kind, l.service).released->inc();
     ++t.attempt;
-    send(dispatcher_, resubmit_atom::value, std::move(t));
+    send(peers_.dispatcher, resubmit_atom::value, std::move(t));
   }
   publish(l);
 }

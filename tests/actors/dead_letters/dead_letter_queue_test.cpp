@@ -7,6 +7,7 @@
 #include "actors/test_agents.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "herd/core/atoms.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "virtual_time_fixture.hpp"
@@ -203,6 +204,21 @@ BOOST_AUTO_TEST_CASE(query_resolve_purge_and_stats_through_the_actor) {
   vt.run();
   BOOST_TEST(next<int64_t>().value_or(-1) == 1);
   BOOST_TEST(store->count({}) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_letter_or_replay_is_told_apart_by_its_error_code) {
+  start();
+  self->send(dlq, dlq_get_atom::value, std::string{"nobody"});
+  vt.run();
+  auto err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == dead_letter_errc::no_such_letter));
+  BOOST_TEST(sys.render(*err) == "deadletter: no_such_letter: task \"nobody\"");
+  self->send(dlq, dlq_progress_atom::value, int64_t{42});
+  vt.run();
+  err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == dead_letter_errc::no_such_replay));
 }
 
 BOOST_AUTO_TEST_CASE(reaching_the_depth_threshold_alerts_subscribers_once) {

@@ -8,6 +8,7 @@
 
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "herd/core/atoms.hpp"
+#include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 #include "virtual_time_fixture.hpp"
@@ -115,7 +116,9 @@ BOOST_AUTO_TEST_CASE(a_payload_that_is_not_json_is_refused) {
   self->send(escalations, esc_amend_atom::value, std::string{"t-3"}, std::string{"{oops"},
              std::string{""});
   vt.run();
-  BOOST_TEST(next_error().has_value());
+  auto err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == dead_letter_errc::invalid_request));
   BOOST_TEST(status_of("t-3") == escalation_status::open);
 }
 

@@ -117,11 +117,12 @@ struct scheduler_fixture : herd::test::virtual_time_fixture {
 
   void start(herd::retry_scheduler_config config = {}, caf::actor dlq = {},
              bool with_store = true) {
-    scheduler = sys.spawn<herd::retry_scheduler>(config, policies, metrics, dispatcher);
+    herd::retry_scheduler_peers peers{dispatcher, {}, {}};
     if (with_store) {
-      self->send(scheduler, herd::dlq_atom::value, dlq ? dlq : store);
-      self->send(scheduler, herd::escalation_atom::value, store);
+      peers.dead_letter_queue = dlq ? dlq : store;
+      peers.escalation_queue = store;
     }
+    scheduler = sys.spawn<herd::retry_scheduler>(config, policies, peers, metrics);
     vt.run();
   }
 
@@ -311,8 +312,9 @@ BOOST_AUTO_TEST_CASE(without_a_dlq_or_when_it_fails_the_task_ends_failed) {
   fail(failed("r1", "read_only", herd::failure::permanent("bad request")));
   BOOST_TEST_REQUIRE(rec->settles.size() == 1u);
   BOOST_TEST((rec->settles[0].status == herd::outcome_status::failed));
+  caf::anon_send_exit(scheduler, caf::exit_reason::kill);
   auto broken = sys.spawn(broken_store);
-  self->send(scheduler, herd::dlq_atom::value, broken);
+  start({}, broken);
   fail(failed("r2", "read_only", herd::failure::permanent("bad request")));
   BOOST_TEST_REQUIRE(rec->settles.size() == 2u);
   BOOST_TEST((rec->settles[1].status == herd::outcome_status::failed));
@@ -499,6 +501,12 @@ BOOST_AUTO_TEST_CASE(handback_returns_every_pending_retry_and_settles_it) {
   BOOST_TEST(rec->resubmits.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_scheduler_without_a_dispatcher_refuses_to_start) {
+  BOOST_CHECK_THROW(sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies,
+                                                     herd::retry_scheduler_peers{}, metrics),
+                    std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_attempt) {
   auto real = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
   auto runs = std::make_shared<std::map<std::string, int>>();
@@ -506,8 +514,8 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
   self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
              int32_t{1});
   scheduler =
-      sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies, metrics, real);
-  self->send(scheduler, herd::dlq_atom::value, store);
+      sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies,
+                                       herd::retry_scheduler_peers{real, store, {}}, metrics);
   self->send(real, herd::sink_atom::value, scheduler);
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
