@@ -23,7 +23,7 @@ class logger;
 namespace herd {
 
 /// Watches agents' heartbeats with one failure detector per agent and one check timer for all.
-/// The checks are `health_checks`'; this actor turns messages into calls on them, monitors the
+/// The decisions are `health_checks`'; this actor turns messages into calls on them, monitors the
 /// agents and sends what they decide.
 ///
 /// Protocol (`health_monitor_actor` in herd/supervision/protocol.hpp):
