@@ -30,7 +30,7 @@ retired_incarnation health_checks::retire(entry& e) {
 }
 
 retired_incarnation health_checks::track(const std::string& name, caf::actor agent,
-                                         caf::actor supervisor, std::optional<size_t> slot,
+                                         supervisor_actor supervisor, std::optional<size_t> slot,
                                          time_point now) {
   auto [pos, inserted] = agents_.try_emplace(name);
   auto& e = pos->second;

@@ -1,7 +1,5 @@
 #include "herd/supervision/health_monitor.hpp"
 
-#include <algorithm>
-
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -53,9 +51,11 @@ health_monitor::behavior_type health_monitor::make_behavior() {
     send_untyped(this, dispatcher_, watch_atom::value, caf::actor_cast<caf::actor>(this));
   return {
       [this](track_atom, const caf::actor& agent, const std::string& name,
-             const caf::actor& supervisor) { on_track(agent, name, supervisor, std::nullopt); },
+             const supervisor_actor& supervisor) {
+        on_track(agent, name, supervisor, std::nullopt);
+      },
       [this](track_atom, const caf::actor& agent, const std::string& name,
-             const caf::actor& supervisor, uint64_t slot) {
+             const supervisor_actor& supervisor, uint64_t slot) {
         if (!board_ || slot >= board_->capacity()) {
           log_->error("agent {} tracked with slot {} but there is no such board slot", name, slot);
           return;
@@ -92,7 +92,7 @@ void health_monitor::release(retired_incarnation retired) {
 }
 
 void health_monitor::on_track(const caf::actor& agent, const std::string& name,
-                              const caf::actor& supervisor, std::optional<size_t> slot) {
+                              const supervisor_actor& supervisor, std::optional<size_t> slot) {
   if (!agent)
     return;
   release(checks_.track(name, agent, supervisor, slot, clock().now()));
@@ -145,7 +145,7 @@ void health_monitor::isolate(const suspicion& s) {
   log_->warn("agent {} is suspect: {}", s.name, s.reason);
   emit(supervision_event_kind::suspect, s.name, s.reason);
   if (s.supervisor)
-    send_untyped(this, s.supervisor, suspect_atom::value, s.agent, s.name, s.reason);
+    send(s.supervisor, suspect_atom::value, s.agent, s.name, s.reason);
   if (dispatcher_)
     send_untyped(this, dispatcher_, isolate_atom::value, s.agent);
   isolations_metric_->inc();

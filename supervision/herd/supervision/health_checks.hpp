@@ -20,6 +20,7 @@
 #include "herd/supervision/health_state.hpp"
 #include "herd/supervision/health_view.hpp"
 #include "herd/supervision/phi_accrual_detector.hpp"
+#include "herd/supervision/protocol.hpp"
 
 namespace herd {
 
@@ -31,7 +32,7 @@ struct suspicion {
   /// The suspected incarnation.
   caf::actor agent;
   /// Its supervisor (invalid if unsupervised).
-  caf::actor supervisor;
+  supervisor_actor supervisor;
   /// Why, for operators: "no heartbeat for N ms" or "busy in one handler for N ms".
   std::string reason;
 };
@@ -60,7 +61,7 @@ public:
 
   /// Watches `agent` under `name` from `now` (healthy, its detector fed once), through `slot`
   /// of the board if given, else by heartbeats; returns the incarnation it replaces.
-  retired_incarnation track(const std::string& name, caf::actor agent, caf::actor supervisor,
+  retired_incarnation track(const std::string& name, caf::actor agent, supervisor_actor supervisor,
                             std::optional<size_t> slot, time_point now);
   /// Stops watching `name`; returns its incarnation (none if unknown).
   retired_incarnation untrack(const std::string& name);
@@ -95,7 +96,7 @@ private:
 
   struct entry {
     caf::actor handle;
-    caf::actor supervisor;
+    supervisor_actor supervisor;
     health_state state = health_state::healthy;
     detector watch;
     uint64_t last_seq = 0;

@@ -64,8 +64,8 @@ protected:
   void on_exit() override;
 
 private:
-  void on_track(const caf::actor& agent, const std::string& name, const caf::actor& supervisor,
-                std::optional<size_t> slot);
+  void on_track(const caf::actor& agent, const std::string& name,
+                const supervisor_actor& supervisor, std::optional<size_t> slot);
   void release(retired_incarnation retired);
   void on_heartbeat(const std::string& name, uint64_t seq);
   void on_stuck(const std::string& name, const std::string& task_id);
