@@ -144,8 +144,8 @@ void spawn_board_agents(caf::actor_system& sys, caf::scoped_actor& self, const c
     auto s = settings_of(i, monitor, herd::from_ms(1000));
     s.board = board;
     s.board_slot = slot;
-    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
-               static_cast<uint64_t>(slot));
+    self->send(monitor, herd::track_atom::value, a, s.name,
+               caf::actor_cast<herd::supervisor_actor>(self), static_cast<uint64_t>(slot));
     self->send(a, herd::setup_atom::value, std::move(s));
     out.push_back(std::move(a));
   }
@@ -170,7 +170,8 @@ double measure_naive(const options& opt, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     auto a = sys.spawn<idle_agent>();
     auto s = settings_of(i, monitor, herd::from_ms(1000));
-    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self});
+    self->send(monitor, herd::track_atom::value, a, s.name,
+               caf::actor_cast<herd::supervisor_actor>(self));
     self->send(a, herd::setup_atom::value, std::move(s));
     agents.push_back(std::move(a));
   }

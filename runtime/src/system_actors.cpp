@@ -214,9 +214,9 @@ caf::actor system_actors::add_agent(const std::string& pool, caf::actor agent) {
   auto slot = enroll(pool, name, agent);
   // Watched like a supervised agent; with no supervisor a suspect is isolated, not replaced.
   if (slot)
-    caf::anon_send(health_monitor(), track_atom::value, agent, name, caf::actor{}, *slot);
+    caf::anon_send(health_monitor(), track_atom::value, agent, name, supervisor_actor{}, *slot);
   else
-    caf::anon_send(health_monitor(), track_atom::value, agent, name, caf::actor{});
+    caf::anon_send(health_monitor(), track_atom::value, agent, name, supervisor_actor{});
   std::lock_guard<std::mutex> guard{mtx_};
   pools_[pool][index] = agent;
   unsupervised_.push_back(agent);

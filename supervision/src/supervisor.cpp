@@ -1,7 +1,5 @@
 #include "herd/supervision/supervisor.hpp"
 
-#include <algorithm>
-
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -109,10 +107,10 @@ void supervisor::start_child(size_t i) {
   if (spec.heartbeats && health_monitor_) {
     auto slot = spec.board_slot ? spec.board_slot(h) : std::nullopt;
     if (slot)
-      send(health_monitor_, track_atom::value, h, spec.id, caf::actor_cast<caf::actor>(this),
+      send(health_monitor_, track_atom::value, h, spec.id, caf::actor_cast<supervisor_actor>(this),
            *slot);
     else
-      send(health_monitor_, track_atom::value, h, spec.id, caf::actor_cast<caf::actor>(this));
+      send(health_monitor_, track_atom::value, h, spec.id, caf::actor_cast<supervisor_actor>(this));
   }
   if (restarted) {
     for (auto& l : listeners_)

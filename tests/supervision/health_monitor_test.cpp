@@ -46,7 +46,8 @@ struct health_fixture : dispatcher_fixture {
     spawned.push_back(a);
     setup(a, name, caf::actor_cast<caf::actor>(monitor));
     self->send(dispatcher, join_atom::value, std::string{"default"}, a, name, int32_t{1});
-    self->send(monitor, track_atom::value, a, name, supervisor ? supervisor : caf::actor{self});
+    self->send(monitor, track_atom::value, a, name,
+               caf::actor_cast<supervisor_actor>(supervisor ? supervisor : caf::actor{self}));
     vt.run();
     return a;
   }
@@ -111,7 +112,8 @@ BOOST_AUTO_TEST_CASE(a_silent_agent_is_suspected_isolated_and_its_lease_requeued
   setup(mute, "mute", nullptr);
   self->send(dispatcher, join_atom::value, std::string{"default"}, mute, std::string{"mute"},
              int32_t{1});
-  self->send(monitor, track_atom::value, mute, std::string{"mute"}, caf::actor{self});
+  self->send(monitor, track_atom::value, mute, std::string{"mute"},
+             caf::actor_cast<supervisor_actor>(self));
   vt.run();
   submit("t1");
   vt.run();
@@ -176,7 +178,8 @@ BOOST_AUTO_TEST_CASE(phi_detector_from_json_suspects_later_than_the_deadline) {
   start_all();
   auto mute = sys.spawn<silent_agent>();
   setup(mute, "mute", nullptr);
-  self->send(monitor, track_atom::value, mute, std::string{"mute"}, caf::actor{self});
+  self->send(monitor, track_atom::value, mute, std::string{"mute"},
+             caf::actor_cast<supervisor_actor>(self));
   vt.run();
   // Only the seed {750, 1250}: mean 1000 + pause 3000, std 250. phi(5250) = 6.54 (y = 5),
   // phi(5500) = 9.01 (y = 6): suspected at the check at 5.5 s.
@@ -287,7 +290,8 @@ BOOST_AUTO_TEST_CASE(board_mode_finds_a_hung_handler_within_two_intervals_withou
     spawned.push_back(a);
     setup(a, name, nullptr); // no heartbeats at all
     self->send(dispatcher, join_atom::value, std::string{"default"}, a, name, int32_t{1});
-    self->send(monitor, track_atom::value, a, name, caf::actor{self}, uint64_t{slot});
+    self->send(monitor, track_atom::value, a, name, caf::actor_cast<supervisor_actor>(self),
+               uint64_t{slot});
     vt.run();
     return a;
   };

@@ -5,18 +5,14 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 #include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/liveness_board.hpp"
-#include "herd/supervision/deadline_detector.hpp"
+#include "herd/supervision/health_checks.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
-#include "herd/supervision/health_state.hpp"
-#include "herd/supervision/health_view.hpp"
-#include "herd/supervision/phi_accrual_detector.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
 
@@ -27,6 +23,8 @@ class logger;
 namespace herd {
 
 /// Watches agents' heartbeats with one failure detector per agent and one check timer for all.
+/// The decisions are `health_checks`'; this actor turns messages into calls on them, monitors the
+/// agents and sends what they decide.
 ///
 /// Protocol (`health_monitor_actor` in herd/supervision/protocol.hpp):
 /// - `(track_atom, agent, name, supervisor)`: watch `agent` under `name` (a new incarnation under
@@ -66,45 +64,24 @@ protected:
   void on_exit() override;
 
 private:
-  using detector = std::variant<deadline_detector, phi_accrual_detector>;
-
-  struct entry {
-    caf::actor handle;
-    caf::actor supervisor;
-    health_state state = health_state::healthy;
-    detector watch;
-    uint64_t last_seq = 0;
-    uint64_t heartbeats = 0;
-    uint64_t stuck_reports = 0;
-    time_point since;
-    std::optional<size_t> slot; // its liveness board slot while it lives
-    bool board_watched = false; // tracked with a slot (not by heartbeats)
-  };
-
-  detector make_detector() const;
-  void on_track(const caf::actor& agent, const std::string& name, const caf::actor& supervisor,
-                std::optional<size_t> slot);
-  void retire(entry& e);
+  void on_track(const caf::actor& agent, const std::string& name,
+                const supervisor_actor& supervisor, std::optional<size_t> slot);
+  void release(retired_incarnation retired);
   void on_heartbeat(const std::string& name, uint64_t seq);
   void on_stuck(const std::string& name, const std::string& task_id);
   void on_tick(uint64_t generation);
-  void check(const std::string& name, entry& e, time_point now);
-  void set_state(const std::string& name, entry& e, health_state s, time_point now);
+  void isolate(const suspicion& s);
   void emit(supervision_event_kind kind, const std::string& name, const std::string& detail);
-  health_view view() const;
   void arm_timer();
 
   health_monitor_config config_;
   caf::actor dispatcher_;
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
-  std::unordered_map<std::string, entry> agents_;
-  std::unordered_map<caf::actor_addr, std::string> names_;
   std::shared_ptr<liveness_board> board_;
-  std::unordered_map<caf::actor_addr, size_t> retired_slots_;      // old incarnations' slots
-  std::vector<std::pair<const std::string*, entry*>> slot_owners_; // by slot; dense scan
-  size_t heartbeat_entries_ = 0; // entries watched by heartbeats (scanned through agents_)
-  int64_t hang_limit_ns_;
+  health_checks checks_;
+  std::unordered_map<caf::actor_addr, std::string> names_;
+  std::unordered_map<caf::actor_addr, size_t> retired_slots_; // old incarnations' slots
   std::vector<caf::actor> subscribers_;
   uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;

@@ -22,7 +22,8 @@ namespace herd {
 // -- atoms ------------------------------------------------------------------------------------
 
 /// Registers an agent with the health monitor:
-/// `(track_atom, caf::actor agent, std::string name, caf::actor supervisor)`.
+/// `(track_atom, caf::actor agent, std::string name, supervisor_actor supervisor)` (invalid
+/// supervisor: unsupervised, isolated but not replaced).
 using track_atom = caf::atom_constant<caf::atom("track")>;
 /// Stops watching an agent: `(untrack_atom, std::string name)`.
 using untrack_atom = caf::atom_constant<caf::atom("untrack")>;
@@ -55,19 +56,6 @@ using children_atom = caf::atom_constant<caf::atom("children")>;
 
 // -- typed handles ----------------------------------------------------------------------------
 
-/// The health monitor (see `health_monitor` for what each message does). Agents heartbeat to it
-/// and the dispatcher reports stuck leases to it through untyped `caf::actor` handles
-/// (`caf::actor_cast`); `tick_atom` is its own check timer.
-using health_monitor_actor = caf::typed_actor<
-    caf::reacts_to<track_atom, caf::actor, std::string, caf::actor>,
-    caf::reacts_to<track_atom, caf::actor, std::string, caf::actor, uint64_t>,
-    caf::reacts_to<untrack_atom, std::string>,
-    caf::reacts_to<heartbeat_atom, std::string, uint64_t>,
-    caf::reacts_to<stuck_atom, std::string, std::string>,
-    caf::reacts_to<state_atom, std::string, health_state>,
-    caf::replies_to<health_atom>::with<health_view>, caf::replies_to<stats_atom>::with<uint64_t>,
-    caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<tick_atom, uint64_t>>;
-
 /// A supervisor (see `supervisor` for what each message does). `add_child_atom` carries a
 /// `child_spec`, which holds a function: local only. `restart_atom` and `brutal_atom` are its
 /// own timers. A supervisor that is a child of another one is handled as `caf::actor` there
@@ -77,5 +65,18 @@ using supervisor_actor = caf::typed_actor<
     caf::reacts_to<restart_atom, uint64_t>, caf::reacts_to<brutal_atom, caf::actor>,
     caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<add_child_atom, child_spec>,
     caf::replies_to<children_atom>::with<std::vector<caf::actor>>>;
+
+/// The health monitor (see `health_monitor` for what each message does). Agents heartbeat to it
+/// and the dispatcher reports stuck leases to it through untyped `caf::actor` handles
+/// (`caf::actor_cast`); `tick_atom` is its own check timer.
+using health_monitor_actor = caf::typed_actor<
+    caf::reacts_to<track_atom, caf::actor, std::string, supervisor_actor>,
+    caf::reacts_to<track_atom, caf::actor, std::string, supervisor_actor, uint64_t>,
+    caf::reacts_to<untrack_atom, std::string>,
+    caf::reacts_to<heartbeat_atom, std::string, uint64_t>,
+    caf::reacts_to<stuck_atom, std::string, std::string>,
+    caf::reacts_to<state_atom, std::string, health_state>,
+    caf::replies_to<health_atom>::with<health_view>, caf::replies_to<stats_atom>::with<uint64_t>,
+    caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<tick_atom, uint64_t>>;
 
 } // namespace herd
