@@ -75,7 +75,7 @@ health_monitor::behavior_type health_monitor::make_behavior() {
       },
       [this](health_atom) { return checks_.view(clock().now()); },
       [this](stats_atom) { return static_cast<uint64_t>(checks_.size()); },
-      [this](subscribe_atom, const caf::actor& who) { subscribers_.push_back(who); },
+      [this](subscribe_atom, const caf::actor& who) { subscribers_.add(who); },
       [this](tick_atom, uint64_t generation) { on_tick(generation); },
   };
 }
@@ -127,7 +127,7 @@ void health_monitor::on_stuck(const std::string& name, const std::string& task_i
 void health_monitor::on_exit() {
   checks_.clear();
   names_.clear();
-  subscribers_.clear();
+  subscribers_ = subscriber_list{};
   dispatcher_ = nullptr;
 }
 
@@ -154,10 +154,10 @@ void health_monitor::isolate(const suspicion& s) {
 
 void health_monitor::emit(supervision_event_kind kind, const std::string& name,
                           const std::string& detail) {
-  if (subscribers_.empty())
+  if (subscribers_.all().empty())
     return;
   supervision_event event{kind, "health_monitor", name, detail, clock().now()};
-  for (auto& s : subscribers_)
+  for (auto& s : subscribers_.all())
     send_untyped(this, s, sup_event_atom::value, event);
 }
 

@@ -57,7 +57,7 @@ supervisor::behavior_type supervisor::make_behavior() {
       },
       [this](restart_atom, uint64_t batch) { on_restart(batch); },
       [this](brutal_atom, const caf::actor& child) { on_brutal(child); },
-      [this](subscribe_atom, const caf::actor& who) { listeners_.push_back(who); },
+      [this](subscribe_atom, const caf::actor& who) { listeners_.add(who); },
       [this](add_child_atom, child_spec& spec) {
         if (shutting_down_)
           return;
@@ -76,7 +76,7 @@ supervisor::behavior_type supervisor::make_behavior() {
 void supervisor::on_exit() {
   planner_.clear();
   children_.clear();
-  listeners_.clear();
+  listeners_ = subscriber_list{};
   stopping_.clear();
   abandoned_.clear();
   health_monitor_ = nullptr;
@@ -113,7 +113,7 @@ void supervisor::start_child(size_t i) {
       send(health_monitor_, track_atom::value, h, spec.id, caf::actor_cast<supervisor_actor>(this));
   }
   if (restarted) {
-    for (auto& l : listeners_)
+    for (auto& l : listeners_.all())
       send_untyped(this, l, restarted_atom::value, spec.id, c.previous, h);
     emit(supervision_event_kind::restarted, spec.id, "");
   }
@@ -275,10 +275,10 @@ void supervisor::tell_monitor(size_t i, health_state state) {
 
 void supervisor::emit(supervision_event_kind kind, const std::string& child,
                       const std::string& detail) {
-  if (listeners_.empty())
+  if (listeners_.all().empty())
     return;
   supervision_event event{kind, config_.name, child, detail, clock().now()};
-  for (auto& l : listeners_)
+  for (auto& l : listeners_.all())
     send_untyped(this, l, sup_event_atom::value, event);
 }
 

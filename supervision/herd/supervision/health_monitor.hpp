@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/subscriber_list.hpp"
 #include "herd/dispatch/liveness_board.hpp"
 #include "herd/supervision/health_checks.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
@@ -82,7 +83,7 @@ private:
   health_checks checks_;
   std::unordered_map<caf::actor_addr, std::string> names_;
   std::unordered_map<caf::actor_addr, size_t> retired_slots_; // old incarnations' slots
-  std::vector<caf::actor> subscribers_;
+  subscriber_list subscribers_;
   uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;
 

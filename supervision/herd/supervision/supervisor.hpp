@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/subscriber_list.hpp"
 #include "herd/supervision/child_spec.hpp"
 #include "herd/supervision/health_state.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -89,7 +90,7 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   health_monitor_actor health_monitor_;
   std::shared_ptr<spdlog::logger> log_;
-  std::vector<caf::actor> listeners_;
+  subscriber_list listeners_;
   std::unordered_map<caf::actor_addr, caf::actor> stopping_;  // stopped, down not yet seen
   std::unordered_map<caf::actor_addr, caf::actor> abandoned_; // hung, killed after a timeout
   std::shared_ptr<std::vector<caf::actor>> live_;             // stopped if we are killed
