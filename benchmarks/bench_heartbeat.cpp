@@ -83,7 +83,7 @@ size_t heap_bytes() {
 struct bench_config : caf::actor_system_config {
   explicit bench_config(int threads) {
     set("scheduler.max-threads", threads);
-    herd::announce_actor_types(*this);
+    herd::announce_types(*this);
   }
 };
 

@@ -4,7 +4,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/supervision/announce_supervision.hpp"
+#include "herd/runtime/announce.hpp"
 #include "herd/supervision/health_view.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
@@ -20,7 +20,7 @@ struct protocol_fixture {
 
   static caf::actor_system_config& init(caf::actor_system_config& c) {
     c.set("scheduler.policy", caf::atom("testing"));
-    announce_supervision_types(c);
+    announce_types(c);
     return c;
   }
 
