@@ -6,6 +6,7 @@
 
 #include "actors/dispatch/dispatcher_fixture.hpp"
 #include "herd/core/json_reader.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/supervision_atoms.hpp"
 #include "herd/supervision/supervisor.hpp"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 
 #include "herd/core/atoms.hpp"
@@ -21,7 +22,7 @@ std::shared_ptr<metrics_registry> or_fresh(std::shared_ptr<metrics_registry> met
 
 dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
                        std::shared_ptr<metrics_registry> metrics)
-    : caf::event_based_actor(cfg), metrics_(or_fresh(std::move(metrics))),
+    : dispatcher_actor::base(cfg), metrics_(or_fresh(std::move(metrics))),
       state_(config, *metrics_, false) {}
 
 void dispatcher::on_exit() {
@@ -29,7 +30,7 @@ void dispatcher::on_exit() {
   stuck_watcher_ = nullptr;
 }
 
-caf::behavior dispatcher::make_behavior() {
+dispatcher::behavior_type dispatcher::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) {
     forget_agent(msg.source, "agent exited: " + to_string(msg.reason));
   });
@@ -43,7 +44,7 @@ caf::behavior dispatcher::make_behavior() {
           return std::move(decision.known_outcome);
         case submit_decision::verdict::joined: {
           auto& waiters = more_waiters_[decision.waiters];
-          waiters.push_back(make_response_promise());
+          waiters.push_back(make_response_promise<outcome>());
           auto promise = waiters.back();
           act();
           return promise;
@@ -54,7 +55,7 @@ caf::behavior dispatcher::make_behavior() {
         if (decision.waiters >= first_waiters_.size())
           first_waiters_.resize(decision.waiters + 1);
         auto& promise = first_waiters_[decision.waiters];
-        promise = make_response_promise();
+        promise = make_response_promise<outcome>();
         act();
         return promise;
       },
@@ -128,7 +129,7 @@ caf::behavior dispatcher::make_behavior() {
       [this](drain_atom) -> caf::result<dispatcher_stats> {
         if (state_.drain())
           return state_.stats();
-        drain_waiters_.push_back(make_response_promise());
+        drain_waiters_.push_back(make_response_promise<dispatcher_stats>());
         return drain_waiters_.back();
       },
       [this](handback_atom) {
@@ -136,7 +137,7 @@ caf::behavior dispatcher::make_behavior() {
         act();
         return unfinished;
       },
-      [this](stats_atom) { return state_.stats(); },
+      [this](dispatcher_stats_atom) { return state_.stats(); },
   };
 }
 
@@ -149,19 +150,20 @@ void dispatcher::act() {
   auto& todo = state_.actions();
   if (failure_sink_) {
     for (auto& service : todo.successes)
-      send(failure_sink_, observe_atom::value, std::move(service), true);
+      caf::unsafe_send_as(this, failure_sink_, observe_atom::value, std::move(service), true);
     for (auto& t : todo.retries)
-      send(failure_sink_, retry_atom::value, std::move(t));
+      caf::unsafe_send_as(this, failure_sink_, retry_atom::value, std::move(t));
   }
   if (stuck_watcher_)
     for (auto& lease : todo.stuck)
-      send(stuck_watcher_, stuck_atom::value, std::move(lease.agent), std::move(lease.task_id));
+      caf::unsafe_send_as(this, stuck_watcher_, stuck_atom::value, std::move(lease.agent),
+                          std::move(lease.task_id));
   for (auto& settled : todo.settled)
     deliver(settled.waiters, std::move(settled.result));
   for (auto& batch : todo.leases) {
     auto agent = agent_handles_.find(batch.agent);
     if (agent != agent_handles_.end())
-      send(agent->second, batch.msg);
+      caf::unsafe_send_as(this, agent->second, batch.msg);
   }
   for (auto& pool : todo.reminders)
     send(this, dispatch_atom::value, std::move(pool));
@@ -182,17 +184,18 @@ void dispatcher::deliver(uint32_t waiters, outcome&& result) {
   auto first = waiters < first_waiters_.size() && first_waiters_[waiters].pending();
   if (more == more_waiters_.end() && !first)
     return;
-  // One message for every waiter; the only waiter gets it unshared, so it moves the outcome.
+  // One message for every waiter (through the untyped promise, which takes a message); the only
+  // waiter gets it unshared, so it moves the outcome.
   auto msg = caf::make_message(std::move(result));
   if (more != more_waiters_.end()) {
     for (auto& waiter : more->second)
-      waiter.deliver(msg);
+      static_cast<caf::response_promise&>(waiter).deliver(msg);
     more_waiters_.erase(more);
   }
   if (first) {
     auto promise = std::move(first_waiters_[waiters]);
-    first_waiters_[waiters] = caf::response_promise{};
-    promise.deliver(std::move(msg));
+    first_waiters_[waiters] = caf::typed_response_promise<outcome>{};
+    static_cast<caf::response_promise&>(promise).deliver(std::move(msg));
   }
 }
 

@@ -6,18 +6,20 @@
 #include <unordered_map>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "dispatch/dispatcher_state.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 namespace herd {
 
 /// Routes tasks to agents and knows every task that is not finished.
 ///
-/// Protocol (atoms in herd/atoms.hpp):
+/// Protocol (`dispatcher_actor` in herd/dispatch/protocol.hpp):
 /// - `(submit_atom, task) -> outcome`: accepts a task (or replies with an error: intake_full,
 ///   unknown_pool, shutting_down, invalid_task) and answers with its final outcome. A submit of
 ///   a completed id answers the recorded outcome; of a pending id, waits for the same outcome.
@@ -32,11 +34,11 @@ namespace herd {
 ///   `(stuck_atom, agent_name, task_id)`.
 /// - `(drain_atom) -> dispatcher_stats`: refuses new submits, answers once nothing is pending.
 /// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
-/// - `(stats_atom) -> dispatcher_stats`.
+/// - `(dispatcher_stats_atom) -> dispatcher_stats`.
 ///
 /// The tables and decisions live in `dispatcher_state`; this actor turns messages into its calls
 /// and its actions into sends, deliveries and timers.
-class dispatcher : public caf::event_based_actor {
+class dispatcher : public dispatcher_actor::base {
 public:
   /// A dispatcher with `config`, counting into `metrics`.
   dispatcher(caf::actor_config& cfg, dispatcher_config config,
@@ -45,7 +47,7 @@ public:
   const char* name() const override { return "herd.dispatcher"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
   /// Drops its handles of other actors (failure sink, stuck-task watcher), so no reference
   /// cycle keeps a terminated actor alive.
   void on_exit() override;
@@ -74,9 +76,9 @@ private:
   uint64_t next_agent_key_ = 0;
 
   // Submitters by the waiters handle of their task: most tasks have exactly one.
-  std::vector<caf::response_promise> first_waiters_;
-  std::unordered_map<uint32_t, std::vector<caf::response_promise>> more_waiters_;
-  std::vector<caf::response_promise> drain_waiters_;
+  std::vector<caf::typed_response_promise<outcome>> first_waiters_;
+  std::unordered_map<uint32_t, std::vector<caf::typed_response_promise<outcome>>> more_waiters_;
+  std::vector<caf::typed_response_promise<dispatcher_stats>> drain_waiters_;
 };
 
 } // namespace herd

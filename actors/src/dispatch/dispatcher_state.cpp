@@ -6,6 +6,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 namespace herd {
 

@@ -9,6 +9,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 #include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -258,7 +259,7 @@ BOOST_AUTO_TEST_CASE(letters_left_replaying_by_a_crash_go_back_to_pending) {
 }
 
 BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_comes_back) {
-  auto dispatch = sys.spawn<dispatcher>(dispatcher_config{}, metrics);
+  auto dispatch = caf::actor_cast<caf::actor>(sys.spawn<dispatcher>(dispatcher_config{}, metrics));
   auto worker = sys.spawn<test::failing_agent>();
   agent_settings settings;
   settings.name = "agents-1";

@@ -7,6 +7,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 namespace herd::test {
@@ -29,7 +30,9 @@ struct dispatcher_fixture : virtual_time_fixture {
   }
 
   /// Spawns the dispatcher with `config`.
-  void start() { dispatcher = sys.spawn<herd::dispatcher>(config, metrics); }
+  void start() {
+    dispatcher = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(config, metrics));
+  }
 
   /// Spawns an agent of type A, names it and adds it to `pool`.
   template <class A, class... Ts>
@@ -51,7 +54,7 @@ struct dispatcher_fixture : virtual_time_fixture {
 
   /// The dispatcher's accounting.
   dispatcher_stats stats() {
-    self->send(dispatcher, stats_atom::value);
+    self->send(dispatcher, dispatcher_stats_atom::value);
     vt.run();
     auto s = next<dispatcher_stats>();
     BOOST_REQUIRE(s);

@@ -14,6 +14,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dispatch/agent.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/retry_atoms.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/runtime/runtime_config.hpp"
@@ -500,7 +501,8 @@ BOOST_AUTO_TEST_CASE(handback_returns_every_pending_retry_and_settles_it) {
 }
 
 BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_attempt) {
-  auto real = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
+  auto real =
+      caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics));
   auto runs = std::make_shared<std::map<std::string, int>>();
   auto worker = sys.spawn<flaky_agent>(runs);
   self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
