@@ -77,7 +77,7 @@ child_spec system_actors::system_child(const std::string& id,
 }
 
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
-  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_);
+  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_, failed_attempts::retry);
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
   return caf::actor_cast<caf::actor>(handle);
@@ -87,7 +87,7 @@ caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   auto dispatcher = this->dispatcher();
   auto handle = sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, metrics_,
                                                  caf::actor_cast<caf::actor>(dispatcher));
-  caf::anon_send(dispatcher, sink_atom::value, handle);
+  caf::anon_send(dispatcher, connect_retry_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   retry_scheduler_ = handle;
   return handle;

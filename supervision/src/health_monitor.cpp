@@ -61,7 +61,7 @@ caf::behavior health_monitor::make_behavior() {
     }
   });
   if (dispatcher_)
-    send(dispatcher_, watch_atom::value, caf::actor{this});
+    send(dispatcher_, subscribe_atom::value, caf::actor{this});
   return {
       [this](track_atom, const caf::actor& agent, const std::string& name,
              const caf::actor& supervisor) { on_track(agent, name, supervisor, std::nullopt); },

@@ -5,9 +5,11 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <caf/system_messages.hpp>
+#include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
+#include "herd/core/logging.hpp"
 #include "herd/retry/retry_atoms.hpp"
 
 namespace herd {
@@ -21,17 +23,25 @@ std::shared_ptr<metrics_registry> or_fresh(std::shared_ptr<metrics_registry> met
 } // namespace
 
 dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
-                       std::shared_ptr<metrics_registry> metrics)
+                       std::shared_ptr<metrics_registry> metrics, failed_attempts failures)
     : dispatcher_actor::base(cfg), metrics_(or_fresh(std::move(metrics))),
-      state_(config, *metrics_, false) {}
+      state_(config, *metrics_, failures == failed_attempts::retry), failures_(failures),
+      log_(component_logger("dispatcher")) {}
 
 void dispatcher::on_exit() {
-  failure_sink_ = nullptr;
-  stuck_watcher_ = nullptr;
+  retry_scheduler_ = nullptr;
+  unsent_retries_.clear();
+  stuck_subscribers_ = subscriber_list{};
 }
 
 dispatcher::behavior_type dispatcher::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) {
+    if (retry_scheduler_ && msg.source == retry_scheduler_.address()) {
+      log_->warn("the retry scheduler is gone; failed attempts wait for the next one");
+      retry_scheduler_ = nullptr;
+      return;
+    }
+    stuck_subscribers_.drop(msg.source);
     forget_agent(msg.source, "agent exited: " + to_string(msg.reason));
   });
   return {
@@ -117,11 +127,15 @@ dispatcher::behavior_type dispatcher::make_behavior() {
           act();
         }
       },
-      [this](sink_atom, const caf::actor& sink) {
-        failure_sink_ = sink;
-        state_.route_failures_to_retries(static_cast<bool>(sink));
+      [this](connect_retry_atom, const caf::actor& scheduler) { return connect_retry(scheduler); },
+      [this](subscribe_atom, const caf::actor& subscriber) {
+        if (stuck_subscribers_.add(subscriber))
+          monitor(subscriber);
       },
-      [this](watch_atom, const caf::actor& watcher) { stuck_watcher_ = watcher; },
+      [this](unsubscribe_atom, const caf::actor& subscriber) {
+        if (stuck_subscribers_.remove(subscriber))
+          demonitor(subscriber);
+      },
       [this](tick_atom, uint64_t generation) {
         state().expire(generation, clock().now());
         act();
@@ -148,16 +162,18 @@ dispatcher_state& dispatcher::state() {
 
 void dispatcher::act() {
   auto& todo = state_.actions();
-  if (failure_sink_) {
+  if (retry_scheduler_) {
     for (auto& service : todo.successes)
-      caf::unsafe_send_as(this, failure_sink_, observe_atom::value, std::move(service), true);
+      caf::unsafe_send_as(this, retry_scheduler_, observe_atom::value, std::move(service), true);
     for (auto& t : todo.retries)
-      caf::unsafe_send_as(this, failure_sink_, retry_atom::value, std::move(t));
+      caf::unsafe_send_as(this, retry_scheduler_, retry_atom::value, std::move(t));
+  } else {
+    for (auto& t : todo.retries)
+      unsent_retries_.push_back(std::move(t));
   }
-  if (stuck_watcher_)
-    for (auto& lease : todo.stuck)
-      caf::unsafe_send_as(this, stuck_watcher_, stuck_atom::value, std::move(lease.agent),
-                          std::move(lease.task_id));
+  for (auto& lease : todo.stuck)
+    for (auto& subscriber : stuck_subscribers_.all())
+      caf::unsafe_send_as(this, subscriber, stuck_atom::value, lease.agent, lease.task_id);
   for (auto& settled : todo.settled)
     deliver(settled.waiters, std::move(settled.result));
   for (auto& batch : todo.leases) {
@@ -202,6 +218,26 @@ void dispatcher::deliver(uint32_t waiters, outcome&& result) {
 const uint64_t* dispatcher::agent_key(const caf::actor_addr& addr) const {
   auto i = agent_keys_.find(addr);
   return i == agent_keys_.end() ? nullptr : &i->second;
+}
+
+caf::result<void> dispatcher::connect_retry(const caf::actor& scheduler) {
+  auto refuse = [this](std::string why) {
+    log_->error("{}", why);
+    return caf::make_error(errc::invalid_config, std::move(why));
+  };
+  if (failures_ != failed_attempts::retry)
+    return refuse("this dispatcher ends failed tasks itself (failed_attempts::end_task) and "
+                  "takes no retry scheduler");
+  if (retry_scheduler_)
+    return refuse("the dispatcher is connected to a retry scheduler already");
+  if (!scheduler)
+    return refuse("connect_retry_atom needs a retry scheduler");
+  retry_scheduler_ = scheduler;
+  monitor(retry_scheduler_);
+  for (auto& t : unsent_retries_)
+    caf::unsafe_send_as(this, retry_scheduler_, retry_atom::value, std::move(t));
+  unsent_retries_.clear();
+  return caf::unit;
 }
 
 void dispatcher::forget_agent(const caf::actor_addr& addr, const std::string& why) {

@@ -12,10 +12,21 @@
 
 #include "dispatch/dispatcher_state.hpp"
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/subscriber_list.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/protocol.hpp"
 
+namespace spdlog {
+class logger;
+}
+
 namespace herd {
+
+/// Where a dispatcher sends failed attempts; said at construction.
+enum class failed_attempts {
+  retry,    ///< to the retry scheduler that `(connect_retry_atom, handle)` names
+  end_task, ///< nowhere: the task ends as `failed` (a dispatcher without a retry scheduler)
+};
 
 /// Routes tasks to agents and knows every task that is not finished.
 ///
@@ -28,10 +39,16 @@ namespace herd {
 /// - `(join_atom, pool, agent, name, concurrency)`, `(leave_atom, agent)`: pool membership.
 /// - `(isolate_atom, agent)`, `(resume_atom, agent)`: stop/resume leasing to an agent; isolation
 ///   re-queues its leases and ignores their late results.
-/// - `(sink_atom, actor)`: failed attempts go to `actor` as `(retry_atom, task)` instead of
-///   ending the task, and completed tasks with a service as `(observe_atom, service, true)`;
-///   `(watch_atom, actor)`: expired leases are reported as
-///   `(stuck_atom, agent_name, task_id)`.
+/// - `(connect_retry_atom, retry_scheduler)`: THE one cycle of the system actors, closed once.
+///   A dispatcher constructed with `failed_attempts::retry` sends failed attempts to the retry
+///   scheduler as `(retry_atom, task)` (holding them until it is connected) and completed tasks
+///   with a service as `(observe_atom, service, true)`; it accepts one connect while that retry
+///   scheduler lives (it monitors it; a restarted one connects anew), and answers a second one,
+///   or any on a dispatcher constructed with `failed_attempts::end_task`, with
+///   `errc::invalid_config`. With `failed_attempts::end_task` a failed attempt ends its task as
+///   `failed`.
+/// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: expired leases are published to
+///   the subscribers (the health monitor) as `(stuck_atom, agent_name, task_id)`.
 /// - `(drain_atom) -> dispatcher_stats`: refuses new submits, answers once nothing is pending.
 /// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
 /// - `(dispatcher_stats_atom) -> dispatcher_stats`.
@@ -40,16 +57,17 @@ namespace herd {
 /// and its actions into sends, deliveries and timers.
 class dispatcher : public dispatcher_actor::base {
 public:
-  /// A dispatcher with `config`, counting into `metrics`.
+  /// A dispatcher with `config`, counting into `metrics`, whose failed attempts go where
+  /// `failures` says.
   dispatcher(caf::actor_config& cfg, dispatcher_config config,
-             std::shared_ptr<metrics_registry> metrics);
+             std::shared_ptr<metrics_registry> metrics, failed_attempts failures);
 
   const char* name() const override { return "herd.dispatcher"; }
 
 protected:
   behavior_type make_behavior() override;
-  /// Drops its handles of other actors (failure sink, stuck-task watcher), so no reference
-  /// cycle keeps a terminated actor alive.
+  /// Drops its handles of other actors (retry scheduler, subscribers), so no reference cycle
+  /// keeps a terminated actor alive.
   void on_exit() override;
 
 private:
@@ -63,11 +81,16 @@ private:
   const uint64_t* agent_key(const caf::actor_addr& addr) const;
   /// Forgets the agent behind `addr` after `why`.
   void forget_agent(const caf::actor_addr& addr, const std::string& why);
+  /// Closes the cycle with `scheduler`, or says why not.
+  caf::result<void> connect_retry(const caf::actor& scheduler);
 
   std::shared_ptr<metrics_registry> metrics_;
   dispatcher_state state_;
-  caf::actor failure_sink_;
-  caf::actor stuck_watcher_;
+  failed_attempts failures_;
+  std::shared_ptr<spdlog::logger> log_;
+  caf::actor retry_scheduler_;       // once connected, while it lives
+  std::vector<task> unsent_retries_; // failed attempts before the connect
+  subscriber_list stuck_subscribers_;
   bool reporting_ = false; // inside a batch of reports: lease on a reminder
 
   // Agents: the state knows them by a key, the actor by address and handle.

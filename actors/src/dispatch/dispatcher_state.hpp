@@ -110,9 +110,6 @@ public:
   /// failed.
   dispatcher_state(dispatcher_config config, metrics_registry& metrics, bool retries);
 
-  /// Whether failed attempts go to the retry scheduler. Default: the constructor's `retries`.
-  void route_failures_to_retries(bool yes) { retries_ = yes; }
-
   /// While true, a pool with work is named in `actions().reminders` instead of leased at once,
   /// so one lease message later carries many tasks. Default: false.
   void lease_later(bool yes) { lease_later_ = yes; }

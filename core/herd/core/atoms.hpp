@@ -21,13 +21,9 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// An actor's own timer tick: `(tick_atom, generation)`.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
-/// Sets the actor that receives failed outcomes (the retry scheduler): `(sink_atom, actor)`.
-using sink_atom = caf::atom_constant<caf::atom("sink")>;
-/// Hands a failed task (its last failure is the newest history entry) to the failure sink:
+/// Hands a failed task (its last failure is the newest history entry) to the retry scheduler:
 /// `(retry_atom, task)`.
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
-/// Sets the actor that learns about expired leases (the health monitor): `(watch_atom, actor)`.
-using watch_atom = caf::atom_constant<caf::atom("watch")>;
 /// Reports an expired lease: `(stuck_atom, agent, task_id)`.
 using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
 /// A call to a downstream service: `(call_atom, request_json)`, replies with an `outcome`.

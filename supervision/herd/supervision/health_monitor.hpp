@@ -43,7 +43,8 @@ namespace herd {
 /// - `(subscribe_atom, actor)`: events `(sup_event_atom, json)` go to `actor`.
 /// When a detector fires, the monitor sends `(suspect_atom, agent, name, reason)` to the agent's
 /// supervisor and `(isolate_atom, agent)` to the dispatcher at once; the agent is then isolated
-/// until a new incarnation is tracked. On start it sends `(watch_atom, self)` to the dispatcher.
+/// until a new incarnation is tracked. On start it sends `(subscribe_atom, self)` to the
+/// dispatcher.
 class health_monitor : public caf::event_based_actor {
 public:
   /// A monitor with `config` that isolates suspects at `dispatcher` (may be invalid), counting

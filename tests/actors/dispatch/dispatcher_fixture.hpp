@@ -15,6 +15,7 @@ namespace herd::test {
 /// A dispatcher on the test coordinator, with helpers to add agents and submit tasks as `self`.
 struct dispatcher_fixture : virtual_time_fixture {
   dispatcher_config config;
+  failed_attempts failures = failed_attempts::end_task;
   caf::actor dispatcher;
   run_counter runs = std::make_shared<std::map<std::string, int>>();
 
@@ -31,7 +32,8 @@ struct dispatcher_fixture : virtual_time_fixture {
 
   /// Spawns the dispatcher with `config`.
   void start() {
-    dispatcher = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(config, metrics));
+    dispatcher =
+        caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(config, metrics, failures));
   }
 
   /// Spawns an agent of type A, names it and adds it to `pool`.

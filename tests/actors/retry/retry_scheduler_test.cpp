@@ -501,8 +501,8 @@ BOOST_AUTO_TEST_CASE(handback_returns_every_pending_retry_and_settles_it) {
 }
 
 BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_attempt) {
-  auto real =
-      caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics));
+  auto real = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(
+      herd::dispatcher_config{}, metrics, herd::failed_attempts::retry));
   auto runs = std::make_shared<std::map<std::string, int>>();
   auto worker = sys.spawn<flaky_agent>(runs);
   self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
@@ -510,7 +510,7 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
   scheduler =
       sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies, metrics, real);
   self->send(scheduler, herd::dlq_atom::value, store);
-  self->send(real, herd::sink_atom::value, scheduler);
+  self->send(real, herd::connect_retry_atom::value, scheduler);
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
   self->send(real, herd::submit_atom::value, herd::task::make("bad-1", "fixed", "permanent"));
