@@ -125,6 +125,27 @@ BOOST_AUTO_TEST_CASE(a_full_intake_rejects_with_its_reason) {
   BOOST_TEST((submit(state, "t7").error == errc::shutting_down));
 }
 
+BOOST_AUTO_TEST_CASE(every_rejection_code_has_its_name) {
+  auto state = make();
+  state.join(agent_a, "default", "a", 1, now);
+  std::vector<std::pair<submit_decision, std::string>> rejections;
+  rejections.emplace_back(submit(state, ""), "invalid_task");
+  rejections.emplace_back(submit(state, "t1", "nowhere"), "unknown_pool");
+  for (auto id : {"t1", "t2", "t3", "t4"})
+    submit(state, id);
+  rejections.emplace_back(submit(state, "t5"), "intake_full");
+  state.drain();
+  rejections.emplace_back(submit(state, "t6"), "shutting_down");
+  for (auto& [decision, name] : rejections) {
+    BOOST_TEST((decision.what == submit_decision::verdict::rejected));
+    BOOST_TEST(to_string(decision.error) == name);
+    BOOST_TEST(!decision.reason.empty());
+    auto text = render_errc(static_cast<uint8_t>(decision.error), caf::atom("herd"),
+                            caf::make_message(decision.reason));
+    BOOST_TEST(text == "herd: " + name + ": " + decision.reason);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_completed_id_answers_its_recorded_outcome) {
   auto state = make();
   state.join(agent_a, "default", "a", 1, now);

@@ -170,6 +170,20 @@ BOOST_AUTO_TEST_CASE(unknown_pool_and_missing_id_are_rejected) {
   BOOST_TEST((*second == errc::invalid_task));
 }
 
+BOOST_AUTO_TEST_CASE(a_draining_dispatcher_rejects_with_a_rendered_reason) {
+  start();
+  self->send(dispatcher, drain_atom::value);
+  vt.run();
+  BOOST_TEST(next<dispatcher_stats>().has_value());
+  submit("late");
+  vt.run();
+  auto err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == errc::shutting_down));
+  BOOST_TEST(sys.render(*err) ==
+             "herd: shutting_down: the runtime is shutting down and accepts no tasks");
+}
+
 BOOST_AUTO_TEST_CASE(an_exception_in_a_handler_is_an_unknown_failure) {
   start();
   auto a = add<throwing_agent>("thrower");
