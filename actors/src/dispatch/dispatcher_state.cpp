@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <caf/make_message.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
@@ -9,17 +10,6 @@
 #include "herd/dispatch/protocol.hpp"
 
 namespace herd {
-
-void dispatcher_actions::clear() {
-  leases.clear();
-  settled.clear();
-  retries.clear();
-  successes.clear();
-  stuck.clear();
-  reminders.clear();
-  arm_timer = false;
-  drained = false;
-}
 
 dispatcher_state::dispatcher_state(dispatcher_config config, metrics_registry& metrics,
                                    bool retries)

@@ -10,11 +10,12 @@
 #include <unordered_set>
 #include <vector>
 
-#include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
+#include "dispatch/dispatcher_actions.hpp"
 #include "dispatch/id_index.hpp"
 #include "dispatch/ring_queue.hpp"
+#include "dispatch/submit_decision.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
@@ -27,78 +28,6 @@ class logger;
 }
 
 namespace herd {
-
-/// What a call on `dispatcher_state` asks its actor to do. The actor acts on every field, then
-/// calls `clear()`; the vectors keep their capacity, so acting allocates nothing per task.
-struct dispatcher_actions {
-  /// A lease message for one agent: `(lease_atom, std::vector<uint64_t> ids, std::vector<task>)`.
-  struct lease_batch {
-    /// The agent, as the actor named it in `join`.
-    uint64_t agent = 0;
-    /// The message to send it (the state keeps a share of it for take-backs: no copy).
-    caf::message msg;
-  };
-  /// A task that reached a terminal state.
-  struct settlement {
-    /// Whose submitters wait for it: the handle `submit` returned (`id_index::npos`: nobody).
-    uint32_t waiters = id_index::npos;
-    /// Its outcome.
-    outcome result;
-  };
-  /// A lease that expired.
-  struct stuck_lease {
-    /// The agent that held it.
-    std::string agent;
-    /// Its task.
-    std::string task_id;
-  };
-
-  /// Lease messages to send, one per agent. Default: none.
-  std::vector<lease_batch> leases;
-  /// Outcomes to deliver to the submitters. Default: none.
-  std::vector<settlement> settled;
-  /// Failed tasks for the retry scheduler (their last failure is the newest history entry).
-  /// Default: none.
-  std::vector<task> retries;
-  /// Services of tasks that completed (the retry scheduler refunds its budgets). Default: none.
-  std::vector<std::string> successes;
-  /// Expired leases to report to the subscribers. Default: none.
-  std::vector<stuck_lease> stuck;
-  /// Pools to lease for once the mailbox is handled (`(dispatch_atom, pool)`). Default: none.
-  std::vector<std::string> reminders;
-  /// True if a lease timer must be armed for `timer_due` with `timer_generation`. Default: false.
-  bool arm_timer = false;
-  /// When the armed timer is due. Default: epoch.
-  time_point timer_due;
-  /// The generation to pass back to `expire`. Default: 0.
-  uint64_t timer_generation = 0;
-  /// True once draining and nothing is pending: the drain waiters get the stats. Default: false.
-  bool drained = false;
-
-  /// Forgets every action (keeps the capacity).
-  void clear();
-};
-
-/// The answer to a submit.
-struct submit_decision {
-  /// What became of the submit.
-  enum class verdict {
-    accepted, ///< queued: its outcome arrives as a settlement for `waiters`
-    joined,   ///< the id is pending: its outcome arrives as a settlement for `waiters`
-    known,    ///< the id completed before: `known_outcome` is the answer
-    rejected, ///< refused: `error` and `reason` say why
-  };
-  /// Default: rejected.
-  verdict what = verdict::rejected;
-  /// The waiters handle of an accepted or joined submit. Default: npos.
-  uint32_t waiters = id_index::npos;
-  /// The recorded outcome of a known id. Default: a default outcome.
-  outcome known_outcome;
-  /// Why a submit was rejected. Default: invalid_task.
-  errc error = errc::invalid_task;
-  /// The rejection's message. Default: empty.
-  std::string reason;
-};
 
 /// The dispatcher's tables and decisions, without an actor: pools and their queues, agents,
 /// leases, deadlines, task records and the completed ids kept for idempotency. Each call takes

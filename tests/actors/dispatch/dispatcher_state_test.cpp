@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
+#include <caf/make_message.hpp>
 
 #include "dispatch/dispatcher_state.hpp"
 
