@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "herd/dispatch/protocol.hpp"
 #include <caf/all.hpp>
 #include <herd/dispatch/liveness_board.hpp>
 #include <herd/herd.hpp>

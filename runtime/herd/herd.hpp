@@ -36,6 +36,7 @@
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
 #include "herd/dispatch/liveness_board.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/dispatch/task_completion.hpp"
 #include "herd/retry/backoff.hpp"
 #include "herd/retry/backoff_policy.hpp"

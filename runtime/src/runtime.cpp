@@ -8,6 +8,7 @@
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/virtual_time.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "system_actors.hpp"
 
@@ -16,8 +17,8 @@ namespace herd {
 namespace {
 
 /// Sends `xs...` to `dest` as a request; the future yields the reply (a `T`) or the error.
-template <class T, class Timeout, class... Ts>
-std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const caf::actor& dest,
+template <class T, class Handle, class Timeout, class... Ts>
+std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const Handle& dest,
                                             Timeout timeout, Ts... xs) {
   auto promise = std::make_shared<std::promise<caf::expected<T>>>();
   auto reply = promise->get_future();
@@ -35,8 +36,8 @@ std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const caf::a
 
 /// The reply of `dest` to `xs...`: blocks on the real scheduler; on the test coordinator
 /// (`scheduler.policy = 'testing'`) runs it, through its timers, until the reply is there.
-template <class T, class Timeout, class... Ts>
-caf::expected<T> ask(caf::actor_system& sys, const caf::actor& dest, Timeout timeout, Ts... xs) {
+template <class T, class Handle, class Timeout, class... Ts>
+caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout, Ts... xs) {
   auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
   if (dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr) {
     virtual_time vt{sys};
@@ -108,7 +109,8 @@ void runtime::submit(task t, const caf::actor& reply_to) {
 }
 
 dispatcher_stats runtime::stats() {
-  auto result = ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, stats_atom::value);
+  auto result =
+      ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, dispatcher_stats_atom::value);
   return result ? *result : dispatcher_stats{};
 }
 
@@ -118,7 +120,7 @@ health_view runtime::health() {
   return result ? *result : health_view{};
 }
 
-caf::actor runtime::dispatcher() const {
+dispatcher_actor runtime::dispatcher() const {
   return actors_->dispatcher();
 }
 
@@ -165,11 +167,14 @@ shutdown_report runtime::shutdown(duration grace) {
     report.drained = true;
   } else {
     // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
-    for (auto& holder : {retry_scheduler(), dispatcher})
+    auto hand_back = [&](const auto& holder) {
       if (auto unfinished =
               ask<std::vector<task>>(*sys_, holder, caf::infinite, handback_atom::value))
         for (auto& t : *unfinished)
           report.unfinished.push_back(std::move(t));
+    };
+    hand_back(retry_scheduler());
+    hand_back(dispatcher);
     report.stats = stats();
     log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
   }

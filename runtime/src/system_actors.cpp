@@ -14,6 +14,7 @@
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/escalation_queue.hpp"
 #include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -77,18 +78,20 @@ child_spec system_actors::system_child(const std::string& id,
 }
 
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
-  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_);
+  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_, failed_attempts::retry);
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
-  return handle;
+  return caf::actor_cast<caf::actor>(handle);
 }
 
 caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   auto dispatcher = this->dispatcher();
-  retry_scheduler_peers peers{dispatcher, dead_letter_queue(), escalation_queue()};
+  retry_scheduler_peers peers{caf::actor_cast<caf::actor>(dispatcher), dead_letter_queue(),
+                              escalation_queue()};
   auto handle =
       sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, std::move(peers), metrics_);
-  caf::anon_send(dispatcher, sink_atom::value, handle);
+  // The one cycle: the dispatcher hands failed attempts to the scheduler it is connected to.
+  caf::anon_send(dispatcher, connect_retry_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   retry_scheduler_ = handle;
   return handle;
@@ -108,8 +111,9 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
 caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
   // Each queue has its own connection to the same SQLite file (WAL mode).
   auto& dl = *config_.dead_letters;
-  auto handle = sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
-                                                   dispatcher(), metrics_);
+  auto handle =
+      sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
+                                         caf::actor_cast<caf::actor>(dispatcher()), metrics_);
   std::lock_guard<std::mutex> guard{mtx_};
   dead_letter_queue_ = handle;
   return handle;
@@ -117,8 +121,9 @@ caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
 
 caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
-  auto handle = sys.spawn<herd::escalation_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
-                                                  dead_letter_queue(), dispatcher(), metrics_);
+  auto handle = sys.spawn<herd::escalation_queue>(
+      dl, std::make_unique<dead_letter_store>(dl.db), dead_letter_queue(),
+      caf::actor_cast<caf::actor>(dispatcher()), metrics_);
   std::lock_guard<std::mutex> guard{mtx_};
   escalation_queue_ = handle;
   return handle;
@@ -131,12 +136,13 @@ caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
   // with everything else, deterministically).
   auto on_test_coordinator =
       dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
+  auto dispatcher = caf::actor_cast<caf::actor>(this->dispatcher());
   auto handle =
       observed(on_test_coordinator
                    ? caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor>(
-                         config_.health, dispatcher(), metrics_, board_))
+                         config_.health, dispatcher, metrics_, board_))
                    : caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
-                         config_.health, dispatcher(), metrics_, board_)));
+                         config_.health, dispatcher, metrics_, board_)));
   std::lock_guard<std::mutex> guard{mtx_};
   health_monitor_ = handle;
   return handle;
@@ -297,14 +303,15 @@ void system_actors::release() {
   unsupervised_.clear();
   services_.clear();
   pools_.clear();
-  for (auto* handle : {&dispatcher_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
-                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
+  dispatcher_ = nullptr;
+  for (auto* handle : {&retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,
+                       &health_monitor_, &pools_supervisor_, &root_})
     *handle = nullptr;
 }
 
 // -- handles ----------------------------------------------------------------------------------
 
-caf::actor system_actors::dispatcher() const {
+dispatcher_actor system_actors::dispatcher() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return dispatcher_;
 }

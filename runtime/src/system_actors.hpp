@@ -15,6 +15,7 @@
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/liveness_board.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/supervision/child_spec.hpp"
 
@@ -61,7 +62,7 @@ public:
   // -- handles (copies taken under the lock) ------------------------------------------------
 
   /// The dispatcher.
-  caf::actor dispatcher() const;
+  dispatcher_actor dispatcher() const;
   /// The retry scheduler.
   caf::actor retry_scheduler() const;
   /// The breaker registry.
@@ -102,7 +103,7 @@ private:
   std::shared_ptr<liveness_board> board_;
 
   mutable std::mutex mtx_;
-  caf::actor dispatcher_;
+  dispatcher_actor dispatcher_;
   caf::actor retry_scheduler_;
   caf::actor breakers_;
   caf::actor dead_letter_queue_;

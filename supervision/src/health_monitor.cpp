@@ -48,7 +48,7 @@ health_monitor::behavior_type health_monitor::make_behavior() {
       board_->release(*slot);
   });
   if (dispatcher_)
-    send_untyped(this, dispatcher_, watch_atom::value, caf::actor_cast<caf::actor>(this));
+    send_untyped(this, dispatcher_, subscribe_atom::value, caf::actor_cast<caf::actor>(this));
   return {
       [this](track_atom, const caf::actor& agent, const std::string& name,
              const supervisor_actor& supervisor) {

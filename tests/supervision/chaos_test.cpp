@@ -8,6 +8,7 @@
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "actors/dispatch/dispatcher_fixture.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"

@@ -6,6 +6,7 @@
 
 #include "actors/dispatch/dispatcher_fixture.hpp"
 #include "herd/core/json_reader.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"

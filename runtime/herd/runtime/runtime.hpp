@@ -17,6 +17,7 @@
 #include "herd/core/task.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/runtime/shutdown_report.hpp"
 #include "herd/runtime/system_config.hpp"
@@ -104,7 +105,7 @@ public:
   /// The actor system.
   caf::actor_system& system() { return *sys_; }
   /// The dispatcher actor (a new one after a restart of the system actors).
-  caf::actor dispatcher() const;
+  dispatcher_actor dispatcher() const;
   /// The retry scheduler actor (the dispatcher's failure sink).
   caf::actor retry_scheduler() const;
   /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.

@@ -45,7 +45,8 @@ namespace herd {
 /// - `(subscribe_atom, actor)`: events `(sup_event_atom, supervision_event)` go to `actor`.
 /// When a detector fires, the monitor sends `(suspect_atom, agent, name, reason)` to the agent's
 /// supervisor and `(isolate_atom, agent)` to the dispatcher at once; the agent is then isolated
-/// until a new incarnation is tracked. On start it sends `(watch_atom, self)` to the dispatcher.
+/// until a new incarnation is tracked. On start it sends `(subscribe_atom, self)` to the
+/// dispatcher, which then reports stuck leases to it.
 class health_monitor : public health_monitor_actor::base {
 public:
   /// A monitor with `config` that isolates suspects at `dispatcher` (may be invalid), counting

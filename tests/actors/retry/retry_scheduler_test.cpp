@@ -14,6 +14,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dispatch/agent.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/retry_atoms.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/runtime/runtime_config.hpp"
@@ -508,7 +509,8 @@ BOOST_AUTO_TEST_CASE(a_scheduler_without_a_dispatcher_refuses_to_start) {
 }
 
 BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_attempt) {
-  auto real = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
+  auto real = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(
+      herd::dispatcher_config{}, metrics, herd::failed_attempts::retry));
   auto runs = std::make_shared<std::map<std::string, int>>();
   auto worker = sys.spawn<flaky_agent>(runs);
   self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
@@ -516,7 +518,7 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
   scheduler =
       sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies,
                                        herd::retry_scheduler_peers{real, store, {}}, metrics);
-  self->send(real, herd::sink_atom::value, scheduler);
+  self->send(real, herd::connect_retry_atom::value, scheduler);
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
   self->send(real, herd::submit_atom::value, herd::task::make("bad-1", "fixed", "permanent"));
