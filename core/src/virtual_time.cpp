@@ -4,6 +4,10 @@
 
 namespace herd {
 
+bool virtual_time::drives(caf::actor_system& sys) {
+  return dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
+}
+
 virtual_time::virtual_time(caf::actor_system& sys)
     : sched_(dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler())) {
   if (sched_ == nullptr)

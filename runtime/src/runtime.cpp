@@ -2,7 +2,6 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
 
 #include "herd/core/errc.hpp"
@@ -39,7 +38,7 @@ std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const Handle
 template <class T, class Handle, class Timeout, class... Ts>
 caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout, Ts... xs) {
   auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
-  if (dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr) {
+  if (virtual_time::drives(sys)) {
     virtual_time vt{sys};
     while (reply.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
       if (vt.run() == 0 && !vt.next_timer())

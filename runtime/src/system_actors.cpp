@@ -4,13 +4,13 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
 
 #include "dispatch/dispatcher.hpp"
 #include "herd/breakers/breaker_registry.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/virtual_time.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/escalation_queue.hpp"
 #include "herd/dispatch/agent_settings.hpp"
@@ -134,8 +134,7 @@ caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
   // thread of its own: hung handlers that block every scheduler thread cannot blind it, and its
   // check timer wakes one thread, not the work-stealing pool (on the test coordinator it runs
   // with everything else, deterministically).
-  auto on_test_coordinator =
-      dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
+  auto on_test_coordinator = virtual_time::drives(sys);
   auto dispatcher = caf::actor_cast<caf::actor>(this->dispatcher());
   auto handle =
       observed(on_test_coordinator

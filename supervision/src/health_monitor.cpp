@@ -7,7 +7,7 @@
 #include "herd/core/logging.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
-#include "send_untyped.hpp"
+#include <caf/send.hpp>
 
 namespace herd {
 
@@ -48,7 +48,8 @@ health_monitor::behavior_type health_monitor::make_behavior() {
       board_->release(*slot);
   });
   if (dispatcher_)
-    send_untyped(this, dispatcher_, subscribe_atom::value, caf::actor_cast<caf::actor>(this));
+    caf::unsafe_send_as(this, dispatcher_, subscribe_atom::value,
+                        caf::actor_cast<caf::actor>(this));
   return {
       [this](track_atom, const caf::actor& agent, const std::string& name,
              const supervisor_actor& supervisor) {
@@ -147,7 +148,7 @@ void health_monitor::isolate(const suspicion& s) {
   if (s.supervisor)
     send(s.supervisor, suspect_atom::value, s.agent, s.name, s.reason);
   if (dispatcher_)
-    send_untyped(this, dispatcher_, isolate_atom::value, s.agent);
+    caf::unsafe_send_as(this, dispatcher_, isolate_atom::value, s.agent);
   isolations_metric_->inc();
   emit(supervision_event_kind::isolated, s.name, s.reason);
 }
@@ -158,7 +159,7 @@ void health_monitor::emit(supervision_event_kind kind, const std::string& name,
     return;
   supervision_event event{kind, "health_monitor", name, detail, clock().now()};
   for (auto& s : subscribers_.all())
-    send_untyped(this, s, sup_event_atom::value, event);
+    caf::unsafe_send_as(this, s, sup_event_atom::value, event);
 }
 
 void health_monitor::arm_timer() {

@@ -8,7 +8,7 @@
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervision_event.hpp"
-#include "send_untyped.hpp"
+#include <caf/send.hpp>
 
 namespace herd {
 
@@ -114,7 +114,7 @@ void supervisor::start_child(size_t i) {
   }
   if (restarted) {
     for (auto& l : listeners_.all())
-      send_untyped(this, l, restarted_atom::value, spec.id, c.previous, h);
+      caf::unsafe_send_as(this, l, restarted_atom::value, spec.id, c.previous, h);
     emit(supervision_event_kind::restarted, spec.id, "");
   }
   log_->debug("{}: started child {}", config_.name, spec.id);
@@ -279,7 +279,7 @@ void supervisor::emit(supervision_event_kind kind, const std::string& child,
     return;
   supervision_event event{kind, config_.name, child, detail, clock().now()};
   for (auto& l : listeners_.all())
-    send_untyped(this, l, sup_event_atom::value, event);
+    caf::unsafe_send_as(this, l, sup_event_atom::value, event);
 }
 
 void supervisor::refresh_live() {

@@ -14,6 +14,9 @@ namespace herd {
 /// so tests and simulations cover minutes in milliseconds and repeat exactly.
 class virtual_time {
 public:
+  /// True if `sys` runs on the test coordinator, so a `virtual_time` can drive it.
+  static bool drives(caf::actor_system& sys);
+
   /// Drives `sys`, whose scheduler must be the test coordinator (throws std::logic_error else).
   explicit virtual_time(caf::actor_system& sys);
 
