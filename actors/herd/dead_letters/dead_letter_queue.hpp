@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include <caf/response_promise.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/outcome.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 
@@ -27,6 +29,11 @@ namespace herd {
 /// - `(dead_letter_atom, task, dead_letter_reason) -> ok_atom`: stores the task; the reply comes
 ///   after the commit. Letters that arrive together share one transaction (group commit, at
 ///   most `max_batch`). A task replayed `max_replays` times or more is stored as poison.
+/// - `(dlq_settle_atom, task, dead_letter_reason, std::string why) -> ok_atom`: the same for a
+///   task the dispatcher is waiting for (the retry scheduler's hand-over); after the commit the
+///   queue also settles it with the dispatcher as `(settle_atom, outcome)`, status
+///   dead_lettered. When the commit fails the error is replied and nothing is settled: the
+///   sender decides the task's end.
 /// - `(dlq_query_atom, dead_letter_filter) -> std::vector<dead_letter>` (oldest first);
 ///   `(dlq_get_atom, id) -> dead_letter`; `(stats_atom) -> dead_letter_stats`.
 /// - `(dlq_replay_atom, dead_letter_filter, double rate) -> replay_request`: replays the
@@ -69,7 +76,8 @@ private:
     time_point start;
   };
 
-  caf::result<caf::ok_atom> on_add(task& t, dead_letter_reason why);
+  caf::result<caf::ok_atom> on_add(task& t, dead_letter_reason reason,
+                                   std::optional<outcome> settlement);
   void flush();
   replay_request start_replay(replay_request request);
   void pace(int64_t id);
@@ -89,6 +97,7 @@ private:
 
   std::vector<dead_letter> batch_;
   std::vector<caf::response_promise> waiting_;
+  std::vector<outcome> settlements_; // sent to the dispatcher after the batch's commit
   bool flush_scheduled_ = false;
   bool depth_check_scheduled_ = false;
   std::map<int64_t, replay_run> replays_;

@@ -6,6 +6,10 @@
 /// escalation_queue.hpp). Storing uses `dead_letter_atom` / `escalate_atom` of herd/atoms.hpp.
 namespace herd {
 
+/// Dead-letters a task the dispatcher is waiting for: stores it like `dead_letter_atom` and,
+/// once it is durable, replies `(ok_atom)` and settles it with the dispatcher as dead_lettered,
+/// `why` in the outcome's error: `(dlq_settle_atom, task, dead_letter_reason, std::string why)`.
+using dlq_settle_atom = caf::atom_constant<caf::atom("dlq_settle")>;
 /// Letters matching a filter: `(dlq_query_atom, dead_letter_filter) -> std::vector<dead_letter>`.
 using dlq_query_atom = caf::atom_constant<caf::atom("dlq_query")>;
 /// One letter: `(dlq_get_atom, std::string task_id) -> dead_letter`.

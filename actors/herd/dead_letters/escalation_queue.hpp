@@ -29,7 +29,10 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// actor's start for escalations a previous run left open).
 ///
 /// Protocol (atoms in herd/atoms.hpp and herd/dlq_atoms.hpp):
-/// - `(escalate_atom, task, std::string reason) -> ok_atom` once it is durable.
+/// - `(escalate_atom, task, std::string reason) -> ok_atom` once it is durable; then the queue
+///   settles the task with the dispatcher as `(settle_atom, outcome)`, status escalated and
+///   `reason` in the outcome's error. When storing fails the error is replied and nothing is
+///   settled: the sender decides the task's end.
 /// - `(esc_query_atom, std::string status) -> std::vector<escalation>` ("" = all, oldest first).
 /// - `(esc_resolve_atom, id, note) -> bool`: closes an open escalation.
 /// - `(esc_amend_atom, id, payload_json, note) -> bool`: resubmits an open escalation to the

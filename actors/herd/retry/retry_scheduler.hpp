@@ -37,13 +37,13 @@ namespace herd {
 /// released at the pace of its adaptive pacer.
 ///
 /// Protocol (atoms in herd/atoms.hpp and herd/retry_atoms.hpp):
-/// - `(retry_atom, task)`: a failed attempt (its failure is the newest history entry). A retry
-///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a dead
-///   letter is sent as a request `(dead_letter_atom, task, dead_letter_reason)` to the DLQ and,
-///   once it answers `ok_atom`, settled with the dispatcher as `(settle_atom, outcome)` with
-///   status dead_lettered; an escalation likewise with `(escalate_atom, task, reason)` and
-///   status escalated. Without a DLQ or escalation actor among its peers (or when it answers
-///   an error), the task is settled with status failed.
+/// - `(retry_atom, task)`: an attempt failed (its failure is the newest history entry). A retry
+///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a task out
+///   of attempts (or not retryable) is handed to the DLQ as a request
+///   `(dlq_settle_atom, task, dead_letter_reason, why)`, one that needs a person to the
+///   escalation queue as `(escalate_atom, task, why)`: the queue settles it with the dispatcher
+///   once it is durable. Without that queue among its peers (or when it answers an error), the
+///   scheduler settles the task itself as `(settle_atom, outcome)` with status failed.
 /// - `breaker_transition`: the breaker keyed by a service's name changed state (per-agent
 ///   breakers, keyed "agent/service", are ignored). While it is open or forced_open the
 ///   service's due retries are held; half_open, or closed straight from open, restarts the
@@ -76,9 +76,9 @@ private:
     counter* exhausted;
     counter* held_by_breaker;
     counter* waited_for_budget;
-    counter* dead_lettered;
-    counter* escalated;
-    counter* failed;
+    counter* ended_dead_lettered;
+    counter* ended_escalated;
+    counter* ended_failed;
   };
 
   // The retries of one service that are due but not yet released, and what paces them.
@@ -103,7 +103,7 @@ private:
     uint32_t lane;
   };
 
-  void on_retry(task t);
+  void on_attempt_failed(task t);
   void on_transition(const breaker_transition& x);
   void on_observe(const std::string& service, bool success);
   void on_tick(uint64_t generation);
@@ -113,6 +113,7 @@ private:
   void wake(lane& l, time_point at);
   task take_front(lane& l);
   void finish(task t, const retry_decision& verdict);
+  /// Ends `t` with `status` at the dispatcher (failed, handed_back: the scheduler's own ends).
   void settle(const task& t, outcome_status status, const std::string& why);
   void arm();
   void publish(lane& l);

@@ -128,16 +128,16 @@ caf::result<outcome> circuit_breaker::on_call(std::string& payload) {
   auto promise = make_response_promise();
   calls_.emplace(key, pending_call{permit, promise});
   request(service_, caf::infinite, call_atom::value, std::move(payload))
-      .then([this, key](outcome& result) { settle(key, result); },
+      .then([this, key](outcome& result) { on_service_reply(key, result); },
             [this, key](caf::error& err) {
               auto result = outcome::fail(map_error(err));
-              settle(key, result);
+              on_service_reply(key, result);
             });
   arm_timer();
   return promise;
 }
 
-void circuit_breaker::settle(const call_key& key, outcome& result) {
+void circuit_breaker::on_service_reply(const call_key& key, outcome& result) {
   auto i = calls_.find(key);
   if (i == calls_.end())
     return; // it timed out; its caller has heard

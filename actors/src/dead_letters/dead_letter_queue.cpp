@@ -8,6 +8,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 
@@ -42,7 +43,12 @@ caf::behavior dead_letter_queue::make_behavior() {
   if (config_.poll_interval.count() > 0)
     delayed_send(this, config_.poll_interval, dlq_poll_atom::value);
   return {
-      [this](dead_letter_atom, task& t, dead_letter_reason why) { return on_add(t, why); },
+      [this](dead_letter_atom, task& t, dead_letter_reason reason) {
+        return on_add(t, reason, std::nullopt);
+      },
+      [this](dlq_settle_atom, task& t, dead_letter_reason reason, const std::string& why) {
+        return on_add(t, reason, settlement_of(t, outcome_status::dead_lettered, why));
+      },
       [this](dlq_flush_atom) {
         flush_scheduled_ = false;
         flush();
@@ -136,8 +142,11 @@ caf::error dead_letter_queue::failed(const std::exception& e) {
 
 // -- storing (group commit) -------------------------------------------------------------------
 
-caf::result<caf::ok_atom> dead_letter_queue::on_add(task& t, dead_letter_reason why) {
-  auto letter = dead_letter::make(std::move(t), why, wall_clock_());
+caf::result<caf::ok_atom> dead_letter_queue::on_add(task& t, dead_letter_reason reason,
+                                                    std::optional<outcome> settlement) {
+  if (settlement)
+    settlements_.push_back(std::move(*settlement));
+  auto letter = dead_letter::make(std::move(t), reason, wall_clock_());
   if (letter.work.replays >= config_.max_replays)
     letter.status = dead_letter_status::poison;
   batch_.push_back(std::move(letter));
@@ -158,8 +167,10 @@ void dead_letter_queue::flush() {
     return;
   auto batch = std::move(batch_);
   auto waiting = std::move(waiting_);
+  auto settlements = std::move(settlements_);
   batch_.clear();
   waiting_.clear();
+  settlements_.clear();
   try {
     store_->add(batch);
   } catch (const std::exception& e) {
@@ -176,6 +187,8 @@ void dead_letter_queue::flush() {
                 letter.work.replays > 0 ? ", replays " + std::to_string(letter.work.replays) : "");
   for (auto& promise : waiting)
     promise.deliver(caf::ok_atom::value);
+  for (auto& settlement : settlements)
+    send(dispatcher_, settle_atom::value, std::move(settlement));
   // Counting is a scan: once after the letters already in the mailbox, not after every batch.
   if (!depth_check_scheduled_) {
     depth_check_scheduled_ = true;

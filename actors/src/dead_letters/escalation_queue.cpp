@@ -8,6 +8,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dlq_atoms.hpp"
 
@@ -90,6 +91,7 @@ caf::result<caf::ok_atom> escalation_queue::on_escalate(task& t, const std::stri
     return failed(e);
   }
   escalated_metric_->inc();
+  send(dispatcher_, settle_atom::value, settlement_of(x.work, outcome_status::escalated, x.reason));
   arm(x.work.id);
   count_open();
   announce(x);

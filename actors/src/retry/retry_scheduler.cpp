@@ -8,7 +8,9 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/dead_letters/dlq_atoms.hpp"
 #include "herd/retry/retry_atoms.hpp"
 
 namespace herd {
@@ -53,7 +55,7 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
 
 caf::behavior retry_scheduler::make_behavior() {
   return {
-      [this](retry_atom, task& t) { on_retry(std::move(t)); },
+      [this](retry_atom, task& t) { on_attempt_failed(std::move(t)); },
       [this](const breaker_transition& x) { on_transition(x); },
       [this](observe_atom, const std::string& service, bool success) {
         on_observe(service, success);
@@ -65,7 +67,7 @@ caf::behavior retry_scheduler::make_behavior() {
 
 // -- failed attempts ------------------------------------------------------------------------
 
-void retry_scheduler::on_retry(task t) {
+void retry_scheduler::on_attempt_failed(task t) {
   auto now = clock().now();
   const auto& why = t.last_failure();
   auto& l = lane_of(service_of(t));
@@ -103,43 +105,35 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
     m.exhausted->inc();
   auto escalate = verdict.action == retry_action::escalate;
   const auto& peer = escalate ? peers_.escalation_queue : peers_.dead_letter_queue;
+  auto peer_name = escalate ? "escalation" : "dead-letter";
   if (!peer) {
-    log_->warn("task {} ends as failed: no {} actor is configured; {}", t.id,
-               escalate ? "escalation" : "dead-letter", verdict.why);
-    m.failed->inc();
+    log_->warn("task {} ends as failed: no {} queue is configured; {}", t.id, peer_name,
+               verdict.why);
+    m.ended_failed->inc();
     settle(t, outcome_status::failed, verdict.why);
     return;
   }
-  auto status = escalate ? outcome_status::escalated : outcome_status::dead_lettered;
-  auto counted = escalate ? m.escalated : m.dead_lettered;
-  auto on_stored = [this, t, status, counted, why = verdict.why](caf::ok_atom) {
-    counted->inc();
-    settle(t, status, why);
-  };
-  auto on_error = [this, t, failed = m.failed, why = verdict.why,
-                   peer_name = escalate ? "escalation" : "dead-letter"](caf::error& e) {
-    log_->error("task {} ends as failed: the {} actor refused it: {}", t.id, peer_name,
+  // The queue settles the task with the dispatcher once it is durable; when it cannot store
+  // it, the task ends here as failed.
+  auto counted = escalate ? m.ended_escalated : m.ended_dead_lettered;
+  auto on_stored = [counted](caf::ok_atom) { counted->inc(); };
+  auto on_error = [this, t, ended_failed = m.ended_failed, why = verdict.why,
+                   peer_name](caf::error& e) {
+    log_->error("task {} ends as failed: the {} queue refused it: {}", t.id, peer_name,
                 system().render(e));
-    failed->inc();
+    ended_failed->inc();
     settle(t, outcome_status::failed, why + "; storing it failed: " + system().render(e));
   };
   if (escalate)
-    request(peer, caf::infinite, escalate_atom::value, t, verdict.why).then(on_stored, on_error);
+    request(peer, caf::infinite, escalate_atom::value, std::move(t), verdict.why)
+        .then(on_stored, on_error);
   else
-    request(peer, caf::infinite, dead_letter_atom::value, t, verdict.reason)
+    request(peer, caf::infinite, dlq_settle_atom::value, std::move(t), verdict.reason, verdict.why)
         .then(on_stored, on_error);
 }
 
 void retry_scheduler::settle(const task& t, outcome_status status, const std::string& why) {
-  outcome result;
-  result.task_id = t.id;
-  result.status = status;
-  result.error = t.last_failure();
-  result.error.message = why;
-  result.attempt = t.attempt;
-  if (!t.history.empty())
-    result.agent = t.history.back().agent;
-  send(peers_.dispatcher, settle_atom::value, std::move(result));
+  send(peers_.dispatcher, settle_atom::value, settlement_of(t, status, why));
 }
 
 // -- releasing retries ----------------------------------------------------------------------

@@ -285,20 +285,13 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   dlq = sys.spawn<dead_letter_queue>(config, std::make_unique<dead_letter_store>(db), dispatch,
                                      metrics);
   auto queue = dlq;
-  // The retry scheduler's part, cut short: every failure is dead-lettered, then settled.
+  // The retry scheduler's part, cut short: every failure is handed to the queue, which
+  // settles it with the dispatcher once it is durable.
   auto sink = sys.spawn([=](caf::event_based_actor* s) -> caf::behavior {
     return {[=](retry_atom, task& t) {
-      s->request(queue, caf::infinite, dead_letter_atom::value, t,
-                 dead_letter_reason::non_retryable)
-          .then(
-              [=](caf::ok_atom) {
-                outcome settled;
-                settled.task_id = t.id;
-                settled.status = outcome_status::dead_lettered;
-                settled.error = t.last_failure();
-                s->send(dispatch, settle_atom::value, settled);
-              },
-              [](caf::error&) {});
+      s->request(queue, caf::infinite, dlq_settle_atom::value, t, dead_letter_reason::non_retryable,
+                 std::string{"not retryable"})
+          .then([](caf::ok_atom) {}, [](caf::error&) {});
     }};
   });
   self->send(dispatch, sink_atom::value, sink);
@@ -308,6 +301,8 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   auto first = next<outcome>();
   BOOST_REQUIRE(first);
   BOOST_TEST((first->status == outcome_status::dead_lettered));
+  BOOST_TEST(first->error.message == "not retryable");
+  BOOST_TEST(!next<outcome>()); // settled once
   auto letter = store->get("t-1");
   BOOST_REQUIRE(letter);
   BOOST_TEST(letter->work.replays == 0);
