@@ -15,7 +15,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
 #include "herd/herd.hpp"
 

@@ -17,7 +17,7 @@ namespace herd {
 /// service) with scope agent_service. Each breaker uses its service's policy and a jitter seed
 /// mixed from the policy's seed and its key.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/breaker_atoms.hpp):
+/// Protocol (atoms in herd/breakers/protocol.hpp and herd/core/atoms.hpp):
 /// - `(caf::put_atom, std::string service, actor)`: registers (or replaces) the actor that
 ///   serves `service`; the service's existing breakers forward their next calls to it.
 /// - `(caf::get_atom, std::string service) -> actor` and

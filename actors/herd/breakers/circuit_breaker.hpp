@@ -24,7 +24,7 @@ namespace herd {
 
 /// Sits in front of one service actor and fails calls fast while the service is down.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/breaker_atoms.hpp):
+/// Protocol (atoms in herd/breakers/protocol.hpp and herd/core/atoms.hpp):
 /// - `(call_atom, std::string request_json) -> outcome`: a permitted call goes to the service
 ///   (same message) and the service's outcome comes back; a rejected call fails at once with a
 ///   `circuit_open` failure whose `retry_after` is the time until the next probe. A call without

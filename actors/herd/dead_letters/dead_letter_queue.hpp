@@ -25,7 +25,7 @@ namespace herd {
 /// The durable dead-letter queue: stores tasks that could not be completed, answers queries,
 /// replays them into the dispatcher at a bounded rate, and raises an alert when it gets deep.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/dlq_atoms.hpp):
+/// Protocol (atoms in herd/dead_letters/protocol.hpp and herd/core/atoms.hpp):
 /// - `(dead_letter_atom, task, dead_letter_reason) -> ok_atom`: stores the task; the reply comes
 ///   after the commit. Letters that arrive together share one transaction (group commit, at
 ///   most `max_batch`). A task replayed `max_replays` times or more is stored as poison.

@@ -28,7 +28,7 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// within `escalation_timeout` (counted on the actor clock from the escalation, or from the
 /// actor's start for escalations a previous run left open).
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/dlq_atoms.hpp):
+/// Protocol (atoms in herd/dead_letters/protocol.hpp and herd/core/atoms.hpp):
 /// - `(escalate_atom, task, std::string reason) -> ok_atom` once it is durable; then the queue
 ///   settles the task with the dispatcher as `(settle_atom, outcome)`, status escalated and
 ///   `reason` in the outcome's error. When storing fails the error is replied and nothing is

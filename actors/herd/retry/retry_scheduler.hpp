@@ -36,7 +36,7 @@ namespace herd {
 /// per service: held while the service's breaker is open, capped by its retry budget and
 /// released at the pace of its adaptive pacer.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/retry_atoms.hpp):
+/// Protocol (atoms in herd/retry/protocol.hpp and herd/core/atoms.hpp):
 /// - `(retry_atom, task)`: an attempt failed (its failure is the newest history entry). A retry
 ///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a task out
 ///   of attempts (or not retryable) is handed to the DLQ as a request

@@ -5,7 +5,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/system_messages.hpp>
 
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
 #include "herd/core/atoms.hpp"

@@ -6,7 +6,7 @@
 #include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"

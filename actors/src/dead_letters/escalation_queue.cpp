@@ -10,7 +10,7 @@
 #include "herd/core/logging.hpp"
 #include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace herd {
 

@@ -10,8 +10,8 @@
 #include "herd/core/logging.hpp"
 #include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
-#include "herd/retry/retry_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
+#include "herd/retry/protocol.hpp"
 
 namespace herd {
 

@@ -40,9 +40,6 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 /// Sets the actor that receives failed outcomes (the retry scheduler): `(sink_atom, actor)`.
 using sink_atom = caf::atom_constant<caf::atom("sink")>;
-/// Hands a failed task (its last failure is the newest history entry) to the failure sink:
-/// `(retry_atom, task)`.
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
 /// Sets the actor that learns about expired leases (the health monitor): `(watch_atom, actor)`.
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
 /// Reports an expired lease: `(stuck_atom, agent, task_id)`.
@@ -58,11 +55,5 @@ using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 /// Removes a subscription: `(unsubscribe_atom, actor)`.
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscrib")>;
-/// Stores a task in the dead-letter queue: `(dead_letter_atom, task, dead_letter_reason)`;
-/// replies `(ok_atom)` once it is durable.
-using dead_letter_atom = caf::atom_constant<caf::atom("deadletter")>;
-/// Hands a task to a human: `(escalate_atom, task, std::string reason)`; replies `(ok_atom)` once
-/// it is durable.
-using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
 
 } // namespace herd

@@ -5,7 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/scripted_service.hpp"
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/breaker_registry.hpp"
 #include "herd/breakers/breaker_status.hpp"

@@ -4,7 +4,7 @@
 
 #include "actors/scripted_service.hpp"
 #include "dispatch/dispatcher.hpp"
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/dispatch/agent.hpp"

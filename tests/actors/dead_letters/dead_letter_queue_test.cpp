@@ -8,8 +8,9 @@
 #include "dispatch/dispatcher.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/agent_settings.hpp"
+#include "herd/retry/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;

@@ -10,7 +10,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;

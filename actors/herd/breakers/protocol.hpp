@@ -2,9 +2,10 @@
 
 #include <caf/atom.hpp>
 
-/// Message atoms of the circuit breaker protocol (CAF 0.17 atoms: at most 10 characters).
-/// The breaker also answers `call_atom`, `subscribe_atom`, `unsubscribe_atom`, `stats_atom` and
-/// `tick_atom` of herd/atoms.hpp; the registry `caf::get_atom` and `caf::put_atom`.
+/// The circuit breakers' protocol: the atoms of a breaker and of the breaker registry (CAF 0.17
+/// atoms: at most 10 characters). A breaker also answers `call_atom`, `subscribe_atom`,
+/// `unsubscribe_atom` and `tick_atom` of herd/core/atoms.hpp; the registry `caf::get_atom` and
+/// `caf::put_atom`.
 namespace herd {
 
 /// Moves a breaker to a state by hand: `(transition_atom, breaker_state) -> breaker_status`.

@@ -2,10 +2,16 @@
 
 #include <caf/atom.hpp>
 
-/// Atoms of the dead-letter queue and escalation protocols (see dead_letter_queue.hpp and
-/// escalation_queue.hpp). Storing uses `dead_letter_atom` / `escalate_atom` of herd/atoms.hpp.
+/// The protocols of the dead-letter queue and the escalation queue: their atoms (CAF 0.17
+/// atoms: at most 10 characters; see dead_letter_queue.hpp and escalation_queue.hpp).
 namespace herd {
 
+/// Stores a task in the dead-letter queue: `(dead_letter_atom, task, dead_letter_reason)`;
+/// replies `(ok_atom)` once it is durable.
+using dead_letter_atom = caf::atom_constant<caf::atom("deadletter")>;
+/// Hands a task to a human: `(escalate_atom, task, std::string reason)`; replies `(ok_atom)` once
+/// it is durable.
+using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
 /// Dead-letters a task the dispatcher is waiting for: stores it like `dead_letter_atom` and,
 /// once it is durable, replies `(ok_atom)` and settles it with the dispatcher as dead_lettered,
 /// `why` in the outcome's error: `(dlq_settle_atom, task, dead_letter_reason, std::string why)`.
