@@ -27,7 +27,7 @@ namespace herd {
 ///   including breakers created later.
 /// - `(configure_atom, std::string service, breaker_policy)`: the service's new policy, for its
 ///   existing breakers and later ones.
-/// - `(stats_atom) -> std::vector<caf::actor>`: every breaker, ordered by key.
+/// - `(breaker_list_atom) -> std::vector<caf::actor>`: every breaker, ordered by key.
 class breaker_registry : public caf::event_based_actor {
 public:
   /// A registry with `config`, whose breakers count into `metrics`.

@@ -40,9 +40,9 @@ namespace herd {
 /// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: subscribers get one
 ///   `breaker_transition` message per transition (dead subscribers are dropped).
 /// - `(transition_atom, breaker_state)`, `(reset_atom)`, `(configure_atom, breaker_policy)`,
-///   `(configure_atom, std::string json)` (keys absent keep their current values), `(stats_atom)`:
-///   all reply with a `breaker_status`; bad JSON replies an `invalid_config` error naming the
-///   JSON path.
+///   `(configure_atom, std::string json)` (keys absent keep their current values),
+///   `(breaker_status_atom)`: all reply with a `breaker_status`; bad JSON replies an
+///   `invalid_config` error naming the JSON path.
 ///
 /// Results of calls permitted before a transition carry an older generation and are not
 /// counted (they still reach their caller).

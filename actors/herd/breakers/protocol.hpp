@@ -8,6 +8,11 @@
 /// `caf::put_atom`.
 namespace herd {
 
+/// A breaker's state and numbers: `(breaker_status_atom) -> breaker_status`.
+using breaker_status_atom = caf::atom_constant<caf::atom("brk_status")>;
+/// Every breaker of the registry, ordered by key: `(breaker_list_atom) -> std::vector<actor>`.
+using breaker_list_atom = caf::atom_constant<caf::atom("brk_list")>;
+
 /// Moves a breaker to a state by hand: `(transition_atom, breaker_state) -> breaker_status`.
 using transition_atom = caf::atom_constant<caf::atom("transition")>;
 /// Closes a breaker and forgets its window and openings: `(reset_atom) -> breaker_status`.

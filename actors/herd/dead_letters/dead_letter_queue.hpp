@@ -35,7 +35,7 @@ namespace herd {
 ///   dead_lettered. When the commit fails the error is replied and nothing is settled: the
 ///   sender decides the task's end.
 /// - `(dlq_query_atom, dead_letter_filter) -> std::vector<dead_letter>` (oldest first);
-///   `(dlq_get_atom, id) -> dead_letter`; `(stats_atom) -> dead_letter_stats`.
+///   `(dlq_get_atom, id) -> dead_letter`; `(dlq_stats_atom) -> dead_letter_stats`.
 /// - `(dlq_replay_atom, dead_letter_filter, double rate) -> replay_request`: replays the
 ///   matching pending letters (by ids or `status: "poison"` also poison ones), oldest first, at
 ///   most `rate` per second (<= 0: the configured default): each re-enters the dispatcher as

@@ -6,6 +6,9 @@
 /// atoms: at most 10 characters; see dead_letter_queue.hpp and escalation_queue.hpp).
 namespace herd {
 
+/// The queue's numbers: `(dlq_stats_atom) -> dead_letter_stats`.
+using dlq_stats_atom = caf::atom_constant<caf::atom("dlq_stats")>;
+
 /// Stores a task in the dead-letter queue: `(dead_letter_atom, task, dead_letter_reason)`;
 /// replies `(ok_atom)` once it is durable.
 using dead_letter_atom = caf::atom_constant<caf::atom("deadletter")>;

@@ -5,9 +5,9 @@
 #include <caf/exit_reason.hpp>
 #include <caf/system_messages.hpp>
 
-#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/atoms.hpp"
 
 namespace herd {
@@ -70,7 +70,7 @@ caf::behavior breaker_registry::make_behavior() {
             // The free function: the member anon_send of CAF 0.17 still names this actor as sender.
             caf::anon_send(e.breaker, configure_atom::value, policy);
       },
-      [this](stats_atom) {
+      [this](breaker_list_atom) {
         std::vector<caf::actor> result;
         for (auto& [_, e] : breakers_)
           result.push_back(e.breaker);

@@ -88,7 +88,7 @@ caf::behavior circuit_breaker::make_behavior() {
         after_change();
         return status();
       },
-      [this](stats_atom) { return status(); },
+      [this](breaker_status_atom) { return status(); },
       [this](tick_atom, uint64_t generation) {
         if (generation != timer_generation_)
           return; // a timer that an earlier change made obsolete

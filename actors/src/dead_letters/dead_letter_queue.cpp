@@ -74,7 +74,7 @@ caf::behavior dead_letter_queue::make_behavior() {
           return failed(e);
         }
       },
-      [this](stats_atom) -> caf::result<dead_letter_stats> {
+      [this](dlq_stats_atom) -> caf::result<dead_letter_stats> {
         try {
           return store_->stats();
         } catch (const std::exception& e) {

@@ -4,8 +4,8 @@
 
 #include "actors/scripted_service.hpp"
 #include "dispatch/dispatcher.hpp"
-#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/dispatch/agent.hpp"
 #include "virtual_time_fixture.hpp"
@@ -95,7 +95,7 @@ struct breaker_fixture : herd::test::virtual_time_fixture {
   }
 
   breaker_status status() {
-    self->send(breaker, herd::stats_atom::value);
+    self->send(breaker, herd::breaker_status_atom::value);
     vt.run();
     auto s = next<breaker_status>();
     BOOST_REQUIRE(s.has_value());

@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(query_resolve_purge_and_stats_through_the_actor) {
   self->send(dlq, dlq_resolve_atom::value, std::string{"a"}, std::string{"refunded"});
   vt.run();
   BOOST_TEST(next<bool>().value_or(false));
-  self->send(dlq, stats_atom::value);
+  self->send(dlq, dlq_stats_atom::value);
   vt.run();
   auto s = next<dead_letter_stats>();
   BOOST_REQUIRE(s);
