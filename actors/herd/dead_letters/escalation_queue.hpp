@@ -7,11 +7,12 @@
 #include <string>
 #include <unordered_map>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace spdlog {
 class logger;
@@ -38,7 +39,7 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// - `(esc_amend_atom, id, payload_json, note) -> bool`: resubmits an open escalation to the
 ///   dispatcher as `(resubmit_atom, task)` with attempt 1 and, unless `payload_json` is "", the
 ///   new payload (invalid JSON is an error).
-class escalation_queue : public caf::event_based_actor {
+class escalation_queue : public escalation_queue_actor::base {
 public:
   /// An escalation queue over `store` (its own connection: a store has one owner), timing out to
   /// `dead_letters`, resubmitting to `dispatcher` (both required: throws `std::invalid_argument`
@@ -53,7 +54,7 @@ public:
   const char* name() const override { return "herd.escalation_queue"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   caf::result<caf::ok_atom> on_escalate(task& t, const std::string& reason);

@@ -1,6 +1,15 @@
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "herd/core/task.hpp"
+#include "herd/dead_letters/escalation.hpp"
 
 /// The protocols of the dead-letter queue and the escalation queue: their atoms (CAF 0.17
 /// atoms: at most 10 characters; see dead_letter_queue.hpp and escalation_queue.hpp).
@@ -54,5 +63,14 @@ using esc_resolve_atom = caf::atom_constant<caf::atom("esc_resolv")>;
 using esc_amend_atom = caf::atom_constant<caf::atom("esc_amend")>;
 /// Internal: an escalation's timeout: `(esc_expire_atom, std::string task_id, uint64_t gen)`.
 using esc_expire_atom = caf::atom_constant<caf::atom("esc_expire")>;
+
+/// The escalation queue's typed handle (see escalation_queue.hpp); `esc_expire_atom` is its
+/// own timer.
+using escalation_queue_actor = caf::typed_actor<
+    caf::replies_to<escalate_atom, task, std::string>::with<caf::ok_atom>,
+    caf::replies_to<esc_query_atom, std::string>::with<std::vector<escalation>>,
+    caf::replies_to<esc_resolve_atom, std::string, std::string>::with<bool>,
+    caf::replies_to<esc_amend_atom, std::string, std::string, std::string>::with<bool>,
+    caf::reacts_to<esc_expire_atom, std::string, uint64_t>>;
 
 } // namespace herd

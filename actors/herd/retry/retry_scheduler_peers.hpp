@@ -2,6 +2,8 @@
 
 #include <caf/actor.hpp>
 
+#include "herd/dead_letters/protocol.hpp"
+
 namespace herd {
 
 /// The actors a retry scheduler talks to, given when it is spawned.
@@ -14,7 +16,7 @@ struct retry_scheduler_peers {
   caf::actor dead_letter_queue;
   /// Optional (default: none): where tasks that need a person go. Without one, such tasks end
   /// as failed, with a warning naming the missing queue.
-  caf::actor escalation_queue;
+  escalation_queue_actor escalation_queue;
 };
 
 } // namespace herd

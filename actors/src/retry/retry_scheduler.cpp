@@ -104,9 +104,8 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
   if (verdict.reason == dead_letter_reason::exhausted)
     m.exhausted->inc();
   auto escalate = verdict.action == retry_action::escalate;
-  const auto& peer = escalate ? peers_.escalation_queue : peers_.dead_letter_queue;
   auto peer_name = escalate ? "escalation" : "dead-letter";
-  if (!peer) {
+  if (escalate ? !peers_.escalation_queue : !peers_.dead_letter_queue) {
     log_->warn("task {} ends as failed: no {} queue is configured; {}", t.id, peer_name,
                verdict.why);
     m.ended_failed->inc();
@@ -125,10 +124,11 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
     settle(t, outcome_status::failed, why + "; storing it failed: " + system().render(e));
   };
   if (escalate)
-    request(peer, caf::infinite, escalate_atom::value, std::move(t), verdict.why)
+    request(peers_.escalation_queue, caf::infinite, escalate_atom::value, std::move(t), verdict.why)
         .then(on_stored, on_error);
   else
-    request(peer, caf::infinite, dlq_settle_atom::value, std::move(t), verdict.reason, verdict.why)
+    request(peers_.dead_letter_queue, caf::infinite, dlq_settle_atom::value, std::move(t),
+            verdict.reason, verdict.why)
         .then(on_stored, on_error);
 }
 

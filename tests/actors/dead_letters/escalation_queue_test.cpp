@@ -26,7 +26,7 @@ struct escalation_fixture : test::virtual_time_fixture {
   dead_letter_queue_config config;
   std::vector<escalation> announced;
   caf::actor dlq;
-  caf::actor escalations;
+  escalation_queue_actor escalations;
 
   escalation_fixture() {
     config.poll_interval = duration{0};

@@ -134,7 +134,7 @@ struct scheduler_fixture : herd::test::virtual_time_fixture {
     herd::retry_scheduler_peers peers{dispatcher, {}, {}};
     if (with_store) {
       peers.dead_letter_queue = dlq ? dlq : store;
-      peers.escalation_queue = store;
+      peers.escalation_queue = caf::actor_cast<herd::escalation_queue_actor>(store);
     }
     scheduler = sys.spawn<herd::retry_scheduler>(config, policies, peers, metrics);
     vt.run();
