@@ -84,7 +84,8 @@ caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
 
 caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   auto dispatcher = this->dispatcher();
-  retry_scheduler_peers peers{dispatcher, dead_letter_queue(),
+  retry_scheduler_peers peers{dispatcher,
+                              caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
                               caf::actor_cast<escalation_queue_actor>(escalation_queue())};
   auto handle =
       sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, std::move(peers), metrics_);
@@ -108,8 +109,8 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
 caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
   // Each queue has its own connection to the same SQLite file (WAL mode).
   auto& dl = *config_.dead_letters;
-  auto handle = sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
-                                                   dispatcher(), metrics_);
+  auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::dead_letter_queue>(
+      dl, std::make_unique<dead_letter_store>(dl.db), dispatcher(), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
   dead_letter_queue_ = handle;
   return handle;
@@ -118,7 +119,8 @@ caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
 caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
   auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::escalation_queue>(
-      dl, std::make_unique<dead_letter_store>(dl.db), dead_letter_queue(), dispatcher(), metrics_));
+      dl, std::make_unique<dead_letter_store>(dl.db),
+      caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()), dispatcher(), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
   escalation_queue_ = handle;
   return handle;

@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace spdlog {
 class logger;
@@ -51,7 +52,7 @@ namespace herd {
 /// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
 /// database (and cancellations). Letters left `replaying` by a crash go back to pending at
 /// start, and requests left running are picked up again. Store failures are replied as errors.
-class dead_letter_queue : public caf::event_based_actor {
+class dead_letter_queue : public dead_letter_queue_actor::base {
 public:
   /// A queue over `store` (its own connection: a store has one owner), replaying to `dispatcher`
   /// (required: throws `std::invalid_argument` without one), counting into `metrics`, stamping
@@ -67,7 +68,7 @@ public:
   static constexpr int64_t min_pace_ms = 10;
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   struct replay_run {

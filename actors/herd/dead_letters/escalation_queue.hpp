@@ -46,7 +46,7 @@ public:
   /// without one), calling `hook` (may be empty) for each new escalation, stamping records with
   /// `wall_clock`.
   escalation_queue(caf::actor_config& cfg, dead_letter_queue_config config,
-                   std::unique_ptr<dead_letter_store> store, caf::actor dead_letters,
+                   std::unique_ptr<dead_letter_store> store, dead_letter_queue_actor dead_letters,
                    caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,
                    escalation_hook hook = {},
                    std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
@@ -68,7 +68,7 @@ private:
 
   dead_letter_queue_config config_;
   std::unique_ptr<dead_letter_store> store_;
-  caf::actor dead_letters_;
+  dead_letter_queue_actor dead_letters_;
   caf::actor dispatcher_;
   std::shared_ptr<metrics_registry> metrics_;
   escalation_hook hook_;

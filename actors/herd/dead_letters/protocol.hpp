@@ -8,8 +8,14 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "herd/core/atoms.hpp"
 #include "herd/core/task.hpp"
+#include "herd/dead_letters/dead_letter.hpp"
+#include "herd/dead_letters/dead_letter_filter.hpp"
+#include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/dead_letters/dead_letter_stats.hpp"
 #include "herd/dead_letters/escalation.hpp"
+#include "herd/dead_letters/replay_request.hpp"
 
 /// The protocols of the dead-letter queue and the escalation queue: their atoms (CAF 0.17
 /// atoms: at most 10 characters; see dead_letter_queue.hpp and escalation_queue.hpp).
@@ -63,6 +69,23 @@ using esc_resolve_atom = caf::atom_constant<caf::atom("esc_resolv")>;
 using esc_amend_atom = caf::atom_constant<caf::atom("esc_amend")>;
 /// Internal: an escalation's timeout: `(esc_expire_atom, std::string task_id, uint64_t gen)`.
 using esc_expire_atom = caf::atom_constant<caf::atom("esc_expire")>;
+
+/// The dead-letter queue's typed handle (see dead_letter_queue.hpp); flush, depth, pace and
+/// poll are its own timers.
+using dead_letter_queue_actor = caf::typed_actor<
+    caf::replies_to<dead_letter_atom, task, dead_letter_reason>::with<caf::ok_atom>,
+    caf::replies_to<dlq_settle_atom, task, dead_letter_reason, std::string>::with<caf::ok_atom>,
+    caf::replies_to<dlq_query_atom, dead_letter_filter>::with<std::vector<dead_letter>>,
+    caf::replies_to<dlq_get_atom, std::string>::with<dead_letter>,
+    caf::replies_to<dlq_stats_atom>::with<dead_letter_stats>,
+    caf::replies_to<dlq_replay_atom, dead_letter_filter, double>::with<replay_request>,
+    caf::replies_to<dlq_progress_atom, int64_t>::with<replay_request>,
+    caf::replies_to<dlq_cancel_atom, int64_t>::with<replay_request>,
+    caf::replies_to<dlq_resolve_atom, std::string, std::string>::with<bool>,
+    caf::replies_to<dlq_purge_atom, dead_letter_filter>::with<int64_t>,
+    caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<unsubscribe_atom, caf::actor>,
+    caf::reacts_to<dlq_flush_atom>, caf::reacts_to<dlq_depth_atom>,
+    caf::reacts_to<dlq_pace_atom, int64_t>, caf::reacts_to<dlq_poll_atom>>;
 
 /// The escalation queue's typed handle (see escalation_queue.hpp); `esc_expire_atom` is its
 /// own timer.

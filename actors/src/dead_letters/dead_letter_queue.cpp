@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <caf/send.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
@@ -19,7 +20,7 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
                                      caf::actor dispatcher,
                                      std::shared_ptr<metrics_registry> metrics,
                                      std::function<int64_t()> wall_clock)
-    : caf::event_based_actor(cfg), config_(std::move(config)), store_(std::move(store)),
+    : dead_letter_queue_actor::base(cfg), config_(std::move(config)), store_(std::move(store)),
       dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       wall_clock_(std::move(wall_clock)), log_(component_logger("dead_letter_queue")) {
@@ -37,7 +38,7 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
       &m.gauge("herd_dlq_depth", "Dead letters waiting for someone (pending, replaying, poison)");
 }
 
-caf::behavior dead_letter_queue::make_behavior() {
+dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
   recover();
   update_depth();
   if (config_.poll_interval.count() > 0)
@@ -188,7 +189,7 @@ void dead_letter_queue::flush() {
   for (auto& promise : waiting)
     promise.deliver(caf::ok_atom::value);
   for (auto& settlement : settlements)
-    send(dispatcher_, settle_atom::value, std::move(settlement));
+    caf::anon_send(dispatcher_, settle_atom::value, std::move(settlement));
   // Counting is a scan: once after the letters already in the mailbox, not after every batch.
   if (!depth_check_scheduled_) {
     depth_check_scheduled_ = true;
@@ -241,7 +242,7 @@ void dead_letter_queue::pace(int64_t id) {
     t.attempt = 1;
     t.replays += 1;
     sent.push_back(t.id);
-    send(dispatcher_, resubmit_atom::value, std::move(t));
+    caf::anon_send(dispatcher_, resubmit_atom::value, std::move(t));
   }
   replayed_metric_->inc(sent.size());
   try {
@@ -351,7 +352,7 @@ void dead_letter_queue::update_depth() {
   alerts_metric_->inc();
   log_->warn("dead-letter depth {} reached the alert threshold {}", depth, config_.depth_alert);
   for (auto& subscriber : subscribers_)
-    send(subscriber, dlq_alert_atom::value, depth, config_.depth_alert);
+    caf::anon_send(subscriber, dlq_alert_atom::value, depth, config_.depth_alert);
 }
 
 } // namespace herd

@@ -17,7 +17,7 @@ namespace herd {
 
 escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_config config,
                                    std::unique_ptr<dead_letter_store> store,
-                                   caf::actor dead_letters, caf::actor dispatcher,
+                                   dead_letter_queue_actor dead_letters, caf::actor dispatcher,
                                    std::shared_ptr<metrics_registry> metrics, escalation_hook hook,
                                    std::function<int64_t()> wall_clock)
     : escalation_queue_actor::base(cfg), config_(std::move(config)), store_(std::move(store)),

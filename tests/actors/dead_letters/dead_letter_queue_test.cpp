@@ -25,7 +25,7 @@ struct dlq_fixture : test::virtual_time_fixture {
   std::unique_ptr<dead_letter_store> store = std::make_unique<dead_letter_store>(db);
   std::shared_ptr<int64_t> wall = std::make_shared<int64_t>(1000);
   dead_letter_queue_config config;
-  caf::actor dlq;
+  dead_letter_queue_actor dlq;
 
   dlq_fixture() { config.poll_interval = duration{0}; }
 

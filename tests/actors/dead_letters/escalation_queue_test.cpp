@@ -25,7 +25,7 @@ struct escalation_fixture : test::virtual_time_fixture {
   std::unique_ptr<dead_letter_store> store = std::make_unique<dead_letter_store>(db);
   dead_letter_queue_config config;
   std::vector<escalation> announced;
-  caf::actor dlq;
+  dead_letter_queue_actor dlq;
   escalation_queue_actor escalations;
 
   escalation_fixture() {

@@ -133,7 +133,7 @@ struct scheduler_fixture : herd::test::virtual_time_fixture {
              bool with_store = true) {
     herd::retry_scheduler_peers peers{dispatcher, {}, {}};
     if (with_store) {
-      peers.dead_letter_queue = dlq ? dlq : store;
+      peers.dead_letter_queue = caf::actor_cast<herd::dead_letter_queue_actor>(dlq ? dlq : store);
       peers.escalation_queue = caf::actor_cast<herd::escalation_queue_actor>(store);
     }
     scheduler = sys.spawn<herd::retry_scheduler>(config, policies, peers, metrics);
@@ -529,7 +529,11 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
              int32_t{1});
   scheduler = sys.spawn<herd::retry_scheduler>(
       herd::retry_scheduler_config{}, policies,
-      herd::retry_scheduler_peers{real, sys.spawn(fake_store, rec, real), {}}, metrics);
+      herd::retry_scheduler_peers{
+          real,
+          caf::actor_cast<herd::dead_letter_queue_actor>(sys.spawn(fake_store, rec, real)),
+          {}},
+      metrics);
   self->send(real, herd::sink_atom::value, scheduler);
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
