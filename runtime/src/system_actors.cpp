@@ -87,8 +87,8 @@ caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   retry_scheduler_peers peers{dispatcher,
                               caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
                               caf::actor_cast<escalation_queue_actor>(escalation_queue())};
-  auto handle =
-      sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, std::move(peers), metrics_);
+  auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::retry_scheduler>(
+      config_.retry, config_.policies, std::move(peers), metrics_));
   caf::anon_send(dispatcher, sink_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   retry_scheduler_ = handle;

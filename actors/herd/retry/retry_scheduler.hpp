@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/breakers/breaker_state.hpp"
 #include "herd/breakers/breaker_transition.hpp"
@@ -18,6 +18,7 @@
 #include "herd/core/task.hpp"
 #include "herd/retry/adaptive_pacer.hpp"
 #include "herd/retry/failure_policy.hpp"
+#include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_budget.hpp"
 #include "herd/retry/retry_planner.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
@@ -53,7 +54,7 @@ namespace herd {
 ///   refunds `token_ratio` budget tokens; a failure costs one token and counts against the pacer.
 /// - `(handback_atom) -> std::vector<task>`: returns every pending retry, settles each with the
 ///   dispatcher as handed_back and forgets it (shutdown).
-class retry_scheduler : public caf::event_based_actor {
+class retry_scheduler : public retry_scheduler_actor::base {
 public:
   /// A scheduler with `config` and the failure policies by task kind ("default" applies to
   /// kinds without an entry), talking to `peers`, counting into `metrics`. Throws
@@ -66,7 +67,7 @@ public:
   const char* name() const override { return "herd.retry_scheduler"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   // The counters of one (kind, service) pair.

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
@@ -37,7 +38,7 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
                                  std::map<std::string, failure_policy> policies,
                                  retry_scheduler_peers peers,
                                  std::shared_ptr<metrics_registry> metrics)
-    : caf::event_based_actor(cfg), config_(config), policies_(std::move(policies)),
+    : retry_scheduler_actor::base(cfg), config_(config), policies_(std::move(policies)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("retry_scheduler")), peers_(std::move(peers)),
       planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
@@ -53,7 +54,7 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
                                  "Due retries held back (breaker open, budget spent, pacing)");
 }
 
-caf::behavior retry_scheduler::make_behavior() {
+retry_scheduler::behavior_type retry_scheduler::make_behavior() {
   return {
       [this](retry_atom, task& t) { on_attempt_failed(std::move(t)); },
       [this](const breaker_transition& x) { on_transition(x); },
@@ -133,7 +134,7 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
 }
 
 void retry_scheduler::settle(const task& t, outcome_status status, const std::string& why) {
-  send(peers_.dispatcher, settle_atom::value, settlement_of(t, status, why));
+  caf::anon_send(peers_.dispatcher, settle_atom::value, settlement_of(t, status, why));
 }
 
 // -- releasing retries ----------------------------------------------------------------------
@@ -207,7 +208,7 @@ void retry_scheduler::pump(lane& l, time_point now) {
     auto t = take_front(l);
     metrics_for(t.kind, l.service).released->inc();
     ++t.attempt;
-    send(peers_.dispatcher, resubmit_atom::value, std::move(t));
+    caf::anon_send(peers_.dispatcher, resubmit_atom::value, std::move(t));
   }
   publish(l);
 }

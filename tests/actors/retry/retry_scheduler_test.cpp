@@ -117,13 +117,15 @@ struct scheduler_fixture : herd::test::virtual_time_fixture {
   caf::actor dispatcher = sys.spawn(fake_dispatcher, rec);
   caf::actor store = sys.spawn(fake_store, rec, dispatcher);
   std::map<std::string, herd::failure_policy> policies = herd::runtime_config{}.policies;
-  caf::actor scheduler;
+  herd::retry_scheduler_actor scheduler;
   int64_t t0 = herd::to_epoch_ms(vt.now());
 
   scheduler_fixture() { policies["fixed"] = fixed(2000); }
 
   ~scheduler_fixture() {
-    for (auto& a : {scheduler, dispatcher, store})
+    if (scheduler)
+      caf::anon_send_exit(scheduler, caf::exit_reason::kill);
+    for (auto& a : {dispatcher, store})
       if (a)
         caf::anon_send_exit(a, caf::exit_reason::kill);
     vt.run();
@@ -534,7 +536,7 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
           caf::actor_cast<herd::dead_letter_queue_actor>(sys.spawn(fake_store, rec, real)),
           {}},
       metrics);
-  self->send(real, herd::sink_atom::value, scheduler);
+  self->send(real, herd::sink_atom::value, caf::actor_cast<caf::actor>(scheduler));
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
   self->send(real, herd::submit_atom::value, herd::task::make("bad-1", "fixed", "permanent"));
