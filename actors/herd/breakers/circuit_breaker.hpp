@@ -6,12 +6,13 @@
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/breakers/breaker_machine.hpp"
 #include "herd/breakers/breaker_policy.hpp"
 #include "herd/breakers/breaker_status.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/core/subscriber_list.hpp"
@@ -46,7 +47,7 @@ namespace herd {
 ///
 /// Results of calls permitted before a transition carry an older generation and are not
 /// counted (they still reach their caller).
-class circuit_breaker : public caf::event_based_actor {
+class circuit_breaker : public circuit_breaker_actor::base {
 public:
   /// A breaker called `key` in front of `service` (named `service_name`), counting into
   /// `metrics`; jitter comes from a generator seeded with `seed`.
@@ -61,7 +62,7 @@ public:
   void on_exit() override;
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   /// A forwarded call, keyed by (deadline, call number).

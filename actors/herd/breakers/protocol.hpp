@@ -1,6 +1,18 @@
 #pragma once
 
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "herd/breakers/breaker_policy.hpp"
+#include "herd/breakers/breaker_state.hpp"
+#include "herd/breakers/breaker_status.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/outcome.hpp"
 
 /// The circuit breakers' protocol: the atoms of a breaker and of the breaker registry (CAF 0.17
 /// atoms: at most 10 characters). A breaker also answers `call_atom`, `subscribe_atom`,
@@ -20,5 +32,20 @@ using reset_atom = caf::atom_constant<caf::atom("reset")>;
 /// Replaces a breaker's policy at run time: `(configure_atom, breaker_policy)` or
 /// `(configure_atom, std::string json) -> breaker_status`.
 using configure_atom = caf::atom_constant<caf::atom("configure")>;
+
+/// A circuit breaker's typed handle (see circuit_breaker.hpp). It answers `(call_atom, request)`
+/// exactly like the service behind it, so agents call it through a `caf::actor` unchanged;
+/// `tick_atom` is its own timer.
+using circuit_breaker_actor =
+    caf::typed_actor<caf::replies_to<call_atom, std::string>::with<outcome>,
+                     caf::reacts_to<caf::put_atom, caf::actor>,
+                     caf::reacts_to<subscribe_atom, caf::actor>,
+                     caf::reacts_to<unsubscribe_atom, caf::actor>,
+                     caf::replies_to<transition_atom, breaker_state>::with<breaker_status>,
+                     caf::replies_to<reset_atom>::with<breaker_status>,
+                     caf::replies_to<configure_atom, breaker_policy>::with<breaker_status>,
+                     caf::replies_to<configure_atom, std::string>::with<breaker_status>,
+                     caf::replies_to<breaker_status_atom>::with<breaker_status>,
+                     caf::reacts_to<tick_atom, uint64_t>>;
 
 } // namespace herd

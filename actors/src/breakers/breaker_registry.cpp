@@ -88,8 +88,8 @@ caf::result<caf::actor> breaker_registry::breaker_for(const std::string& agent,
   if (handle == services_.end())
     return caf::make_error(breaker_errc::unknown_service, service);
   auto& policy = config_.policy_for(service);
-  auto breaker = spawn<circuit_breaker>(key, service, handle->second, policy, metrics_,
-                                        policy.seed ^ stable_hash(key));
+  auto breaker = caf::actor_cast<caf::actor>(spawn<circuit_breaker>(
+      key, service, handle->second, policy, metrics_, policy.seed ^ stable_hash(key)));
   for (auto& subscriber : subscribers_.all())
     send(breaker, subscribe_atom::value, subscriber);
   breakers_.emplace(key, entry{breaker, service});
