@@ -96,7 +96,8 @@ caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
 }
 
 caf::actor system_actors::start_breakers(caf::actor_system& sys) {
-  auto handle = sys.spawn<breaker_registry>(config_.breakers, metrics_);
+  auto handle =
+      caf::actor_cast<caf::actor>(sys.spawn<breaker_registry>(config_.breakers, metrics_));
   // The scheduler holds a service's retries while its breaker is open and paces them after.
   caf::anon_send(handle, subscribe_atom::value, retry_scheduler());
   std::lock_guard<std::mutex> guard{mtx_};

@@ -5,9 +5,10 @@
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/breakers/breaker_registry_config.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/subscriber_list.hpp"
 
@@ -28,7 +29,7 @@ namespace herd {
 /// - `(configure_atom, std::string service, breaker_policy)`: the service's new policy, for its
 ///   existing breakers and later ones.
 /// - `(breaker_list_atom) -> std::vector<caf::actor>`: every breaker, ordered by key.
-class breaker_registry : public caf::event_based_actor {
+class breaker_registry : public breaker_registry_actor::base {
 public:
   /// A registry with `config`, whose breakers count into `metrics`.
   breaker_registry(caf::actor_config& cfg, breaker_registry_config config,
@@ -41,7 +42,7 @@ public:
   void on_exit() override;
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   struct entry {

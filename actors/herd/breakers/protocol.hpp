@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
@@ -47,5 +48,16 @@ using circuit_breaker_actor =
                      caf::replies_to<configure_atom, std::string>::with<breaker_status>,
                      caf::replies_to<breaker_status_atom>::with<breaker_status>,
                      caf::reacts_to<tick_atom, uint64_t>>;
+
+/// The breaker registry's typed handle (see breaker_registry.hpp). Breakers are handed out as
+/// `caf::actor`, the handle agents call services through.
+using breaker_registry_actor =
+    caf::typed_actor<caf::reacts_to<caf::put_atom, std::string, caf::actor>,
+                     caf::replies_to<caf::get_atom, std::string>::with<caf::actor>,
+                     caf::replies_to<caf::get_atom, std::string, std::string>::with<caf::actor>,
+                     caf::reacts_to<subscribe_atom, caf::actor>,
+                     caf::reacts_to<unsubscribe_atom, caf::actor>,
+                     caf::reacts_to<configure_atom, std::string, breaker_policy>,
+                     caf::replies_to<breaker_list_atom>::with<std::vector<caf::actor>>>;
 
 } // namespace herd

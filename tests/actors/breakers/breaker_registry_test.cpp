@@ -23,7 +23,7 @@ struct registry_fixture : herd::test::virtual_time_fixture {
       std::make_shared<herd::test::service_script>();
   std::shared_ptr<herd::test::service_script> search_script =
       std::make_shared<herd::test::service_script>();
-  caf::actor registry;
+  herd::breaker_registry_actor registry;
 
   void start(herd::breaker_scope scope) {
     herd::breaker_registry_config config;
