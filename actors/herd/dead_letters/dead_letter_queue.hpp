@@ -51,7 +51,9 @@ namespace herd {
 /// in between replays it again after the restart, so tasks with side effects need idempotency
 /// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
 /// database (and cancellations). Letters left `replaying` by a crash go back to pending at
-/// start, and requests left running are picked up again. Store failures are replied as errors.
+/// start, and requests left running are picked up again. Errors are
+/// `dead_letter_errc` codes: `no_such_letter` (get), `no_such_replay` (progress, cancel),
+/// `store_failed` (the database failed; its message names the file and the problem).
 class dead_letter_queue : public dead_letter_queue_actor::base {
 public:
   /// A queue over `store` (its own connection: a store has one owner), replaying to `dispatcher`

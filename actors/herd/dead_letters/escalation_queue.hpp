@@ -38,7 +38,8 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// - `(esc_resolve_atom, id, note) -> bool`: closes an open escalation.
 /// - `(esc_amend_atom, id, payload_json, note) -> bool`: resubmits an open escalation to the
 ///   dispatcher as `(resubmit_atom, task)` with attempt 1 and, unless `payload_json` is "", the
-///   new payload (invalid JSON is an error).
+///   new payload. Errors are `dead_letter_errc` codes: `invalid_request` (an unknown status,
+///   a payload that is not valid JSON), `store_failed` (the database failed).
 class escalation_queue : public escalation_queue_actor::base {
 public:
   /// An escalation queue over `store` (its own connection: a store has one owner), timing out to
