@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   }
   herd::set_log_level("warn");
   caf::actor_system_config cfg;
-  herd::announce_actor_types(cfg);
+  herd::announce_types(cfg);
   cfg.set("scheduler.max-threads", opt.threads);
   caf::actor_system sys{cfg};
   auto service = sys.spawn(echo_service);

@@ -31,11 +31,12 @@
 #include <thread>
 #include <vector>
 
+#include "herd/dispatch/protocol.hpp"
 #include <caf/all.hpp>
 #include <herd/dispatch/liveness_board.hpp>
 #include <herd/herd.hpp>
 #include <herd/supervision/health_monitor.hpp>
-#include <herd/supervision/supervision_atoms.hpp>
+#include <herd/supervision/protocol.hpp>
 
 namespace {
 
@@ -83,7 +84,7 @@ size_t heap_bytes() {
 struct bench_config : caf::actor_system_config {
   explicit bench_config(int threads) {
     set("scheduler.max-threads", threads);
-    herd::announce_actor_types(*this);
+    herd::announce_types(*this);
   }
 };
 
@@ -144,8 +145,8 @@ void spawn_board_agents(caf::actor_system& sys, caf::scoped_actor& self, const c
     auto s = settings_of(i, monitor, herd::from_ms(1000));
     s.board = board;
     s.board_slot = slot;
-    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self},
-               static_cast<uint64_t>(slot));
+    self->send(monitor, herd::track_atom::value, a, s.name,
+               caf::actor_cast<herd::supervisor_actor>(self), static_cast<uint64_t>(slot));
     self->send(a, herd::setup_atom::value, std::move(s));
     out.push_back(std::move(a));
   }
@@ -162,15 +163,16 @@ double measure_baseline(const options& opt) {
 double measure_naive(const options& opt, int64_t n) {
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor =
-      sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr);
+  auto monitor = caf::actor_cast<caf::actor>(
+      sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr));
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
   for (int64_t i = 0; i < n; ++i) {
     auto a = sys.spawn<idle_agent>();
     auto s = settings_of(i, monitor, herd::from_ms(1000));
-    self->send(monitor, herd::track_atom::value, a, s.name, caf::actor{self});
+    self->send(monitor, herd::track_atom::value, a, s.name,
+               caf::actor_cast<herd::supervisor_actor>(self));
     self->send(a, herd::setup_atom::value, std::move(s));
     agents.push_back(std::move(a));
   }
@@ -193,8 +195,8 @@ herd_result measure_herd(const options& opt, int64_t n) {
   auto board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
   bench_config cfg{opt.threads};
   caf::actor_system sys{cfg};
-  auto monitor = sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{},
-                                                                nullptr, board);
+  auto monitor = caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+      monitor_config(opt), caf::actor{}, nullptr, board));
   std::vector<caf::actor> agents;
   agents.reserve(static_cast<size_t>(n));
   caf::scoped_actor self{sys};
@@ -243,8 +245,8 @@ std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   agents.reserve(static_cast<size_t>(n));
   auto h1 = heap_bytes();
   board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
-  auto monitor = sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{},
-                                                                nullptr, board);
+  auto monitor = caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+      monitor_config(opt), caf::actor{}, nullptr, board));
   spawn_board_agents(sys, self, monitor, board, n, std::chrono::milliseconds(0), agents);
   settle();
   auto agent_bytes = static_cast<double>(heap_bytes() - h1) / static_cast<double>(n);

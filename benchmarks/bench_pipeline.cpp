@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "herd/dispatch/protocol.hpp"
 #include <herd/herd.hpp>
 
 namespace {
@@ -43,17 +44,17 @@ void closed_loop(caf::event_based_actor* self, caf::actor target, int64_t total,
   *send_one = [=] {
     auto n = (*sent)++;
     self->request(target, caf::infinite, make(n))
-      .then(
-        [=](Response&) {
-          if (++*received == total)
-            done->set_value();
-          else if (*sent < total)
-            (*send_one)();
-        },
-        [=](caf::error& e) {
-          std::cerr << "bench_pipeline: request failed: " << to_string(e) << '\n';
-          std::exit(1);
-        });
+        .then(
+            [=](Response&) {
+              if (++*received == total)
+                done->set_value();
+              else if (*sent < total)
+                (*send_one)();
+            },
+            [=](caf::error& e) {
+              std::cerr << "bench_pipeline: request failed: " << to_string(e) << '\n';
+              std::exit(1);
+            });
   };
   for (int64_t i = 0; i < std::min(window, total); ++i)
     (*send_one)();
@@ -69,13 +70,14 @@ double run_pipeline(herd::runtime& rt, const options& opt, int round) {
   auto prefix = "r" + std::to_string(round) + "-";
   auto start = std::chrono::steady_clock::now();
   rt.system().spawn([&, done, prefix](caf::event_based_actor* self) {
-    closed_loop<herd::outcome>(self, rt.dispatcher(), opt.tasks, opt.window,
-                [prefix](int64_t n) {
-                  return caf::make_message(
-                    herd::submit_atom::value,
-                    herd::task::make(prefix + std::to_string(n), "bench", nullptr, "bench"));
-                },
-                done);
+    closed_loop<herd::outcome>(
+        self, caf::actor_cast<caf::actor>(rt.dispatcher()), opt.tasks, opt.window,
+        [prefix](int64_t n) {
+          return caf::make_message(
+              herd::submit_atom::value,
+              herd::task::make(prefix + std::to_string(n), "bench", nullptr, "bench"));
+        },
+        done);
   });
   finished.wait();
   return static_cast<double>(opt.tasks) / seconds_since(start);
@@ -89,8 +91,9 @@ double run_raw(caf::actor_system& sys, const options& opt) {
   auto finished = done->get_future();
   auto start = std::chrono::steady_clock::now();
   sys.spawn([&, done](caf::event_based_actor* self) {
-    closed_loop<int64_t>(self, echo, opt.tasks, opt.window,
-                [](int64_t n) { return caf::make_message(herd::call_atom::value, n); }, done);
+    closed_loop<int64_t>(
+        self, echo, opt.tasks, opt.window,
+        [](int64_t n) { return caf::make_message(herd::call_atom::value, n); }, done);
   });
   finished.wait();
   auto rate = static_cast<double>(opt.tasks) / seconds_since(start);

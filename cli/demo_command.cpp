@@ -6,8 +6,6 @@
 #include <mutex>
 #include <ostream>
 
-#include <nlohmann/json.hpp>
-
 #include "command_line.hpp"
 #include "demo/demo_agent.hpp"
 #include "demo/flaky_service.hpp"
@@ -15,7 +13,8 @@
 #include "herd/core/config_error.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/runtime.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
+#include "herd/supervision/supervision_event.hpp"
 
 namespace herd::cli {
 
@@ -82,19 +81,22 @@ struct event_lines {
     ++transitions;
   }
 
-  /// A supervision event ({"event", "source", "name", "detail"}) worth a line.
-  void add_supervision(const std::string& text) {
-    auto event = nlohmann::json::parse(text, nullptr, false);
-    if (event.is_discarded())
+  /// A supervision event worth a line.
+  void add(const supervision_event& event) {
+    using kind = supervision_event_kind;
+    switch (event.kind) {
+    case kind::isolated:
+    case kind::exited:
+    case kind::abandoned:
+    case kind::restarted:
+    case kind::gave_up:
+      break;
+    default:
       return;
-    auto what = event.value("event", "");
-    if (what != "isolated" && what != "exited" && what != "abandoned" && what != "restarted" &&
-        what != "escalated")
-      return;
-    auto line =
-        "supervision: " + event.value("source", "") + " " + what + " " + event.value("name", "");
-    if (auto detail = event.value("detail", ""); !detail.empty())
-      line += " (" + detail + ")";
+    }
+    auto line = "supervision: " + event.source + " " + to_string(event.kind) + " " + event.name;
+    if (!event.detail.empty())
+      line += " (" + event.detail + ")";
     add(std::move(line));
   }
 
@@ -174,7 +176,7 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     auto watcher = rt.system().spawn([events](caf::event_based_actor*) -> caf::behavior {
       return {
           [events](const breaker_transition& x) { events->add(x); },
-          [events](sup_event_atom, const std::string& text) { events->add_supervision(text); },
+          [events](sup_event_atom, const supervision_event& x) { events->add(x); },
           [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
       };
     });

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <iomanip>
+#include <limits>
 #include <map>
-#include <optional>
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "command_line.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 
 namespace herd {
@@ -26,82 +28,46 @@ constexpr const char* usage =
     "options: --db FILE (default: herd.db), --json\n"
     "FILTERS: --kind K --reason R --service S --status S --text T --since MS --until MS\n";
 
-/// A usage error: reported with the usage text, exit code 2.
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+/// A usage error: reported with the usage text, exit code 2 (as are command_line's errors).
+struct usage_error : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
 };
 
-/// The parsed command line.
+/// The options every subcommand accepts; `--json` and `--all` take no value.
+const std::set<std::string> known_options = {"db",   "kind",  "reason",     "service", "status",
+                                             "text", "since", "until",      "limit",   "rate",
+                                             "note", "json",  "older-than", "cancel",  "all"};
+
+/// The parsed command line: the subcommand and its positional arguments.
 struct options {
+  /// Parses `args`; throws std::invalid_argument for a usage error.
+  explicit options(const std::vector<std::string>& args) : cmd(args, {"json", "all"}) {
+    cmd.only(known_options);
+    if (cmd.positionals().empty())
+      throw usage_error("missing subcommand");
+    command = cmd.positionals()[0];
+    positional.assign(cmd.positionals().begin() + 1, cmd.positionals().end());
+    json = cmd.has("json");
+    all = cmd.has("all");
+  }
+
+  /// The value of `--name`, or `fallback`.
+  std::string get(const std::string& name, std::string fallback = "") const {
+    return cmd.get(name, fallback);
+  }
+  /// True if `--name` was given.
+  bool has(const std::string& name) const { return cmd.has(name); }
+  /// The value of `--name` as an integer >= `min` (`min` if absent).
+  int64_t integer(const std::string& name, int64_t min) const {
+    return cmd.integer(name, min, min, std::numeric_limits<int64_t>::max());
+  }
+
+  cli::command_line cmd;
   std::string command;
   std::vector<std::string> positional;
-  std::map<std::string, std::string> values;
   bool json = false;
   bool all = false;
-
-  bool has(const std::string& key) const { return values.count(key) > 0; }
-  std::string get(const std::string& key, std::string fallback = "") const {
-    auto i = values.find(key);
-    return i == values.end() ? fallback : i->second;
-  }
 };
-
-const std::vector<std::string> value_options = {
-    "--db",    "--kind",  "--reason", "--service", "--status",     "--text",  "--since",
-    "--until", "--limit", "--rate",   "--note",    "--older-than", "--cancel"};
-
-options parse(const std::vector<std::string>& args) {
-  if (args.empty())
-    throw usage_error("missing subcommand");
-  options result;
-  result.command = args[0];
-  for (size_t i = 1; i < args.size(); ++i) {
-    auto& arg = args[i];
-    if (arg == "--json") {
-      result.json = true;
-    } else if (arg == "--all") {
-      result.all = true;
-    } else if (std::find(value_options.begin(), value_options.end(), arg) != value_options.end()) {
-      if (i + 1 == args.size())
-        throw usage_error(arg + " needs a value");
-      result.values[arg] = args[++i];
-    } else if (arg.rfind("--", 0) == 0) {
-      throw usage_error("unknown option " + arg);
-    } else {
-      result.positional.push_back(arg);
-    }
-  }
-  return result;
-}
-
-/// `text` read whole by `convert` (a wrapper of std::stoll or std::stod), or nothing.
-template <class F>
-auto read_whole(const std::string& text, F convert)
-    -> std::optional<decltype(convert(text, nullptr))> {
-  size_t used = 0;
-  try {
-    auto value = convert(text, &used);
-    if (!text.empty() && used == text.size())
-      return value;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
-int64_t to_integer(const std::string& option, const std::string& text, int64_t min) {
-  auto value = read_whole(text, [](const std::string& x, size_t* n) { return std::stoll(x, n); });
-  if (!value || *value < min)
-    throw usage_error(option + " expects an integer >= " + std::to_string(min) + ", got \"" + text +
-                      "\"");
-  return *value;
-}
-
-double to_rate(const std::string& text) {
-  auto value = read_whole(text, [](const std::string& x, size_t* n) { return std::stod(x, n); });
-  if (!value || !(*value > 0) || *value > 1e9)
-    throw usage_error("--rate expects tasks per second > 0, got \"" + text + "\"");
-  return *value;
-}
 
 /// "7d", "12h", "30m", "45s", "500ms" in milliseconds.
 int64_t to_age_ms(const std::string& text) {
@@ -112,7 +78,9 @@ int64_t to_age_ms(const std::string& text) {
     if (text.size() > unit.size() &&
         text.compare(text.size() - unit.size(), unit.size(), unit) == 0 &&
         std::isdigit(static_cast<unsigned char>(text[text.size() - unit.size() - 1])))
-      return to_integer("--older-than", text.substr(0, text.size() - unit.size()), 0) * scale;
+      return cli::command_line({"--older-than", text.substr(0, text.size() - unit.size())})
+                 .integer("older-than", 0, 0, std::numeric_limits<int64_t>::max() / scale) *
+             scale;
   }
   throw usage_error("--older-than expects an age such as 7d, 12h, 30m or 45s, got \"" + text +
                     "\"");
@@ -120,24 +88,24 @@ int64_t to_age_ms(const std::string& text) {
 
 dead_letter_filter filter_of(const options& opts) {
   dead_letter_filter f;
-  f.kind = opts.get("--kind");
-  f.reason = opts.get("--reason");
+  f.kind = opts.get("kind");
+  f.reason = opts.get("reason");
   if (!f.reason.empty() && !parse_dead_letter_reason(f.reason))
     throw usage_error("--reason expects exhausted, non_retryable, budget_exhausted, "
                       "escalation_timeout, poison or handed_back, got \"" +
                       f.reason + "\"");
-  f.service = opts.get("--service");
-  f.status = opts.get("--status");
+  f.service = opts.get("service");
+  f.status = opts.get("status");
   if (!f.status.empty() && !parse_dead_letter_status(f.status))
     throw usage_error("--status expects pending, replaying, replayed, resolved or poison, got \"" +
                       f.status + "\"");
-  f.text = opts.get("--text");
-  if (opts.has("--since"))
-    f.since_ms = to_integer("--since", opts.get("--since"), 0);
-  if (opts.has("--until"))
-    f.until_ms = to_integer("--until", opts.get("--until"), 0);
-  if (opts.has("--limit"))
-    f.limit = to_integer("--limit", opts.get("--limit"), 1);
+  f.text = opts.get("text");
+  if (opts.has("since"))
+    f.since_ms = opts.integer("since", 0);
+  if (opts.has("until"))
+    f.until_ms = opts.integer("until", 0);
+  if (opts.has("limit"))
+    f.limit = opts.integer("limit", 1);
   return f;
 }
 
@@ -226,8 +194,8 @@ int stats(dead_letter_store& store, const options& opts, std::ostream& out) {
 
 int replay(dead_letter_store& store, const options& opts, std::ostream& out, std::ostream& err) {
   auto now = dead_letter_store::wall_now_ms();
-  if (opts.has("--cancel")) {
-    auto id = to_integer("--cancel", opts.get("--cancel"), 1);
+  if (opts.has("cancel")) {
+    auto id = opts.integer("cancel", 1);
     auto request = store.replay_request_of(id);
     if (!request) {
       err << store.file() << ": no replay request " << id << '\n';
@@ -248,7 +216,7 @@ int replay(dead_letter_store& store, const options& opts, std::ostream& out, std
   if (is_empty(f))
     throw usage_error("replay expects task ids or filters (replaying everything must be said: "
                       "--status pending)");
-  double rate = opts.has("--rate") ? to_rate(opts.get("--rate")) : 10.0;
+  double rate = opts.cmd.number("rate", 10.0, 1e-9, 1e9);
   auto matching = store.count(f);
   auto request = store.add_replay_request(f, rate, "requested", now);
   if (opts.json) {
@@ -264,10 +232,10 @@ int replay(dead_letter_store& store, const options& opts, std::ostream& out, std
 int resolve(dead_letter_store& store, const options& opts, std::ostream& out, std::ostream& err) {
   if (opts.positional.size() != 1)
     throw usage_error("resolve expects one task id");
-  if (!opts.has("--note"))
+  if (!opts.has("note"))
     throw usage_error("resolve needs --note TEXT (what was done about it)");
   auto& id = opts.positional[0];
-  if (!store.resolve(id, opts.get("--note"), dead_letter_store::wall_now_ms())) {
+  if (!store.resolve(id, opts.get("note"), dead_letter_store::wall_now_ms())) {
     err << store.file() << ": no dead letter of task \"" << id << "\"\n";
     return 1;
   }
@@ -281,8 +249,8 @@ int resolve(dead_letter_store& store, const options& opts, std::ostream& out, st
 int purge(dead_letter_store& store, const options& opts, std::ostream& out) {
   auto f = filter_of(opts);
   f.ids = opts.positional;
-  if (opts.has("--older-than"))
-    f.until_ms = dead_letter_store::wall_now_ms() - to_age_ms(opts.get("--older-than"));
+  if (opts.has("older-than"))
+    f.until_ms = dead_letter_store::wall_now_ms() - to_age_ms(opts.get("older-than"));
   if (is_empty(f) && !opts.all)
     throw usage_error("purge expects ids, filters, --older-than AGE, or --all");
   auto removed = store.purge(f);
@@ -297,14 +265,14 @@ int purge(dead_letter_store& store, const options& opts, std::ostream& out) {
 
 int run_dlq_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
-    auto opts = parse(args);
+    options opts{args};
     static const std::vector<std::string> commands = {"list",   "show",    "stats",
                                                       "replay", "resolve", "purge"};
     if (std::find(commands.begin(), commands.end(), opts.command) == commands.end())
       throw usage_error("unknown subcommand \"" + opts.command + "\"");
     // Validate the arguments before touching the database.
     filter_of(opts);
-    dead_letter_store store{opts.get("--db", "herd.db"), dead_letter_store::open_mode::existing};
+    dead_letter_store store{opts.get("db", "herd.db"), dead_letter_store::open_mode::existing};
     if (opts.command == "list")
       return list(store, opts, out);
     if (opts.command == "show")
@@ -316,7 +284,7 @@ int run_dlq_command(const std::vector<std::string>& args, std::ostream& out, std
     if (opts.command == "resolve")
       return resolve(store, opts, out, err);
     return purge(store, opts, out);
-  } catch (const usage_error& e) {
+  } catch (const std::invalid_argument& e) {
     err << "herd dlq: " << e.what() << '\n' << usage;
     return 2;
   } catch (const std::exception& e) {

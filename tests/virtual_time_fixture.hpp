@@ -9,7 +9,7 @@
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/virtual_time.hpp"
-#include "herd/runtime/announce_actors.hpp"
+#include "herd/runtime/announce.hpp"
 
 namespace herd::test {
 
@@ -17,7 +17,7 @@ namespace herd::test {
 struct virtual_time_config : caf::actor_system_config {
   virtual_time_config() {
     set("scheduler.policy", caf::atom("testing"));
-    announce_actor_types(*this);
+    announce_types(*this);
   }
 };
 

@@ -8,7 +8,8 @@
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/virtual_time.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/dispatch/protocol.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "system_actors.hpp"
 
 namespace herd {
@@ -16,8 +17,8 @@ namespace herd {
 namespace {
 
 /// Sends `xs...` to `dest` as a request; the future yields the reply (a `T`) or the error.
-template <class T, class Timeout, class... Ts>
-std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const caf::actor& dest,
+template <class T, class Handle, class Timeout, class... Ts>
+std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const Handle& dest,
                                             Timeout timeout, Ts... xs) {
   auto promise = std::make_shared<std::promise<caf::expected<T>>>();
   auto reply = promise->get_future();
@@ -35,8 +36,8 @@ std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const caf::a
 
 /// The reply of `dest` to `xs...`: blocks on the real scheduler; on the test coordinator
 /// (`scheduler.policy = 'testing'`) runs it, through its timers, until the reply is there.
-template <class T, class Timeout, class... Ts>
-caf::expected<T> ask(caf::actor_system& sys, const caf::actor& dest, Timeout timeout, Ts... xs) {
+template <class T, class Handle, class Timeout, class... Ts>
+caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout, Ts... xs) {
   auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
   if (dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr) {
     virtual_time vt{sys};
@@ -108,16 +109,18 @@ void runtime::submit(task t, const caf::actor& reply_to) {
 }
 
 dispatcher_stats runtime::stats() {
-  auto result = ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, stats_atom::value);
+  auto result =
+      ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, dispatcher_stats_atom::value);
   return result ? *result : dispatcher_stats{};
 }
 
-std::string runtime::health() {
-  auto result = ask<std::string>(*sys_, health_monitor(), caf::infinite, health_atom::value);
-  return result ? *result : std::string{"{}"};
+health_view runtime::health() {
+  auto result = ask<health_view>(*sys_, caf::actor_cast<caf::actor>(health_monitor()),
+                                 caf::infinite, health_atom::value);
+  return result ? *result : health_view{};
 }
 
-caf::actor runtime::dispatcher() const {
+dispatcher_actor runtime::dispatcher() const {
   return actors_->dispatcher();
 }
 
@@ -137,16 +140,16 @@ caf::actor runtime::escalation_queue() const {
   return actors_->escalation_queue();
 }
 
-caf::actor runtime::health_monitor() const {
-  return actors_->health_monitor();
+health_monitor_actor runtime::health_monitor() const {
+  return caf::actor_cast<health_monitor_actor>(actors_->health_monitor());
 }
 
 void runtime::subscribe_supervision(const caf::actor& listener) {
   actors_->subscribe(listener);
 }
 
-caf::actor runtime::root_supervisor() const {
-  return actors_->root();
+supervisor_actor runtime::root_supervisor() const {
+  return caf::actor_cast<supervisor_actor>(actors_->root());
 }
 
 std::map<std::string, std::vector<caf::actor>> runtime::pools() const {
@@ -164,11 +167,14 @@ shutdown_report runtime::shutdown(duration grace) {
     report.drained = true;
   } else {
     // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
-    for (auto& holder : {retry_scheduler(), dispatcher})
+    auto hand_back = [&](const auto& holder) {
       if (auto unfinished =
               ask<std::vector<task>>(*sys_, holder, caf::infinite, handback_atom::value))
         for (auto& t : *unfinished)
           report.unfinished.push_back(std::move(t));
+    };
+    hand_back(retry_scheduler());
+    hand_back(dispatcher);
     report.stats = stats();
     log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
   }

@@ -14,9 +14,10 @@
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/escalation_queue.hpp"
 #include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"
 
 namespace herd {
@@ -31,7 +32,7 @@ constexpr size_t board_capacity = size_t{1} << 16;
 system_actors::system_actors(caf::actor_system& sys, runtime_config config,
                              std::shared_ptr<metrics_registry> metrics)
     : sys_(sys), config_(std::move(config)), metrics_(std::move(metrics)) {
-  if (config_.health.watch == "board")
+  if (config_.health.watch == health_watch::board)
     board_ = std::make_shared<liveness_board>(board_capacity);
 }
 
@@ -60,7 +61,8 @@ void system_actors::boot() {
   root_config.strategy = restart_strategy::rest_for_one;
   root_config.min_backoff = from_ms(10);
   root_config.max_backoff = from_ms(1000);
-  auto root = observed(sys_.spawn<supervisor>(root_config, std::move(children), metrics_));
+  auto root = observed(caf::actor_cast<caf::actor>(
+      sys_.spawn<supervisor>(root_config, std::move(children), metrics_)));
   std::lock_guard<std::mutex> guard{mtx_};
   root_ = std::move(root);
 }
@@ -76,20 +78,21 @@ child_spec system_actors::system_child(const std::string& id,
 }
 
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
-  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_);
+  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_, failed_attempts::retry);
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
-  return handle;
+  return caf::actor_cast<caf::actor>(handle);
 }
 
 caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   auto dispatcher = this->dispatcher();
-  retry_scheduler_peers peers{dispatcher,
+  retry_scheduler_peers peers{caf::actor_cast<caf::actor>(dispatcher),
                               caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
                               caf::actor_cast<escalation_queue_actor>(escalation_queue())};
   auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::retry_scheduler>(
       config_.retry, config_.policies, std::move(peers), metrics_));
-  caf::anon_send(dispatcher, sink_atom::value, handle);
+  // The one cycle: the dispatcher hands failed attempts to the scheduler it is connected to.
+  caf::anon_send(dispatcher, connect_retry_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
   retry_scheduler_ = handle;
   return handle;
@@ -110,8 +113,9 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
 caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
   // Each queue has its own connection to the same SQLite file (WAL mode).
   auto& dl = *config_.dead_letters;
-  auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::dead_letter_queue>(
-      dl, std::make_unique<dead_letter_store>(dl.db), dispatcher(), metrics_));
+  auto handle = caf::actor_cast<caf::actor>(
+      sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
+                                         caf::actor_cast<caf::actor>(dispatcher()), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
   dead_letter_queue_ = handle;
   return handle;
@@ -121,7 +125,8 @@ caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
   auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::escalation_queue>(
       dl, std::make_unique<dead_letter_store>(dl.db),
-      caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()), dispatcher(), metrics_));
+      caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
+      caf::actor_cast<caf::actor>(dispatcher()), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
   escalation_queue_ = handle;
   return handle;
@@ -134,11 +139,13 @@ caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
   // with everything else, deterministically).
   auto on_test_coordinator =
       dynamic_cast<caf::scheduler::test_coordinator*>(&sys.scheduler()) != nullptr;
+  auto dispatcher = caf::actor_cast<caf::actor>(this->dispatcher());
   auto handle =
       observed(on_test_coordinator
-                   ? sys.spawn<herd::health_monitor>(config_.health, dispatcher(), metrics_, board_)
-                   : sys.spawn<herd::health_monitor, caf::detached>(config_.health, dispatcher(),
-                                                                    metrics_, board_));
+                   ? caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor>(
+                         config_.health, dispatcher, metrics_, board_))
+                   : caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+                         config_.health, dispatcher, metrics_, board_)));
   std::lock_guard<std::mutex> guard{mtx_};
   health_monitor_ = handle;
   return handle;
@@ -152,7 +159,8 @@ caf::actor system_actors::start_pools(caf::actor_system& sys) {
     std::lock_guard<std::mutex> guard{mtx_};
     children = pool_supervisors_;
   }
-  auto handle = observed(sys.spawn<supervisor>(pools_config, std::move(children), metrics_));
+  auto handle = observed(caf::actor_cast<caf::actor>(
+      sys.spawn<supervisor>(pools_config, std::move(children), metrics_)));
   std::lock_guard<std::mutex> guard{mtx_};
   pools_supervisor_ = handle;
   return handle;
@@ -196,8 +204,9 @@ std::vector<caf::actor> system_actors::spawn_pool(const std::string& pool, size_
   pool_spec.id = id;
   pool_spec.start = [self = shared_from_this(), pool_config,
                      agents = std::move(agents)](caf::actor_system& sys) {
-    return self->observed(
-        sys.spawn<supervisor>(pool_config, agents, self->metrics_, self->health_monitor()));
+    return self->observed(caf::actor_cast<caf::actor>(
+        sys.spawn<supervisor>(pool_config, agents, self->metrics_,
+                              caf::actor_cast<health_monitor_actor>(self->health_monitor()))));
   };
   caf::actor pools;
   {
@@ -214,9 +223,9 @@ caf::actor system_actors::add_agent(const std::string& pool, caf::actor agent) {
   auto slot = enroll(pool, name, agent);
   // Watched like a supervised agent; with no supervisor a suspect is isolated, not replaced.
   if (slot)
-    caf::anon_send(health_monitor(), track_atom::value, agent, name, caf::actor{}, *slot);
+    caf::anon_send(health_monitor(), track_atom::value, agent, name, supervisor_actor{}, *slot);
   else
-    caf::anon_send(health_monitor(), track_atom::value, agent, name, caf::actor{});
+    caf::anon_send(health_monitor(), track_atom::value, agent, name, supervisor_actor{});
   std::lock_guard<std::mutex> guard{mtx_};
   pools_[pool][index] = agent;
   unsupervised_.push_back(agent);
@@ -297,14 +306,15 @@ void system_actors::release() {
   unsupervised_.clear();
   services_.clear();
   pools_.clear();
-  for (auto* handle : {&dispatcher_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
-                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
+  dispatcher_ = nullptr;
+  for (auto* handle : {&retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,
+                       &health_monitor_, &pools_supervisor_, &root_})
     *handle = nullptr;
 }
 
 // -- handles ----------------------------------------------------------------------------------
 
-caf::actor system_actors::dispatcher() const {
+dispatcher_actor system_actors::dispatcher() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return dispatcher_;
 }

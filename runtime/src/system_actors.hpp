@@ -15,6 +15,7 @@
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/liveness_board.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/supervision/child_spec.hpp"
 
@@ -49,7 +50,7 @@ public:
   caf::actor add_agent(const std::string& pool, caf::actor agent);
   /// Registers (or replaces) the actor behind a service's breakers; kept across restarts.
   void add_service(const std::string& service, caf::actor handle);
-  /// Sends `listener` the `(sup_event_atom, json)` events of the health monitor and of every
+  /// Sends `listener` the `(sup_event_atom, supervision_event)` events of the health monitor and of every
   /// supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
   /// restarts.
   void subscribe(const caf::actor& listener);
@@ -61,7 +62,7 @@ public:
   // -- handles (copies taken under the lock) ------------------------------------------------
 
   /// The dispatcher.
-  caf::actor dispatcher() const;
+  dispatcher_actor dispatcher() const;
   /// The retry scheduler.
   caf::actor retry_scheduler() const;
   /// The breaker registry.
@@ -102,7 +103,7 @@ private:
   std::shared_ptr<liveness_board> board_;
 
   mutable std::mutex mtx_;
-  caf::actor dispatcher_;
+  dispatcher_actor dispatcher_;
   caf::actor retry_scheduler_;
   caf::actor breakers_;
   caf::actor dead_letter_queue_;

@@ -152,7 +152,7 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   if (!breaker)
     throw std::runtime_error("herd simulate: no breaker: " + sys.render(breaker.error()));
   rt->spawn_pool<calling_agent>("agents", static_cast<size_t>(s.agents), *breaker);
-  auto dispatcher = rt->dispatcher();
+  auto dispatcher = caf::actor_cast<caf::actor>(rt->dispatcher());
   auto source = sys.spawn<task_source>(dispatcher, arrivals_->times(), start, s.kind,
                                        std::string{service_name}, recorder);
   auto n = arrivals_->size();

@@ -5,6 +5,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/core/task.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 namespace herd {
 

@@ -17,7 +17,7 @@ std::string to_string(supervision_errc code) {
 }
 
 std::string render_supervision_errc(uint8_t code, caf::atom_value, const caf::message& context) {
-  auto result = to_string(static_cast<supervision_errc>(code));
+  auto result = "supervision: " + to_string(static_cast<supervision_errc>(code));
   if (!context.empty())
     result += ": " + caf::to_string(context);
   return result;

@@ -2,16 +2,46 @@
 
 #include <nlohmann/json.hpp>
 
+#include "herd/core/enum_name.hpp"
+
 namespace herd {
 
-std::string supervision_event(const std::string& event, const std::string& source,
-                              const std::string& name, const std::string& detail, time_point at) {
-  return nlohmann::json{{"event", event},
-                        {"source", source},
-                        {"name", name},
-                        {"detail", detail},
-                        {"at_ms", to_epoch_ms(at)}}
-      .dump();
+std::string to_string(supervision_event_kind x) {
+  switch (x) {
+  case supervision_event_kind::suspect:
+    return "suspect";
+  case supervision_event_kind::isolated:
+    return "isolated";
+  case supervision_event_kind::stuck:
+    return "stuck";
+  case supervision_event_kind::exited:
+    return "exited";
+  case supervision_event_kind::restarting:
+    return "restarting";
+  case supervision_event_kind::restarted:
+    return "restarted";
+  case supervision_event_kind::abandoned:
+    return "abandoned";
+  case supervision_event_kind::gave_up:
+    return "gave_up";
+  }
+  return "unknown";
+}
+
+std::optional<supervision_event_kind> parse_supervision_event_kind(std::string_view name) {
+  return parse_enum_name<supervision_event_kind>(
+      name, {supervision_event_kind::suspect, supervision_event_kind::isolated,
+             supervision_event_kind::stuck, supervision_event_kind::exited,
+             supervision_event_kind::restarting, supervision_event_kind::restarted,
+             supervision_event_kind::abandoned, supervision_event_kind::gave_up});
+}
+
+nlohmann::json supervision_event::to_json() const {
+  return {{"event", to_string(kind)},
+          {"source", source},
+          {"name", name},
+          {"detail", detail},
+          {"at_ms", to_epoch_ms(at)}};
 }
 
 } // namespace herd

@@ -45,8 +45,8 @@ BOOST_AUTO_TEST_CASE(reads_every_section) {
   BOOST_TEST(c.log_level == "warn");
   BOOST_TEST(c.threads == 2);
   BOOST_TEST(herd::to_ms(c.health.heartbeat_interval) == 500);
-  BOOST_TEST(c.health.detector == "phi");
-  BOOST_TEST(c.health.watch == "heartbeats");
+  BOOST_TEST((c.health.detector == herd::failure_detector_kind::phi));
+  BOOST_TEST((c.health.watch == herd::health_watch::heartbeats));
   BOOST_TEST((c.supervision.strategy == herd::restart_strategy::rest_for_one));
   BOOST_TEST(c.supervision.max_restarts == 5);
   BOOST_TEST(c.dispatcher.intake_capacity == 50);

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/runtime/runtime.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "supervision/supervision_agents.hpp"
 #include "virtual_time_fixture.hpp"
 
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(a_crashed_agent_is_restarted_and_its_task_still_completes) 
 }
 
 BOOST_AUTO_TEST_CASE(a_hung_agent_is_isolated_replaced_and_its_late_result_ignored) {
-  config.health.watch = "heartbeats";
+  config.health.watch = herd::health_watch::heartbeats;
   start(2);
   auto hang = submit("t-hang", "hang");
   vt.run();
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_isolated_replaced_and_its_late_result_ignor
   auto s = rt->stats();
   BOOST_TEST(s.completed == 1u);
   BOOST_TEST(s.balanced());
-  auto health = nlohmann::json::parse(rt->health());
+  auto health = rt->health().to_json();
   BOOST_TEST(health.dump().find("p-1") != std::string::npos);
   BOOST_TEST(health.dump().find("p-2") != std::string::npos);
 }

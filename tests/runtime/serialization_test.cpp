@@ -1,6 +1,10 @@
 // Every message type survives CAF's binary serializer unchanged (what crosses a process
 // boundary through the io middleman).
+#include <set>
+#include <string>
+
 #include <boost/test/unit_test.hpp>
+#include <boost/type_traits/has_equal_to.hpp>
 #include <caf/all.hpp>
 
 #include "actors/dead_letters/dlq_test_support.hpp"
@@ -12,7 +16,7 @@
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
 #include "herd/retry/failure_policy.hpp"
-#include "herd/runtime/announce_actors.hpp"
+#include "herd/runtime/announce.hpp"
 
 namespace {
 
@@ -22,7 +26,7 @@ struct serialization_fixture {
 
   static caf::actor_system_config& init(caf::actor_system_config& c) {
     c.set("scheduler.policy", caf::atom("testing"));
-    herd::announce_actor_types(c);
+    herd::announce_types(c);
     return c;
   }
 
@@ -173,6 +177,38 @@ BOOST_AUTO_TEST_CASE(task_json_roundtrips) {
   nlohmann::json j = t;
   auto back = j.get<herd::task>();
   BOOST_TEST((back == t));
+}
+
+BOOST_AUTO_TEST_CASE(every_announced_type_crosses_a_process_boundary) {
+  // Each type of the one announced list, in a type-erased message as the middleman sends it,
+  // comes back as the same type (and equal, where the type compares).
+  std::set<std::string> names;
+  size_t types = 0;
+  herd::for_each_announced_type([&](auto type, const char* name) {
+    using value_type = typename decltype(type)::type;
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(names.insert(name).second);
+      BOOST_TEST(sys.types().portable_name(caf::make_rtti_pair<value_type>()) == name);
+      value_type original{};
+      auto copy = message_roundtrip(original);
+      if constexpr (boost::has_equal_to<value_type>::value)
+        BOOST_TEST((copy == original));
+    }
+    ++types;
+  });
+  BOOST_TEST(types >= 30u);
+}
+
+BOOST_AUTO_TEST_CASE(every_error_category_renders_by_name) {
+  herd::for_each_error_category([&](caf::atom_value category, herd::error_renderer) {
+    caf::error e{1, category};
+    auto text = sys.render(e);
+    BOOST_TEST_CONTEXT(caf::to_string(category) << ": " << text) {
+      // CAF renders a category nobody registered as "error(code, category)".
+      BOOST_TEST(!text.empty());
+      BOOST_TEST(text.find("error(") == std::string::npos);
+    }
+  });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,9 +8,10 @@
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "actors/dispatch/dispatcher_fixture.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/health_monitor.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
 
@@ -87,7 +88,7 @@ BOOST_AUTO_TEST_CASE(ten_thousand_tasks_with_crashing_and_hanging_agents_all_end
       agent_settings s;
       s.name = id;
       s.pool = "default";
-      s.heartbeat_target = monitor;
+      s.heartbeat_target = caf::actor_cast<caf::actor>(monitor);
       caf::anon_send(a, setup_atom::value, s);
       caf::anon_send(dispatcher, join_atom::value, std::string{"default"}, a, id, int32_t{1});
       return a;
@@ -155,7 +156,8 @@ BOOST_AUTO_TEST_CASE(
   temp_dir dir;
   runtime_config rc;
   rc.log_level = "off";
-  rc.health.watch = "heartbeats"; // the hang here stops the mailbox, as in a blocked handler
+  rc.health.watch =
+      herd::health_watch::heartbeats; // the hang here stops the mailbox, as in a blocked handler
   rc.dispatcher.intake_capacity = tasks;
   rc.dispatcher.lease_timeout = from_ms(60000);
   rc.dispatcher.max_requeues = 2;

@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(health_monitor_config_round_trips_and_names_bad_fields) {
   auto j = nlohmann::json::parse(
       R"({"detector": "phi", "phi_threshold": 10, "check_interval_ms": 100})");
   auto c = health_monitor_config::from_json(json_reader{j});
-  BOOST_TEST(c.detector == "phi");
+  BOOST_TEST((c.detector == herd::failure_detector_kind::phi));
   BOOST_TEST(c.phi_threshold == 10.0);
   BOOST_TEST(to_ms(c.check_interval) == 100);
   BOOST_TEST(c.max_missed == 2);

@@ -6,8 +6,9 @@
 
 #include "actors/dispatch/dispatcher_fixture.hpp"
 #include "herd/core/json_reader.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/supervision/health_monitor.hpp"
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
 
@@ -18,12 +19,12 @@ namespace {
 
 struct health_fixture : dispatcher_fixture {
   health_monitor_config hm_config;
-  caf::actor monitor;
+  health_monitor_actor monitor;
   caf::actor sup;
   std::vector<caf::actor> spawned; // killed at the end: heartbeat timers never settle
 
   ~health_fixture() {
-    spawned.push_back(monitor);
+    spawned.push_back(caf::actor_cast<caf::actor>(monitor));
     spawned.push_back(sup);
     for (auto& a : spawned)
       if (a)
@@ -44,9 +45,10 @@ struct health_fixture : dispatcher_fixture {
   caf::actor add_watched(const std::string& name, caf::actor supervisor, Ts&&... xs) {
     auto a = sys.spawn<A>(std::forward<Ts>(xs)...);
     spawned.push_back(a);
-    setup(a, name, monitor);
+    setup(a, name, caf::actor_cast<caf::actor>(monitor));
     self->send(dispatcher, join_atom::value, std::string{"default"}, a, name, int32_t{1});
-    self->send(monitor, track_atom::value, a, name, supervisor ? supervisor : caf::actor{self});
+    self->send(monitor, track_atom::value, a, name,
+               caf::actor_cast<supervisor_actor>(supervisor ? supervisor : caf::actor{self}));
     vt.run();
     return a;
   }
@@ -63,9 +65,9 @@ struct health_fixture : dispatcher_fixture {
   nlohmann::json health() {
     self->send(monitor, health_atom::value);
     vt.run();
-    auto text = next<std::string>();
-    BOOST_REQUIRE(text);
-    return nlohmann::json::parse(*text);
+    auto view = next<health_view>();
+    BOOST_REQUIRE(view);
+    return view->to_json();
   }
 
   /// True if a suspect report reached `self` (the supervisor of agents tracked in tests).
@@ -111,7 +113,8 @@ BOOST_AUTO_TEST_CASE(a_silent_agent_is_suspected_isolated_and_its_lease_requeued
   setup(mute, "mute", nullptr);
   self->send(dispatcher, join_atom::value, std::string{"default"}, mute, std::string{"mute"},
              int32_t{1});
-  self->send(monitor, track_atom::value, mute, std::string{"mute"}, caf::actor{self});
+  self->send(monitor, track_atom::value, mute, std::string{"mute"},
+             caf::actor_cast<supervisor_actor>(self));
   vt.run();
   submit("t1");
   vt.run();
@@ -176,7 +179,8 @@ BOOST_AUTO_TEST_CASE(phi_detector_from_json_suspects_later_than_the_deadline) {
   start_all();
   auto mute = sys.spawn<silent_agent>();
   setup(mute, "mute", nullptr);
-  self->send(monitor, track_atom::value, mute, std::string{"mute"}, caf::actor{self});
+  self->send(monitor, track_atom::value, mute, std::string{"mute"},
+             caf::actor_cast<supervisor_actor>(self));
   vt.run();
   // Only the seed {750, 1250}: mean 1000 + pause 3000, std 250. phi(5250) = 6.54 (y = 5),
   // phi(5500) = 9.01 (y = 6): suspected at the check at 5.5 s.
@@ -214,7 +218,7 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
     auto a = incarnations->empty() ? sys.spawn<hanging_agent>() : sys.spawn<echo_agent>(runs);
     incarnations->push_back(a);
     spawned.push_back(a);
-    setup(a, "worker", monitor);
+    setup(a, "worker", caf::actor_cast<caf::actor>(monitor));
     caf::anon_send(dispatcher, join_atom::value, std::string{"default"}, a, std::string{"worker"},
                    int32_t{1});
     return a;
@@ -222,7 +226,8 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
   supervisor_config sc;
   sc.name = "pool-default";
   sc.random_factor = 0.0;
-  sup = sys.spawn<supervisor>(sc, std::vector<child_spec>{spec}, metrics, monitor);
+  sup = caf::actor_cast<caf::actor>(
+      sys.spawn<supervisor>(sc, std::vector<child_spec>{spec}, metrics, monitor));
   self->send(sup, subscribe_atom::value, caf::actor{self});
   vt.run();
   BOOST_REQUIRE(incarnations->size() == 1u);
@@ -244,7 +249,7 @@ BOOST_AUTO_TEST_CASE(a_hung_agent_is_replaced_and_its_late_result_ignored) {
           BOOST_TEST((o == old));
           BOOST_TEST((n == incarnations->back()));
         },
-        [&](sup_event_atom, const std::string& e) { events.push_back(nlohmann::json::parse(e)); },
+        [&](sup_event_atom, const supervision_event& e) { events.push_back(e.to_json()); },
         [&](outcome& o) { outcomes.push_back(std::move(o)); },
         caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
   BOOST_TEST(hooked);
@@ -286,7 +291,8 @@ BOOST_AUTO_TEST_CASE(board_mode_finds_a_hung_handler_within_two_intervals_withou
     spawned.push_back(a);
     setup(a, name, nullptr); // no heartbeats at all
     self->send(dispatcher, join_atom::value, std::string{"default"}, a, name, int32_t{1});
-    self->send(monitor, track_atom::value, a, name, caf::actor{self}, uint64_t{slot});
+    self->send(monitor, track_atom::value, a, name, caf::actor_cast<supervisor_actor>(self),
+               uint64_t{slot});
     vt.run();
     return a;
   };

@@ -1,9 +1,9 @@
 // Supervisors in virtual time: strategies restart the right children in the right order,
-// restart types, backoff delays that grow and reset, intensity exceeded escalates to the parent,
+// restart types, backoff delays that grow and reset, intensity exceeded gives up to the parent,
 // and shutdown stops children in reverse order.
 #include <algorithm>
 
-#include "herd/supervision/supervision_atoms.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervisor.hpp"
 #include "supervision/supervision_agents.hpp"
@@ -42,7 +42,7 @@ struct supervisor_fixture : virtual_time_fixture {
   }
 
   caf::actor start(std::vector<child_spec> specs) {
-    sup = sys.spawn<supervisor>(sc, std::move(specs), metrics);
+    sup = caf::actor_cast<caf::actor>(sys.spawn<supervisor>(sc, std::move(specs), metrics));
     vt.run();
     return sup;
   }
@@ -199,11 +199,11 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_stops_the_children_and_exits) {
                 caf::after(std::chrono::seconds(0)) >> [] {});
   BOOST_REQUIRE(reason);
   BOOST_TEST((*reason == supervision_errc::intensity_exceeded));
-  BOOST_TEST(metric_total(*metrics, "herd_escalations_total", "supervisor") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_supervisor_gave_up_total", "supervisor") == 1);
   sup = nullptr;
 }
 
-BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_the_subtree) {
+BOOST_AUTO_TEST_CASE(intensity_exceeded_gives_up_to_the_parent_which_restarts_the_subtree) {
   supervisor_config inner = sc;
   inner.name = "inner";
   inner.max_restarts = 1;
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_t
   sub.shutdown_timeout = from_ms(60000);
   sub.start = [inner, w, l, m](caf::actor_system& sys) {
     l->push_back("start:inner");
-    return sys.spawn<supervisor>(inner, std::vector<child_spec>{w}, m);
+    return caf::actor_cast<caf::actor>(sys.spawn<supervisor>(inner, std::vector<child_spec>{w}, m));
   };
   sc.name = "outer";
   start({worker("x"), sub});
@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_t
   auto second_inner = children(sup)[1];
   BOOST_TEST((second_inner != first_inner));
   BOOST_TEST(static_cast<bool>(children(sup)[0])); // x untouched
-  BOOST_TEST(metric_total(*metrics, "herd_escalations_total", "inner") == 1);
+  BOOST_TEST(metric_total(*metrics, "herd_supervisor_gave_up_total", "inner") == 1);
   BOOST_TEST(metric_total(*metrics, "herd_restarts_total", "outer") == 1);
   bool hooked = false;
   for (bool more = true; more;)
@@ -246,7 +246,7 @@ BOOST_AUTO_TEST_CASE(intensity_exceeded_escalates_to_the_parent_which_restarts_t
           BOOST_TEST((o == first_inner));
           BOOST_TEST((n == second_inner));
         },
-        [](sup_event_atom, const std::string&) {},
+        [](sup_event_atom, const supervision_event&) {},
         caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
   BOOST_TEST(hooked);
 }

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "herd/core/atoms.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 namespace herd {
 

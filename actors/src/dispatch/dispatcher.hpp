@@ -1,25 +1,20 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <map>
 #include <memory>
-#include <queue>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
-#include "dispatch/id_index.hpp"
-#include "dispatch/ring_queue.hpp"
+#include "dispatch/dispatcher_state.hpp"
 #include "herd/core/metrics_registry.hpp"
-#include "herd/core/outcome.hpp"
-#include "herd/core/task.hpp"
+#include "herd/core/subscriber_list.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
-#include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 namespace spdlog {
 class logger;
@@ -27,9 +22,15 @@ class logger;
 
 namespace herd {
 
+/// Where a dispatcher sends failed attempts; said at construction.
+enum class failed_attempts {
+  retry,    ///< to the retry scheduler that `(connect_retry_atom, handle)` names
+  end_task, ///< nowhere: the task ends as `failed` (a dispatcher without a retry scheduler)
+};
+
 /// Routes tasks to agents and knows every task that is not finished.
 ///
-/// Protocol (atoms in herd/atoms.hpp):
+/// Protocol (`dispatcher_actor` in herd/dispatch/protocol.hpp):
 /// - `(submit_atom, task) -> outcome`: accepts a task (or replies with an error: intake_full,
 ///   unknown_pool, shutting_down, invalid_task) and answers with its final outcome. A submit of
 ///   a completed id answers the recorded outcome; of a pending id, waits for the same outcome.
@@ -38,149 +39,69 @@ namespace herd {
 /// - `(join_atom, pool, agent, name, concurrency)`, `(leave_atom, agent)`: pool membership.
 /// - `(isolate_atom, agent)`, `(resume_atom, agent)`: stop/resume leasing to an agent; isolation
 ///   re-queues its leases and ignores their late results.
-/// - `(sink_atom, actor)`: failed attempts go to `actor` as `(retry_atom, task)` instead of
-///   ending the task, and completed tasks with a service as `(observe_atom, service, true)`;
-///   `(watch_atom, actor)`: expired leases are reported as
-///   `(stuck_atom, agent_name, task_id)`.
+/// - `(connect_retry_atom, retry_scheduler)`: THE one cycle of the system actors, closed once.
+///   A dispatcher constructed with `failed_attempts::retry` sends failed attempts to the retry
+///   scheduler as `(retry_atom, task)` (holding them until it is connected) and completed tasks
+///   with a service as `(observe_atom, service, true)`; it accepts one connect while that retry
+///   scheduler lives (it monitors it; a restarted one connects anew), and answers a second one,
+///   or any on a dispatcher constructed with `failed_attempts::end_task`, with
+///   `errc::invalid_config`. With `failed_attempts::end_task` a failed attempt ends its task as
+///   `failed`.
+/// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: expired leases are published to
+///   the subscribers (the health monitor) as `(stuck_atom, agent_name, task_id)`.
 /// - `(drain_atom) -> dispatcher_stats`: refuses new submits, answers once nothing is pending.
 /// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
-/// - `(stats_atom) -> dispatcher_stats`.
-class dispatcher : public caf::event_based_actor {
+/// - `(dispatcher_stats_atom) -> dispatcher_stats`.
+///
+/// The tables and decisions live in `dispatcher_state`; this actor turns messages into its calls
+/// and its actions into sends, deliveries and timers.
+class dispatcher : public dispatcher_actor::base {
 public:
-  /// A dispatcher with `config`, counting into `metrics`.
+  /// A dispatcher with `config`, counting into `metrics`, whose failed attempts go where
+  /// `failures` says.
   dispatcher(caf::actor_config& cfg, dispatcher_config config,
-             std::shared_ptr<metrics_registry> metrics);
+             std::shared_ptr<metrics_registry> metrics, failed_attempts failures);
 
   const char* name() const override { return "herd.dispatcher"; }
 
 protected:
-  caf::behavior make_behavior() override;
-  /// Drops its handles of other actors (failure sink, stuck-task watcher), so no reference
-  /// cycle keeps a terminated actor alive.
+  behavior_type make_behavior() override;
+  /// Drops its handles of other actors (retry scheduler, subscribers), so no reference cycle
+  /// keeps a terminated actor alive.
   void on_exit() override;
 
 private:
-  struct agent_entry {
-    caf::actor handle;
-    std::string name;
-    std::string pool;
-    int32_t concurrency = 1;
-    bool isolated = false;
-    size_t leased = 0;                      // leases it holds (leases_ knows which)
-    std::unordered_set<uint64_t> abandoned; // taken back, result not yet in: slot still busy
-    size_t in_flight() const { return leased + abandoned.size(); }
-    int batch = -1; // while leasing: index of this agent's batch
-  };
+  /// The state, told whether to lease at once or on a reminder (under load).
+  dispatcher_state& state();
+  /// Sends, delivers and arms what the state's last call asks for.
+  void act();
+  /// Delivers `result` to the submitters waiting under `waiters`.
+  void deliver(uint32_t waiters, outcome&& result);
+  /// The key of the agent behind `addr`, or nullptr.
+  const uint64_t* agent_key(const caf::actor_addr& addr) const;
+  /// Forgets the agent behind `addr` after `why`.
+  void forget_agent(const caf::actor_addr& addr, const std::string& why);
+  /// Closes the cycle with `scheduler`, or says why not.
+  caf::result<void> connect_retry(const caf::actor& scheduler);
 
-  enum class task_state { queued, leased, waiting, completed };
-
-  // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
-  // completed (kept for idempotency until evicted, oldest first).
-  struct task_record {
-    uint32_t handle = id_index::npos; // of its id in ids_, and its place in records_
-    task_state state = task_state::queued;
-    int32_t requeues = 0;
-    caf::response_promise first_waiter; // most tasks have exactly one submitter
-    std::vector<caf::response_promise> more_waiters;
-    // When completed, its outcome without the id (the key) and the status (completed):
-    std::string result;
-    std::string agent;
-    int32_t attempt = 0;
-    std::unique_ptr<failure> error; // only if the completed outcome carried one
-  };
-
-  struct queued_task {
-    task work;
-    task_record* record = nullptr; // in records_ (stable while the task is pending)
-  };
-
-  struct pool_entry {
-    std::string name;
-    std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
-    ring_queue<queued_task> queue;
-    bool dispatch_scheduled = false;
-    size_t next = 0; // where the next search for an idle agent starts
-  };
-
-  // A slot of leases_; its lease id is (sequence number << 32 | slot), 0 while the slot is free.
-  struct lease_entry {
-    uint64_t id = 0;
-    caf::message msg; // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
-    size_t index = 0; // of this lease's task in the message
-    agent_entry* agent = nullptr; // valid while the lease exists: its leases go before the agent
-    pool_entry* pool = nullptr;
-    task_record* record = nullptr;
-    time_point deadline;
-    const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
-  };
-
-  using deadline_entry = std::pair<time_point, uint64_t>;
-
-  caf::result<outcome> on_submit(task& t);
-  void on_resubmit(task& t);
-  void on_report(uint64_t lease_id, outcome& result);
-  void on_settle(outcome& result);
-  void on_join(const std::string& pool, const caf::actor& handle, const std::string& agent_name,
-               int32_t concurrency);
-  void on_agent_gone(const caf::actor_addr& addr, const std::string& why);
-  void on_isolate(const caf::actor_addr& addr);
-  void on_tick(uint64_t generation);
-
-  task_record& add_record(uint32_t handle);
-  task_record& record_at(uint32_t handle) {
-    return records_[handle / record_block][handle % record_block];
-  }
-  task_record* find_record(const std::string& task_id);
-  void drop_record(task_record& record);
-  outcome recorded_outcome(const task_record& record) const;
-  void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
-  pool_entry& pool_named(const std::string& name);
-  void dispatch(pool_entry& pool);
-  void lease_queued(pool_entry& pool);
-  agent_entry* pick_agent(pool_entry& pool);
-  void take_back(uint64_t lease_id, failure why, bool abandon);
-  std::vector<uint64_t> leases_of(const agent_entry* agent) const;
-  lease_entry& open_lease();
-  lease_entry* find_lease(uint64_t lease_id);
-  lease_entry close_lease(lease_entry& lease);
-  void attempt_failed(task t, const failure& why, const std::string& agent_name,
-                      task_record& record);
-  void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
-  void arm_timer();
-  void maybe_finish_drain();
-  void publish_gauges();
-
-  dispatcher_config config_;
   std::shared_ptr<metrics_registry> metrics_;
+  dispatcher_state state_;
+  failed_attempts failures_;
   std::shared_ptr<spdlog::logger> log_;
-  caf::actor failure_sink_;
-  caf::actor stuck_watcher_;
+  caf::actor retry_scheduler_;       // once connected, while it lives
+  std::vector<task> unsent_retries_; // failed attempts before the connect
+  subscriber_list stuck_subscribers_;
+  bool reporting_ = false; // inside a batch of reports: lease on a reminder
 
-  std::map<std::string, pool_entry> pools_;
-  std::unordered_map<caf::actor_addr, agent_entry> agents_;
-  std::deque<lease_entry> leases_;    // slots, reused through free_leases_
-  std::vector<uint32_t> free_leases_; // free slots of leases_
-  std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  id_index ids_; // every pending or completed task id
-  // Records by handle in ids_, in blocks of record_block (stable addresses, few allocations).
-  static constexpr uint32_t record_block = 1024;
-  std::vector<std::unique_ptr<task_record[]>> records_;
-  std::deque<uint32_t> completed_order_; // handles of completed tasks, oldest first
-  dispatcher_stats stats_;
-  uint64_t next_lease_ = 0;
-  uint64_t timer_generation_ = 0;
-  time_point timer_due_;
-  bool timer_armed_ = false;
-  bool draining_ = false;
-  bool reporting_ = false; // inside a batch of reports: dispatch by reminder
-  std::vector<caf::response_promise> drain_waiters_;
+  // Agents: the state knows them by a key, the actor by address and handle.
+  std::unordered_map<caf::actor_addr, uint64_t> agent_keys_;
+  std::unordered_map<uint64_t, caf::actor> agent_handles_;
+  uint64_t next_agent_key_ = 0;
 
-  counter* submitted_metric_;
-  counter* rejected_metric_;
-  counter* requeued_metric_;
-  gauge* queued_metric_;
-  gauge* leased_metric_;
-  counter* settled_metrics_[5];
+  // Submitters by the waiters handle of their task: most tasks have exactly one.
+  std::vector<caf::typed_response_promise<outcome>> first_waiters_;
+  std::unordered_map<uint32_t, std::vector<caf::typed_response_promise<outcome>>> more_waiters_;
+  std::vector<caf::typed_response_promise<dispatcher_stats>> drain_waiters_;
 };
 
 } // namespace herd

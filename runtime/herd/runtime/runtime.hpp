@@ -17,9 +17,13 @@
 #include "herd/core/task.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/runtime/shutdown_report.hpp"
 #include "herd/runtime/system_config.hpp"
+#include "herd/supervision/health_view.hpp"
+#include "herd/supervision/protocol.hpp"
+#include "herd/supervision/supervision_event.hpp"
 
 namespace herd {
 
@@ -90,9 +94,10 @@ public:
 
   /// The dispatcher's accounting.
   dispatcher_stats stats();
-  /// The health monitor's view of every agent as JSON: name, state (healthy, suspect, isolated,
-  /// restarting, stopped), last heartbeat, phi, stuck reports.
-  std::string health();
+  /// The health monitor's view of every agent: name, state (healthy, suspect, isolated,
+  /// restarting, stopped), last heartbeat, phi, stuck reports; `to_json()` for output. Empty if
+  /// the monitor does not answer.
+  health_view health();
   /// The metrics of every herd actor.
   metrics_registry& metrics() { return *metrics_; }
   /// The configuration.
@@ -100,7 +105,7 @@ public:
   /// The actor system.
   caf::actor_system& system() { return *sys_; }
   /// The dispatcher actor (a new one after a restart of the system actors).
-  caf::actor dispatcher() const;
+  dispatcher_actor dispatcher() const;
   /// The retry scheduler actor (the dispatcher's failure sink).
   caf::actor retry_scheduler() const;
   /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.
@@ -109,17 +114,18 @@ public:
   caf::actor dead_letter_queue() const;
   /// The escalation queue actor, if `dead_letters` is configured.
   caf::actor escalation_queue() const;
-  /// The health monitor; `(subscribe_atom, actor)` to it delivers `(sup_event_atom, json)`
-  /// events (suspects, isolations, stuck tasks). It runs on a thread of its own, which ends
-  /// when the last handle is gone: do not keep one past the runtime's shutdown.
-  caf::actor health_monitor() const;
-  /// Sends `listener` the supervision events, `(sup_event_atom, std::string json)` with keys
-  /// event, source, name, detail, at_ms (suspect, isolated, stuck, restarted, abandoned,
-  /// escalated, ...), of the health monitor and every supervisor, including later incarnations;
-  /// supervisors also send it `(restarted_atom, id, old, new)`.
+  /// The health monitor; `(subscribe_atom, actor)` to it delivers
+  /// `(sup_event_atom, supervision_event)` events (suspects, isolations, stuck tasks). It runs on a
+  /// thread of its own, which ends when the last handle is gone: do not keep one past the runtime's
+  /// shutdown.
+  health_monitor_actor health_monitor() const;
+  /// Sends `listener` the supervision events, `(sup_event_atom, supervision_event)` (suspect,
+  /// isolated, stuck, restarted, abandoned, gave_up, ...), of the health monitor and every
+  /// supervisor, including later incarnations; supervisors also send it `(restarted_atom, id, old,
+  /// new)`.
   void subscribe_supervision(const caf::actor& listener);
   /// The root supervisor "herd.root" over the system actors and the pools' supervisors.
-  caf::actor root_supervisor() const;
+  supervisor_actor root_supervisor() const;
   /// The shared metrics registry, for actors the caller spawns.
   const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
   /// The current incarnation of every agent, by pool name.

@@ -2,6 +2,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "herd/runtime/announce.hpp"
 #include "herd/runtime/runtime_config.hpp"
 
 namespace herd {
@@ -13,9 +14,5 @@ public:
   /// A configuration for `config` (uses its `threads`).
   explicit system_config(const runtime_config& config = {});
 };
-
-/// Registers every herd message type and the "herd" error category with a CAF config that the
-/// user owns. Call it before creating the actor system that a `herd::runtime` joins.
-void announce_types(caf::actor_system_config& cfg);
 
 } // namespace herd

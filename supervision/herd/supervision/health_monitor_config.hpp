@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <caf/meta/type_name.hpp>
 #include <nlohmann/json_fwd.hpp>
@@ -13,16 +15,44 @@ namespace herd {
 
 class json_reader;
 
+/// How the runtime watches the agents it spawns (`health.watch` in JSON).
+enum class health_watch : uint8_t {
+  /// Each in-process agent stamps its slot of a liveness board around its handlers; "board".
+  board,
+  /// Every agent sends a heartbeat message each interval; "heartbeats".
+  heartbeats,
+};
+
+/// The JSON name of a watch mode, e.g. "board".
+std::string to_string(health_watch x);
+
+/// The watch mode named `name`, or none.
+std::optional<health_watch> parse_health_watch(std::string_view name);
+
+/// The failure detector for heartbeats (`health.detector` in JSON).
+enum class failure_detector_kind : uint8_t {
+  /// `deadline_detector`; "deadline".
+  deadline,
+  /// `phi_accrual_detector`; "phi".
+  phi,
+};
+
+/// The JSON name of a detector, e.g. "phi".
+std::string to_string(failure_detector_kind x);
+
+/// The detector named `name`, or none.
+std::optional<failure_detector_kind> parse_failure_detector_kind(std::string_view name);
+
 /// How the health monitor watches agents.
 struct health_monitor_config {
   /// How the runtime watches the agents it spawns: "board" (each in-process agent stamps its
   /// slot of a liveness board around its handlers and sends nothing; one scan finds a handler
   /// that has not returned within `max_missed` intervals) or "heartbeats" (every agent sends a
   /// heartbeat message each interval to the monitor's `detector`). Agents added with
-  /// `runtime::add_agent` and remote agents always send heartbeats. Default: "board".
-  std::string watch = "board";
-  /// The failure detector for heartbeats: "deadline" or "phi". Default: "deadline".
-  std::string detector = "deadline";
+  /// `runtime::add_agent` and remote agents always send heartbeats. Default: board.
+  health_watch watch = health_watch::board;
+  /// The failure detector for heartbeats: "deadline" or "phi". Default: deadline.
+  failure_detector_kind detector = failure_detector_kind::deadline;
   /// The heartbeat interval agents use (the deadline detector's unit). Default: 1 s.
   duration heartbeat_interval = from_ms(1000);
   /// How often the one check timer runs over all agents. Default: 250 ms (a quarter interval).

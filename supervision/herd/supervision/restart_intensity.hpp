@@ -15,7 +15,7 @@ public:
   explicit restart_intensity(int32_t max_restarts = 1, duration period = from_ms(5000))
       : max_restarts_(max_restarts), period_(period) {}
 
-  /// Records a restart at `now`; false when it exceeds the intensity (give up and escalate).
+  /// Records a restart at `now`; false when it exceeds the intensity (the supervisor gives up).
   bool record(time_point now);
   /// Restarts recorded within the period before `now`.
   size_t recent(time_point now);

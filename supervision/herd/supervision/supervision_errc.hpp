@@ -14,7 +14,7 @@ enum class supervision_errc : uint8_t {
   /// Not an error.
   none = 0,
   /// More restarts than the intensity allows: the supervisor stopped its children and exited,
-  /// so its parent sees an abnormal exit and decides (escalation).
+  /// so its parent sees an abnormal exit and decides (the supervisor gave up).
   intensity_exceeded,
   /// A child was suspected by the health monitor (hung) and abandoned.
   child_hung,

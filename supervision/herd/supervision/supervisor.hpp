@@ -7,12 +7,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/subscriber_list.hpp"
 #include "herd/supervision/child_spec.hpp"
-#include "herd/supervision/restart_backoff.hpp"
-#include "herd/supervision/restart_intensity.hpp"
+#include "herd/supervision/health_state.hpp"
+#include "herd/supervision/protocol.hpp"
+#include "herd/supervision/restart_planner.hpp"
+#include "herd/supervision/supervision_event.hpp"
 #include "herd/supervision/supervisor_config.hpp"
 
 namespace spdlog {
@@ -22,7 +25,9 @@ class logger;
 namespace herd {
 
 /// Starts children from specs, watches them with monitors (never links) and restarts them by
-/// its strategy, with restart backoff and restart intensity.
+/// its strategy, with restart backoff and restart intensity. The decisions are the
+/// `restart_planner`'s; this actor turns messages into calls on it and carries them out. Protocol:
+/// `supervisor_actor` in herd/supervision/protocol.hpp.
 ///
 /// - Children start in spec order and stop in reverse order (`exit(user_shutdown)`, then
 ///   `kill` after the spec's shutdown timeout).
@@ -30,78 +35,70 @@ namespace herd {
 ///   failed child's backoff delay (a generation-numbered `(restart_atom, batch)` timer).
 /// - More than `max_restarts` within `period`: the supervisor stops its children and exits with
 ///   `supervision_errc::intensity_exceeded`; a parent supervisor monitoring it sees an abnormal
-///   exit and applies its own strategy (escalation).
+///   exit and applies its own strategy (the supervisor gave up; the parent decides).
 /// - `(suspect_atom, child, name, reason)` from the health monitor: the child is hung (CAF cannot
 ///   preempt a running handler), so it is abandoned (told to exit, killed after its shutdown
 ///   timeout, no longer counted) and replaced like a crashed child.
 /// - `(subscribe_atom, actor)`: `actor` receives `(restarted_atom, id, old, new)` for every new
 ///   incarnation (the on-restart hook: re-register it with the dispatcher) and
-///   `(sup_event_atom, json)` events.
+///   `(sup_event_atom, supervision_event)` events.
 /// - `(children_atom) -> std::vector<caf::actor>`: the current incarnations in spec order.
 /// - `(add_child_atom, child_spec)`: a new child after the others, started at once.
 /// - An `exit_msg` (from the parent or the runtime) stops the children, then the supervisor.
 ///   If the supervisor is killed, its children are told to exit as it terminates.
-class supervisor : public caf::event_based_actor {
+class supervisor : public supervisor_actor::base {
 public:
   /// A supervisor with `config` over `children`, counting into `metrics`; children with
   /// `heartbeats` are registered with `health_monitor` (may be invalid) under their id.
   supervisor(caf::actor_config& cfg, supervisor_config config, std::vector<child_spec> children,
-             std::shared_ptr<metrics_registry> metrics, caf::actor health_monitor = {});
+             std::shared_ptr<metrics_registry> metrics, health_monitor_actor health_monitor = {});
 
   /// The supervisor's name from its config.
   const char* name() const override { return config_.name.c_str(); }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
   /// Drops its children's specs and handles, its listeners and its health monitor, so no
   /// reference cycle keeps a terminated actor alive.
   void on_exit() override;
 
 private:
-  enum class slot_state { running, waiting, stopped };
-
-  struct slot {
-    child_spec spec;
-    restart_backoff backoff;
+  struct incarnations {
     caf::actor handle;   // the running incarnation
     caf::actor previous; // the last incarnation, until the next one starts
-    slot_state state = slot_state::stopped;
-    uint64_t batch = 0; // the pending restart batch; 0 = none
-    bool started_once = false;
   };
 
-  void add_slot(child_spec spec);
-  void start_slot(size_t i);
+  void add_child(child_spec spec);
+  void start_child(size_t i);
   void on_down(const caf::down_msg& dm);
   void on_failure(size_t i, const caf::error& reason, bool abnormal);
   void on_suspect(const caf::actor& child, const std::string& reason);
   void on_restart(uint64_t batch);
   void on_brutal(const caf::actor& child);
-  void stop_child(size_t i);
+  void stop_incarnation(size_t i);
   void stop_handle(const caf::actor& h, duration timeout);
   void shutdown(caf::error reason);
   void maybe_quit();
-  void tell_monitor(size_t i, const char* state);
-  void emit(const std::string& event, const std::string& child, const std::string& detail);
+  void tell_monitor(size_t i, health_state state);
+  void emit(supervision_event_kind kind, const std::string& child, const std::string& detail);
   void refresh_live();
   std::optional<size_t> slot_of(const caf::actor_addr& addr) const;
 
   supervisor_config config_;
-  std::vector<slot> slots_;
+  restart_planner planner_;
+  std::vector<incarnations> children_; // by child index, beside the planner's
   std::shared_ptr<metrics_registry> metrics_;
-  caf::actor health_monitor_;
+  health_monitor_actor health_monitor_;
   std::shared_ptr<spdlog::logger> log_;
-  std::vector<caf::actor> listeners_;
-  restart_intensity intensity_;
+  subscriber_list listeners_;
   std::unordered_map<caf::actor_addr, caf::actor> stopping_;  // stopped, down not yet seen
   std::unordered_map<caf::actor_addr, caf::actor> abandoned_; // hung, killed after a timeout
   std::shared_ptr<std::vector<caf::actor>> live_;             // stopped if we are killed
-  uint64_t next_batch_ = 0;
   bool shutting_down_ = false;
   caf::error exit_reason_;
 
   counter* restarts_metric_;
-  counter* escalations_metric_;
+  counter* gave_up_metric_;
   counter* abandoned_metric_;
   counter* exits_metric_;
 };

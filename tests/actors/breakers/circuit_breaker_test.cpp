@@ -8,6 +8,7 @@
 #include "herd/breakers/protocol.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/dispatch/agent.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using herd::breaker_state;
@@ -388,7 +389,8 @@ BOOST_AUTO_TEST_CASE(transitions_carry_key_generation_and_time_until_probe) {
 }
 
 BOOST_AUTO_TEST_CASE(agents_of_a_pool_share_one_breaker_through_the_dispatcher) {
-  auto dispatcher = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
+  auto dispatcher = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(
+      herd::dispatcher_config{}, metrics, herd::failed_attempts::end_task));
   for (int i = 1; i <= 10; ++i) {
     auto a = sys.spawn<service_agent>(caf::actor_cast<caf::actor>(breaker));
     herd::agent_settings settings;

@@ -10,6 +10,7 @@
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/agent_settings.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
@@ -275,7 +276,8 @@ BOOST_AUTO_TEST_CASE(letters_left_replaying_by_a_crash_go_back_to_pending) {
 }
 
 BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_comes_back) {
-  auto dispatch = sys.spawn<dispatcher>(dispatcher_config{}, metrics);
+  auto dispatch = caf::actor_cast<caf::actor>(
+      sys.spawn<dispatcher>(dispatcher_config{}, metrics, failed_attempts::retry));
   auto worker = sys.spawn<test::failing_agent>();
   agent_settings settings;
   settings.name = "agents-1";
@@ -295,7 +297,7 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
           .then([](caf::ok_atom) {}, [](caf::error&) {});
     }};
   });
-  self->send(dispatch, sink_atom::value, sink);
+  self->send(dispatch, connect_retry_atom::value, sink);
   auto t = task::make("t-1", "payment", {{"fail", "permanent"}}, "agents");
   self->send(dispatch, submit_atom::value, t);
   vt.run();

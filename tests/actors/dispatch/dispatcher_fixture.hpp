@@ -7,6 +7,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 namespace herd::test {
@@ -14,6 +15,7 @@ namespace herd::test {
 /// A dispatcher on the test coordinator, with helpers to add agents and submit tasks as `self`.
 struct dispatcher_fixture : virtual_time_fixture {
   dispatcher_config config;
+  failed_attempts failures = failed_attempts::end_task;
   caf::actor dispatcher;
   run_counter runs = std::make_shared<std::map<std::string, int>>();
 
@@ -29,7 +31,10 @@ struct dispatcher_fixture : virtual_time_fixture {
   }
 
   /// Spawns the dispatcher with `config`.
-  void start() { dispatcher = sys.spawn<herd::dispatcher>(config, metrics); }
+  void start() {
+    dispatcher =
+        caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(config, metrics, failures));
+  }
 
   /// Spawns an agent of type A, names it and adds it to `pool`.
   template <class A, class... Ts>
@@ -51,7 +56,7 @@ struct dispatcher_fixture : virtual_time_fixture {
 
   /// The dispatcher's accounting.
   dispatcher_stats stats() {
-    self->send(dispatcher, stats_atom::value);
+    self->send(dispatcher, dispatcher_stats_atom::value);
     vt.run();
     auto s = next<dispatcher_stats>();
     BOOST_REQUIRE(s);

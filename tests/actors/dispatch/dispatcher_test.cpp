@@ -171,6 +171,20 @@ BOOST_AUTO_TEST_CASE(unknown_pool_and_missing_id_are_rejected) {
   BOOST_TEST((*second == errc::invalid_task));
 }
 
+BOOST_AUTO_TEST_CASE(a_draining_dispatcher_rejects_with_a_rendered_reason) {
+  start();
+  self->send(dispatcher, drain_atom::value);
+  vt.run();
+  BOOST_TEST(next<dispatcher_stats>().has_value());
+  submit("late");
+  vt.run();
+  auto err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == errc::shutting_down));
+  BOOST_TEST(sys.render(*err) ==
+             "herd: shutting_down: the runtime is shutting down and accepts no tasks");
+}
+
 BOOST_AUTO_TEST_CASE(an_exception_in_a_handler_is_an_unknown_failure) {
   start();
   auto a = add<throwing_agent>("thrower");
@@ -229,9 +243,10 @@ BOOST_AUTO_TEST_CASE(a_task_that_hangs_every_agent_ends_after_max_requeues) {
 }
 
 BOOST_AUTO_TEST_CASE(failed_attempts_go_to_the_sink_which_resubmits_or_settles) {
+  failures = failed_attempts::retry;
   start();
   add<failing_agent>("a");
-  self->send(dispatcher, sink_atom::value, caf::actor{self});
+  self->send(dispatcher, connect_retry_atom::value, caf::actor{self});
   submit("retry-me", {{"fail", "transient"}});
   submit("give-up", {{"fail", "permanent"}});
   vt.run();
@@ -268,6 +283,54 @@ BOOST_AUTO_TEST_CASE(failed_attempts_go_to_the_sink_which_resubmits_or_settles) 
   BOOST_TEST(s.completed == 1u);
   BOOST_TEST(s.dead_lettered == 1u);
   BOOST_TEST(s.balanced());
+}
+
+BOOST_AUTO_TEST_CASE(the_retry_scheduler_connects_once) {
+  failures = failed_attempts::retry;
+  start();
+  self->send(dispatcher, connect_retry_atom::value, caf::actor{self});
+  vt.run();
+  BOOST_TEST(!next_error());
+  self->send(dispatcher, connect_retry_atom::value, caf::actor{self});
+  vt.run();
+  auto err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == errc::invalid_config));
+  BOOST_TEST(sys.render(*err).find("already") != std::string::npos, sys.render(*err));
+}
+
+BOOST_AUTO_TEST_CASE(a_dispatcher_that_ends_failed_tasks_takes_no_retry_scheduler) {
+  start();
+  self->send(dispatcher, connect_retry_atom::value, caf::actor{self});
+  vt.run();
+  auto err = next_error();
+  BOOST_REQUIRE(err);
+  BOOST_TEST((*err == errc::invalid_config));
+}
+
+BOOST_AUTO_TEST_CASE(expired_leases_are_published_to_subscribers) {
+  start();
+  add<silent_agent>("mute");
+  self->send(dispatcher, subscribe_atom::value, caf::actor{self});
+  submit("t1");
+  vt.run();
+  vt.advance(config.lease_timeout);
+  std::vector<std::pair<std::string, std::string>> stuck;
+  self->receive([&](stuck_atom, std::string& agent,
+                    std::string& task_id) { stuck.emplace_back(agent, task_id); },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  BOOST_REQUIRE(stuck.size() == 1u);
+  BOOST_TEST(stuck[0].first == "mute");
+  BOOST_TEST(stuck[0].second == "t1");
+  // Unsubscribed, the next expiry (on a second silent agent) is not published.
+  self->send(dispatcher, unsubscribe_atom::value, caf::actor{self});
+  add<silent_agent>("mute-too");
+  vt.advance(config.lease_timeout);
+  auto more = false;
+  self->receive([&](stuck_atom, std::string&, std::string&) { more = true; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  BOOST_TEST(!more);
+  BOOST_TEST(stats().leases_expired == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(drain_answers_once_every_accepted_task_is_done) {

@@ -16,6 +16,7 @@
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/agent.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/runtime/runtime_config.hpp"
@@ -524,7 +525,8 @@ BOOST_AUTO_TEST_CASE(a_scheduler_without_a_dispatcher_refuses_to_start) {
 }
 
 BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_attempt) {
-  auto real = sys.spawn<herd::dispatcher>(herd::dispatcher_config{}, metrics);
+  auto real = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(
+      herd::dispatcher_config{}, metrics, herd::failed_attempts::retry));
   auto runs = std::make_shared<std::map<std::string, int>>();
   auto worker = sys.spawn<flaky_agent>(runs);
   self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
@@ -536,7 +538,7 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
           caf::actor_cast<herd::dead_letter_queue_actor>(sys.spawn(fake_store, rec, real)),
           {}},
       metrics);
-  self->send(real, herd::sink_atom::value, caf::actor_cast<caf::actor>(scheduler));
+  self->send(real, herd::connect_retry_atom::value, caf::actor_cast<caf::actor>(scheduler));
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
   self->send(real, herd::submit_atom::value, herd::task::make("bad-1", "fixed", "permanent"));

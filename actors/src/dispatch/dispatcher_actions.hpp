@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/message.hpp>
+
+#include "dispatch/id_index.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/core/time.hpp"
+
+namespace herd {
+
+/// What a call on `dispatcher_state` asks its actor to do. The actor acts on every field, then
+/// calls `clear()`; the vectors keep their capacity, so acting allocates nothing per task.
+struct dispatcher_actions {
+  /// A lease message for one agent: `(lease_atom, std::vector<uint64_t> ids, std::vector<task>)`.
+  struct lease_batch {
+    /// The agent, as the actor named it in `join`.
+    uint64_t agent = 0;
+    /// The message to send it (the state keeps a share of it for take-backs: no copy).
+    caf::message msg;
+  };
+  /// A task that reached a terminal state.
+  struct settlement {
+    /// Whose submitters wait for it: the handle `submit` returned (`id_index::npos`: nobody).
+    uint32_t waiters = id_index::npos;
+    /// Its outcome.
+    outcome result;
+  };
+  /// A lease that expired.
+  struct stuck_lease {
+    /// The agent that held it.
+    std::string agent;
+    /// Its task.
+    std::string task_id;
+  };
+
+  /// Lease messages to send, one per agent. Default: none.
+  std::vector<lease_batch> leases;
+  /// Outcomes to deliver to the submitters. Default: none.
+  std::vector<settlement> settled;
+  /// Failed tasks for the retry scheduler (their last failure is the newest history entry).
+  /// Default: none.
+  std::vector<task> retries;
+  /// Services of tasks that completed (the retry scheduler refunds its budgets). Default: none.
+  std::vector<std::string> successes;
+  /// Expired leases to report to the subscribers. Default: none.
+  std::vector<stuck_lease> stuck;
+  /// Pools to lease for once the mailbox is handled (`(dispatch_atom, pool)`). Default: none.
+  std::vector<std::string> reminders;
+  /// True if a lease timer must be armed for `timer_due` with `timer_generation`. Default: false.
+  bool arm_timer = false;
+  /// When the armed timer is due. Default: epoch.
+  time_point timer_due;
+  /// The generation to pass back to `expire`. Default: 0.
+  uint64_t timer_generation = 0;
+  /// True once draining and nothing is pending: the drain waiters get the stats. Default: false.
+  bool drained = false;
+
+  /// Forgets every action (keeps the capacity).
+  void clear();
+};
+
+} // namespace herd

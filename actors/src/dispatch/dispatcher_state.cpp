@@ -1,0 +1,564 @@
+#include "dispatch/dispatcher_state.hpp"
+
+#include <algorithm>
+
+#include <caf/make_message.hpp>
+#include <spdlog/logger.h>
+
+#include "herd/core/atoms.hpp"
+#include "herd/core/logging.hpp"
+#include "herd/dispatch/protocol.hpp"
+
+namespace herd {
+
+dispatcher_state::dispatcher_state(dispatcher_config config, metrics_registry& metrics,
+                                   bool retries)
+    : config_(config), retries_(retries), log_(component_logger("dispatcher")) {
+  ids_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
+  submitted_metric_ =
+      &metrics.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
+  rejected_metric_ =
+      &metrics.counter("herd_tasks_rejected_total", "Submits refused by the dispatcher");
+  requeued_metric_ =
+      &metrics.counter("herd_tasks_requeued_total",
+                       "Tasks re-queued after an expired lease, a dead or isolated agent");
+  queued_metric_ = &metrics.gauge("herd_dispatcher_queued", "Tasks waiting for an agent");
+  leased_metric_ = &metrics.gauge("herd_dispatcher_leased", "Tasks held by agents");
+  for (auto status :
+       {outcome_status::completed, outcome_status::failed, outcome_status::dead_lettered,
+        outcome_status::escalated, outcome_status::handed_back})
+    settled_metrics_[static_cast<size_t>(status)] =
+        &metrics.counter("herd_tasks_settled_total", "Tasks that reached a terminal state",
+                         {{"state", to_string(status)}});
+}
+
+submit_decision dispatcher_state::submit(task& t, time_point now) {
+  now_ = now;
+  submit_decision decision;
+  auto reject = [&](errc code, std::string reason) {
+    ++stats_.rejected;
+    rejected_metric_->inc();
+    decision.what = submit_decision::verdict::rejected;
+    decision.error = code;
+    decision.reason = std::move(reason);
+    return std::move(decision);
+  };
+  if (draining_)
+    return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
+  if (t.id.empty())
+    return reject(errc::invalid_task, "a task needs a non-empty id");
+  auto [handle, added] = ids_.insert(t.id);
+  if (!added) {
+    auto& record = record_at(handle);
+    ++stats_.duplicates;
+    if (record.state == task_state::completed) {
+      decision.what = submit_decision::verdict::known;
+      decision.known_outcome = recorded_outcome(record);
+      return decision;
+    }
+    decision.what = submit_decision::verdict::joined;
+    decision.waiters = handle;
+    return decision;
+  }
+  auto& record = add_record(handle);
+  auto pool = pools_.find(t.pool);
+  if (pool == pools_.end()) {
+    drop_record(record);
+    return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
+  }
+  if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity) {
+    drop_record(record);
+    return reject(errc::intake_full, "intake queue full: " + std::to_string(stats_.queued) +
+                                         " tasks waiting (dispatcher.intake_capacity)");
+  }
+  if (t.created == time_point{})
+    t.created = now;
+  t.attempt = std::max(t.attempt, int32_t{1});
+  ++stats_.accepted;
+  submitted_metric_->inc();
+  decision.what = submit_decision::verdict::accepted;
+  decision.waiters = handle;
+  enqueue_task(std::move(t), record, pool->second, false);
+  dispatch(pool->second);
+  return decision;
+}
+
+void dispatcher_state::resubmit(task& t, time_point now) {
+  now_ = now;
+  auto [handle, added] = ids_.insert(t.id);
+  auto* record = added ? &add_record(handle) : &record_at(handle);
+  if (added) {
+    ++stats_.reentered;
+  } else if (record->state == task_state::completed) {
+    ++stats_.duplicates;
+    log_->info("ignored resubmit of task {}: it already completed", t.id);
+    return;
+  } else if (record->state != task_state::waiting) {
+    log_->warn("ignored resubmit of task {}: it is not waiting for a retry", t.id);
+    return;
+  } else {
+    --stats_.waiting;
+  }
+  auto& pool = pool_named(t.pool);
+  enqueue_task(std::move(t), *record, pool, false);
+  dispatch(pool);
+}
+
+bool dispatcher_state::report(uint64_t lease_id, outcome& result, time_point now) {
+  now_ = now;
+  auto* held = find_lease(lease_id);
+  if (held == nullptr) {
+    ++stats_.stale_reports;
+    return false;
+  }
+  auto lease = close_lease(*held);
+  --stats_.leased;
+  auto& work = lease.work();
+  auto* pool = lease.pool;
+  auto& agent_name = lease.agent->name;
+  --lease.agent->leased;
+  result.agent = agent_name;
+  result.attempt = work.attempt;
+  if (result.ok()) {
+    // The retry scheduler's budgets are refunded by successes, which only the dispatcher sees.
+    if (retries_ && !work.service.empty())
+      actions_.successes.push_back(work.service);
+    settle(work.id, std::move(result), lease.record);
+  } else {
+    attempt_failed(work, result.error, agent_name, *lease.record);
+  }
+  dispatch(*pool);
+  return true;
+}
+
+void dispatcher_state::release_abandoned(uint64_t agent, uint64_t lease_id, time_point now) {
+  now_ = now;
+  auto a = agents_.find(agent);
+  if (a != agents_.end() && a->second.abandoned.erase(lease_id) > 0)
+    dispatch(pool_named(a->second.pool));
+}
+
+void dispatcher_state::settle_waiting(outcome& result, time_point now) {
+  now_ = now;
+  auto* record = find_record(result.task_id);
+  if (record == nullptr || record->state != task_state::waiting) {
+    log_->warn("ignored settle of task {}: it is not waiting", result.task_id);
+    return;
+  }
+  --stats_.waiting;
+  auto id = result.task_id;
+  settle(id, std::move(result), record);
+}
+
+void dispatcher_state::join(uint64_t agent, const std::string& pool_name,
+                            const std::string& agent_name, int32_t concurrency, time_point now) {
+  now_ = now;
+  auto& pool = pool_named(pool_name);
+  auto [i, added] = agents_.try_emplace(agent);
+  if (added) {
+    pool.members.push_back(&i->second);
+    ++stats_.agents;
+  }
+  auto& entry = i->second;
+  entry.key = agent;
+  entry.name = agent_name;
+  entry.pool = pool_name;
+  entry.concurrency = concurrency > 0 ? concurrency : config_.default_concurrency;
+  log_->debug("agent {} joined pool {} (concurrency {})", agent_name, pool_name, entry.concurrency);
+  dispatch(pool);
+}
+
+void dispatcher_state::remove(uint64_t agent, const std::string& why, time_point now) {
+  now_ = now;
+  auto i = agents_.find(agent);
+  if (i == agents_.end())
+    return;
+  auto* entry = &i->second;
+  auto& pool = pool_named(entry->pool);
+  auto held = leases_of(entry);
+  if (!held.empty())
+    log_->warn("agent {} is gone ({}); re-queueing {} tasks", entry->name, why, held.size());
+  for (auto lease_id : held)
+    take_back(lease_id, failure::unknown(why), false);
+  pool.members.erase(std::remove(pool.members.begin(), pool.members.end(), entry),
+                     pool.members.end());
+  --stats_.agents;
+  if (entry->isolated)
+    --stats_.isolated;
+  agents_.erase(i);
+  dispatch(pool);
+}
+
+void dispatcher_state::isolate(uint64_t agent, time_point now) {
+  now_ = now;
+  auto i = agents_.find(agent);
+  if (i == agents_.end() || i->second.isolated)
+    return;
+  auto& entry = i->second;
+  entry.isolated = true;
+  ++stats_.isolated;
+  auto held = leases_of(&entry);
+  log_->warn("agent {} isolated; re-queueing {} tasks", entry.name, held.size());
+  for (auto lease_id : held)
+    take_back(lease_id, failure::unknown("agent " + entry.name + " was isolated"), true);
+  dispatch(pool_named(entry.pool));
+}
+
+void dispatcher_state::resume(uint64_t agent, time_point now) {
+  now_ = now;
+  auto i = agents_.find(agent);
+  if (i == agents_.end() || !i->second.isolated)
+    return;
+  i->second.isolated = false;
+  --stats_.isolated;
+  log_->info("agent {} resumed", i->second.name);
+  dispatch(pool_named(i->second.pool));
+}
+
+void dispatcher_state::lease_pool(const std::string& pool_name, time_point now) {
+  now_ = now;
+  auto& pool = pool_named(pool_name);
+  pool.dispatch_scheduled = false;
+  lease_queued(pool);
+}
+
+void dispatcher_state::expire(uint64_t generation, time_point now) {
+  now_ = now;
+  if (generation != timer_generation_)
+    return;
+  timer_armed_ = false;
+  std::vector<std::string> touched;
+  while (!deadlines_.empty() && deadlines_.top().first <= now) {
+    auto [deadline, lease_id] = deadlines_.top();
+    deadlines_.pop();
+    auto* lease = find_lease(lease_id);
+    if (lease == nullptr || lease->deadline != deadline)
+      continue;
+    ++stats_.leases_expired;
+    auto agent_name = lease->agent->name;
+    auto& work = lease->work();
+    log_->warn("lease of task {} on agent {} expired", work.id, agent_name);
+    actions_.stuck.push_back(dispatcher_actions::stuck_lease{agent_name, work.id});
+    touched.push_back(work.pool);
+    take_back(lease_id,
+              failure::timeout("lease expired after " +
+                               std::to_string(to_ms(config_.lease_timeout)) + " ms on agent " +
+                               agent_name),
+              true);
+  }
+  for (auto& pool : touched)
+    dispatch(pool_named(pool));
+  arm_timer();
+}
+
+bool dispatcher_state::drain() {
+  draining_ = true;
+  return stats_.pending() == 0;
+}
+
+std::vector<task> dispatcher_state::hand_back(time_point now) {
+  now_ = now;
+  // Queued and leased tasks come back to the caller; waiting ones are the retry scheduler's to
+  // hand back.
+  std::vector<task> unfinished;
+  for (auto& [_, pool] : pools_) {
+    for (size_t i = 0; i < pool.queue.size(); ++i)
+      unfinished.push_back(std::move(pool.queue[i].work));
+    pool.queue.clear();
+  }
+  for (auto& lease : leases_)
+    if (lease.id != 0)
+      unfinished.push_back(close_lease(lease).work());
+  for (auto& [_, agent] : agents_)
+    agent.leased = 0;
+  stats_.queued = 0;
+  stats_.leased = 0;
+  for (auto& t : unfinished) {
+    outcome result;
+    result.status = outcome_status::handed_back;
+    result.error = failure::unknown("handed back unfinished at shutdown");
+    settle(t.id, std::move(result));
+  }
+  publish_gauges();
+  return unfinished;
+}
+
+dispatcher_state::pool_entry& dispatcher_state::pool_named(const std::string& name) {
+  auto& pool = pools_[name];
+  pool.name = name;
+  return pool;
+}
+
+dispatcher_state::task_record& dispatcher_state::add_record(uint32_t handle) {
+  if (handle / record_block == records_.size())
+    records_.push_back(std::make_unique<task_record[]>(record_block));
+  auto& record = record_at(handle);
+  record.handle = handle;
+  return record;
+}
+
+dispatcher_state::task_record* dispatcher_state::find_record(const std::string& task_id) {
+  auto handle = ids_.find(task_id);
+  return handle == id_index::npos ? nullptr : &record_at(handle);
+}
+
+void dispatcher_state::drop_record(task_record& record) {
+  ids_.erase(record.handle);
+  record = task_record{};
+}
+
+outcome dispatcher_state::recorded_outcome(const task_record& record) const {
+  outcome result;
+  result.task_id = ids_.id(record.handle);
+  result.result = record.result;
+  if (record.error)
+    result.error = *record.error;
+  result.agent = record.agent;
+  result.attempt = record.attempt;
+  return result;
+}
+
+void dispatcher_state::enqueue_task(task t, task_record& record, pool_entry& pool, bool front) {
+  record.state = task_state::queued;
+  ++stats_.queued;
+  auto& queue = pool.queue;
+  if (front)
+    queue.push_front(queued_task{std::move(t), &record});
+  else
+    queue.push_back(queued_task{std::move(t), &record});
+}
+
+dispatcher_state::agent_entry* dispatcher_state::pick_agent(pool_entry& pool) {
+  // The least loaded agent with room; ties go round-robin so idle agents share the work.
+  agent_entry* best = nullptr;
+  auto n = pool.members.size();
+  for (size_t k = 0; k < n; ++k) {
+    auto& candidate = *pool.members[(pool.next + k) % n];
+    if (candidate.isolated || candidate.in_flight() >= static_cast<size_t>(candidate.concurrency))
+      continue;
+    if (best == nullptr || candidate.in_flight() < best->in_flight()) {
+      best = &candidate;
+      if (best->in_flight() == 0) {
+        pool.next = (pool.next + k + 1) % n;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+void dispatcher_state::dispatch(pool_entry& pool) {
+  // Under load the actor leases on a reminder, once the messages already in its mailbox are
+  // handled: one lease message then carries many tasks to each agent, and the agent reports
+  // them in one message. Otherwise lease now and spare the reminder.
+  if (pool.queue.empty() || pool.dispatch_scheduled)
+    return;
+  if (!lease_later_) {
+    lease_queued(pool);
+    return;
+  }
+  pool.dispatch_scheduled = true;
+  actions_.reminders.push_back(pool.name);
+}
+
+void dispatcher_state::lease_queued(pool_entry& pool) {
+  struct batch {
+    agent_entry* agent;
+    std::vector<uint64_t> ids;
+    std::vector<task> tasks;
+    std::vector<task_record*> records;
+  };
+  std::vector<batch> batches;
+  auto deadline = now_ + config_.lease_timeout;
+  while (!pool.queue.empty()) {
+    auto agent = pick_agent(pool);
+    if (agent == nullptr)
+      break;
+    if (agent->batch < 0) {
+      agent->batch = static_cast<int>(batches.size());
+      batches.push_back(batch{agent, {}, {}, {}});
+      auto room =
+          std::min(pool.queue.size(), static_cast<size_t>(agent->concurrency) - agent->in_flight());
+      batches.back().ids.reserve(room);
+      batches.back().tasks.reserve(room);
+      batches.back().records.reserve(room);
+    }
+    auto& b = batches[static_cast<size_t>(agent->batch)];
+    auto& queued = pool.queue.front();
+    queued.record->state = task_state::leased;
+    b.ids.push_back(open_lease().id);
+    b.tasks.push_back(std::move(queued.work));
+    b.records.push_back(queued.record);
+    pool.queue.pop_front();
+    --stats_.queued;
+    ++stats_.leased;
+    ++agent->leased;
+  }
+  for (auto& b : batches) {
+    b.agent->batch = -1;
+    auto msg = caf::make_message(lease_atom::value, std::move(b.ids), std::move(b.tasks));
+    auto& ids = msg.get_as<std::vector<uint64_t>>(1);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto& lease = *find_lease(ids[i]);
+      lease.msg = msg;
+      lease.index = i;
+      lease.agent = b.agent;
+      lease.pool = &pool;
+      lease.record = b.records[i];
+      lease.deadline = deadline;
+      deadlines_.emplace(deadline, ids[i]);
+    }
+    actions_.leases.push_back(dispatcher_actions::lease_batch{b.agent->key, std::move(msg)});
+  }
+  arm_timer();
+  publish_gauges();
+}
+
+void dispatcher_state::take_back(uint64_t lease_id, failure why, bool abandon) {
+  auto* held = find_lease(lease_id);
+  if (held == nullptr)
+    return;
+  auto lease = close_lease(*held);
+  --stats_.leased;
+  auto agent_name = lease.agent->name;
+  --lease.agent->leased;
+  if (abandon)
+    lease.agent->abandoned.insert(lease_id);
+  auto t = lease.work();
+  auto& entry = *lease.record;
+  ++stats_.requeued;
+  requeued_metric_->inc();
+  if (++entry.requeues > config_.max_requeues) {
+    why.message = "taken back " + std::to_string(entry.requeues) + " times, last: " + why.message;
+    attempt_failed(std::move(t), why, agent_name, entry);
+    return;
+  }
+  t.history.push_back(attempt_record{t.attempt, now_, agent_name, why});
+  ++t.attempt;
+  enqueue_task(std::move(t), entry, *lease.pool, true);
+}
+
+std::vector<uint64_t> dispatcher_state::leases_of(const agent_entry* agent) const {
+  std::vector<uint64_t> result;
+  for (auto& lease : leases_)
+    if (lease.id != 0 && lease.agent == agent)
+      result.push_back(lease.id);
+  return result;
+}
+
+dispatcher_state::lease_entry& dispatcher_state::open_lease() {
+  uint32_t slot;
+  if (free_leases_.empty()) {
+    slot = static_cast<uint32_t>(leases_.size());
+    leases_.emplace_back();
+  } else {
+    slot = free_leases_.back();
+    free_leases_.pop_back();
+  }
+  auto& lease = leases_[slot];
+  lease.id = (++next_lease_ << 32) | slot;
+  return lease;
+}
+
+dispatcher_state::lease_entry* dispatcher_state::find_lease(uint64_t lease_id) {
+  auto slot = static_cast<size_t>(lease_id & 0xffffffffu);
+  if (slot >= leases_.size() || leases_[slot].id != lease_id || lease_id == 0)
+    return nullptr;
+  return &leases_[slot];
+}
+
+dispatcher_state::lease_entry dispatcher_state::close_lease(lease_entry& lease) {
+  free_leases_.push_back(static_cast<uint32_t>(lease.id & 0xffffffffu));
+  auto result = std::move(lease);
+  lease = lease_entry{};
+  return result;
+}
+
+void dispatcher_state::attempt_failed(task t, const failure& why, const std::string& agent_name,
+                                      task_record& record) {
+  t.history.push_back(attempt_record{t.attempt, now_, agent_name, why});
+  if (retries_) {
+    record.state = task_state::waiting;
+    ++stats_.waiting;
+    actions_.retries.push_back(std::move(t));
+    return;
+  }
+  auto result = outcome::fail(why);
+  result.agent = agent_name;
+  result.attempt = t.attempt;
+  settle(t.id, std::move(result), &record);
+}
+
+void dispatcher_state::settle(const std::string& task_id, outcome result, task_record* known) {
+  result.task_id = task_id;
+  switch (result.status) {
+  case outcome_status::completed:
+    ++stats_.completed;
+    break;
+  case outcome_status::failed:
+    ++stats_.failed;
+    break;
+  case outcome_status::dead_lettered:
+    ++stats_.dead_lettered;
+    break;
+  case outcome_status::escalated:
+    ++stats_.escalated;
+    break;
+  case outcome_status::handed_back:
+    ++stats_.handed_back;
+    break;
+  }
+  settled_metrics_[static_cast<size_t>(result.status)]->inc();
+  if (known == nullptr)
+    known = find_record(task_id);
+  if (known != nullptr) {
+    auto& record = *known;
+    auto keep = result.ok() && config_.completed_capacity > 0;
+    if (keep) {
+      record.result = result.result;
+      record.agent = result.agent;
+      record.attempt = result.attempt;
+      if (!(result.error == failure{}))
+        record.error = std::make_unique<failure>(result.error);
+    }
+    actions_.settled.push_back(dispatcher_actions::settlement{record.handle, std::move(result)});
+    if (!keep) {
+      drop_record(record);
+    } else {
+      record.state = task_state::completed;
+      completed_order_.push_back(record.handle);
+      if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
+        drop_record(record_at(completed_order_.front()));
+        completed_order_.pop_front();
+      }
+    }
+  }
+  if (draining_ && stats_.pending() == 0)
+    actions_.drained = true;
+}
+
+void dispatcher_state::arm_timer() {
+  while (!deadlines_.empty()) {
+    auto* lease = find_lease(deadlines_.top().second);
+    if (lease != nullptr && lease->deadline == deadlines_.top().first)
+      break;
+    deadlines_.pop();
+  }
+  if (deadlines_.empty())
+    return;
+  auto due = deadlines_.top().first;
+  if (timer_armed_ && timer_due_ <= due)
+    return;
+  timer_armed_ = true;
+  timer_due_ = due;
+  actions_.arm_timer = true;
+  actions_.timer_due = due;
+  actions_.timer_generation = ++timer_generation_;
+}
+
+void dispatcher_state::publish_gauges() {
+  queued_metric_->set(static_cast<double>(stats_.queued));
+  leased_metric_->set(static_cast<double>(stats_.leased));
+}
+
+} // namespace herd

@@ -1,0 +1,190 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/message.hpp>
+
+#include "dispatch/dispatcher_actions.hpp"
+#include "dispatch/id_index.hpp"
+#include "dispatch/ring_queue.hpp"
+#include "dispatch/submit_decision.hpp"
+#include "herd/core/errc.hpp"
+#include "herd/core/metrics_registry.hpp"
+#include "herd/core/outcome.hpp"
+#include "herd/core/task.hpp"
+#include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/dispatch/dispatcher_stats.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace herd {
+
+/// The dispatcher's tables and decisions, without an actor: pools and their queues, agents,
+/// leases, deadlines, task records and the completed ids kept for idempotency. Each call takes
+/// the current time and leaves what the actor must do in `actions()`.
+class dispatcher_state {
+public:
+  /// An empty state with `config`, counting into `metrics`. With `retries`, a failed attempt
+  /// goes to the retry scheduler (`actions().retries`) and the task waits; without, it ends as
+  /// failed.
+  dispatcher_state(dispatcher_config config, metrics_registry& metrics, bool retries);
+
+  /// While true, a pool with work is named in `actions().reminders` instead of leased at once,
+  /// so one lease message later carries many tasks. Default: false.
+  void lease_later(bool yes) { lease_later_ = yes; }
+
+  /// Accepts `t` (or rejects it, or answers a duplicate id) at `now`.
+  submit_decision submit(task& t, time_point now);
+  /// Re-enters an accepted task (retry, replay).
+  void resubmit(task& t, time_point now);
+  /// An agent's result on a lease; false if the lease is unknown (taken back: see
+  /// `release_abandoned`).
+  bool report(uint64_t lease_id, outcome& result, time_point now);
+  /// Frees the slot of a taken-back lease whose late result `agent` just reported.
+  void release_abandoned(uint64_t agent, uint64_t lease_id, time_point now);
+  /// Ends a waiting task with a terminal state decided elsewhere.
+  void settle_waiting(outcome& result, time_point now);
+  /// Adds `agent` (the actor's key) to `pool`, or updates it; 0 concurrency takes the default.
+  void join(uint64_t agent, const std::string& pool, const std::string& name, int32_t concurrency,
+            time_point now);
+  /// Removes `agent`, re-queueing its leases.
+  void remove(uint64_t agent, const std::string& why, time_point now);
+  /// Stops leasing to `agent`, re-queues its leases and ignores their late results.
+  void isolate(uint64_t agent, time_point now);
+  /// Resumes leasing to an isolated `agent`.
+  void resume(uint64_t agent, time_point now);
+  /// Leases the queued tasks of `pool` (the reminder named in `actions().reminders` arrived).
+  void lease_pool(const std::string& pool, time_point now);
+  /// Takes back the leases due at `now` if `generation` is the armed timer's.
+  void expire(uint64_t generation, time_point now);
+  /// Refuses new submits; true if nothing is pending already.
+  bool drain();
+  /// Ends every queued and leased task as handed_back and returns them.
+  std::vector<task> hand_back(time_point now);
+
+  /// The accounting.
+  const dispatcher_stats& stats() const { return stats_; }
+  /// What the last calls ask the actor to do.
+  dispatcher_actions& actions() { return actions_; }
+
+private:
+  struct agent_entry {
+    uint64_t key = 0;
+    std::string name;
+    std::string pool;
+    int32_t concurrency = 1;
+    bool isolated = false;
+    size_t leased = 0;                      // leases it holds (leases_ knows which)
+    std::unordered_set<uint64_t> abandoned; // taken back, result not yet in: slot still busy
+    size_t in_flight() const { return leased + abandoned.size(); }
+    int batch = -1; // while leasing: index of this agent's batch
+  };
+
+  enum class task_state { queued, leased, waiting, completed };
+
+  // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
+  // completed (kept for idempotency until evicted, oldest first).
+  struct task_record {
+    uint32_t handle = id_index::npos; // of its id in ids_, and its place in records_
+    task_state state = task_state::queued;
+    int32_t requeues = 0;
+    // When completed, its outcome without the id (the key) and the status (completed):
+    std::string result;
+    std::string agent;
+    int32_t attempt = 0;
+    std::unique_ptr<failure> error; // only if the completed outcome carried one
+  };
+
+  struct queued_task {
+    task work;
+    task_record* record = nullptr; // in records_ (stable while the task is pending)
+  };
+
+  struct pool_entry {
+    std::string name;
+    std::vector<agent_entry*> members; // entries of agents_ (node-based: pointers stay valid)
+    ring_queue<queued_task> queue;
+    bool dispatch_scheduled = false;
+    size_t next = 0; // where the next search for an idle agent starts
+  };
+
+  // A slot of leases_; its lease id is (sequence number << 32 | slot), 0 while the slot is free.
+  struct lease_entry {
+    uint64_t id = 0;
+    caf::message msg; // (lease_atom, ids, tasks), shared with the agent's mailbox: no copy
+    size_t index = 0; // of this lease's task in the message
+    agent_entry* agent = nullptr; // valid while the lease exists: its leases go before the agent
+    pool_entry* pool = nullptr;
+    task_record* record = nullptr;
+    time_point deadline;
+    const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
+  };
+
+  using deadline_entry = std::pair<time_point, uint64_t>;
+
+  task_record& add_record(uint32_t handle);
+  task_record& record_at(uint32_t handle) {
+    return records_[handle / record_block][handle % record_block];
+  }
+  task_record* find_record(const std::string& task_id);
+  void drop_record(task_record& record);
+  outcome recorded_outcome(const task_record& record) const;
+  void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
+  pool_entry& pool_named(const std::string& name);
+  void dispatch(pool_entry& pool);
+  void lease_queued(pool_entry& pool);
+  agent_entry* pick_agent(pool_entry& pool);
+  void take_back(uint64_t lease_id, failure why, bool abandon);
+  std::vector<uint64_t> leases_of(const agent_entry* agent) const;
+  lease_entry& open_lease();
+  lease_entry* find_lease(uint64_t lease_id);
+  lease_entry close_lease(lease_entry& lease);
+  void attempt_failed(task t, const failure& why, const std::string& agent_name,
+                      task_record& record);
+  void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
+  void arm_timer();
+  void publish_gauges();
+
+  dispatcher_config config_;
+  bool retries_;
+  std::shared_ptr<spdlog::logger> log_;
+  dispatcher_actions actions_;
+  time_point now_;
+  bool lease_later_ = false;
+
+  std::map<std::string, pool_entry> pools_;
+  std::unordered_map<uint64_t, agent_entry> agents_;
+  std::deque<lease_entry> leases_;    // slots, reused through free_leases_
+  std::vector<uint32_t> free_leases_; // free slots of leases_
+  std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
+  id_index ids_; // every pending or completed task id
+  // Records by handle in ids_, in blocks of record_block (stable addresses, few allocations).
+  static constexpr uint32_t record_block = 1024;
+  std::vector<std::unique_ptr<task_record[]>> records_;
+  std::deque<uint32_t> completed_order_; // handles of completed tasks, oldest first
+  dispatcher_stats stats_;
+  uint64_t next_lease_ = 0;
+  uint64_t timer_generation_ = 0;
+  time_point timer_due_;
+  bool timer_armed_ = false;
+  bool draining_ = false;
+
+  counter* submitted_metric_;
+  counter* rejected_metric_;
+  counter* requeued_metric_;
+  gauge* queued_metric_;
+  gauge* leased_metric_;
+  counter* settled_metrics_[5];
+};
+
+} // namespace herd
