@@ -15,8 +15,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/breakers/breaker_atoms.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/herd.hpp"
 
 namespace {
@@ -124,10 +124,11 @@ int main(int argc, char** argv) {
   cfg.set("scheduler.max-threads", opt.threads);
   caf::actor_system sys{cfg};
   auto service = sys.spawn(echo_service);
-  auto breaker = sys.spawn<herd::circuit_breaker>("bench", "echo", service, herd::breaker_policy{},
-                                                  nullptr, uint64_t{1});
-  auto rejecting = sys.spawn<herd::circuit_breaker>("bench-open", "echo", service,
-                                                    herd::breaker_policy{}, nullptr, uint64_t{2});
+  // Agents hold a breaker as a `caf::actor`, as they hold a service.
+  auto breaker = caf::actor_cast<caf::actor>(sys.spawn<herd::circuit_breaker>(
+      "bench", "echo", service, herd::breaker_policy{}, nullptr, uint64_t{1}));
+  auto rejecting = caf::actor_cast<caf::actor>(sys.spawn<herd::circuit_breaker>(
+      "bench-open", "echo", service, herd::breaker_policy{}, nullptr, uint64_t{2}));
   caf::anon_send(rejecting, herd::transition_atom::value, herd::breaker_state::forced_open);
 
   // Best of R alternating rounds, after one warm-up round each.

@@ -17,7 +17,7 @@
 
 #include <herd/core/atoms.hpp>
 #include <herd/dead_letters/dead_letter_queue.hpp>
-#include <herd/dead_letters/dlq_atoms.hpp>
+#include <herd/dead_letters/protocol.hpp>
 #include <herd/herd.hpp>
 
 using namespace herd;

@@ -2,7 +2,7 @@
 
 /// Everything a herd user needs: `#include <herd/herd.hpp>` and link `herd::herd`.
 
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/breaker_machine.hpp"
 #include "herd/breakers/breaker_policy.hpp"
@@ -29,7 +29,7 @@
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "herd/dead_letters/escalation_queue.hpp"
 #include "herd/dispatch/agent.hpp"
 #include "herd/dispatch/agent_settings.hpp"
@@ -41,7 +41,7 @@
 #include "herd/retry/backoff.hpp"
 #include "herd/retry/backoff_policy.hpp"
 #include "herd/retry/failure_policy.hpp"
-#include "herd/retry/retry_atoms.hpp"
+#include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/announce.hpp"

@@ -86,10 +86,11 @@ caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
 
 caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
   auto dispatcher = this->dispatcher();
-  retry_scheduler_peers peers{caf::actor_cast<caf::actor>(dispatcher), dead_letter_queue(),
-                              escalation_queue()};
-  auto handle =
-      sys.spawn<herd::retry_scheduler>(config_.retry, config_.policies, std::move(peers), metrics_);
+  retry_scheduler_peers peers{caf::actor_cast<caf::actor>(dispatcher),
+                              caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
+                              caf::actor_cast<escalation_queue_actor>(escalation_queue())};
+  auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::retry_scheduler>(
+      config_.retry, config_.policies, std::move(peers), metrics_));
   // The one cycle: the dispatcher hands failed attempts to the scheduler it is connected to.
   caf::anon_send(dispatcher, connect_retry_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
@@ -98,7 +99,8 @@ caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
 }
 
 caf::actor system_actors::start_breakers(caf::actor_system& sys) {
-  auto handle = sys.spawn<breaker_registry>(config_.breakers, metrics_);
+  auto handle =
+      caf::actor_cast<caf::actor>(sys.spawn<breaker_registry>(config_.breakers, metrics_));
   // The scheduler holds a service's retries while its breaker is open and paces them after.
   caf::anon_send(handle, subscribe_atom::value, retry_scheduler());
   std::lock_guard<std::mutex> guard{mtx_};
@@ -111,9 +113,9 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
 caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
   // Each queue has its own connection to the same SQLite file (WAL mode).
   auto& dl = *config_.dead_letters;
-  auto handle =
+  auto handle = caf::actor_cast<caf::actor>(
       sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
-                                         caf::actor_cast<caf::actor>(dispatcher()), metrics_);
+                                         caf::actor_cast<caf::actor>(dispatcher()), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
   dead_letter_queue_ = handle;
   return handle;
@@ -121,9 +123,10 @@ caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
 
 caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
-  auto handle = sys.spawn<herd::escalation_queue>(
-      dl, std::make_unique<dead_letter_store>(dl.db), dead_letter_queue(),
-      caf::actor_cast<caf::actor>(dispatcher()), metrics_);
+  auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::escalation_queue>(
+      dl, std::make_unique<dead_letter_store>(dl.db),
+      caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
+      caf::actor_cast<caf::actor>(dispatcher()), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
   escalation_queue_ = handle;
   return handle;

@@ -5,9 +5,10 @@
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/breakers/breaker_registry_config.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/subscriber_list.hpp"
 
@@ -17,7 +18,7 @@ namespace herd {
 /// service) with scope agent_service. Each breaker uses its service's policy and a jitter seed
 /// mixed from the policy's seed and its key.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/breaker_atoms.hpp):
+/// Protocol (atoms in herd/breakers/protocol.hpp and herd/core/atoms.hpp):
 /// - `(caf::put_atom, std::string service, actor)`: registers (or replaces) the actor that
 ///   serves `service`; the service's existing breakers forward their next calls to it.
 /// - `(caf::get_atom, std::string service) -> actor` and
@@ -27,8 +28,8 @@ namespace herd {
 ///   including breakers created later.
 /// - `(configure_atom, std::string service, breaker_policy)`: the service's new policy, for its
 ///   existing breakers and later ones.
-/// - `(stats_atom) -> std::vector<caf::actor>`: every breaker, ordered by key.
-class breaker_registry : public caf::event_based_actor {
+/// - `(breaker_list_atom) -> std::vector<caf::actor>`: every breaker, ordered by key.
+class breaker_registry : public breaker_registry_actor::base {
 public:
   /// A registry with `config`, whose breakers count into `metrics`.
   breaker_registry(caf::actor_config& cfg, breaker_registry_config config,
@@ -41,7 +42,7 @@ public:
   void on_exit() override;
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   struct entry {

@@ -11,7 +11,7 @@
 
 namespace herd {
 
-/// A circuit breaker's state and numbers, as it answers `(stats_atom)`.
+/// A circuit breaker's state and numbers, as it answers `(breaker_status_atom)`.
 struct breaker_status {
   /// The breaker's key.
   std::string key;

@@ -6,12 +6,13 @@
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/breakers/breaker_machine.hpp"
 #include "herd/breakers/breaker_policy.hpp"
 #include "herd/breakers/breaker_status.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/core/subscriber_list.hpp"
@@ -24,7 +25,7 @@ namespace herd {
 
 /// Sits in front of one service actor and fails calls fast while the service is down.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/breaker_atoms.hpp):
+/// Protocol (atoms in herd/breakers/protocol.hpp and herd/core/atoms.hpp):
 /// - `(call_atom, std::string request_json) -> outcome`: a permitted call goes to the service
 ///   (same message) and the service's outcome comes back; a rejected call fails at once with a
 ///   `circuit_open` failure whose `retry_after` is the time until the next probe. A call without
@@ -40,13 +41,13 @@ namespace herd {
 /// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: subscribers get one
 ///   `breaker_transition` message per transition (dead subscribers are dropped).
 /// - `(transition_atom, breaker_state)`, `(reset_atom)`, `(configure_atom, breaker_policy)`,
-///   `(configure_atom, std::string json)` (keys absent keep their current values), `(stats_atom)`:
-///   all reply with a `breaker_status`; bad JSON replies an `invalid_config` error naming the
-///   JSON path.
+///   `(configure_atom, std::string json)` (keys absent keep their current values),
+///   `(breaker_status_atom)`: all reply with a `breaker_status`; bad JSON replies an
+///   `invalid_config` error naming the JSON path.
 ///
 /// Results of calls permitted before a transition carry an older generation and are not
 /// counted (they still reach their caller).
-class circuit_breaker : public caf::event_based_actor {
+class circuit_breaker : public circuit_breaker_actor::base {
 public:
   /// A breaker called `key` in front of `service` (named `service_name`), counting into
   /// `metrics`; jitter comes from a generator seeded with `seed`.
@@ -61,7 +62,7 @@ public:
   void on_exit() override;
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   /// A forwarded call, keyed by (deadline, call number).
@@ -72,7 +73,7 @@ private:
   using call_key = std::pair<time_point, uint64_t>;
 
   caf::result<outcome> on_call(std::string& payload);
-  void settle(const call_key& key, outcome& result);
+  void on_service_reply(const call_key& key, outcome& result);
   void expire_calls(time_point now);
   void on_answer(const breaker_permit& permit, caf::response_promise& promise, outcome& result);
   failure map_error(const caf::error& err) const;

@@ -4,15 +4,18 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/outcome.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace spdlog {
 class logger;
@@ -23,12 +26,17 @@ namespace herd {
 /// The durable dead-letter queue: stores tasks that could not be completed, answers queries,
 /// replays them into the dispatcher at a bounded rate, and raises an alert when it gets deep.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/dlq_atoms.hpp):
+/// Protocol (atoms in herd/dead_letters/protocol.hpp and herd/core/atoms.hpp):
 /// - `(dead_letter_atom, task, dead_letter_reason) -> ok_atom`: stores the task; the reply comes
 ///   after the commit. Letters that arrive together share one transaction (group commit, at
 ///   most `max_batch`). A task replayed `max_replays` times or more is stored as poison.
+/// - `(dlq_settle_atom, task, dead_letter_reason, std::string why) -> ok_atom`: the same for a
+///   task the dispatcher is waiting for (the retry scheduler's hand-over); after the commit the
+///   queue also settles it with the dispatcher as `(settle_atom, outcome)`, status
+///   dead_lettered. When the commit fails the error is replied and nothing is settled: the
+///   sender decides the task's end.
 /// - `(dlq_query_atom, dead_letter_filter) -> std::vector<dead_letter>` (oldest first);
-///   `(dlq_get_atom, id) -> dead_letter`; `(stats_atom) -> dead_letter_stats`.
+///   `(dlq_get_atom, id) -> dead_letter`; `(dlq_stats_atom) -> dead_letter_stats`.
 /// - `(dlq_replay_atom, dead_letter_filter, double rate) -> replay_request`: replays the
 ///   matching pending letters (by ids or `status: "poison"` also poison ones), oldest first, at
 ///   most `rate` per second (<= 0: the configured default): each re-enters the dispatcher as
@@ -43,8 +51,10 @@ namespace herd {
 /// in between replays it again after the restart, so tasks with side effects need idempotency
 /// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
 /// database (and cancellations). Letters left `replaying` by a crash go back to pending at
-/// start, and requests left running are picked up again. Store failures are replied as errors.
-class dead_letter_queue : public caf::event_based_actor {
+/// start, and requests left running are picked up again. Errors are
+/// `dead_letter_errc` codes: `no_such_letter` (get), `no_such_replay` (progress, cancel),
+/// `store_failed` (the database failed; its message names the file and the problem).
+class dead_letter_queue : public dead_letter_queue_actor::base {
 public:
   /// A queue over `store` (its own connection: a store has one owner), replaying to `dispatcher`
   /// (required: throws `std::invalid_argument` without one), counting into `metrics`, stamping
@@ -60,7 +70,7 @@ public:
   static constexpr int64_t min_pace_ms = 10;
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   struct replay_run {
@@ -69,7 +79,8 @@ private:
     time_point start;
   };
 
-  caf::result<caf::ok_atom> on_add(task& t, dead_letter_reason why);
+  caf::result<caf::ok_atom> on_add(task& t, dead_letter_reason reason,
+                                   std::optional<outcome> settlement);
   void flush();
   replay_request start_replay(replay_request request);
   void pace(int64_t id);
@@ -89,6 +100,7 @@ private:
 
   std::vector<dead_letter> batch_;
   std::vector<caf::response_promise> waiting_;
+  std::vector<outcome> settlements_; // sent to the dispatcher after the batch's commit
   bool flush_scheduled_ = false;
   bool depth_check_scheduled_ = false;
   std::map<int64_t, replay_run> replays_;

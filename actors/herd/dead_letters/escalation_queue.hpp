@@ -7,11 +7,12 @@
 #include <string>
 #include <unordered_map>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace spdlog {
 class logger;
@@ -28,21 +29,25 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// within `escalation_timeout` (counted on the actor clock from the escalation, or from the
 /// actor's start for escalations a previous run left open).
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/dlq_atoms.hpp):
-/// - `(escalate_atom, task, std::string reason) -> ok_atom` once it is durable.
+/// Protocol (atoms in herd/dead_letters/protocol.hpp and herd/core/atoms.hpp):
+/// - `(escalate_atom, task, std::string reason) -> ok_atom` once it is durable; then the queue
+///   settles the task with the dispatcher as `(settle_atom, outcome)`, status escalated and
+///   `reason` in the outcome's error. When storing fails the error is replied and nothing is
+///   settled: the sender decides the task's end.
 /// - `(esc_query_atom, std::string status) -> std::vector<escalation>` ("" = all, oldest first).
 /// - `(esc_resolve_atom, id, note) -> bool`: closes an open escalation.
 /// - `(esc_amend_atom, id, payload_json, note) -> bool`: resubmits an open escalation to the
 ///   dispatcher as `(resubmit_atom, task)` with attempt 1 and, unless `payload_json` is "", the
-///   new payload (invalid JSON is an error).
-class escalation_queue : public caf::event_based_actor {
+///   new payload. Errors are `dead_letter_errc` codes: `invalid_request` (an unknown status,
+///   a payload that is not valid JSON), `store_failed` (the database failed).
+class escalation_queue : public escalation_queue_actor::base {
 public:
   /// An escalation queue over `store` (its own connection: a store has one owner), timing out to
   /// `dead_letters`, resubmitting to `dispatcher` (both required: throws `std::invalid_argument`
   /// without one), calling `hook` (may be empty) for each new escalation, stamping records with
   /// `wall_clock`.
   escalation_queue(caf::actor_config& cfg, dead_letter_queue_config config,
-                   std::unique_ptr<dead_letter_store> store, caf::actor dead_letters,
+                   std::unique_ptr<dead_letter_store> store, dead_letter_queue_actor dead_letters,
                    caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,
                    escalation_hook hook = {},
                    std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
@@ -50,7 +55,7 @@ public:
   const char* name() const override { return "herd.escalation_queue"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   caf::result<caf::ok_atom> on_escalate(task& t, const std::string& reason);
@@ -64,7 +69,7 @@ private:
 
   dead_letter_queue_config config_;
   std::unique_ptr<dead_letter_store> store_;
-  caf::actor dead_letters_;
+  dead_letter_queue_actor dead_letters_;
   caf::actor dispatcher_;
   std::shared_ptr<metrics_registry> metrics_;
   escalation_hook hook_;

@@ -61,7 +61,7 @@ private:
   time_point last_;
   time_point window_start_;
   double released_ = 0;
-  double failed_ = 0;
+  double failed_releases_ = 0;
 };
 
 } // namespace herd

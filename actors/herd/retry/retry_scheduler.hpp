@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "herd/breakers/breaker_state.hpp"
 #include "herd/breakers/breaker_transition.hpp"
@@ -18,6 +18,7 @@
 #include "herd/core/task.hpp"
 #include "herd/retry/adaptive_pacer.hpp"
 #include "herd/retry/failure_policy.hpp"
+#include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_budget.hpp"
 #include "herd/retry/retry_planner.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
@@ -36,14 +37,14 @@ namespace herd {
 /// per service: held while the service's breaker is open, capped by its retry budget and
 /// released at the pace of its adaptive pacer.
 ///
-/// Protocol (atoms in herd/atoms.hpp and herd/retry_atoms.hpp):
-/// - `(retry_atom, task)`: a failed attempt (its failure is the newest history entry). A retry
-///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a dead
-///   letter is sent as a request `(dead_letter_atom, task, dead_letter_reason)` to the DLQ and,
-///   once it answers `ok_atom`, settled with the dispatcher as `(settle_atom, outcome)` with
-///   status dead_lettered; an escalation likewise with `(escalate_atom, task, reason)` and
-///   status escalated. Without a DLQ or escalation actor among its peers (or when it answers
-///   an error), the task is settled with status failed.
+/// Protocol (atoms in herd/retry/protocol.hpp and herd/core/atoms.hpp):
+/// - `(retry_atom, task)`: an attempt failed (its failure is the newest history entry). A retry
+///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a task out
+///   of attempts (or not retryable) is handed to the DLQ as a request
+///   `(dlq_settle_atom, task, dead_letter_reason, why)`, one that needs a person to the
+///   escalation queue as `(escalate_atom, task, why)`: the queue settles it with the dispatcher
+///   once it is durable. Without that queue among its peers (or when it answers an error), the
+///   scheduler settles the task itself as `(settle_atom, outcome)` with status failed.
 /// - `breaker_transition`: the breaker keyed by a service's name changed state (per-agent
 ///   breakers, keyed "agent/service", are ignored). While it is open or forced_open the
 ///   service's due retries are held; half_open, or closed straight from open, restarts the
@@ -53,7 +54,7 @@ namespace herd {
 ///   refunds `token_ratio` budget tokens; a failure costs one token and counts against the pacer.
 /// - `(handback_atom) -> std::vector<task>`: returns every pending retry, settles each with the
 ///   dispatcher as handed_back and forgets it (shutdown).
-class retry_scheduler : public caf::event_based_actor {
+class retry_scheduler : public retry_scheduler_actor::base {
 public:
   /// A scheduler with `config` and the failure policies by task kind ("default" applies to
   /// kinds without an entry), talking to `peers`, counting into `metrics`. Throws
@@ -66,7 +67,7 @@ public:
   const char* name() const override { return "herd.retry_scheduler"; }
 
 protected:
-  caf::behavior make_behavior() override;
+  behavior_type make_behavior() override;
 
 private:
   // The counters of one (kind, service) pair.
@@ -76,9 +77,9 @@ private:
     counter* exhausted;
     counter* held_by_breaker;
     counter* waited_for_budget;
-    counter* dead_lettered;
-    counter* escalated;
-    counter* failed;
+    counter* ended_dead_lettered;
+    counter* ended_escalated;
+    counter* ended_failed;
   };
 
   // The retries of one service that are due but not yet released, and what paces them.
@@ -103,7 +104,7 @@ private:
     uint32_t lane;
   };
 
-  void on_retry(task t);
+  void on_attempt_failed(task t);
   void on_transition(const breaker_transition& x);
   void on_observe(const std::string& service, bool success);
   void on_tick(uint64_t generation);
@@ -113,6 +114,7 @@ private:
   void wake(lane& l, time_point at);
   task take_front(lane& l);
   void finish(task t, const retry_decision& verdict);
+  /// Ends `t` with `status` at the dispatcher (failed, handed_back: the scheduler's own ends).
   void settle(const task& t, outcome_status status, const std::string& why);
   void arm();
   void publish(lane& l);

@@ -2,6 +2,8 @@
 
 #include <caf/actor.hpp>
 
+#include "herd/dead_letters/protocol.hpp"
+
 namespace herd {
 
 /// The actors a retry scheduler talks to, given when it is spawned.
@@ -11,10 +13,10 @@ struct retry_scheduler_peers {
   caf::actor dispatcher;
   /// Optional (default: none): where exhausted and non-retryable tasks are stored. Without one,
   /// such tasks end as failed, with a warning naming the missing queue.
-  caf::actor dead_letter_queue;
+  dead_letter_queue_actor dead_letter_queue;
   /// Optional (default: none): where tasks that need a person go. Without one, such tasks end
   /// as failed, with a warning naming the missing queue.
-  caf::actor escalation_queue;
+  escalation_queue_actor escalation_queue;
 };
 
 } // namespace herd

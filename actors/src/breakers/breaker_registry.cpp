@@ -5,9 +5,9 @@
 #include <caf/exit_reason.hpp>
 #include <caf/system_messages.hpp>
 
-#include "herd/breakers/breaker_atoms.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/atoms.hpp"
 
 namespace herd {
@@ -26,7 +26,7 @@ uint64_t stable_hash(const std::string& text) {
 
 breaker_registry::breaker_registry(caf::actor_config& cfg, breaker_registry_config config,
                                    std::shared_ptr<metrics_registry> metrics)
-    : caf::event_based_actor(cfg), config_(std::move(config)),
+    : breaker_registry_actor::base(cfg), config_(std::move(config)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()) {}
 
 void breaker_registry::on_exit() {
@@ -36,7 +36,7 @@ void breaker_registry::on_exit() {
   services_.clear();
 }
 
-caf::behavior breaker_registry::make_behavior() {
+breaker_registry::behavior_type breaker_registry::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   return {
       [this](caf::put_atom, const std::string& service, const caf::actor& handle) {
@@ -54,14 +54,14 @@ caf::behavior breaker_registry::make_behavior() {
           return;
         monitor(subscriber);
         for (auto& [_, e] : breakers_)
-          send(e.breaker, subscribe_atom::value, subscriber);
+          caf::anon_send(e.breaker, subscribe_atom::value, subscriber);
       },
       [this](unsubscribe_atom, const caf::actor& subscriber) {
         if (!subscribers_.remove(subscriber))
           return;
         demonitor(subscriber);
         for (auto& [_, e] : breakers_)
-          send(e.breaker, unsubscribe_atom::value, subscriber);
+          caf::anon_send(e.breaker, unsubscribe_atom::value, subscriber);
       },
       [this](configure_atom, const std::string& service, const breaker_policy& policy) {
         config_.services[service] = policy;
@@ -70,7 +70,7 @@ caf::behavior breaker_registry::make_behavior() {
             // The free function: the member anon_send of CAF 0.17 still names this actor as sender.
             caf::anon_send(e.breaker, configure_atom::value, policy);
       },
-      [this](stats_atom) {
+      [this](breaker_list_atom) {
         std::vector<caf::actor> result;
         for (auto& [_, e] : breakers_)
           result.push_back(e.breaker);
@@ -88,10 +88,10 @@ caf::result<caf::actor> breaker_registry::breaker_for(const std::string& agent,
   if (handle == services_.end())
     return caf::make_error(breaker_errc::unknown_service, service);
   auto& policy = config_.policy_for(service);
-  auto breaker = spawn<circuit_breaker>(key, service, handle->second, policy, metrics_,
-                                        policy.seed ^ stable_hash(key));
+  auto breaker = caf::actor_cast<caf::actor>(spawn<circuit_breaker>(
+      key, service, handle->second, policy, metrics_, policy.seed ^ stable_hash(key)));
   for (auto& subscriber : subscribers_.all())
-    send(breaker, subscribe_atom::value, subscriber);
+    caf::anon_send(breaker, subscribe_atom::value, subscriber);
   breakers_.emplace(key, entry{breaker, service});
   return breaker;
 }

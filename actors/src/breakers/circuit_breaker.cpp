@@ -3,10 +3,11 @@
 #include <algorithm>
 
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
-#include "herd/breakers/breaker_atoms.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
@@ -18,8 +19,9 @@ namespace herd {
 circuit_breaker::circuit_breaker(caf::actor_config& cfg, std::string key, std::string service_name,
                                  caf::actor service, breaker_policy policy,
                                  std::shared_ptr<metrics_registry> metrics, uint64_t seed)
-    : caf::event_based_actor(cfg), key_(std::move(key)), service_name_(std::move(service_name)),
-      service_(std::move(service)), machine_(std::move(policy), seed),
+    : circuit_breaker_actor::base(cfg), key_(std::move(key)),
+      service_name_(std::move(service_name)), service_(std::move(service)),
+      machine_(std::move(policy), seed),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("breaker")) {
   auto& m = *metrics_;
@@ -47,7 +49,7 @@ circuit_breaker::circuit_breaker(caf::actor_config& cfg, std::string key, std::s
       &m.gauge("herd_breaker_slow_call_rate", "Slow-call rate of the window", labels);
 }
 
-caf::behavior circuit_breaker::make_behavior() {
+circuit_breaker::behavior_type circuit_breaker::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   return {
       [this](call_atom, std::string& payload) { return on_call(payload); },
@@ -88,7 +90,7 @@ caf::behavior circuit_breaker::make_behavior() {
         after_change();
         return status();
       },
-      [this](stats_atom) { return status(); },
+      [this](breaker_status_atom) { return status(); },
       [this](tick_atom, uint64_t generation) {
         if (generation != timer_generation_)
           return; // a timer that an earlier change made obsolete
@@ -128,16 +130,16 @@ caf::result<outcome> circuit_breaker::on_call(std::string& payload) {
   auto promise = make_response_promise();
   calls_.emplace(key, pending_call{permit, promise});
   request(service_, caf::infinite, call_atom::value, std::move(payload))
-      .then([this, key](outcome& result) { settle(key, result); },
+      .then([this, key](outcome& result) { on_service_reply(key, result); },
             [this, key](caf::error& err) {
               auto result = outcome::fail(map_error(err));
-              settle(key, result);
+              on_service_reply(key, result);
             });
   arm_timer();
   return promise;
 }
 
-void circuit_breaker::settle(const call_key& key, outcome& result) {
+void circuit_breaker::on_service_reply(const call_key& key, outcome& result) {
   auto i = calls_.find(key);
   if (i == calls_.end())
     return; // it timed out; its caller has heard
@@ -220,7 +222,7 @@ void circuit_breaker::after_change() {
                     {{"breaker", key_}, {"service", service_name_}, {"to", to_string(event.to)}})
           .inc();
       for (auto& subscriber : subscribers_.all())
-        send(subscriber, event);
+        caf::anon_send(subscriber, event);
     }
     state_metric_->set(static_cast<double>(machine_.state()));
     auto sum = machine_.totals(clock().now());

@@ -4,12 +4,14 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <caf/send.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace herd {
 
@@ -18,7 +20,7 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
                                      caf::actor dispatcher,
                                      std::shared_ptr<metrics_registry> metrics,
                                      std::function<int64_t()> wall_clock)
-    : caf::event_based_actor(cfg), config_(std::move(config)), store_(std::move(store)),
+    : dead_letter_queue_actor::base(cfg), config_(std::move(config)), store_(std::move(store)),
       dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       wall_clock_(std::move(wall_clock)), log_(component_logger("dead_letter_queue")) {
@@ -36,13 +38,18 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
       &m.gauge("herd_dlq_depth", "Dead letters waiting for someone (pending, replaying, poison)");
 }
 
-caf::behavior dead_letter_queue::make_behavior() {
+dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
   recover();
   update_depth();
   if (config_.poll_interval.count() > 0)
     delayed_send(this, config_.poll_interval, dlq_poll_atom::value);
   return {
-      [this](dead_letter_atom, task& t, dead_letter_reason why) { return on_add(t, why); },
+      [this](dead_letter_atom, task& t, dead_letter_reason reason) {
+        return on_add(t, reason, std::nullopt);
+      },
+      [this](dlq_settle_atom, task& t, dead_letter_reason reason, const std::string& why) {
+        return on_add(t, reason, settlement_of(t, outcome_status::dead_lettered, why));
+      },
       [this](dlq_flush_atom) {
         flush_scheduled_ = false;
         flush();
@@ -68,7 +75,7 @@ caf::behavior dead_letter_queue::make_behavior() {
           return failed(e);
         }
       },
-      [this](stats_atom) -> caf::result<dead_letter_stats> {
+      [this](dlq_stats_atom) -> caf::result<dead_letter_stats> {
         try {
           return store_->stats();
         } catch (const std::exception& e) {
@@ -136,8 +143,11 @@ caf::error dead_letter_queue::failed(const std::exception& e) {
 
 // -- storing (group commit) -------------------------------------------------------------------
 
-caf::result<caf::ok_atom> dead_letter_queue::on_add(task& t, dead_letter_reason why) {
-  auto letter = dead_letter::make(std::move(t), why, wall_clock_());
+caf::result<caf::ok_atom> dead_letter_queue::on_add(task& t, dead_letter_reason reason,
+                                                    std::optional<outcome> settlement) {
+  if (settlement)
+    settlements_.push_back(std::move(*settlement));
+  auto letter = dead_letter::make(std::move(t), reason, wall_clock_());
   if (letter.work.replays >= config_.max_replays)
     letter.status = dead_letter_status::poison;
   batch_.push_back(std::move(letter));
@@ -158,8 +168,10 @@ void dead_letter_queue::flush() {
     return;
   auto batch = std::move(batch_);
   auto waiting = std::move(waiting_);
+  auto settlements = std::move(settlements_);
   batch_.clear();
   waiting_.clear();
+  settlements_.clear();
   try {
     store_->add(batch);
   } catch (const std::exception& e) {
@@ -176,6 +188,8 @@ void dead_letter_queue::flush() {
                 letter.work.replays > 0 ? ", replays " + std::to_string(letter.work.replays) : "");
   for (auto& promise : waiting)
     promise.deliver(caf::ok_atom::value);
+  for (auto& settlement : settlements)
+    caf::anon_send(dispatcher_, settle_atom::value, std::move(settlement));
   // Counting is a scan: once after the letters already in the mailbox, not after every batch.
   if (!depth_check_scheduled_) {
     depth_check_scheduled_ = true;
@@ -228,7 +242,7 @@ void dead_letter_queue::pace(int64_t id) {
     t.attempt = 1;
     t.replays += 1;
     sent.push_back(t.id);
-    send(dispatcher_, resubmit_atom::value, std::move(t));
+    caf::anon_send(dispatcher_, resubmit_atom::value, std::move(t));
   }
   replayed_metric_->inc(sent.size());
   try {
@@ -338,7 +352,7 @@ void dead_letter_queue::update_depth() {
   alerts_metric_->inc();
   log_->warn("dead-letter depth {} reached the alert threshold {}", depth, config_.depth_alert);
   for (auto& subscriber : subscribers_)
-    send(subscriber, dlq_alert_atom::value, depth, config_.depth_alert);
+    caf::anon_send(subscriber, dlq_alert_atom::value, depth, config_.depth_alert);
 }
 
 } // namespace herd

@@ -3,22 +3,24 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <caf/send.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 
 namespace herd {
 
 escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_config config,
                                    std::unique_ptr<dead_letter_store> store,
-                                   caf::actor dead_letters, caf::actor dispatcher,
+                                   dead_letter_queue_actor dead_letters, caf::actor dispatcher,
                                    std::shared_ptr<metrics_registry> metrics, escalation_hook hook,
                                    std::function<int64_t()> wall_clock)
-    : caf::event_based_actor(cfg), config_(std::move(config)), store_(std::move(store)),
+    : escalation_queue_actor::base(cfg), config_(std::move(config)), store_(std::move(store)),
       dead_letters_(std::move(dead_letters)), dispatcher_(std::move(dispatcher)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       hook_(std::move(hook)), wall_clock_(std::move(wall_clock)),
@@ -39,7 +41,7 @@ escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_con
   open_metric_ = &m.gauge("herd_escalations_open", "Escalations waiting for a person");
 }
 
-caf::behavior escalation_queue::make_behavior() {
+escalation_queue::behavior_type escalation_queue::make_behavior() {
   try {
     for (auto& x : store_->escalations(escalation_status::open))
       arm(x.work.id);
@@ -90,6 +92,8 @@ caf::result<caf::ok_atom> escalation_queue::on_escalate(task& t, const std::stri
     return failed(e);
   }
   escalated_metric_->inc();
+  caf::anon_send(dispatcher_, settle_atom::value,
+                 settlement_of(x.work, outcome_status::escalated, x.reason));
   arm(x.work.id);
   count_open();
   announce(x);
@@ -138,7 +142,7 @@ caf::result<bool> escalation_queue::close(const std::string& id, escalation_stat
     timers_.erase(id);
     count_open();
     if (status == escalation_status::resubmitted)
-      send(dispatcher_, resubmit_atom::value, x->work);
+      caf::anon_send(dispatcher_, resubmit_atom::value, x->work);
     log_->info("escalation of task {} {}: {}", id, to_string(status), note);
     return true;
   } catch (const std::exception& e) {

@@ -10,7 +10,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
-#include "herd/retry/retry_atoms.hpp"
+#include "herd/retry/protocol.hpp"
 
 namespace herd {
 

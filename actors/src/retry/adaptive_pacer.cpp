@@ -30,11 +30,11 @@ void adaptive_pacer::advance(time_point now) {
   rate_ = rate1;
   tokens_ = std::min(config_.burst, tokens_ + gained);
   if (now - window_start_ >= config_.decrease_interval) {
-    if (failed_ >= std::max(1.0, config_.failure_ratio * released_))
+    if (failed_releases_ >= std::max(1.0, config_.failure_ratio * released_))
       rate_ = std::max(config_.min_rate, rate_ * config_.decrease_factor);
     window_start_ = now;
     released_ = 0;
-    failed_ = 0;
+    failed_releases_ = 0;
   }
 }
 
@@ -58,7 +58,7 @@ time_point adaptive_pacer::next_token(time_point now) {
 
 void adaptive_pacer::on_failure(time_point now) {
   advance(now);
-  failed_ += 1;
+  failed_releases_ += 1;
 }
 
 void adaptive_pacer::restart(time_point now) {
@@ -67,7 +67,7 @@ void adaptive_pacer::restart(time_point now) {
   tokens_ = std::min(config_.burst, 1.0);
   window_start_ = now;
   released_ = 0;
-  failed_ = 0;
+  failed_releases_ = 0;
 }
 
 } // namespace herd

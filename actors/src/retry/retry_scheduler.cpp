@@ -4,12 +4,15 @@
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
-#include "herd/retry/retry_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
+#include "herd/retry/protocol.hpp"
 
 namespace herd {
 
@@ -35,7 +38,7 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
                                  std::map<std::string, failure_policy> policies,
                                  retry_scheduler_peers peers,
                                  std::shared_ptr<metrics_registry> metrics)
-    : caf::event_based_actor(cfg), config_(config), policies_(std::move(policies)),
+    : retry_scheduler_actor::base(cfg), config_(config), policies_(std::move(policies)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       log_(component_logger("retry_scheduler")), peers_(std::move(peers)),
       planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
@@ -51,9 +54,9 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
                                  "Due retries held back (breaker open, budget spent, pacing)");
 }
 
-caf::behavior retry_scheduler::make_behavior() {
+retry_scheduler::behavior_type retry_scheduler::make_behavior() {
   return {
-      [this](retry_atom, task& t) { on_retry(std::move(t)); },
+      [this](retry_atom, task& t) { on_attempt_failed(std::move(t)); },
       [this](const breaker_transition& x) { on_transition(x); },
       [this](observe_atom, const std::string& service, bool success) {
         on_observe(service, success);
@@ -65,7 +68,7 @@ caf::behavior retry_scheduler::make_behavior() {
 
 // -- failed attempts ------------------------------------------------------------------------
 
-void retry_scheduler::on_retry(task t) {
+void retry_scheduler::on_attempt_failed(task t) {
   auto now = clock().now();
   const auto& why = t.last_failure();
   auto& l = lane_of(service_of(t));
@@ -102,44 +105,36 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
   if (verdict.reason == dead_letter_reason::exhausted)
     m.exhausted->inc();
   auto escalate = verdict.action == retry_action::escalate;
-  const auto& peer = escalate ? peers_.escalation_queue : peers_.dead_letter_queue;
-  if (!peer) {
-    log_->warn("task {} ends as failed: no {} actor is configured; {}", t.id,
-               escalate ? "escalation" : "dead-letter", verdict.why);
-    m.failed->inc();
+  auto peer_name = escalate ? "escalation" : "dead-letter";
+  if (escalate ? !peers_.escalation_queue : !peers_.dead_letter_queue) {
+    log_->warn("task {} ends as failed: no {} queue is configured; {}", t.id, peer_name,
+               verdict.why);
+    m.ended_failed->inc();
     settle(t, outcome_status::failed, verdict.why);
     return;
   }
-  auto status = escalate ? outcome_status::escalated : outcome_status::dead_lettered;
-  auto counted = escalate ? m.escalated : m.dead_lettered;
-  auto on_stored = [this, t, status, counted, why = verdict.why](caf::ok_atom) {
-    counted->inc();
-    settle(t, status, why);
-  };
-  auto on_error = [this, t, failed = m.failed, why = verdict.why,
-                   peer_name = escalate ? "escalation" : "dead-letter"](caf::error& e) {
-    log_->error("task {} ends as failed: the {} actor refused it: {}", t.id, peer_name,
+  // The queue settles the task with the dispatcher once it is durable; when it cannot store
+  // it, the task ends here as failed.
+  auto counted = escalate ? m.ended_escalated : m.ended_dead_lettered;
+  auto on_stored = [counted](caf::ok_atom) { counted->inc(); };
+  auto on_error = [this, t, ended_failed = m.ended_failed, why = verdict.why,
+                   peer_name](caf::error& e) {
+    log_->error("task {} ends as failed: the {} queue refused it: {}", t.id, peer_name,
                 system().render(e));
-    failed->inc();
+    ended_failed->inc();
     settle(t, outcome_status::failed, why + "; storing it failed: " + system().render(e));
   };
   if (escalate)
-    request(peer, caf::infinite, escalate_atom::value, t, verdict.why).then(on_stored, on_error);
+    request(peers_.escalation_queue, caf::infinite, escalate_atom::value, std::move(t), verdict.why)
+        .then(on_stored, on_error);
   else
-    request(peer, caf::infinite, dead_letter_atom::value, t, verdict.reason)
+    request(peers_.dead_letter_queue, caf::infinite, dlq_settle_atom::value, std::move(t),
+            verdict.reason, verdict.why)
         .then(on_stored, on_error);
 }
 
 void retry_scheduler::settle(const task& t, outcome_status status, const std::string& why) {
-  outcome result;
-  result.task_id = t.id;
-  result.status = status;
-  result.error = t.last_failure();
-  result.error.message = why;
-  result.attempt = t.attempt;
-  if (!t.history.empty())
-    result.agent = t.history.back().agent;
-  send(peers_.dispatcher, settle_atom::value, std::move(result));
+  caf::anon_send(peers_.dispatcher, settle_atom::value, settlement_of(t, status, why));
 }
 
 // -- releasing retries ----------------------------------------------------------------------
@@ -213,7 +208,7 @@ void retry_scheduler::pump(lane& l, time_point now) {
     auto t = take_front(l);
     metrics_for(t.kind, l.service).released->inc();
     ++t.attempt;
-    send(peers_.dispatcher, resubmit_atom::value, std::move(t));
+    caf::anon_send(peers_.dispatcher, resubmit_atom::value, std::move(t));
   }
   publish(l);
 }

@@ -21,9 +21,6 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// An actor's own timer tick: `(tick_atom, generation)`.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
-/// Hands a failed task (its last failure is the newest history entry) to the retry scheduler:
-/// `(retry_atom, task)`.
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
 /// Reports an expired lease: `(stuck_atom, agent, task_id)`.
 using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
 /// A call to a downstream service: `(call_atom, request_json)`, replies with an `outcome`.
@@ -34,11 +31,5 @@ using call_atom = caf::atom_constant<caf::atom("call")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 /// Removes a subscription: `(unsubscribe_atom, actor)`.
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscrib")>;
-/// Stores a task in the dead-letter queue: `(dead_letter_atom, task, dead_letter_reason)`;
-/// replies `(ok_atom)` once it is durable.
-using dead_letter_atom = caf::atom_constant<caf::atom("deadletter")>;
-/// Hands a task to a human: `(escalate_atom, task, std::string reason)`; replies `(ok_atom)` once
-/// it is durable.
-using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
 
 } // namespace herd

@@ -5,11 +5,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/scripted_service.hpp"
-#include "herd/breakers/breaker_atoms.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/breaker_registry.hpp"
 #include "herd/breakers/breaker_status.hpp"
 #include "herd/breakers/breaker_transition.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using herd::breaker_state;
@@ -23,7 +23,7 @@ struct registry_fixture : herd::test::virtual_time_fixture {
       std::make_shared<herd::test::service_script>();
   std::shared_ptr<herd::test::service_script> search_script =
       std::make_shared<herd::test::service_script>();
-  caf::actor registry;
+  herd::breaker_registry_actor registry;
 
   void start(herd::breaker_scope scope) {
     herd::breaker_registry_config config;
@@ -58,7 +58,7 @@ struct registry_fixture : herd::test::virtual_time_fixture {
   }
 
   breaker_status status(const caf::actor& breaker) {
-    self->send(breaker, herd::stats_atom::value);
+    self->send(breaker, herd::breaker_status_atom::value);
     vt.run();
     auto s = next<breaker_status>();
     BOOST_REQUIRE(s.has_value());
@@ -95,6 +95,17 @@ BOOST_AUTO_TEST_CASE(one_breaker_per_agent_and_service_when_asked) {
   call(a);
   BOOST_TEST((status(a).state == breaker_state::open));
   BOOST_TEST((status(b).state == breaker_state::closed)); // writer-2 still tries
+}
+
+BOOST_AUTO_TEST_CASE(the_registry_lists_its_breakers_ordered_by_key) {
+  start(herd::breaker_scope::service);
+  auto search = get("search");
+  auto llm = get("llm");
+  self->send(registry, herd::breaker_list_atom::value);
+  vt.run();
+  auto all = next<std::vector<caf::actor>>();
+  BOOST_REQUIRE(all.has_value());
+  BOOST_TEST((*all == std::vector<caf::actor>{llm, search}));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_services_are_an_error) {

@@ -4,8 +4,8 @@
 
 #include "actors/scripted_service.hpp"
 #include "dispatch/dispatcher.hpp"
-#include "herd/breakers/breaker_atoms.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/dispatch/agent.hpp"
 #include "herd/dispatch/protocol.hpp"
@@ -68,7 +68,7 @@ struct breaker_fixture : herd::test::virtual_time_fixture {
   std::shared_ptr<herd::test::service_script> script =
       std::make_shared<herd::test::service_script>();
   caf::actor service = sys.spawn<herd::test::scripted_service>(script);
-  caf::actor breaker;
+  herd::circuit_breaker_actor breaker;
 
   breaker_fixture() { start(test_policy()); }
 
@@ -96,7 +96,7 @@ struct breaker_fixture : herd::test::virtual_time_fixture {
   }
 
   breaker_status status() {
-    self->send(breaker, herd::stats_atom::value);
+    self->send(breaker, herd::breaker_status_atom::value);
     vt.run();
     auto s = next<breaker_status>();
     BOOST_REQUIRE(s.has_value());
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(many_agents_one_failing_service) {
   auto out = std::make_shared<std::vector<outcome>>();
   std::vector<caf::actor> agents;
   for (int i = 0; i < 20; ++i)
-    agents.push_back(sys.spawn(caller, breaker, out));
+    agents.push_back(sys.spawn(caller, caf::actor_cast<caf::actor>(breaker), out));
   auto round = [&] {
     for (auto& a : agents)
       self->send(a, herd::call_atom::value);
@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(a_probe_without_answer_times_out_and_reopens) {
   auto out = std::make_shared<std::vector<outcome>>();
   std::vector<caf::actor> agents;
   for (int i = 0; i < 4; ++i) {
-    agents.push_back(sys.spawn(caller, breaker, out));
+    agents.push_back(sys.spawn(caller, caf::actor_cast<caf::actor>(breaker), out));
     self->send(agents.back(), herd::call_atom::value);
   }
   vt.run();
@@ -392,7 +392,7 @@ BOOST_AUTO_TEST_CASE(agents_of_a_pool_share_one_breaker_through_the_dispatcher) 
   auto dispatcher = caf::actor_cast<caf::actor>(sys.spawn<herd::dispatcher>(
       herd::dispatcher_config{}, metrics, herd::failed_attempts::end_task));
   for (int i = 1; i <= 10; ++i) {
-    auto a = sys.spawn<service_agent>(breaker);
+    auto a = sys.spawn<service_agent>(caf::actor_cast<caf::actor>(breaker));
     herd::agent_settings settings;
     settings.name = "llm-" + std::to_string(i);
     settings.pool = "llm";

@@ -8,9 +8,10 @@
 #include "dispatch/dispatcher.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/retry/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -25,7 +26,7 @@ struct dlq_fixture : test::virtual_time_fixture {
   std::unique_ptr<dead_letter_store> store = std::make_unique<dead_letter_store>(db);
   std::shared_ptr<int64_t> wall = std::make_shared<int64_t>(1000);
   dead_letter_queue_config config;
-  caf::actor dlq;
+  dead_letter_queue_actor dlq;
 
   dlq_fixture() { config.poll_interval = duration{0}; }
 
@@ -193,7 +194,7 @@ BOOST_AUTO_TEST_CASE(query_resolve_purge_and_stats_through_the_actor) {
   self->send(dlq, dlq_resolve_atom::value, std::string{"a"}, std::string{"refunded"});
   vt.run();
   BOOST_TEST(next<bool>().value_or(false));
-  self->send(dlq, stats_atom::value);
+  self->send(dlq, dlq_stats_atom::value);
   vt.run();
   auto s = next<dead_letter_stats>();
   BOOST_REQUIRE(s);
@@ -287,20 +288,13 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   dlq = sys.spawn<dead_letter_queue>(config, std::make_unique<dead_letter_store>(db), dispatch,
                                      metrics);
   auto queue = dlq;
-  // The retry scheduler's part, cut short: every failure is dead-lettered, then settled.
+  // The retry scheduler's part, cut short: every failure is handed to the queue, which
+  // settles it with the dispatcher once it is durable.
   auto sink = sys.spawn([=](caf::event_based_actor* s) -> caf::behavior {
     return {[=](retry_atom, task& t) {
-      s->request(queue, caf::infinite, dead_letter_atom::value, t,
-                 dead_letter_reason::non_retryable)
-          .then(
-              [=](caf::ok_atom) {
-                outcome settled;
-                settled.task_id = t.id;
-                settled.status = outcome_status::dead_lettered;
-                settled.error = t.last_failure();
-                s->send(dispatch, settle_atom::value, settled);
-              },
-              [](caf::error&) {});
+      s->request(queue, caf::infinite, dlq_settle_atom::value, t, dead_letter_reason::non_retryable,
+                 std::string{"not retryable"})
+          .then([](caf::ok_atom) {}, [](caf::error&) {});
     }};
   });
   self->send(dispatch, connect_retry_atom::value, sink);
@@ -310,6 +304,8 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   auto first = next<outcome>();
   BOOST_REQUIRE(first);
   BOOST_TEST((first->status == outcome_status::dead_lettered));
+  BOOST_TEST(first->error.message == "not retryable");
+  BOOST_TEST(!next<outcome>()); // settled once
   auto letter = store->get("t-1");
   BOOST_REQUIRE(letter);
   BOOST_TEST(letter->work.replays == 0);

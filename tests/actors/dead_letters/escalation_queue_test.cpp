@@ -10,7 +10,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
-#include "herd/dead_letters/dlq_atoms.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -25,8 +25,8 @@ struct escalation_fixture : test::virtual_time_fixture {
   std::unique_ptr<dead_letter_store> store = std::make_unique<dead_letter_store>(db);
   dead_letter_queue_config config;
   std::vector<escalation> announced;
-  caf::actor dlq;
-  caf::actor escalations;
+  dead_letter_queue_actor dlq;
+  escalation_queue_actor escalations;
 
   escalation_fixture() {
     config.poll_interval = duration{0};
@@ -62,6 +62,16 @@ struct escalation_fixture : test::virtual_time_fixture {
   }
 
   escalation_status status_of(const std::string& id) { return store->get_escalation(id)->status; }
+
+  /// The outcomes the queues settled with the dispatcher (`self`) since the last call.
+  std::vector<outcome> settled() {
+    std::vector<outcome> result;
+    bool more = true;
+    while (more)
+      self->receive([&](settle_atom, outcome& x) { result.push_back(std::move(x)); },
+                    caf::after(0s) >> [&] { more = false; });
+    return result;
+  }
 };
 
 } // namespace
@@ -109,6 +119,20 @@ BOOST_AUTO_TEST_CASE(a_person_edits_the_payload_and_resubmits) {
   BOOST_TEST(sent->history.size() == 2u);
   BOOST_TEST(status_of("t-2") == escalation_status::resubmitted);
   BOOST_TEST(store->get_escalation("t-2")->work.payload == R"({"amount":10})");
+}
+
+BOOST_AUTO_TEST_CASE(a_durable_escalation_settles_its_task_once_and_its_timeout_does_not_again) {
+  escalate("t-5", "a person must approve this refund");
+  auto first = settled();
+  BOOST_REQUIRE(first.size() == 1u);
+  BOOST_TEST(first[0].task_id == "t-5");
+  BOOST_TEST((first[0].status == outcome_status::escalated));
+  BOOST_TEST(first[0].error.message == "a person must approve this refund");
+  BOOST_TEST(first[0].attempt == 2);
+  BOOST_TEST(first[0].agent == "agents-2");
+  vt.advance(10s); // the escalation times out into the dead-letter queue
+  BOOST_TEST(status_of("t-5") == escalation_status::timed_out);
+  BOOST_TEST(settled().empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_payload_that_is_not_json_is_refused) {

@@ -12,10 +12,12 @@
 #include "dispatch/dispatcher.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/core/atoms.hpp"
+#include "herd/core/settlement.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/agent.hpp"
 #include "herd/dispatch/protocol.hpp"
-#include "herd/retry/retry_atoms.hpp"
+#include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "virtual_time_fixture.hpp"
@@ -42,26 +44,35 @@ caf::behavior fake_dispatcher(caf::event_based_actor* self, recording_ptr r) {
   };
 }
 
-/// A dead-letter and escalation queue that stores at once and acknowledges with ok_atom.
-caf::behavior fake_store(caf::event_based_actor*, recording_ptr r) {
+/// A dead-letter and escalation queue that stores at once, acknowledges with ok_atom and
+/// settles the task with `dispatcher`, as the real queues do once a task is durable.
+caf::behavior fake_store(caf::event_based_actor* self, recording_ptr r, caf::actor dispatcher) {
   return {
-      [=](herd::dead_letter_atom, herd::task& t, herd::dead_letter_reason why) {
-        r->dead_letters.emplace_back(std::move(t), why);
+      [=](herd::dlq_settle_atom, herd::task& t, herd::dead_letter_reason reason,
+          const std::string& why) {
+        self->send(dispatcher, herd::settle_atom::value,
+                   herd::settlement_of(t, herd::outcome_status::dead_lettered, why));
+        r->dead_letters.emplace_back(std::move(t), reason);
         return caf::ok_atom::value;
       },
       [=](herd::escalate_atom, herd::task& t, std::string& why) {
+        self->send(dispatcher, herd::settle_atom::value,
+                   herd::settlement_of(t, herd::outcome_status::escalated, why));
         r->escalations.emplace_back(std::move(t), std::move(why));
         return caf::ok_atom::value;
       },
   };
 }
 
-/// A dead-letter queue that acknowledges only when the test says so.
-caf::behavior slow_store(caf::event_based_actor* self, recording_ptr r) {
+/// A dead-letter queue that acknowledges (and settles with `dispatcher`) only when the test
+/// says so.
+caf::behavior slow_store(caf::event_based_actor* self, recording_ptr r, caf::actor dispatcher) {
+  auto settlements = std::make_shared<std::vector<herd::outcome>>();
   return {
-      [=](herd::dead_letter_atom, herd::task& t,
-          herd::dead_letter_reason why) -> caf::result<caf::ok_atom> {
-        r->dead_letters.emplace_back(std::move(t), why);
+      [=](herd::dlq_settle_atom, herd::task& t, herd::dead_letter_reason reason,
+          const std::string& why) -> caf::result<caf::ok_atom> {
+        settlements->push_back(herd::settlement_of(t, herd::outcome_status::dead_lettered, why));
+        r->dead_letters.emplace_back(std::move(t), reason);
         r->unanswered.push_back(self->make_response_promise());
         return r->unanswered.back();
       },
@@ -70,6 +81,9 @@ caf::behavior slow_store(caf::event_based_actor* self, recording_ptr r) {
         for (auto& promise : r->unanswered)
           promise.deliver(caf::ok_atom::value);
         r->unanswered.clear();
+        for (auto& x : *settlements)
+          self->send(dispatcher, herd::settle_atom::value, std::move(x));
+        settlements->clear();
       },
   };
 }
@@ -77,8 +91,8 @@ caf::behavior slow_store(caf::event_based_actor* self, recording_ptr r) {
 /// A dead-letter queue whose disk is full.
 caf::behavior broken_store(caf::event_based_actor*) {
   return {
-      [=](herd::dead_letter_atom, herd::task&,
-          herd::dead_letter_reason) -> caf::result<caf::ok_atom> {
+      [=](herd::dlq_settle_atom, herd::task&, herd::dead_letter_reason,
+          const std::string&) -> caf::result<caf::ok_atom> {
         return caf::make_error(caf::sec::runtime_error, "disk full");
       },
   };
@@ -102,15 +116,17 @@ herd::retry_scheduler_config unthrottled() {
 struct scheduler_fixture : herd::test::virtual_time_fixture {
   recording_ptr rec = std::make_shared<recording>();
   caf::actor dispatcher = sys.spawn(fake_dispatcher, rec);
-  caf::actor store = sys.spawn(fake_store, rec);
+  caf::actor store = sys.spawn(fake_store, rec, dispatcher);
   std::map<std::string, herd::failure_policy> policies = herd::runtime_config{}.policies;
-  caf::actor scheduler;
+  herd::retry_scheduler_actor scheduler;
   int64_t t0 = herd::to_epoch_ms(vt.now());
 
   scheduler_fixture() { policies["fixed"] = fixed(2000); }
 
   ~scheduler_fixture() {
-    for (auto& a : {scheduler, dispatcher, store})
+    if (scheduler)
+      caf::anon_send_exit(scheduler, caf::exit_reason::kill);
+    for (auto& a : {dispatcher, store})
       if (a)
         caf::anon_send_exit(a, caf::exit_reason::kill);
     vt.run();
@@ -120,8 +136,8 @@ struct scheduler_fixture : herd::test::virtual_time_fixture {
              bool with_store = true) {
     herd::retry_scheduler_peers peers{dispatcher, {}, {}};
     if (with_store) {
-      peers.dead_letter_queue = dlq ? dlq : store;
-      peers.escalation_queue = store;
+      peers.dead_letter_queue = caf::actor_cast<herd::dead_letter_queue_actor>(dlq ? dlq : store);
+      peers.escalation_queue = caf::actor_cast<herd::escalation_queue_actor>(store);
     }
     scheduler = sys.spawn<herd::retry_scheduler>(config, policies, peers, metrics);
     vt.run();
@@ -245,7 +261,7 @@ BOOST_AUTO_TEST_CASE(a_thousand_pending_retries_share_one_timer) {
 }
 
 BOOST_AUTO_TEST_CASE(an_exhausted_task_is_settled_only_after_the_dlq_stored_it) {
-  auto rec_store = sys.spawn(slow_store, rec);
+  auto rec_store = sys.spawn(slow_store, rec, dispatcher);
   start({}, rec_store);
   fail(failed("n1", "notification", transient(), 3));
   BOOST_TEST_REQUIRE(rec->dead_letters.size() == 1u);
@@ -515,10 +531,14 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
   auto worker = sys.spawn<flaky_agent>(runs);
   self->send(real, herd::join_atom::value, std::string{"default"}, worker, std::string{"a1"},
              int32_t{1});
-  scheduler =
-      sys.spawn<herd::retry_scheduler>(herd::retry_scheduler_config{}, policies,
-                                       herd::retry_scheduler_peers{real, store, {}}, metrics);
-  self->send(real, herd::connect_retry_atom::value, scheduler);
+  scheduler = sys.spawn<herd::retry_scheduler>(
+      herd::retry_scheduler_config{}, policies,
+      herd::retry_scheduler_peers{
+          real,
+          caf::actor_cast<herd::dead_letter_queue_actor>(sys.spawn(fake_store, rec, real)),
+          {}},
+      metrics);
+  self->send(real, herd::connect_retry_atom::value, caf::actor_cast<caf::actor>(scheduler));
   vt.run();
   self->send(real, herd::submit_atom::value, herd::task::make("ok-1", "fixed"));
   self->send(real, herd::submit_atom::value, herd::task::make("bad-1", "fixed", "permanent"));

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "herd/breakers/breaker_transition.hpp"
+#include "herd/core/atoms.hpp"
+#include "herd/core/task.hpp"
+
+/// The retry scheduler's protocol: its atoms (CAF 0.17 atoms: at most 10 characters). It also
+/// answers `tick_atom` and `handback_atom` of herd/core/atoms.hpp.
+namespace herd {
+
+/// Hands a failed task (its last failure is the newest history entry) to the failure sink:
+/// `(retry_atom, task)`.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+/// Reports the result of one call to a service, feeding its retry budget:
+/// `(observe_atom, std::string service, bool success)`.
+using observe_atom = caf::atom_constant<caf::atom("observe")>;
+
+/// The retry scheduler's typed handle (see retry_scheduler.hpp); `tick_atom` is its own timer.
+using retry_scheduler_actor =
+    caf::typed_actor<caf::reacts_to<retry_atom, task>, caf::reacts_to<breaker_transition>,
+                     caf::reacts_to<observe_atom, std::string, bool>,
+                     caf::reacts_to<tick_atom, uint64_t>,
+                     caf::replies_to<handback_atom>::with<std::vector<task>>>;
+
+} // namespace herd
