@@ -120,7 +120,7 @@ herd::agent_settings settings_of(int64_t i, caf::actor target, herd::duration in
 
 /// Waits until `monitor` processed everything `self` sent it before.
 void await_monitor(caf::scoped_actor& self, const caf::actor& monitor) {
-  self->request(monitor, std::chrono::seconds(120), herd::stats_atom::value)
+  self->request(monitor, std::chrono::seconds(120), herd::tracked_count_atom::value)
       .receive([](uint64_t) {},
                [](caf::error& e) {
                  std::cerr << "bench_heartbeat: monitor did not answer: " << to_string(e) << '\n';

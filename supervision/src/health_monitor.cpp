@@ -75,7 +75,7 @@ health_monitor::behavior_type health_monitor::make_behavior() {
         checks_.set_state(name, state, clock().now());
       },
       [this](health_atom) { return checks_.view(clock().now()); },
-      [this](stats_atom) { return static_cast<uint64_t>(checks_.size()); },
+      [this](tracked_count_atom) { return static_cast<uint64_t>(checks_.size()); },
       [this](subscribe_atom, const caf::actor& who) { subscribers_.add(who); },
       [this](tick_atom, uint64_t generation) { on_tick(generation); },
   };

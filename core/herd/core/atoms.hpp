@@ -15,8 +15,6 @@ using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
 using settle_atom = caf::atom_constant<caf::atom("settle")>;
 /// Returns every task that is not finished and forgets it: `(handback_atom)`.
 using handback_atom = caf::atom_constant<caf::atom("handback")>;
-/// Asks an actor for its statistics: `(stats_atom)`.
-using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// A liveness signal from an agent: `(heartbeat_atom, name, sequence)`.
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// An actor's own timer tick: `(tick_atom, generation)`.

@@ -41,7 +41,7 @@ namespace herd {
 ///   logged, and the agent is checked at once. A slow agent that still heartbeats stays healthy.
 /// - `(state_atom, name, health_state)`: its supervisor says restarting or stopped.
 /// - `(health_atom) -> health_view`: the health view.
-/// - `(stats_atom) -> uint64_t`: how many agents it tracks (cheap, unlike the view).
+/// - `(tracked_count_atom) -> uint64_t`: how many agents it tracks (cheap, unlike the view).
 /// - `(subscribe_atom, actor)`: events `(sup_event_atom, supervision_event)` go to `actor`.
 /// When a detector fires, the monitor sends `(suspect_atom, agent, name, reason)` to the agent's
 /// supervisor and `(isolate_atom, agent)` to the dispatcher at once; the agent is then isolated

@@ -35,6 +35,9 @@ using suspect_atom = caf::atom_constant<caf::atom("suspect")>;
 using state_atom = caf::atom_constant<caf::atom("state")>;
 /// Asks the health monitor for its health view: `(health_atom) -> health_view`.
 using health_atom = caf::atom_constant<caf::atom("health")>;
+/// Asks the health monitor how many agents it tracks (cheap, unlike the view):
+/// `(tracked_count_atom) -> uint64_t`.
+using tracked_count_atom = caf::atom_constant<caf::atom("tracked")>;
 /// A supervisor's own restart timer: `(restart_atom, uint64_t batch)`.
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 /// Tells the on-restart listener that a child has a new incarnation:
@@ -76,7 +79,8 @@ using health_monitor_actor = caf::typed_actor<
     caf::reacts_to<heartbeat_atom, std::string, uint64_t>,
     caf::reacts_to<stuck_atom, std::string, std::string>,
     caf::reacts_to<state_atom, std::string, health_state>,
-    caf::replies_to<health_atom>::with<health_view>, caf::replies_to<stats_atom>::with<uint64_t>,
-    caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<tick_atom, uint64_t>>;
+    caf::replies_to<health_atom>::with<health_view>,
+    caf::replies_to<tracked_count_atom>::with<uint64_t>, caf::reacts_to<subscribe_atom, caf::actor>,
+    caf::reacts_to<tick_atom, uint64_t>>;
 
 } // namespace herd
