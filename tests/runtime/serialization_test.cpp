@@ -17,49 +17,9 @@
 #include "herd/dispatch/dispatcher_stats.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/announce.hpp"
+#include "serialization_fixture.hpp"
 
 namespace {
-
-struct serialization_fixture {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{init(cfg)};
-
-  static caf::actor_system_config& init(caf::actor_system_config& c) {
-    c.set("scheduler.policy", caf::atom("testing"));
-    herd::announce_types(c);
-    return c;
-  }
-
-  template <class T>
-  T roundtrip(const T& x) {
-    std::vector<char> buf;
-    caf::binary_serializer sink{sys, buf};
-    auto copy = x;
-    if (auto err = sink(copy))
-      BOOST_FAIL("serialization failed: " << sys.render(err));
-    T result;
-    caf::binary_deserializer source{sys, buf};
-    if (auto err = source(result))
-      BOOST_FAIL("deserialization failed: " << sys.render(err));
-    return result;
-  }
-
-  /// Round-trips `x` inside a type-erased message, as the middleman does.
-  template <class T>
-  T message_roundtrip(const T& x) {
-    auto msg = caf::make_message(x);
-    std::vector<char> buf;
-    caf::binary_serializer sink{sys, buf};
-    if (auto err = sink(msg))
-      BOOST_FAIL("message serialization failed: " << sys.render(err));
-    caf::message result;
-    caf::binary_deserializer source{sys, buf};
-    if (auto err = source(result))
-      BOOST_FAIL("message deserialization failed: " << sys.render(err));
-    BOOST_REQUIRE(result.match_element<T>(0));
-    return result.get_as<T>(0);
-  }
-};
 
 herd::failure sample_failure() {
   auto f = herd::failure::rate_limited("slow down", herd::from_ms(5000));

@@ -9,41 +9,11 @@
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "serialization_fixture.hpp"
 
 using namespace herd;
 
-namespace {
-
-struct protocol_fixture {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{init(cfg)};
-
-  static caf::actor_system_config& init(caf::actor_system_config& c) {
-    c.set("scheduler.policy", caf::atom("testing"));
-    announce_types(c);
-    return c;
-  }
-
-  /// Round-trips `x` inside a type-erased message, as the middleman does.
-  template <class T>
-  T message_roundtrip(const T& x) {
-    auto msg = caf::make_message(x);
-    std::vector<char> buf;
-    caf::binary_serializer sink{sys, buf};
-    if (auto err = sink(msg))
-      BOOST_FAIL("message serialization failed: " << sys.render(err));
-    caf::message result;
-    caf::binary_deserializer source{sys, buf};
-    if (auto err = source(result))
-      BOOST_FAIL("message deserialization failed: " << sys.render(err));
-    BOOST_REQUIRE(result.match_element<T>(0));
-    return result.get_as<T>(0);
-  }
-};
-
-} // namespace
-
-BOOST_FIXTURE_TEST_SUITE(supervision_protocol, protocol_fixture)
+BOOST_FIXTURE_TEST_SUITE(supervision_protocol, serialization_fixture)
 
 BOOST_AUTO_TEST_CASE(a_supervision_event_roundtrips_and_keeps_its_json_keys) {
   supervision_event x{supervision_event_kind::gave_up, "pool:p", "p-1", "too many restarts",
