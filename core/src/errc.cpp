@@ -29,16 +29,18 @@ std::string to_string(errc code) {
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }
 
-std::string render_errc(uint8_t code, caf::atom_value, const caf::message& context) {
-  auto result = "herd: " + to_string(static_cast<errc>(code));
-  if (!context.empty()) {
-    result += ": ";
-    if (context.size() == 1 && context.match_element<std::string>(0))
-      result += context.get_as<std::string>(0);
-    else
-      result += caf::deep_to_string(context);
-  }
+std::string render_error(const std::string& component, const std::string& code_name,
+                         const caf::message& context) {
+  auto result = component + ": " + code_name;
+  if (context.size() == 1 && context.match_element<std::string>(0))
+    result += ": " + context.get_as<std::string>(0);
+  else if (!context.empty())
+    result += ": " + caf::deep_to_string(context);
   return result;
+}
+
+std::string render_errc(uint8_t code, caf::atom_value, const caf::message& context) {
+  return render_error("herd", to_string(static_cast<errc>(code)), context);
 }
 
 } // namespace herd

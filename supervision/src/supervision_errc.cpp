@@ -1,4 +1,5 @@
 #include "herd/supervision/supervision_errc.hpp"
+#include "herd/core/errc.hpp"
 
 namespace herd {
 
@@ -17,10 +18,7 @@ std::string to_string(supervision_errc code) {
 }
 
 std::string render_supervision_errc(uint8_t code, caf::atom_value, const caf::message& context) {
-  auto result = "supervision: " + to_string(static_cast<supervision_errc>(code));
-  if (!context.empty())
-    result += ": " + caf::to_string(context);
-  return result;
+  return render_error("supervision", to_string(static_cast<supervision_errc>(code)), context);
 }
 
 } // namespace herd

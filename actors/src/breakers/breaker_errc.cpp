@@ -1,6 +1,6 @@
 #include "herd/breakers/breaker_errc.hpp"
 
-#include <caf/deep_to_string.hpp>
+#include "herd/core/errc.hpp"
 
 namespace herd {
 
@@ -15,12 +15,7 @@ std::string to_string(breaker_errc code) {
 }
 
 std::string render_breaker_errc(uint8_t code, caf::atom_value, const caf::message& context) {
-  auto result = "breaker: " + to_string(static_cast<breaker_errc>(code));
-  if (context.size() == 1 && context.match_element<std::string>(0))
-    result += ": " + context.get_as<std::string>(0); // a service name, without quotes
-  else if (!context.empty())
-    result += ": " + caf::deep_to_string(context);
-  return result;
+  return render_error("breaker", to_string(static_cast<breaker_errc>(code)), context);
 }
 
 } // namespace herd

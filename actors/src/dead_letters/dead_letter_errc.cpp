@@ -1,6 +1,6 @@
 #include "herd/dead_letters/dead_letter_errc.hpp"
 
-#include <caf/deep_to_string.hpp>
+#include "herd/core/errc.hpp"
 
 namespace herd {
 
@@ -21,12 +21,7 @@ std::string to_string(dead_letter_errc code) {
 }
 
 std::string render_dead_letter_errc(uint8_t code, caf::atom_value, const caf::message& context) {
-  auto result = "deadletter: " + to_string(static_cast<dead_letter_errc>(code));
-  if (context.size() == 1 && context.match_element<std::string>(0))
-    result += ": " + context.get_as<std::string>(0);
-  else if (!context.empty())
-    result += ": " + caf::deep_to_string(context);
-  return result;
+  return render_error("deadletter", to_string(static_cast<dead_letter_errc>(code)), context);
 }
 
 } // namespace herd

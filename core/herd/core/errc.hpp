@@ -33,6 +33,11 @@ enum class errc : uint8_t {
 /// Returns the name of an error code, e.g. "intake_full".
 std::string to_string(errc code);
 
+/// How every herd component renders its errors: "<component>: <code name>", then ": " and the
+/// context (a lone string as it is, anything else as CAF prints it) if there is one.
+std::string render_error(const std::string& component, const std::string& code_name,
+                         const caf::message& context);
+
 /// Renders an error of category "herd" with its context, for `caf::actor_system_config`.
 std::string render_errc(uint8_t code, caf::atom_value category, const caf::message& context);
 
