@@ -62,9 +62,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         case submit_decision::verdict::accepted:
           break;
         }
-        if (decision.waiters >= first_waiters_.size())
-          first_waiters_.resize(decision.waiters + 1);
-        auto& promise = first_waiters_[decision.waiters];
+        auto& promise = first_waiter(decision.waiters);
         promise = make_response_promise<outcome>();
         act();
         return promise;
@@ -84,8 +82,9 @@ dispatcher::behavior_type dispatcher::make_behavior() {
       [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
         reporting_ = true; // lease once, after the whole batch
         auto now = clock().now();
+        auto& s = state();
         for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
-          if (!state().report(lease_ids[i], results[i], now))
+          if (!s.report(lease_ids[i], results[i], now))
             if (auto key =
                     agent_key(current_sender() ? current_sender()->address() : caf::actor_addr{}))
               state().release_abandoned(*key, lease_ids[i], now);
@@ -175,7 +174,7 @@ void dispatcher::act() {
     for (auto& subscriber : stuck_subscribers_.all())
       caf::unsafe_send_as(this, subscriber, stuck_atom::value, lease.agent, lease.task_id);
   for (auto& settled : todo.settled)
-    deliver(settled.waiters, std::move(settled.result));
+    deliver(settled.waiters, std::move(settled.msg));
   for (auto& batch : todo.leases) {
     auto agent = agent_handles_.find(batch.agent);
     if (agent != agent_handles_.end())
@@ -195,22 +194,31 @@ void dispatcher::act() {
   todo.clear();
 }
 
-void dispatcher::deliver(uint32_t waiters, outcome&& result) {
+caf::typed_response_promise<outcome>& dispatcher::first_waiter(uint32_t waiters) {
+  while (waiters / waiter_block >= first_waiters_.size())
+    first_waiters_.push_back(
+        std::make_unique<caf::typed_response_promise<outcome>[]>(waiter_block));
+  return first_waiters_[waiters / waiter_block][waiters % waiter_block];
+}
+
+void dispatcher::deliver(uint32_t waiters, caf::message&& msg) {
   auto more = more_waiters_.empty() ? more_waiters_.end() : more_waiters_.find(waiters);
-  auto first = waiters < first_waiters_.size() && first_waiters_[waiters].pending();
+  auto* first_slot = waiters / waiter_block < first_waiters_.size()
+                         ? &first_waiters_[waiters / waiter_block][waiters % waiter_block]
+                         : nullptr;
+  auto first = first_slot != nullptr && first_slot->pending();
   if (more == more_waiters_.end() && !first)
     return;
   // One message for every waiter (through the untyped promise, which takes a message); the only
   // waiter gets it unshared, so it moves the outcome.
-  auto msg = caf::make_message(std::move(result));
   if (more != more_waiters_.end()) {
     for (auto& waiter : more->second)
       static_cast<caf::response_promise&>(waiter).deliver(msg);
     more_waiters_.erase(more);
   }
   if (first) {
-    auto promise = std::move(first_waiters_[waiters]);
-    first_waiters_[waiters] = caf::typed_response_promise<outcome>{};
+    auto promise = std::move(*first_slot);
+    *first_slot = caf::typed_response_promise<outcome>{};
     static_cast<caf::response_promise&>(promise).deliver(std::move(msg));
   }
 }

@@ -521,7 +521,8 @@ void dispatcher_state::settle(const std::string& task_id, outcome result, task_r
       if (!(result.error == failure{}))
         record.error = std::make_unique<failure>(result.error);
     }
-    actions_.settled.push_back(dispatcher_actions::settlement{record.handle, std::move(result)});
+    actions_.settled.push_back(
+        dispatcher_actions::settlement{record.handle, caf::make_message(std::move(result))});
     if (!keep) {
       drop_record(record);
     } else {
