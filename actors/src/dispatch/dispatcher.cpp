@@ -106,6 +106,8 @@ dispatcher::behavior_type dispatcher::make_behavior() {
           ++next_agent_key_;
           monitor(handle);
         }
+        if (i->second >= agent_handles_.size())
+          agent_handles_.resize(i->second + 1);
         agent_handles_[i->second] = handle;
         state().join(i->second, pool, agent_name, concurrency, clock().now());
         act();
@@ -176,9 +178,8 @@ void dispatcher::act() {
   for (auto& settled : todo.settled)
     deliver(settled.waiters, std::move(settled.msg));
   for (auto& batch : todo.leases) {
-    auto agent = agent_handles_.find(batch.agent);
-    if (agent != agent_handles_.end())
-      caf::unsafe_send_as(this, agent->second, batch.msg);
+    if (batch.agent < agent_handles_.size())
+      caf::unsafe_send_as(this, agent_handles_[batch.agent], batch.msg);
   }
   for (auto& pool : todo.reminders)
     send(this, dispatch_atom::value, std::move(pool));
@@ -256,7 +257,7 @@ void dispatcher::forget_agent(const caf::actor_addr& addr, const std::string& wh
   agent_keys_.erase(i);
   state().remove(key, why, clock().now());
   act();
-  agent_handles_.erase(key);
+  agent_handles_[key] = nullptr;
 }
 
 } // namespace herd

@@ -97,7 +97,7 @@ private:
 
   // Agents: the state knows them by a key, the actor by address and handle.
   std::unordered_map<caf::actor_addr, uint64_t> agent_keys_;
-  std::unordered_map<uint64_t, caf::actor> agent_handles_;
+  std::vector<caf::actor> agent_handles_; // by key (keys are never reused; null once gone)
   uint64_t next_agent_key_ = 0;
 
   // Submitters by the waiters handle of their task: most tasks have exactly one. First waiters
