@@ -4,7 +4,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <queue>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -130,6 +129,14 @@ private:
     const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
   };
 
+  // The tasks one lease_queued call leases to one agent.
+  struct lease_draft {
+    agent_entry* agent = nullptr;
+    std::vector<uint64_t> ids;
+    std::vector<task> tasks;
+    std::vector<task_record*> records;
+  };
+
   using deadline_entry = std::pair<time_point, uint64_t>;
 
   task_record& add_record(uint32_t handle);
@@ -152,6 +159,7 @@ private:
   void attempt_failed(task t, const failure& why, const std::string& agent_name,
                       task_record& record);
   void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
+  void add_deadline(time_point deadline, uint64_t lease_id);
   void arm_timer();
   void publish_gauges();
 
@@ -164,10 +172,11 @@ private:
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<uint64_t, agent_entry> agents_;
-  std::deque<lease_entry> leases_;    // slots, reused through free_leases_
-  std::vector<uint32_t> free_leases_; // free slots of leases_
-  std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  id_index ids_; // every pending or completed task id
+  std::deque<lease_entry> leases_;       // slots, reused through free_leases_
+  std::vector<uint32_t> free_leases_;    // free slots of leases_
+  std::vector<lease_draft> batches_;     // lease_queued's scratch space
+  ring_queue<deadline_entry> deadlines_; // by (deadline, lease id), earliest first
+  id_index ids_;                         // every pending or completed task id
   // Records by handle in ids_, in blocks of record_block (stable addresses, few allocations).
   static constexpr uint32_t record_block = 1024;
   std::vector<std::unique_ptr<task_record[]>> records_;
