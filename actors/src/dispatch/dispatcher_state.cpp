@@ -33,6 +33,7 @@ dispatcher_state::dispatcher_state(dispatcher_config config, metrics_registry& m
 }
 
 submit_decision dispatcher_state::submit(task& t, time_point now) {
+  ids_.prefetch(t.id); // its slot is likely cold: load it while checking the rest
   now_ = now;
   submit_decision decision;
   auto reject = [&](errc code, std::string reason) {
@@ -47,6 +48,7 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
+  auto pool = pools_.find(t.pool);
   auto [handle, added] = ids_.insert(t.id);
   if (!added) {
     auto& record = record_at(handle);
@@ -61,7 +63,6 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return decision;
   }
   auto& record = add_record(handle);
-  auto pool = pools_.find(t.pool);
   if (pool == pools_.end()) {
     drop_record(record);
     return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
