@@ -319,7 +319,7 @@ outcome dispatcher_state::recorded_outcome(const task_record& record) const {
   return result;
 }
 
-void dispatcher_state::enqueue_task(task t, task_record& record, pool_entry& pool, bool front) {
+void dispatcher_state::enqueue_task(task&& t, task_record& record, pool_entry& pool, bool front) {
   record.state = task_state::queued;
   ++stats_.queued;
   auto& queue = pool.queue;

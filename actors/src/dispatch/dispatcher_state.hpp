@@ -146,7 +146,7 @@ private:
   task_record* find_record(const std::string& task_id);
   void drop_record(task_record& record);
   outcome recorded_outcome(const task_record& record) const;
-  void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
+  void enqueue_task(task&& t, task_record& record, pool_entry& pool, bool front);
   pool_entry& pool_named(const std::string& name);
   void dispatch(pool_entry& pool);
   void lease_queued(pool_entry& pool);
