@@ -71,8 +71,6 @@ protected:
   void on_exit() override;
 
 private:
-  /// The state, told whether to lease at once or on a reminder (under load).
-  dispatcher_state& state();
   /// Sends, delivers and arms what the state's last call asks for.
   void act();
   /// The slot of the first submitter waiting under `waiters` (allocated on first use).

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,7 +41,13 @@ public:
 
   /// While true, a pool with work is named in `actions().reminders` instead of leased at once,
   /// so one lease message later carries many tasks. Default: false.
-  void lease_later(bool yes) { lease_later_ = yes; }
+  void lease_later(bool yes) {
+    lease_later_ = yes;
+    busy_ = nullptr;
+  }
+  /// Asks `busy` whenever a pool has work to lease: while it answers true (the actor's mailbox
+  /// holds more messages), the pool is named in `actions().reminders` instead of leased at once.
+  void lease_later(std::function<bool()> busy) { busy_ = std::move(busy); }
 
   /// Accepts `t` (or rejects it, or answers a duplicate id) at `now`.
   submit_decision submit(task& t, time_point now);
@@ -169,6 +176,7 @@ private:
   dispatcher_actions actions_;
   time_point now_;
   bool lease_later_ = false;
+  std::function<bool()> busy_; // if set, asked instead of lease_later_
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<uint64_t, agent_entry> agents_;
