@@ -35,6 +35,8 @@ void dispatcher::on_exit() {
 }
 
 dispatcher::behavior_type dispatcher::make_behavior() {
+  // Under load, lease on a reminder once the messages already in the mailbox are handled.
+  state_.lease_later([this] { return reporting_ || !mailbox().empty(); });
   set_down_handler([this](caf::down_msg& msg) {
     if (retry_scheduler_ && msg.source == retry_scheduler_.address()) {
       log_->warn("the retry scheduler is gone; failed attempts wait for the next one");
@@ -46,7 +48,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
   });
   return {
       [this](submit_atom, task& t) -> caf::result<outcome> {
-        auto decision = state().submit(t, clock().now());
+        auto decision = state_.submit(t, clock().now());
         switch (decision.what) {
         case submit_decision::verdict::rejected:
           return caf::make_error(decision.error, std::move(decision.reason));
@@ -62,33 +64,31 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         case submit_decision::verdict::accepted:
           break;
         }
-        if (decision.waiters >= first_waiters_.size())
-          first_waiters_.resize(decision.waiters + 1);
-        auto& promise = first_waiters_[decision.waiters];
+        auto& promise = first_waiter(decision.waiters);
         promise = make_response_promise<outcome>();
         act();
         return promise;
       },
       [this](resubmit_atom, task& t) {
-        state().resubmit(t, clock().now());
+        state_.resubmit(t, clock().now());
         act();
       },
       [this](report_atom, uint64_t lease_id, outcome& result) {
         auto now = clock().now();
-        if (!state().report(lease_id, result, now))
+        if (!state_.report(lease_id, result, now))
           if (auto key =
                   agent_key(current_sender() ? current_sender()->address() : caf::actor_addr{}))
-            state().release_abandoned(*key, lease_id, now);
+            state_.release_abandoned(*key, lease_id, now);
         act();
       },
       [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
         reporting_ = true; // lease once, after the whole batch
         auto now = clock().now();
         for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
-          if (!state().report(lease_ids[i], results[i], now))
+          if (!state_.report(lease_ids[i], results[i], now))
             if (auto key =
                     agent_key(current_sender() ? current_sender()->address() : caf::actor_addr{}))
-              state().release_abandoned(*key, lease_ids[i], now);
+              state_.release_abandoned(*key, lease_ids[i], now);
         reporting_ = false;
         act();
       },
@@ -97,7 +97,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         act();
       },
       [this](settle_atom, outcome& result) {
-        state().settle_waiting(result, clock().now());
+        state_.settle_waiting(result, clock().now());
         act();
       },
       [this](join_atom, const std::string& pool, const caf::actor& handle,
@@ -107,8 +107,10 @@ dispatcher::behavior_type dispatcher::make_behavior() {
           ++next_agent_key_;
           monitor(handle);
         }
+        if (i->second >= agent_handles_.size())
+          agent_handles_.resize(i->second + 1);
         agent_handles_[i->second] = handle;
-        state().join(i->second, pool, agent_name, concurrency, clock().now());
+        state_.join(i->second, pool, agent_name, concurrency, clock().now());
         act();
       },
       [this](leave_atom, const caf::actor& handle) {
@@ -117,13 +119,13 @@ dispatcher::behavior_type dispatcher::make_behavior() {
       },
       [this](isolate_atom, const caf::actor& handle) {
         if (auto key = agent_key(handle.address())) {
-          state().isolate(*key, clock().now());
+          state_.isolate(*key, clock().now());
           act();
         }
       },
       [this](resume_atom, const caf::actor& handle) {
         if (auto key = agent_key(handle.address())) {
-          state().resume(*key, clock().now());
+          state_.resume(*key, clock().now());
           act();
         }
       },
@@ -137,7 +139,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
           demonitor(subscriber);
       },
       [this](tick_atom, uint64_t generation) {
-        state().expire(generation, clock().now());
+        state_.expire(generation, clock().now());
         act();
       },
       [this](drain_atom) -> caf::result<dispatcher_stats> {
@@ -147,17 +149,12 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         return drain_waiters_.back();
       },
       [this](handback_atom) {
-        auto unfinished = state().hand_back(clock().now());
+        auto unfinished = state_.hand_back(clock().now());
         act();
         return unfinished;
       },
       [this](dispatcher_stats_atom) { return state_.stats(); },
   };
-}
-
-dispatcher_state& dispatcher::state() {
-  state_.lease_later(reporting_ || !mailbox().empty());
-  return state_;
 }
 
 void dispatcher::act() {
@@ -175,11 +172,10 @@ void dispatcher::act() {
     for (auto& subscriber : stuck_subscribers_.all())
       caf::unsafe_send_as(this, subscriber, stuck_atom::value, lease.agent, lease.task_id);
   for (auto& settled : todo.settled)
-    deliver(settled.waiters, std::move(settled.result));
+    deliver(settled.waiters, std::move(settled.msg));
   for (auto& batch : todo.leases) {
-    auto agent = agent_handles_.find(batch.agent);
-    if (agent != agent_handles_.end())
-      caf::unsafe_send_as(this, agent->second, batch.msg);
+    if (batch.agent < agent_handles_.size())
+      caf::unsafe_send_as(this, agent_handles_[batch.agent], batch.msg);
   }
   for (auto& pool : todo.reminders)
     send(this, dispatch_atom::value, std::move(pool));
@@ -195,22 +191,31 @@ void dispatcher::act() {
   todo.clear();
 }
 
-void dispatcher::deliver(uint32_t waiters, outcome&& result) {
+caf::typed_response_promise<outcome>& dispatcher::first_waiter(uint32_t waiters) {
+  while (waiters / waiter_block >= first_waiters_.size())
+    first_waiters_.push_back(
+        std::make_unique<caf::typed_response_promise<outcome>[]>(waiter_block));
+  return first_waiters_[waiters / waiter_block][waiters % waiter_block];
+}
+
+void dispatcher::deliver(uint32_t waiters, caf::message&& msg) {
   auto more = more_waiters_.empty() ? more_waiters_.end() : more_waiters_.find(waiters);
-  auto first = waiters < first_waiters_.size() && first_waiters_[waiters].pending();
+  auto* first_slot = waiters / waiter_block < first_waiters_.size()
+                         ? &first_waiters_[waiters / waiter_block][waiters % waiter_block]
+                         : nullptr;
+  auto first = first_slot != nullptr && first_slot->pending();
   if (more == more_waiters_.end() && !first)
     return;
   // One message for every waiter (through the untyped promise, which takes a message); the only
   // waiter gets it unshared, so it moves the outcome.
-  auto msg = caf::make_message(std::move(result));
   if (more != more_waiters_.end()) {
     for (auto& waiter : more->second)
       static_cast<caf::response_promise&>(waiter).deliver(msg);
     more_waiters_.erase(more);
   }
   if (first) {
-    auto promise = std::move(first_waiters_[waiters]);
-    first_waiters_[waiters] = caf::typed_response_promise<outcome>{};
+    auto promise = std::move(*first_slot);
+    *first_slot = caf::typed_response_promise<outcome>{};
     static_cast<caf::response_promise&>(promise).deliver(std::move(msg));
   }
 }
@@ -246,9 +251,9 @@ void dispatcher::forget_agent(const caf::actor_addr& addr, const std::string& wh
     return;
   auto key = i->second;
   agent_keys_.erase(i);
-  state().remove(key, why, clock().now());
+  state_.remove(key, why, clock().now());
   act();
-  agent_handles_.erase(key);
+  agent_handles_[key] = nullptr;
 }
 
 } // namespace herd

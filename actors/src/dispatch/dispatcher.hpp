@@ -71,12 +71,12 @@ protected:
   void on_exit() override;
 
 private:
-  /// The state, told whether to lease at once or on a reminder (under load).
-  dispatcher_state& state();
   /// Sends, delivers and arms what the state's last call asks for.
   void act();
-  /// Delivers `result` to the submitters waiting under `waiters`.
-  void deliver(uint32_t waiters, outcome&& result);
+  /// The slot of the first submitter waiting under `waiters` (allocated on first use).
+  caf::typed_response_promise<outcome>& first_waiter(uint32_t waiters);
+  /// Delivers `msg`, `(outcome)`, to the submitters waiting under `waiters`.
+  void deliver(uint32_t waiters, caf::message&& msg);
   /// The key of the agent behind `addr`, or nullptr.
   const uint64_t* agent_key(const caf::actor_addr& addr) const;
   /// Forgets the agent behind `addr` after `why`.
@@ -95,11 +95,13 @@ private:
 
   // Agents: the state knows them by a key, the actor by address and handle.
   std::unordered_map<caf::actor_addr, uint64_t> agent_keys_;
-  std::unordered_map<uint64_t, caf::actor> agent_handles_;
+  std::vector<caf::actor> agent_handles_; // by key (keys are never reused; null once gone)
   uint64_t next_agent_key_ = 0;
 
-  // Submitters by the waiters handle of their task: most tasks have exactly one.
-  std::vector<caf::typed_response_promise<outcome>> first_waiters_;
+  // Submitters by the waiters handle of their task: most tasks have exactly one. First waiters
+  // in blocks of waiter_block (stable addresses, no moves as handles grow).
+  static constexpr uint32_t waiter_block = 1024;
+  std::vector<std::unique_ptr<caf::typed_response_promise<outcome>[]>> first_waiters_;
   std::unordered_map<uint32_t, std::vector<caf::typed_response_promise<outcome>>> more_waiters_;
   std::vector<caf::typed_response_promise<dispatcher_stats>> drain_waiters_;
 };

@@ -27,8 +27,10 @@ struct dispatcher_actions {
   struct settlement {
     /// Whose submitters wait for it: the handle `submit` returned (`id_index::npos`: nobody).
     uint32_t waiters = id_index::npos;
+    /// The reply to deliver, `(outcome)`, built once for every waiter.
+    caf::message msg;
     /// Its outcome.
-    outcome result;
+    const outcome& result() const { return msg.get_as<outcome>(0); }
   };
   /// A lease that expired.
   struct stuck_lease {

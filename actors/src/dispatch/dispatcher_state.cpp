@@ -33,6 +33,7 @@ dispatcher_state::dispatcher_state(dispatcher_config config, metrics_registry& m
 }
 
 submit_decision dispatcher_state::submit(task& t, time_point now) {
+  ids_.prefetch(t.id); // its slot is likely cold: load it while checking the rest
   now_ = now;
   submit_decision decision;
   auto reject = [&](errc code, std::string reason) {
@@ -47,6 +48,7 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
+  auto pool = pools_.find(t.pool);
   auto [handle, added] = ids_.insert(t.id);
   if (!added) {
     auto& record = record_at(handle);
@@ -61,7 +63,6 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return decision;
   }
   auto& record = add_record(handle);
-  auto pool = pools_.find(t.pool);
   if (pool == pools_.end()) {
     drop_record(record);
     return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
@@ -228,9 +229,9 @@ void dispatcher_state::expire(uint64_t generation, time_point now) {
     return;
   timer_armed_ = false;
   std::vector<std::string> touched;
-  while (!deadlines_.empty() && deadlines_.top().first <= now) {
-    auto [deadline, lease_id] = deadlines_.top();
-    deadlines_.pop();
+  while (!deadlines_.empty() && deadlines_.front().first <= now) {
+    auto [deadline, lease_id] = deadlines_.front();
+    deadlines_.pop_front();
     auto* lease = find_lease(lease_id);
     if (lease == nullptr || lease->deadline != deadline)
       continue;
@@ -318,7 +319,7 @@ outcome dispatcher_state::recorded_outcome(const task_record& record) const {
   return result;
 }
 
-void dispatcher_state::enqueue_task(task t, task_record& record, pool_entry& pool, bool front) {
+void dispatcher_state::enqueue_task(task&& t, task_record& record, pool_entry& pool, bool front) {
   record.state = task_state::queued;
   ++stats_.queued;
   auto& queue = pool.queue;
@@ -353,7 +354,7 @@ void dispatcher_state::dispatch(pool_entry& pool) {
   // them in one message. Otherwise lease now and spare the reminder.
   if (pool.queue.empty() || pool.dispatch_scheduled)
     return;
-  if (!lease_later_) {
+  if (!(busy_ ? busy_() : lease_later_)) {
     lease_queued(pool);
     return;
   }
@@ -362,28 +363,26 @@ void dispatcher_state::dispatch(pool_entry& pool) {
 }
 
 void dispatcher_state::lease_queued(pool_entry& pool) {
-  struct batch {
-    agent_entry* agent;
-    std::vector<uint64_t> ids;
-    std::vector<task> tasks;
-    std::vector<task_record*> records;
-  };
-  std::vector<batch> batches;
+  // Batches are reused across calls (their record lists keep their capacity).
+  size_t used = 0;
   auto deadline = now_ + config_.lease_timeout;
   while (!pool.queue.empty()) {
     auto agent = pick_agent(pool);
     if (agent == nullptr)
       break;
     if (agent->batch < 0) {
-      agent->batch = static_cast<int>(batches.size());
-      batches.push_back(batch{agent, {}, {}, {}});
+      agent->batch = static_cast<int>(used);
+      if (used == batches_.size())
+        batches_.emplace_back();
+      auto& fresh = batches_[used++];
+      fresh.agent = agent;
       auto room =
           std::min(pool.queue.size(), static_cast<size_t>(agent->concurrency) - agent->in_flight());
-      batches.back().ids.reserve(room);
-      batches.back().tasks.reserve(room);
-      batches.back().records.reserve(room);
+      fresh.ids.reserve(room);
+      fresh.tasks.reserve(room);
+      fresh.records.reserve(room);
     }
-    auto& b = batches[static_cast<size_t>(agent->batch)];
+    auto& b = batches_[static_cast<size_t>(agent->batch)];
     auto& queued = pool.queue.front();
     queued.record->state = task_state::leased;
     b.ids.push_back(open_lease().id);
@@ -394,9 +393,12 @@ void dispatcher_state::lease_queued(pool_entry& pool) {
     ++stats_.leased;
     ++agent->leased;
   }
-  for (auto& b : batches) {
+  for (size_t k = 0; k < used; ++k) {
+    auto& b = batches_[k];
     b.agent->batch = -1;
     auto msg = caf::make_message(lease_atom::value, std::move(b.ids), std::move(b.tasks));
+    b.ids = {};
+    b.tasks = {};
     auto& ids = msg.get_as<std::vector<uint64_t>>(1);
     for (size_t i = 0; i < ids.size(); ++i) {
       auto& lease = *find_lease(ids[i]);
@@ -406,8 +408,9 @@ void dispatcher_state::lease_queued(pool_entry& pool) {
       lease.pool = &pool;
       lease.record = b.records[i];
       lease.deadline = deadline;
-      deadlines_.emplace(deadline, ids[i]);
+      add_deadline(deadline, ids[i]);
     }
+    b.records.clear();
     actions_.leases.push_back(dispatcher_actions::lease_batch{b.agent->key, std::move(msg)});
   }
   arm_timer();
@@ -521,7 +524,8 @@ void dispatcher_state::settle(const std::string& task_id, outcome result, task_r
       if (!(result.error == failure{}))
         record.error = std::make_unique<failure>(result.error);
     }
-    actions_.settled.push_back(dispatcher_actions::settlement{record.handle, std::move(result)});
+    actions_.settled.push_back(
+        dispatcher_actions::settlement{record.handle, caf::make_message(std::move(result))});
     if (!keep) {
       drop_record(record);
     } else {
@@ -537,16 +541,23 @@ void dispatcher_state::settle(const std::string& task_id, outcome result, task_r
     actions_.drained = true;
 }
 
+void dispatcher_state::add_deadline(time_point deadline, uint64_t lease_id) {
+  // Deadlines mostly come in order (now + a fixed timeout): append, sift back if out of order.
+  deadlines_.push_back(deadline_entry{deadline, lease_id});
+  for (auto i = deadlines_.size() - 1; i > 0 && deadlines_[i] < deadlines_[i - 1]; --i)
+    std::swap(deadlines_[i], deadlines_[i - 1]);
+}
+
 void dispatcher_state::arm_timer() {
   while (!deadlines_.empty()) {
-    auto* lease = find_lease(deadlines_.top().second);
-    if (lease != nullptr && lease->deadline == deadlines_.top().first)
+    auto* lease = find_lease(deadlines_.front().second);
+    if (lease != nullptr && lease->deadline == deadlines_.front().first)
       break;
-    deadlines_.pop();
+    deadlines_.pop_front();
   }
   if (deadlines_.empty())
     return;
-  auto due = deadlines_.top().first;
+  auto due = deadlines_.front().first;
   if (timer_armed_ && timer_due_ <= due)
     return;
   timer_armed_ = true;

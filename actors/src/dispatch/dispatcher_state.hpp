@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
-#include <queue>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,7 +41,13 @@ public:
 
   /// While true, a pool with work is named in `actions().reminders` instead of leased at once,
   /// so one lease message later carries many tasks. Default: false.
-  void lease_later(bool yes) { lease_later_ = yes; }
+  void lease_later(bool yes) {
+    lease_later_ = yes;
+    busy_ = nullptr;
+  }
+  /// Asks `busy` whenever a pool has work to lease: while it answers true (the actor's mailbox
+  /// holds more messages), the pool is named in `actions().reminders` instead of leased at once.
+  void lease_later(std::function<bool()> busy) { busy_ = std::move(busy); }
 
   /// Accepts `t` (or rejects it, or answers a duplicate id) at `now`.
   submit_decision submit(task& t, time_point now);
@@ -130,6 +136,14 @@ private:
     const task& work() const { return msg.get_as<std::vector<task>>(2)[index]; }
   };
 
+  // The tasks one lease_queued call leases to one agent.
+  struct lease_draft {
+    agent_entry* agent = nullptr;
+    std::vector<uint64_t> ids;
+    std::vector<task> tasks;
+    std::vector<task_record*> records;
+  };
+
   using deadline_entry = std::pair<time_point, uint64_t>;
 
   task_record& add_record(uint32_t handle);
@@ -139,7 +153,7 @@ private:
   task_record* find_record(const std::string& task_id);
   void drop_record(task_record& record);
   outcome recorded_outcome(const task_record& record) const;
-  void enqueue_task(task t, task_record& record, pool_entry& pool, bool front);
+  void enqueue_task(task&& t, task_record& record, pool_entry& pool, bool front);
   pool_entry& pool_named(const std::string& name);
   void dispatch(pool_entry& pool);
   void lease_queued(pool_entry& pool);
@@ -152,6 +166,7 @@ private:
   void attempt_failed(task t, const failure& why, const std::string& agent_name,
                       task_record& record);
   void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
+  void add_deadline(time_point deadline, uint64_t lease_id);
   void arm_timer();
   void publish_gauges();
 
@@ -161,13 +176,15 @@ private:
   dispatcher_actions actions_;
   time_point now_;
   bool lease_later_ = false;
+  std::function<bool()> busy_; // if set, asked instead of lease_later_
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<uint64_t, agent_entry> agents_;
-  std::deque<lease_entry> leases_;    // slots, reused through free_leases_
-  std::vector<uint32_t> free_leases_; // free slots of leases_
-  std::priority_queue<deadline_entry, std::vector<deadline_entry>, std::greater<>> deadlines_;
-  id_index ids_; // every pending or completed task id
+  std::deque<lease_entry> leases_;       // slots, reused through free_leases_
+  std::vector<uint32_t> free_leases_;    // free slots of leases_
+  std::vector<lease_draft> batches_;     // lease_queued's scratch space
+  ring_queue<deadline_entry> deadlines_; // by (deadline, lease id), earliest first
+  id_index ids_;                         // every pending or completed task id
   // Records by handle in ids_, in blocks of record_block (stable addresses, few allocations).
   static constexpr uint32_t record_block = 1024;
   std::vector<std::unique_ptr<task_record[]>> records_;

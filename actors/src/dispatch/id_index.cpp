@@ -23,6 +23,11 @@ uint32_t id_index::find(std::string_view id) const {
   }
 }
 
+void id_index::prefetch(std::string_view id) const {
+  if (!slots_.empty())
+    __builtin_prefetch(&slots_[tag_of(id) & (slots_.size() - 1)]);
+}
+
 std::pair<uint32_t, bool> id_index::insert(std::string_view id) {
   if ((size_ + 1) * 2 > slots_.size())
     rehash(slots_.empty() ? 16 : slots_.size() * 2);

@@ -21,6 +21,9 @@ public:
 
   /// The handle of `id`, or `npos`.
   uint32_t find(std::string_view id) const;
+  /// Starts loading the slot where a lookup of `id` begins, so a later `find` or `insert` of it
+  /// waits less for memory.
+  void prefetch(std::string_view id) const;
   /// The handle of `id`, and true if `id` was added (false if it was there).
   std::pair<uint32_t, bool> insert(std::string_view id);
   /// Removes the id with handle `handle` (which must be in use); a later insert may reuse it.

@@ -20,13 +20,17 @@ public:
   T& operator[](size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
   /// The first element; the queue must not be empty.
   T& front() { return slots_[head_]; }
+  /// Appends a copy of `x` at the back.
+  void push_back(const T& x) { push_back(T{x}); }
   /// Appends `x` at the back.
-  void push_back(T x) {
+  void push_back(T&& x) {
     grow_if_full();
     (*this)[size_++] = std::move(x);
   }
+  /// Inserts a copy of `x` at the front.
+  void push_front(const T& x) { push_front(T{x}); }
   /// Inserts `x` at the front.
-  void push_front(T x) {
+  void push_front(T&& x) {
     grow_if_full();
     head_ = (head_ + slots_.size() - 1) & (slots_.size() - 1);
     slots_[head_] = std::move(x);

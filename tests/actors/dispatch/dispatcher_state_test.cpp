@@ -160,8 +160,8 @@ BOOST_AUTO_TEST_CASE(a_completed_id_answers_its_recorded_outcome) {
   BOOST_TEST(state.report(lease, result, now));
   BOOST_REQUIRE(state.actions().settled.size() == 1u);
   BOOST_TEST(state.actions().settled[0].waiters == first.waiters);
-  BOOST_TEST(state.actions().settled[0].result.task_id == "t1");
-  BOOST_TEST(state.actions().settled[0].result.agent == "a");
+  BOOST_TEST(state.actions().settled[0].result().task_id == "t1");
+  BOOST_TEST(state.actions().settled[0].result().agent == "a");
   state.actions().clear();
   auto known = submit(state, "t1");
   BOOST_TEST((known.what == submit_decision::verdict::known));
@@ -240,7 +240,7 @@ BOOST_AUTO_TEST_CASE(isolation_requeues_to_another_agent_and_ignores_late_result
   BOOST_TEST(leases(state)[agent_a].size() == 1u);
   auto result = success();
   BOOST_TEST(state.report(moved_lease, result, now));
-  BOOST_TEST(state.actions().settled.back().result.agent == "b");
+  BOOST_TEST(state.actions().settled.back().result().agent == "b");
   BOOST_TEST(state.stats().balanced());
 }
 
@@ -276,7 +276,7 @@ BOOST_AUTO_TEST_CASE(failures_wait_for_the_retry_scheduler_or_end_as_failed) {
   alone.report(lease, failed, now);
   BOOST_TEST(alone.actions().retries.empty());
   BOOST_REQUIRE(alone.actions().settled.size() == 1u);
-  BOOST_TEST((alone.actions().settled[0].result.status == outcome_status::failed));
+  BOOST_TEST((alone.actions().settled[0].result().status == outcome_status::failed));
   BOOST_TEST(alone.stats().failed == 1u);
 }
 
@@ -301,7 +301,7 @@ BOOST_AUTO_TEST_CASE(drain_and_handback_account_for_every_task) {
   BOOST_TEST(unfinished.size() == 2u);
   BOOST_TEST(state.actions().settled.size() == 2u);
   for (auto& settled : state.actions().settled)
-    BOOST_TEST((settled.result.status == outcome_status::handed_back));
+    BOOST_TEST((settled.result().status == outcome_status::handed_back));
   BOOST_TEST(!state.actions().drained);
   state.actions().clear();
   outcome dead;
