@@ -4,7 +4,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -17,6 +16,7 @@
 #include "herd/core/time.hpp"
 #include "herd/retry/adaptive_pacer.hpp"
 #include "herd/retry/failure_policy.hpp"
+#include "herd/retry/retry_actions.hpp"
 #include "herd/retry/retry_budget.hpp"
 #include "herd/retry/retry_decision.hpp"
 #include "herd/retry/retry_planner.hpp"
@@ -28,22 +28,10 @@ namespace herd {
 /// The retry scheduler's logic without an actor: pending retries in one timer queue, grouped
 /// per service into lanes that hold due retries while the service's breaker is open, cap them
 /// by its retry budget and release them at the pace of its adaptive pacer. Every call takes
-/// the time and leaves what the owner must do in `actions()`: tasks to resubmit (attempt
-/// already incremented), tasks to end with their verdict, and a timer to arm.
+/// the time and leaves what the owner must do in `actions()`: tasks to resubmit, tasks to end
+/// with their verdict, and a timer to arm.
 class retry_lanes {
 public:
-  /// What the last calls ask the owner to do; the owner empties it after each call.
-  struct actions {
-    /// Retries to send back to the dispatcher now, in release order.
-    std::vector<task> resubmit;
-    /// Tasks to dead-letter or escalate, per `retry_decision::action`.
-    std::vector<std::pair<task, retry_decision>> ended;
-    /// The delay of a timer to arm whose tick carries `generation()`, if one is needed.
-    std::optional<duration> timer;
-    /// Empties the lists and the timer, keeping the lists' memory.
-    void clear();
-  };
-
   /// The counters of one (kind, service) pair.
   struct kind_counters {
     /// Retries put in the timer queue.
@@ -106,7 +94,7 @@ public:
   /// The counters of (`kind`, `service`), registered on first use.
   kind_counters& counters_for(const std::string& kind, const std::string& service);
   /// What the last calls ask the owner to do.
-  actions& pending_actions() { return actions_; }
+  retry_actions& actions() { return actions_; }
 
 private:
   struct lane {
@@ -153,7 +141,7 @@ private:
   std::map<std::pair<std::string, std::string>, kind_counters> kind_counters_;
   gauge* queue_depth_;
   gauge* held_total_;
-  actions actions_;
+  retry_actions actions_;
 };
 
 } // namespace herd

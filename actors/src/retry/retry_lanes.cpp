@@ -18,12 +18,6 @@ bool holds_retries(breaker_state x) {
 
 } // namespace
 
-void retry_lanes::actions::clear() {
-  resubmit.clear();
-  ended.clear();
-  timer.reset();
-}
-
 retry_lanes::retry_lanes(retry_scheduler_config config,
                          std::map<std::string, failure_policy> policies,
                          std::shared_ptr<metrics_registry> metrics)

@@ -79,7 +79,7 @@ std::vector<task> retry_scheduler::on_handback() {
 // -- actions to sends -----------------------------------------------------------------------
 
 void retry_scheduler::act() {
-  auto& todo = lanes_.pending_actions();
+  auto& todo = lanes_.actions();
   for (auto& [t, verdict] : todo.ended)
     finish(std::move(t), verdict);
   for (auto& t : todo.resubmit)

@@ -64,7 +64,7 @@ struct lanes_fixture {
   }
 
   void collect() {
-    auto& todo = lanes->pending_actions();
+    auto& todo = lanes->actions();
     for (auto& t : todo.resubmit)
       released.emplace_back(ms(), std::move(t));
     for (auto& x : todo.ended)
