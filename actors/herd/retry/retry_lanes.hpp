@@ -52,8 +52,9 @@ public:
     counter* ended_failed;
   };
 
-  /// Lanes with `config` and the failure policies by task kind ("default" applies to kinds
-  /// without an entry), counting into `metrics` (a private registry when null).
+  /// Lanes with `config` (default: budget and pacing on, budget waits) and the failure policies
+  /// by task kind ("default" applies to kinds without an entry), counting into `metrics` (a
+  /// private registry when null).
   retry_lanes(retry_scheduler_config config, std::map<std::string, failure_policy> policies,
               std::shared_ptr<metrics_registry> metrics);
 
