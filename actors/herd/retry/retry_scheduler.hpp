@@ -1,29 +1,23 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <caf/typed_event_based_actor.hpp>
 
-#include "herd/breakers/breaker_state.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/core/task.hpp"
-#include "herd/retry/adaptive_pacer.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/protocol.hpp"
-#include "herd/retry/retry_budget.hpp"
-#include "herd/retry/retry_planner.hpp"
+#include "herd/retry/retry_lanes.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/retry/retry_scheduler_peers.hpp"
-#include "herd/retry/timer_queue.hpp"
 
 namespace spdlog {
 class logger;
@@ -35,7 +29,8 @@ namespace herd {
 /// task kind's `failure_policy`, to retry it later, dead-letter it or escalate it. All pending
 /// retries live in one timer queue served by a single actor-clock timer. Retries are grouped
 /// per service: held while the service's breaker is open, capped by its retry budget and
-/// released at the pace of its adaptive pacer.
+/// released at the pace of its adaptive pacer. The decisions are `retry_lanes`'; this actor
+/// turns messages into calls on it and its actions into sends and a timer.
 ///
 /// Protocol (atoms in herd/retry/protocol.hpp and herd/core/atoms.hpp):
 /// - `(retry_atom, task)`: an attempt failed (its failure is the newest history entry). A retry
@@ -70,76 +65,21 @@ protected:
   behavior_type make_behavior() override;
 
 private:
-  // The counters of one (kind, service) pair.
-  struct kind_metrics {
-    counter* scheduled;
-    counter* released;
-    counter* exhausted;
-    counter* held_by_breaker;
-    counter* waited_for_budget;
-    counter* ended_dead_lettered;
-    counter* ended_escalated;
-    counter* ended_failed;
-  };
-
-  // The retries of one service that are due but not yet released, and what paces them.
-  struct lane {
-    std::string service;
-    uint32_t index;
-    breaker_state breaker;
-    std::deque<uint64_t> held;
-    adaptive_pacer pacer;
-    retry_budget budget;
-    time_point wake_at;
-    bool wake_armed;
-    bool budget_blocked;
-    gauge* held_by_breaker;
-    gauge* waiting_for_budget;
-    gauge* tokens;
-    gauge* rate;
-  };
-
-  struct pending_retry {
-    task work;
-    uint32_t lane;
-  };
-
   void on_attempt_failed(task t);
   void on_transition(const breaker_transition& x);
   void on_observe(const std::string& service, bool success);
   void on_tick(uint64_t generation);
   std::vector<task> on_handback();
 
-  void pump(lane& l, time_point now);
-  void wake(lane& l, time_point at);
-  task take_front(lane& l);
+  /// Turns what `lanes_` asks for into sends and a timer.
+  void act();
   void finish(task t, const retry_decision& verdict);
   /// Ends `t` with `status` at the dispatcher (failed, handed_back: the scheduler's own ends).
   void settle(const task& t, outcome_status status, const std::string& why);
-  void arm();
-  void publish(lane& l);
 
-  lane& lane_of(const std::string& service);
-  const failure_policy& policy_for(const std::string& kind) const;
-  kind_metrics& metrics_for(const std::string& kind, const std::string& service);
-
-  retry_scheduler_config config_;
-  std::map<std::string, failure_policy> policies_;
-  std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
   retry_scheduler_peers peers_;
-
-  retry_planner planner_;
-  timer_queue queue_;
-  std::unordered_map<uint64_t, pending_retry> pending_;
-  std::vector<lane> lanes_;
-  std::unordered_map<std::string, uint32_t> lane_index_;
-  uint64_t next_key_ = 0;
-  size_t held_ = 0;
-
-  std::map<std::pair<std::string, std::string>, kind_metrics> kind_metrics_;
-  gauge* queue_depth_;
-  gauge* held_total_;
+  retry_lanes lanes_;
 };
 
 } // namespace herd

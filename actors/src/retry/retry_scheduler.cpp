@@ -1,6 +1,5 @@
 #include "herd/retry/retry_scheduler.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>
@@ -16,42 +15,18 @@
 
 namespace herd {
 
-namespace {
-
-// Timer-queue keys with this bit set wake a lane (the low bits are its index); the others
-// are pending retries.
-constexpr uint64_t wake_bit = uint64_t{1} << 63;
-
-bool holds_retries(breaker_state x) {
-  return x == breaker_state::open || x == breaker_state::forced_open;
-}
-
-// The service a failed task's retries are paced against: the one that failed, else the task's.
-const std::string& service_of(const task& t) {
-  const auto& failed = t.last_failure().service;
-  return failed.empty() ? t.service : failed;
-}
-
-} // namespace
-
 retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
                                  std::map<std::string, failure_policy> policies,
                                  retry_scheduler_peers peers,
                                  std::shared_ptr<metrics_registry> metrics)
-    : retry_scheduler_actor::base(cfg), config_(config), policies_(std::move(policies)),
-      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
-      log_(component_logger("retry_scheduler")), peers_(std::move(peers)),
-      planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
+    : retry_scheduler_actor::base(cfg), log_(component_logger("retry_scheduler")),
+      peers_(std::move(peers)), lanes_(config, std::move(policies), std::move(metrics)) {
   if (!peers_.dispatcher)
     throw std::invalid_argument("a retry scheduler needs a dispatcher to send retries to");
   if (!peers_.dead_letter_queue)
     log_->info("no dead-letter queue: exhausted and non-retryable tasks end as failed");
   if (!peers_.escalation_queue)
     log_->info("no escalation queue: tasks that need a person end as failed");
-  queue_depth_ = &metrics_->gauge("herd_retry_queue_depth",
-                                  "Retries waiting for their due time in the timer queue");
-  held_total_ = &metrics_->gauge("herd_retry_held",
-                                 "Due retries held back (breaker open, budget spent, pacing)");
 }
 
 retry_scheduler::behavior_type retry_scheduler::make_behavior() {
@@ -66,44 +41,56 @@ retry_scheduler::behavior_type retry_scheduler::make_behavior() {
   };
 }
 
-// -- failed attempts ------------------------------------------------------------------------
+// -- messages to calls ----------------------------------------------------------------------
 
 void retry_scheduler::on_attempt_failed(task t) {
-  auto now = clock().now();
-  const auto& why = t.last_failure();
-  auto& l = lane_of(service_of(t));
-  if (config_.budget_enabled)
-    l.budget.on_failure();
-  // A failed retry (attempt >= 2) tells the pacer the service fails what it is sent; first
-  // attempts were not paced, and a circuit_open failure never reached the service.
-  if (config_.pacing_enabled && t.attempt >= 2 && why.category != failure_category::circuit_open)
-    l.pacer.on_failure(now);
-  auto verdict = planner_.decide(policy_for(t.kind), t, now);
-  if (verdict.action == retry_action::retry &&
-      static_cast<int64_t>(pending_.size()) >= config_.max_pending) {
-    verdict.action = retry_action::dead_letter;
-    verdict.reason = dead_letter_reason::budget_exhausted;
-    verdict.why = "the retry scheduler already holds max_pending (" +
-                  std::to_string(config_.max_pending) + ") retries";
-  }
-  if (verdict.action != retry_action::retry) {
-    finish(std::move(t), verdict);
-    publish(l);
+  lanes_.attempt_failed(std::move(t), clock().now());
+  act();
+}
+
+void retry_scheduler::on_transition(const breaker_transition& x) {
+  if (!retry_lanes::applies(x))
     return;
-  }
-  metrics_for(t.kind, l.service).scheduled->inc();
-  auto key = next_key_++;
-  pending_.emplace(key, pending_retry{std::move(t), l.index});
-  queue_.push(verdict.due, key);
-  publish(l);
-  arm();
+  const auto& service = x.service.empty() ? x.key : x.service;
+  log_->info("service {}: breaker {} -> {}, {} retries held", service, to_string(x.from),
+             to_string(x.to), lanes_.held(service));
+  lanes_.transition(x, clock().now());
+  act();
+}
+
+void retry_scheduler::on_observe(const std::string& service, bool success) {
+  lanes_.observe(service, success, clock().now());
+  act();
+}
+
+void retry_scheduler::on_tick(uint64_t generation) {
+  lanes_.tick(generation, clock().now());
+  act();
+}
+
+std::vector<task> retry_scheduler::on_handback() {
+  auto result = lanes_.hand_back();
+  for (auto& t : result)
+    settle(t, outcome_status::handed_back,
+           "handed back unfinished at shutdown while waiting for a retry");
+  return result;
+}
+
+// -- actions to sends -----------------------------------------------------------------------
+
+void retry_scheduler::act() {
+  auto& todo = lanes_.actions();
+  for (auto& [t, verdict] : todo.ended)
+    finish(std::move(t), verdict);
+  for (auto& t : todo.resubmit)
+    caf::anon_send(peers_.dispatcher, resubmit_atom::value, std::move(t));
+  if (todo.timer)
+    delayed_send(this, *todo.timer, tick_atom::value, lanes_.generation());
+  todo.clear();
 }
 
 void retry_scheduler::finish(task t, const retry_decision& verdict) {
-  planner_.forget(t.id);
-  auto& m = metrics_for(t.kind, service_of(t));
-  if (verdict.reason == dead_letter_reason::exhausted)
-    m.exhausted->inc();
+  auto& m = lanes_.counters_for(t.kind, retry_lanes::service_of(t));
   auto escalate = verdict.action == retry_action::escalate;
   auto peer_name = escalate ? "escalation" : "dead-letter";
   if (escalate ? !peers_.escalation_queue : !peers_.dead_letter_queue) {
@@ -135,241 +122,6 @@ void retry_scheduler::finish(task t, const retry_decision& verdict) {
 
 void retry_scheduler::settle(const task& t, outcome_status status, const std::string& why) {
   caf::anon_send(peers_.dispatcher, settle_atom::value, settlement_of(t, status, why));
-}
-
-// -- releasing retries ----------------------------------------------------------------------
-
-void retry_scheduler::on_tick(uint64_t generation) {
-  if (!queue_.fire(generation))
-    return;
-  auto now = clock().now();
-  std::vector<uint32_t> touched;
-  while (auto due = queue_.pop_due(now)) {
-    if ((due->key & wake_bit) != 0) {
-      auto& l = lanes_[due->key & ~wake_bit];
-      if (l.wake_armed && l.wake_at <= now)
-        l.wake_armed = false;
-      touched.push_back(l.index);
-      continue;
-    }
-    auto i = pending_.find(due->key);
-    if (i == pending_.end())
-      continue;
-    auto& l = lanes_[i->second.lane];
-    auto& m = metrics_for(i->second.work.kind, l.service);
-    if (holds_retries(l.breaker))
-      m.held_by_breaker->inc();
-    else if (config_.budget_enabled && !l.budget.allows(now))
-      m.waited_for_budget->inc();
-    l.held.push_back(due->key);
-    ++held_;
-    touched.push_back(l.index);
-  }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  for (auto index : touched)
-    pump(lanes_[index], now);
-  arm();
-}
-
-void retry_scheduler::pump(lane& l, time_point now) {
-  l.budget_blocked = false;
-  while (!l.held.empty() && !holds_retries(l.breaker)) {
-    auto& work = pending_.at(l.held.front()).work;
-    const auto& policy = policy_for(work.kind);
-    if (planner_.expired(policy, work, now)) {
-      retry_decision verdict;
-      verdict.action = policy.on_exhausted == terminal_action::escalate ? retry_action::escalate
-                                                                        : retry_action::dead_letter;
-      verdict.why = "retry deadline passed while held; " + retry_planner::describe(work);
-      finish(take_front(l), verdict);
-      continue;
-    }
-    if (config_.budget_enabled && !l.budget.allows(now)) {
-      if (config_.on_budget_exhausted == budget_action::wait) {
-        l.budget_blocked = true;
-        wake(l, l.budget.next_allowed(now));
-        break;
-      }
-      retry_decision verdict;
-      verdict.action = retry_action::dead_letter;
-      verdict.reason = dead_letter_reason::budget_exhausted;
-      verdict.why = "the retry budget of service \"" + l.service + "\" is spent; " +
-                    retry_planner::describe(work);
-      finish(take_front(l), verdict);
-      continue;
-    }
-    if (config_.pacing_enabled && !l.pacer.try_acquire(now)) {
-      wake(l, l.pacer.next_token(now));
-      break;
-    }
-    if (config_.budget_enabled)
-      l.budget.spend(now);
-    auto t = take_front(l);
-    metrics_for(t.kind, l.service).released->inc();
-    ++t.attempt;
-    caf::anon_send(peers_.dispatcher, resubmit_atom::value, std::move(t));
-  }
-  publish(l);
-}
-
-task retry_scheduler::take_front(lane& l) {
-  auto i = pending_.find(l.held.front());
-  auto t = std::move(i->second.work);
-  pending_.erase(i);
-  l.held.pop_front();
-  --held_;
-  return t;
-}
-
-void retry_scheduler::wake(lane& l, time_point at) {
-  if (at == time_point::max() || (l.wake_armed && l.wake_at <= at))
-    return;
-  l.wake_at = at;
-  l.wake_armed = true;
-  queue_.push(at, wake_bit | l.index);
-}
-
-void retry_scheduler::arm() {
-  if (auto delay = queue_.arm(clock().now()))
-    delayed_send(this, *delay, tick_atom::value, queue_.generation());
-}
-
-// -- what the scheduler is told -------------------------------------------------------------
-
-void retry_scheduler::on_transition(const breaker_transition& x) {
-  // Per-agent breakers ("agent/service") do not hold a whole service's retries.
-  if (x.key != x.service && !x.service.empty())
-    return;
-  auto now = clock().now();
-  auto& l = lane_of(x.service.empty() ? x.key : x.service);
-  auto was_holding = holds_retries(l.breaker);
-  l.breaker = x.to;
-  log_->info("service {}: breaker {} -> {}, {} retries held", l.service, to_string(x.from),
-             to_string(x.to), l.held.size());
-  // Coming back from open (to half_open, or straight to closed), the service gets a ramp.
-  if (!holds_retries(x.to) && (x.to == breaker_state::half_open || was_holding))
-    l.pacer.restart(now);
-  if (x.to == breaker_state::closed && config_.budget_enabled)
-    l.budget.refill();
-  pump(l, now);
-  arm();
-}
-
-void retry_scheduler::on_observe(const std::string& service, bool success) {
-  auto now = clock().now();
-  auto& l = lane_of(service);
-  if (success) {
-    l.budget.on_success();
-  } else {
-    l.budget.on_failure();
-    if (config_.pacing_enabled)
-      l.pacer.on_failure(now);
-  }
-  pump(l, now);
-  arm();
-}
-
-std::vector<task> retry_scheduler::on_handback() {
-  std::vector<task> result;
-  result.reserve(pending_.size());
-  for (auto& [_, entry] : pending_)
-    result.push_back(std::move(entry.work));
-  pending_.clear();
-  queue_.clear();
-  held_ = 0;
-  for (auto& l : lanes_) {
-    l.held.clear();
-    l.wake_armed = false;
-    publish(l);
-  }
-  std::sort(result.begin(), result.end(), [](const task& x, const task& y) { return x.id < y.id; });
-  for (auto& t : result) {
-    planner_.forget(t.id);
-    settle(t, outcome_status::handed_back,
-           "handed back unfinished at shutdown while waiting for a retry");
-  }
-  return result;
-}
-
-// -- bookkeeping ----------------------------------------------------------------------------
-
-void retry_scheduler::publish(lane& l) {
-  auto held = static_cast<double>(l.held.size());
-  auto by_breaker = holds_retries(l.breaker);
-  auto by_budget = !by_breaker && l.budget_blocked;
-  l.held_by_breaker->set(by_breaker ? held : 0);
-  l.waiting_for_budget->set(by_budget ? held : 0);
-  l.tokens->set(l.budget.tokens());
-  l.rate->set(l.pacer.rate());
-  queue_depth_->set(static_cast<double>(pending_.size() - held_));
-  held_total_->set(static_cast<double>(held_));
-}
-
-retry_scheduler::lane& retry_scheduler::lane_of(const std::string& service) {
-  auto i = lane_index_.find(service);
-  if (i != lane_index_.end())
-    return lanes_[i->second];
-  auto now = clock().now();
-  auto index = static_cast<uint32_t>(lanes_.size());
-  metric_labels labels{{"service", service}};
-  auto& m = *metrics_;
-  lanes_.push_back(
-      lane{service,
-           index,
-           breaker_state::closed,
-           {},
-           adaptive_pacer{config_.pacing, now},
-           retry_budget{config_.budget, now},
-           time_point{},
-           false,
-           false,
-           &m.gauge("herd_retries_held_by_breaker", "Due retries held while the breaker is open",
-                    labels),
-           &m.gauge("herd_retries_waiting_for_budget", "Due retries waiting for the retry budget",
-                    labels),
-           &m.gauge("herd_retry_budget_tokens", "Tokens in the service's retry budget", labels),
-           &m.gauge("herd_retry_rate", "Releases per second the service's pacer allows", labels)});
-  lane_index_.emplace(service, index);
-  return lanes_.back();
-}
-
-const failure_policy& retry_scheduler::policy_for(const std::string& kind) const {
-  static const failure_policy fallback;
-  auto i = policies_.find(kind);
-  if (i != policies_.end())
-    return i->second;
-  i = policies_.find("default");
-  return i != policies_.end() ? i->second : fallback;
-}
-
-retry_scheduler::kind_metrics& retry_scheduler::metrics_for(const std::string& kind,
-                                                            const std::string& service) {
-  auto key = std::make_pair(kind, service);
-  auto i = kind_metrics_.find(key);
-  if (i != kind_metrics_.end())
-    return i->second;
-  auto& m = *metrics_;
-  metric_labels labels{{"kind", kind}, {"service", service}};
-  auto ended = [&](const char* status) {
-    auto with_status = labels;
-    with_status.emplace_back("status", status);
-    return &m.counter("herd_retries_ended_total",
-                      "Tasks the retry scheduler ended, by final status", with_status);
-  };
-  kind_metrics entry{
-      &m.counter("herd_retries_scheduled_total", "Retries put in the timer queue", labels),
-      &m.counter("herd_retries_released_total", "Retries sent back to the dispatcher", labels),
-      &m.counter("herd_retries_exhausted_total",
-                 "Tasks out of attempts or past their retry deadline", labels),
-      &m.counter("herd_retries_held_by_breaker_total",
-                 "Retries that came due while their service's breaker was open", labels),
-      &m.counter("herd_retries_waited_for_budget_total",
-                 "Retries that came due while their service's retry budget was spent", labels),
-      ended("dead_lettered"),
-      ended("escalated"),
-      ended("failed")};
-  return kind_metrics_.emplace(key, entry).first->second;
 }
 
 } // namespace herd

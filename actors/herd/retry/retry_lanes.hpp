@@ -1,0 +1,148 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "herd/breakers/breaker_state.hpp"
+#include "herd/breakers/breaker_transition.hpp"
+#include "herd/core/metrics_registry.hpp"
+#include "herd/core/task.hpp"
+#include "herd/core/time.hpp"
+#include "herd/retry/adaptive_pacer.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/retry/retry_actions.hpp"
+#include "herd/retry/retry_budget.hpp"
+#include "herd/retry/retry_decision.hpp"
+#include "herd/retry/retry_planner.hpp"
+#include "herd/retry/retry_scheduler_config.hpp"
+#include "herd/retry/timer_queue.hpp"
+
+namespace herd {
+
+/// The retry scheduler's logic without an actor: pending retries in one timer queue, grouped
+/// per service into lanes that hold due retries while the service's breaker is open, cap them
+/// by its retry budget and release them at the pace of its adaptive pacer. Every call takes
+/// the time and leaves what the owner must do in `actions()`: tasks to resubmit, tasks to end
+/// with their verdict, and a timer to arm.
+class retry_lanes {
+public:
+  /// The counters of one (kind, service) pair.
+  struct kind_counters {
+    /// Retries put in the timer queue.
+    counter* scheduled;
+    /// Retries sent back to the dispatcher.
+    counter* released;
+    /// Tasks out of attempts or past their retry deadline.
+    counter* exhausted;
+    /// Retries that came due while their service's breaker was open.
+    counter* held_by_breaker;
+    /// Retries that came due while their service's retry budget was spent.
+    counter* waited_for_budget;
+    /// Tasks ended as dead-lettered.
+    counter* ended_dead_lettered;
+    /// Tasks ended as escalated.
+    counter* ended_escalated;
+    /// Tasks ended as failed (no queue, or the queue refused them).
+    counter* ended_failed;
+  };
+
+  /// Lanes with `config` (default: budget and pacing on, budget waits) and the failure policies
+  /// by task kind ("default" applies to kinds without an entry), counting into `metrics` (a
+  /// private registry when null).
+  retry_lanes(retry_scheduler_config config, std::map<std::string, failure_policy> policies,
+              std::shared_ptr<metrics_registry> metrics);
+
+  // -- what the scheduler is told --------------------------------------------------------------
+
+  /// Attempt `t.attempt` of `t` failed at `now` (its newest history entry): schedules a retry
+  /// or ends the task.
+  void attempt_failed(task t, time_point now);
+  /// A breaker changed state at `now`; per-agent breakers ("agent/service") change nothing.
+  void transition(const breaker_transition& x, time_point now);
+  /// The result of a call to `service` at `now` that the scheduler does not see otherwise.
+  void observe(const std::string& service, bool success, time_point now);
+  /// The timer `generation` ticked at `now`: releases what is due and may go.
+  void tick(uint64_t generation, time_point now);
+  /// Forgets and returns every pending retry, sorted by task id (shutdown).
+  std::vector<task> hand_back();
+
+  // -- properties ------------------------------------------------------------------------------
+
+  /// True if a transition of breaker `x.key` holds or releases a whole service's retries.
+  static bool applies(const breaker_transition& x) {
+    return x.key == x.service || x.service.empty();
+  }
+  /// The service whose lane a failed `t` is paced in: the one that failed, else the task's.
+  static const std::string& service_of(const task& t);
+  /// Pending retries, waiting in the timer queue or held in a lane.
+  size_t pending() const { return pending_.size(); }
+  /// Due retries held in the lanes (breaker open, budget spent, pacing).
+  size_t held() const { return held_; }
+  /// Due retries held in the lane of `service` (0 for a service without a lane).
+  size_t held(const std::string& service) const;
+  /// The breaker state the lane of `service` knows. Default: closed.
+  breaker_state breaker(const std::string& service) const;
+  /// The number of the newest armed timer.
+  uint64_t generation() const { return queue_.generation(); }
+  /// The failure policy of task kind `kind`.
+  const failure_policy& policy_for(const std::string& kind) const;
+  /// The counters of (`kind`, `service`), registered on first use.
+  kind_counters& counters_for(const std::string& kind, const std::string& service);
+  /// What the last calls ask the owner to do.
+  retry_actions& actions() { return actions_; }
+
+private:
+  struct lane {
+    std::string service;
+    uint32_t index;
+    breaker_state breaker;
+    std::deque<uint64_t> held;
+    adaptive_pacer pacer;
+    retry_budget budget;
+    time_point wake_at;
+    bool wake_armed;
+    bool budget_blocked;
+    gauge* held_by_breaker;
+    gauge* waiting_for_budget;
+    gauge* tokens;
+    gauge* rate;
+  };
+
+  struct pending_retry {
+    task work;
+    uint32_t lane;
+  };
+
+  void pump(lane& l, time_point now);
+  void wake(lane& l, time_point at);
+  task take_front(lane& l);
+  void end(task t, retry_decision verdict);
+  void arm(time_point now);
+  void publish(lane& l);
+  lane& lane_of(const std::string& service, time_point now);
+  const lane* find_lane(const std::string& service) const;
+
+  retry_scheduler_config config_;
+  std::map<std::string, failure_policy> policies_;
+  std::shared_ptr<metrics_registry> metrics_;
+  retry_planner planner_;
+  timer_queue queue_;
+  std::unordered_map<uint64_t, pending_retry> pending_;
+  std::vector<lane> lanes_;
+  std::unordered_map<std::string, uint32_t> lane_index_;
+  std::vector<uint32_t> touched_;
+  uint64_t next_key_ = 0;
+  size_t held_ = 0;
+  std::map<std::pair<std::string, std::string>, kind_counters> kind_counters_;
+  gauge* queue_depth_;
+  gauge* held_total_;
+  retry_actions actions_;
+};
+
+} // namespace herd

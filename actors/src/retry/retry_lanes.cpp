@@ -1,0 +1,315 @@
+#include "herd/retry/retry_lanes.hpp"
+
+#include <algorithm>
+
+#include "herd/dead_letters/dead_letter_reason.hpp"
+
+namespace herd {
+
+namespace {
+
+// Timer-queue keys with this bit set wake a lane (the low bits are its index); the others
+// are pending retries.
+constexpr uint64_t wake_bit = uint64_t{1} << 63;
+
+bool holds_retries(breaker_state x) {
+  return x == breaker_state::open || x == breaker_state::forced_open;
+}
+
+} // namespace
+
+retry_lanes::retry_lanes(retry_scheduler_config config,
+                         std::map<std::string, failure_policy> policies,
+                         std::shared_ptr<metrics_registry> metrics)
+    : config_(config), policies_(std::move(policies)),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
+      planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
+  queue_depth_ = &metrics_->gauge("herd_retry_queue_depth",
+                                  "Retries waiting for their due time in the timer queue");
+  held_total_ = &metrics_->gauge("herd_retry_held",
+                                 "Due retries held back (breaker open, budget spent, pacing)");
+}
+
+const std::string& retry_lanes::service_of(const task& t) {
+  const auto& failed = t.last_failure().service;
+  return failed.empty() ? t.service : failed;
+}
+
+// -- what the scheduler is told -------------------------------------------------------------
+
+void retry_lanes::attempt_failed(task t, time_point now) {
+  const auto& why = t.last_failure();
+  auto& l = lane_of(service_of(t), now);
+  if (config_.budget_enabled)
+    l.budget.on_failure();
+  // A failed retry (attempt >= 2) tells the pacer the service fails what it is sent; first
+  // attempts were not paced, and a circuit_open failure never reached the service.
+  if (config_.pacing_enabled && t.attempt >= 2 && why.category != failure_category::circuit_open)
+    l.pacer.on_failure(now);
+  auto verdict = planner_.decide(policy_for(t.kind), t, now);
+  if (verdict.action == retry_action::retry &&
+      static_cast<int64_t>(pending_.size()) >= config_.max_pending) {
+    verdict.action = retry_action::dead_letter;
+    verdict.reason = dead_letter_reason::budget_exhausted;
+    verdict.why = "the retry scheduler already holds max_pending (" +
+                  std::to_string(config_.max_pending) + ") retries";
+  }
+  if (verdict.action != retry_action::retry) {
+    end(std::move(t), std::move(verdict));
+    publish(l);
+    return;
+  }
+  counters_for(t.kind, l.service).scheduled->inc();
+  auto key = next_key_++;
+  pending_.emplace(key, pending_retry{std::move(t), l.index});
+  queue_.push(verdict.due, key);
+  publish(l);
+  arm(now);
+}
+
+void retry_lanes::transition(const breaker_transition& x, time_point now) {
+  if (!applies(x))
+    return;
+  auto& l = lane_of(x.service.empty() ? x.key : x.service, now);
+  auto was_holding = holds_retries(l.breaker);
+  l.breaker = x.to;
+  // Coming back from open (to half_open, or straight to closed), the service gets a ramp.
+  if (!holds_retries(x.to) && (x.to == breaker_state::half_open || was_holding))
+    l.pacer.restart(now);
+  if (x.to == breaker_state::closed && config_.budget_enabled)
+    l.budget.refill();
+  pump(l, now);
+  arm(now);
+}
+
+void retry_lanes::observe(const std::string& service, bool success, time_point now) {
+  auto& l = lane_of(service, now);
+  if (success) {
+    l.budget.on_success();
+  } else {
+    l.budget.on_failure();
+    if (config_.pacing_enabled)
+      l.pacer.on_failure(now);
+  }
+  pump(l, now);
+  arm(now);
+}
+
+void retry_lanes::tick(uint64_t generation, time_point now) {
+  if (!queue_.fire(generation))
+    return;
+  touched_.clear();
+  while (auto due = queue_.pop_due(now)) {
+    if ((due->key & wake_bit) != 0) {
+      auto& l = lanes_[due->key & ~wake_bit];
+      if (l.wake_armed && l.wake_at <= now)
+        l.wake_armed = false;
+      touched_.push_back(l.index);
+      continue;
+    }
+    auto i = pending_.find(due->key);
+    if (i == pending_.end())
+      continue;
+    auto& l = lanes_[i->second.lane];
+    auto& m = counters_for(i->second.work.kind, l.service);
+    if (holds_retries(l.breaker))
+      m.held_by_breaker->inc();
+    else if (config_.budget_enabled && !l.budget.allows(now))
+      m.waited_for_budget->inc();
+    l.held.push_back(due->key);
+    ++held_;
+    touched_.push_back(l.index);
+  }
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  for (auto index : touched_)
+    pump(lanes_[index], now);
+  arm(now);
+}
+
+std::vector<task> retry_lanes::hand_back() {
+  std::vector<task> result;
+  result.reserve(pending_.size());
+  for (auto& [_, entry] : pending_)
+    result.push_back(std::move(entry.work));
+  pending_.clear();
+  queue_.clear();
+  held_ = 0;
+  for (auto& l : lanes_) {
+    l.held.clear();
+    l.wake_armed = false;
+    publish(l);
+  }
+  std::sort(result.begin(), result.end(), [](const task& x, const task& y) { return x.id < y.id; });
+  for (auto& t : result)
+    planner_.forget(t.id);
+  return result;
+}
+
+// -- releasing retries ----------------------------------------------------------------------
+
+void retry_lanes::pump(lane& l, time_point now) {
+  l.budget_blocked = false;
+  while (!l.held.empty() && !holds_retries(l.breaker)) {
+    auto& work = pending_.at(l.held.front()).work;
+    const auto& policy = policy_for(work.kind);
+    if (planner_.expired(policy, work, now)) {
+      retry_decision verdict;
+      verdict.action = policy.on_exhausted == terminal_action::escalate ? retry_action::escalate
+                                                                        : retry_action::dead_letter;
+      verdict.why = "retry deadline passed while held; " + retry_planner::describe(work);
+      end(take_front(l), std::move(verdict));
+      continue;
+    }
+    if (config_.budget_enabled && !l.budget.allows(now)) {
+      if (config_.on_budget_exhausted == budget_action::wait) {
+        l.budget_blocked = true;
+        wake(l, l.budget.next_allowed(now));
+        break;
+      }
+      retry_decision verdict;
+      verdict.action = retry_action::dead_letter;
+      verdict.reason = dead_letter_reason::budget_exhausted;
+      verdict.why = "the retry budget of service \"" + l.service + "\" is spent; " +
+                    retry_planner::describe(work);
+      end(take_front(l), std::move(verdict));
+      continue;
+    }
+    if (config_.pacing_enabled && !l.pacer.try_acquire(now)) {
+      wake(l, l.pacer.next_token(now));
+      break;
+    }
+    if (config_.budget_enabled)
+      l.budget.spend(now);
+    auto t = take_front(l);
+    counters_for(t.kind, l.service).released->inc();
+    ++t.attempt;
+    actions_.resubmit.push_back(std::move(t));
+  }
+  publish(l);
+}
+
+task retry_lanes::take_front(lane& l) {
+  auto i = pending_.find(l.held.front());
+  auto t = std::move(i->second.work);
+  pending_.erase(i);
+  l.held.pop_front();
+  --held_;
+  return t;
+}
+
+void retry_lanes::end(task t, retry_decision verdict) {
+  planner_.forget(t.id);
+  if (verdict.reason == dead_letter_reason::exhausted)
+    counters_for(t.kind, service_of(t)).exhausted->inc();
+  actions_.ended.emplace_back(std::move(t), std::move(verdict));
+}
+
+void retry_lanes::wake(lane& l, time_point at) {
+  if (at == time_point::max() || (l.wake_armed && l.wake_at <= at))
+    return;
+  l.wake_at = at;
+  l.wake_armed = true;
+  queue_.push(at, wake_bit | l.index);
+}
+
+void retry_lanes::arm(time_point now) {
+  if (auto delay = queue_.arm(now))
+    actions_.timer = delay;
+}
+
+// -- bookkeeping ----------------------------------------------------------------------------
+
+void retry_lanes::publish(lane& l) {
+  auto held = static_cast<double>(l.held.size());
+  auto by_breaker = holds_retries(l.breaker);
+  auto by_budget = !by_breaker && l.budget_blocked;
+  l.held_by_breaker->set(by_breaker ? held : 0);
+  l.waiting_for_budget->set(by_budget ? held : 0);
+  l.tokens->set(l.budget.tokens());
+  l.rate->set(l.pacer.rate());
+  queue_depth_->set(static_cast<double>(pending_.size() - held_));
+  held_total_->set(static_cast<double>(held_));
+}
+
+size_t retry_lanes::held(const std::string& service) const {
+  auto l = find_lane(service);
+  return l ? l->held.size() : 0;
+}
+
+breaker_state retry_lanes::breaker(const std::string& service) const {
+  auto l = find_lane(service);
+  return l ? l->breaker : breaker_state::closed;
+}
+
+const retry_lanes::lane* retry_lanes::find_lane(const std::string& service) const {
+  auto i = lane_index_.find(service);
+  return i != lane_index_.end() ? &lanes_[i->second] : nullptr;
+}
+
+retry_lanes::lane& retry_lanes::lane_of(const std::string& service, time_point now) {
+  auto i = lane_index_.find(service);
+  if (i != lane_index_.end())
+    return lanes_[i->second];
+  auto index = static_cast<uint32_t>(lanes_.size());
+  metric_labels labels{{"service", service}};
+  auto& m = *metrics_;
+  lanes_.push_back(
+      lane{service,
+           index,
+           breaker_state::closed,
+           {},
+           adaptive_pacer{config_.pacing, now},
+           retry_budget{config_.budget, now},
+           time_point{},
+           false,
+           false,
+           &m.gauge("herd_retries_held_by_breaker", "Due retries held while the breaker is open",
+                    labels),
+           &m.gauge("herd_retries_waiting_for_budget", "Due retries waiting for the retry budget",
+                    labels),
+           &m.gauge("herd_retry_budget_tokens", "Tokens in the service's retry budget", labels),
+           &m.gauge("herd_retry_rate", "Releases per second the service's pacer allows", labels)});
+  lane_index_.emplace(service, index);
+  return lanes_.back();
+}
+
+const failure_policy& retry_lanes::policy_for(const std::string& kind) const {
+  static const failure_policy fallback;
+  auto i = policies_.find(kind);
+  if (i != policies_.end())
+    return i->second;
+  i = policies_.find("default");
+  return i != policies_.end() ? i->second : fallback;
+}
+
+retry_lanes::kind_counters& retry_lanes::counters_for(const std::string& kind,
+                                                      const std::string& service) {
+  auto key = std::make_pair(kind, service);
+  auto i = kind_counters_.find(key);
+  if (i != kind_counters_.end())
+    return i->second;
+  auto& m = *metrics_;
+  metric_labels labels{{"kind", kind}, {"service", service}};
+  auto ended = [&](const char* status) {
+    auto with_status = labels;
+    with_status.emplace_back("status", status);
+    return &m.counter("herd_retries_ended_total",
+                      "Tasks the retry scheduler ended, by final status", with_status);
+  };
+  kind_counters entry{
+      &m.counter("herd_retries_scheduled_total", "Retries put in the timer queue", labels),
+      &m.counter("herd_retries_released_total", "Retries sent back to the dispatcher", labels),
+      &m.counter("herd_retries_exhausted_total",
+                 "Tasks out of attempts or past their retry deadline", labels),
+      &m.counter("herd_retries_held_by_breaker_total",
+                 "Retries that came due while their service's breaker was open", labels),
+      &m.counter("herd_retries_waited_for_budget_total",
+                 "Retries that came due while their service's retry budget was spent", labels),
+      ended("dead_lettered"),
+      ended("escalated"),
+      ended("failed")};
+  return kind_counters_.emplace(key, entry).first->second;
+}
+
+} // namespace herd

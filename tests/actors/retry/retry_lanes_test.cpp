@@ -1,0 +1,301 @@
+// The retry scheduler's lanes without an actor system: the time is an argument, a test
+// driver fires the timer the lanes ask for and records what they release and end.
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/retry/retry_lanes.hpp"
+
+using herd::breaker_state;
+using herd::from_ms;
+
+namespace {
+
+herd::failure_policy fixed(int64_t ms, int32_t max_attempts = 5) {
+  herd::failure_policy p;
+  p.max_attempts = max_attempts;
+  p.backoff = {herd::backoff_kind::fixed, from_ms(ms), 1.0, from_ms(ms)};
+  return p;
+}
+
+/// No budget and no pacing: only the timer queue and the policies act.
+herd::retry_scheduler_config unthrottled() {
+  herd::retry_scheduler_config c;
+  c.budget_enabled = false;
+  c.pacing_enabled = false;
+  return c;
+}
+
+/// Pacing at a constant 2 releases per second (one every 500 ms), no budget.
+herd::retry_scheduler_config paced() {
+  auto c = unthrottled();
+  c.pacing_enabled = true;
+  c.pacing.initial_rate = 2;
+  c.pacing.min_rate = 2;
+  c.pacing.max_rate = 2;
+  c.pacing.increase_per_s = 0;
+  return c;
+}
+
+/// Drives a `retry_lanes` in explicit time: fires the timer it arms, records its actions.
+struct lanes_fixture {
+  herd::time_point t0 = herd::from_epoch_ms(1000000);
+  herd::time_point now = t0;
+  std::optional<herd::retry_lanes> lanes;
+  std::optional<std::pair<herd::time_point, uint64_t>> timer;
+  /// Released retries with their release time in ms after t0.
+  std::vector<std::pair<int64_t, herd::task>> released;
+  std::vector<std::pair<herd::task, herd::retry_decision>> ended;
+
+  void start(herd::retry_scheduler_config config) {
+    std::map<std::string, herd::failure_policy> policies{{"default", fixed(2000)}};
+    policies["once"] = fixed(2000, 1);
+    policies["once"].on_exhausted = herd::terminal_action::escalate;
+    lanes.emplace(config, std::move(policies), nullptr);
+  }
+
+  int64_t ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - t0).count();
+  }
+
+  void collect() {
+    auto& todo = lanes->actions();
+    for (auto& t : todo.resubmit)
+      released.emplace_back(ms(), std::move(t));
+    for (auto& x : todo.ended)
+      ended.push_back(std::move(x));
+    if (todo.timer)
+      timer = std::make_pair(now + *todo.timer, lanes->generation());
+    todo.clear();
+  }
+
+  /// Moves the time forward by `ms`, firing every timer due on the way at its time.
+  void advance(int64_t by_ms) {
+    auto end = now + from_ms(by_ms);
+    while (timer && timer->first <= end) {
+      now = timer->first;
+      auto generation = timer->second;
+      timer.reset();
+      lanes->tick(generation, now);
+      collect();
+    }
+    now = end;
+  }
+
+  void fail(const std::string& id, const std::string& service = "llm",
+            const std::string& kind = "default") {
+    auto t = herd::task::make(id, kind);
+    t.service = service;
+    t.created = now;
+    t.attempt = 1;
+    auto why = herd::failure::transient("boom");
+    why.from(service, 0);
+    t.history.push_back(herd::attempt_record{1, now, "agent-" + id, why});
+    lanes->attempt_failed(std::move(t), now);
+    collect();
+  }
+
+  void breaker(breaker_state from, breaker_state to, const std::string& service = "llm") {
+    herd::breaker_transition x;
+    x.key = service;
+    x.service = service;
+    x.from = from;
+    x.to = to;
+    x.at = now;
+    lanes->transition(x, now);
+    collect();
+  }
+
+  std::vector<std::string> released_ids() const {
+    std::vector<std::string> ids;
+    for (auto& [_, t] : released)
+      ids.push_back(t.id);
+    return ids;
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(retry_lanes, lanes_fixture)
+
+BOOST_AUTO_TEST_CASE(a_retry_due_later_is_not_released_early) {
+  start(unthrottled());
+  fail("a");
+  advance(500);
+  fail("b");
+  advance(1499);
+  BOOST_TEST(released.empty());
+  BOOST_TEST(lanes->pending() == 2u);
+  advance(1);
+  BOOST_TEST_REQUIRE(released.size() == 1u);
+  BOOST_TEST(released[0].first == 2000);
+  BOOST_TEST(released[0].second.id == "a");
+  BOOST_TEST(released[0].second.attempt == 2);
+  advance(499);
+  BOOST_TEST(released.size() == 1u);
+  advance(1);
+  BOOST_TEST_REQUIRE(released.size() == 2u);
+  BOOST_TEST(released[1].first == 2500);
+  BOOST_TEST(released[1].second.id == "b");
+  BOOST_TEST(lanes->pending() == 0u);
+  BOOST_TEST(!timer.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(retries_held_while_the_breaker_is_open_go_at_the_pacers_rate_after_it_closes) {
+  start(paced());
+  breaker(breaker_state::closed, breaker_state::open);
+  for (auto id : {"a", "b", "c", "d", "e"})
+    fail(id);
+  advance(10000);
+  BOOST_TEST(released.empty());
+  BOOST_TEST(lanes->held("llm") == 5u);
+  BOOST_TEST(lanes->held() == 5u);
+  breaker(breaker_state::open, breaker_state::half_open);
+  // A restarted pacer has one token: one goes at once, the rest one per 500 ms, in order.
+  BOOST_TEST_REQUIRE(released.size() == 1u);
+  BOOST_TEST(released[0].first == 10000);
+  breaker(breaker_state::half_open, breaker_state::closed);
+  advance(5000);
+  BOOST_TEST_REQUIRE(released.size() == 5u);
+  BOOST_TEST((released_ids() == std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  for (size_t i = 1; i < released.size(); ++i)
+    BOOST_TEST(released[i].first - released[i - 1].first >= 500);
+  BOOST_TEST(released.back().first == 12000);
+  BOOST_TEST(lanes->held() == 0u);
+  BOOST_TEST(lanes->pending() == 0u);
+  BOOST_TEST(ended.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_breaker_opening_again_holds_what_is_left) {
+  start(paced());
+  breaker(breaker_state::closed, breaker_state::open);
+  for (auto id : {"a", "b", "c"})
+    fail(id);
+  advance(3000);
+  breaker(breaker_state::open, breaker_state::closed);
+  BOOST_TEST(released.size() == 1u);
+  breaker(breaker_state::closed, breaker_state::open);
+  advance(5000);
+  BOOST_TEST(released.size() == 1u);
+  BOOST_TEST(lanes->held("llm") == 2u);
+  BOOST_TEST((lanes->breaker("llm") == breaker_state::open));
+}
+
+BOOST_AUTO_TEST_CASE(lanes_of_two_services_are_independent) {
+  start(paced());
+  breaker(breaker_state::closed, breaker_state::open, "llm");
+  fail("l1", "llm");
+  fail("l2", "llm");
+  fail("s1", "search");
+  fail("s2", "search");
+  advance(2000);
+  // search has its own pacer with a full bucket; llm's breaker holds only llm's retries.
+  BOOST_TEST((released_ids() == std::vector<std::string>{"s1", "s2"}));
+  BOOST_TEST(lanes->held("llm") == 2u);
+  BOOST_TEST(lanes->held("search") == 0u);
+  BOOST_TEST((lanes->breaker("search") == breaker_state::closed));
+  breaker(breaker_state::open, breaker_state::closed, "llm");
+  advance(1000);
+  BOOST_TEST((released_ids() == std::vector<std::string>{"s1", "s2", "l1", "l2"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_per_agent_breaker_holds_nothing) {
+  start(unthrottled());
+  herd::breaker_transition x;
+  x.key = "agent-1/llm";
+  x.service = "llm";
+  x.to = breaker_state::open;
+  BOOST_TEST(!herd::retry_lanes::applies(x));
+  lanes->transition(x, now);
+  collect();
+  fail("a");
+  advance(2000);
+  BOOST_TEST(released.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_spent_budget_dead_letters_when_the_config_says_so) {
+  auto config = unthrottled();
+  config.budget_enabled = true;
+  config.budget.max_tokens = 4; // retries stop at 2 tokens or fewer
+  config.budget.min_retries_per_s = 0;
+  config.on_budget_exhausted = herd::budget_action::dead_letter;
+  start(config);
+  fail("a");
+  fail("b");
+  fail("c");
+  advance(2000);
+  BOOST_TEST(released.empty());
+  BOOST_TEST_REQUIRE(ended.size() == 3u);
+  for (auto& [t, verdict] : ended) {
+    BOOST_TEST((verdict.action == herd::retry_action::dead_letter));
+    BOOST_TEST((verdict.reason == herd::dead_letter_reason::budget_exhausted));
+    BOOST_TEST(verdict.why.find("retry budget of service \"llm\"") != std::string::npos);
+  }
+  BOOST_TEST(lanes->pending() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_spent_budget_holds_retries_when_the_config_says_wait) {
+  auto config = unthrottled();
+  config.budget_enabled = true;
+  config.budget.max_tokens = 4;
+  config.budget.min_retries_per_s = 0;
+  start(config);
+  fail("a");
+  fail("b");
+  fail("c");
+  advance(5000);
+  BOOST_TEST(released.empty());
+  BOOST_TEST(ended.empty());
+  BOOST_TEST(lanes->held("llm") == 3u);
+  // A closing breaker refills the budget.
+  breaker(breaker_state::closed, breaker_state::closed);
+  BOOST_TEST((released_ids() == std::vector<std::string>{"a", "b", "c"}));
+}
+
+BOOST_AUTO_TEST_CASE(an_exhausted_task_goes_where_its_policy_says) {
+  start(unthrottled());
+  fail("a", "llm", "once");
+  BOOST_TEST_REQUIRE(ended.size() == 1u);
+  BOOST_TEST(ended[0].first.id == "a");
+  BOOST_TEST((ended[0].second.action == herd::retry_action::escalate));
+  fail("b", "llm", "default");
+  BOOST_TEST(ended.size() == 1u);
+  BOOST_TEST(lanes->pending() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(max_pending_dead_letters_the_overflow) {
+  auto config = unthrottled();
+  config.max_pending = 1;
+  start(config);
+  fail("a");
+  fail("b");
+  BOOST_TEST_REQUIRE(ended.size() == 1u);
+  BOOST_TEST(ended[0].first.id == "b");
+  BOOST_TEST((ended[0].second.reason == herd::dead_letter_reason::budget_exhausted));
+}
+
+BOOST_AUTO_TEST_CASE(hand_back_returns_every_pending_retry_sorted_and_forgets_it) {
+  start(paced());
+  breaker(breaker_state::closed, breaker_state::open);
+  fail("c");
+  fail("a");
+  advance(3000);
+  fail("b");
+  auto back = lanes->hand_back();
+  std::vector<std::string> ids;
+  for (auto& t : back)
+    ids.push_back(t.id);
+  BOOST_TEST((ids == std::vector<std::string>{"a", "b", "c"}));
+  BOOST_TEST(lanes->pending() == 0u);
+  BOOST_TEST(lanes->held() == 0u);
+  breaker(breaker_state::open, breaker_state::closed);
+  advance(5000);
+  BOOST_TEST(released.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
