@@ -13,6 +13,7 @@
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
+#include "herd/core/subscriber_list.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dead_letters/protocol.hpp"
@@ -104,7 +105,7 @@ private:
   bool flush_scheduled_ = false;
   bool depth_check_scheduled_ = false;
   std::map<int64_t, replay_run> replays_;
-  std::vector<caf::actor> subscribers_;
+  subscriber_list subscribers_;
   bool alerted_ = false;
 
   counter* stored_metric_;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <caf/send.hpp>
+#include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
@@ -39,6 +40,7 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
 }
 
 dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
+  set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   recover();
   update_depth();
   if (config_.poll_interval.count() > 0)
@@ -128,10 +130,13 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
           return failed(e);
         }
       },
-      [this](subscribe_atom, const caf::actor& subscriber) { subscribers_.push_back(subscriber); },
+      [this](subscribe_atom, const caf::actor& subscriber) {
+        if (subscribers_.add(subscriber))
+          monitor(subscriber);
+      },
       [this](unsubscribe_atom, const caf::actor& subscriber) {
-        subscribers_.erase(std::remove(subscribers_.begin(), subscribers_.end(), subscriber),
-                           subscribers_.end());
+        if (subscribers_.remove(subscriber))
+          demonitor(subscriber);
       },
   };
 }
@@ -351,7 +356,7 @@ void dead_letter_queue::update_depth() {
   alerted_ = true;
   alerts_metric_->inc();
   log_->warn("dead-letter depth {} reached the alert threshold {}", depth, config_.depth_alert);
-  for (auto& subscriber : subscribers_)
+  for (auto& subscriber : subscribers_.all())
     caf::anon_send(subscriber, dlq_alert_atom::value, depth, config_.depth_alert);
 }
 
