@@ -18,6 +18,7 @@
 #include <herd/core/atoms.hpp>
 #include <herd/dead_letters/dead_letter_queue.hpp>
 #include <herd/dead_letters/protocol.hpp>
+#include <herd/dispatch/protocol.hpp>
 #include <herd/herd.hpp>
 
 using namespace herd;

@@ -1,4 +1,5 @@
 #include "herd/supervision/health_monitor.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>

@@ -10,6 +10,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;

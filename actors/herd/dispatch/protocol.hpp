@@ -16,9 +16,9 @@
 #include "herd/dispatch/dispatcher_stats.hpp"
 
 /// The dispatch feature's protocol: its atoms, the dispatcher's typed handle and the messages
-/// between the dispatcher and its (dynamically typed) agents. Atoms that other features send
-/// too (resubmit, settle, handback, isolate, retry, stuck, heartbeat, tick, subscribe) live in
-/// herd/core/atoms.hpp.
+/// between the dispatcher and its (dynamically typed) agents, including what other features send
+/// the dispatcher (resubmit, settle, isolate) and agents' heartbeats. Atoms several actors
+/// answer alike (handback, tick, call, subscribe) live in herd/core/atoms.hpp.
 namespace herd {
 
 /// Hands a task to the dispatcher: `(submit_atom, task)`, replies with the final `outcome`.
@@ -52,6 +52,17 @@ using dispatcher_stats_atom = caf::atom_constant<caf::atom("dispstats")>;
 using connect_retry_atom = caf::atom_constant<caf::atom("connretry")>;
 /// Configures an agent after spawning it: `(setup_atom, agent_settings)`.
 using setup_atom = caf::atom_constant<caf::atom("setup")>;
+/// Re-enters a task that herd already accepted (retry, replay): `(resubmit_atom, task)`.
+using resubmit_atom = caf::atom_constant<caf::atom("resubmit")>;
+/// Ends a waiting task with a terminal state decided outside the dispatcher:
+/// `(settle_atom, outcome)` (status dead_lettered, escalated, failed or handed_back).
+using settle_atom = caf::atom_constant<caf::atom("settle")>;
+/// Stops leasing to an agent and re-queues its leases: `(isolate_atom, agent)`.
+using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
+/// Reports an expired lease: `(stuck_atom, agent, task_id)`.
+using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
+/// A liveness signal from an agent: `(heartbeat_atom, name, sequence)`.
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 
 // clang-format off
 /// The dispatcher's typed handle: one reply type per message.

@@ -1,4 +1,5 @@
 #include "herd/dead_letters/dead_letter_queue.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 #include <algorithm>
 #include <cmath>

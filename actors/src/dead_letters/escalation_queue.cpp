@@ -1,4 +1,5 @@
 #include "herd/dead_letters/escalation_queue.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 #include <iostream>
 #include <stdexcept>

@@ -1,4 +1,5 @@
 #include "herd/retry/retry_scheduler.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 #include <stdexcept>
 

@@ -10,6 +10,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "herd/core/atoms.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/supervision/child_spec.hpp"
 #include "herd/supervision/health_state.hpp"
 #include "herd/supervision/health_view.hpp"

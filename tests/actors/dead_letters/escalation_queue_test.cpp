@@ -1,6 +1,7 @@
 // The escalation queue: durable, announced through the hook and a JSON line, resolved or edited
 // and resubmitted by a person, and sent to the dead-letter queue when nobody answers in time.
 #include "herd/dead_letters/escalation_queue.hpp"
+#include "herd/dispatch/protocol.hpp"
 
 #include <fstream>
 

@@ -1,6 +1,7 @@
 // The dispatcher in virtual time: routing, leases, re-queues, isolation, idempotency, bounded
 // intake and the accounting that proves no accepted task is lost.
 #include "actors/dispatch/dispatcher_fixture.hpp"
+#include "herd/dispatch/protocol.hpp"
 #include "herd/retry/protocol.hpp"
 
 using namespace herd;
