@@ -1,5 +1,6 @@
 #include "simulate_command.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "command_line.hpp"
@@ -98,10 +100,27 @@ void print_table(std::ostream& out, const scenario& config, const simulation_rep
   }
 }
 
+/// Runs gnuplot on `script` (no shell: the path is one argument, whatever it holds); its output
+/// goes to stderr. False if gnuplot is missing or fails.
+bool run_gnuplot(const std::filesystem::path& script) {
+  auto pid = fork();
+  if (pid < 0)
+    return false;
+  if (pid == 0) {
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    execlp("gnuplot", "gnuplot", script.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return false;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 /// Runs gnuplot on `script`; false (with a message) if it is missing or fails.
 bool plot(const std::filesystem::path& script, std::ostream& err) {
-  auto command = "gnuplot " + script.string() + " 2>&1";
-  if (std::system(command.c_str()) != 0) {
+  if (!run_gnuplot(script)) {
     err << "herd simulate: gnuplot failed on " << script.string()
         << " (install gnuplot-nox: scripts/setup.sh)\n";
     return false;
