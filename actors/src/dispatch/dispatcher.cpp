@@ -74,21 +74,14 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         act();
       },
       [this](report_atom, uint64_t lease_id, outcome& result) {
-        auto now = clock().now();
-        if (!state_.report(lease_id, result, now))
-          if (auto key =
-                  agent_key(current_sender() ? current_sender()->address() : caf::actor_addr{}))
-            state_.release_abandoned(*key, lease_id, now);
+        report(lease_id, result, clock().now());
         act();
       },
       [this](report_atom, const std::vector<uint64_t>& lease_ids, std::vector<outcome>& results) {
         reporting_ = true; // lease once, after the whole batch
         auto now = clock().now();
         for (size_t i = 0; i < lease_ids.size() && i < results.size(); ++i)
-          if (!state_.report(lease_ids[i], results[i], now))
-            if (auto key =
-                    agent_key(current_sender() ? current_sender()->address() : caf::actor_addr{}))
-              state_.release_abandoned(*key, lease_ids[i], now);
+          report(lease_ids[i], results[i], now);
         reporting_ = false;
         act();
       },
@@ -218,6 +211,14 @@ void dispatcher::deliver(uint32_t waiters, caf::message&& msg) {
     *first_slot = caf::typed_response_promise<outcome>{};
     static_cast<caf::response_promise&>(promise).deliver(std::move(msg));
   }
+}
+
+void dispatcher::report(uint64_t lease_id, outcome& result, time_point now) {
+  if (state_.report(lease_id, result, now))
+    return;
+  // A late result of a taken-back lease frees its agent's slot.
+  if (auto key = agent_key(current_sender() ? current_sender()->address() : caf::actor_addr{}))
+    state_.release_abandoned(*key, lease_id, now);
 }
 
 const uint64_t* dispatcher::agent_key(const caf::actor_addr& addr) const {

@@ -78,6 +78,8 @@ private:
   /// Delivers `msg`, `(outcome)`, to the submitters waiting under `waiters`.
   void deliver(uint32_t waiters, caf::message&& msg);
   /// The key of the agent behind `addr`, or nullptr.
+  /// Hands an agent's result on `lease_id` to the state; a late one frees the sender's slot.
+  void report(uint64_t lease_id, outcome& result, time_point now);
   const uint64_t* agent_key(const caf::actor_addr& addr) const;
   /// Forgets the agent behind `addr` after `why`.
   void forget_agent(const caf::actor_addr& addr, const std::string& why);

@@ -354,7 +354,7 @@ void dispatcher_state::dispatch(pool_entry& pool) {
   // them in one message. Otherwise lease now and spare the reminder.
   if (pool.queue.empty() || pool.dispatch_scheduled)
     return;
-  if (!(busy_ ? busy_() : lease_later_)) {
+  if (!busy_ || !busy_()) {
     lease_queued(pool);
     return;
   }

@@ -39,14 +39,9 @@ public:
   /// failed.
   dispatcher_state(dispatcher_config config, metrics_registry& metrics, bool retries);
 
-  /// While true, a pool with work is named in `actions().reminders` instead of leased at once,
-  /// so one lease message later carries many tasks. Default: false.
-  void lease_later(bool yes) {
-    lease_later_ = yes;
-    busy_ = nullptr;
-  }
   /// Asks `busy` whenever a pool has work to lease: while it answers true (the actor's mailbox
-  /// holds more messages), the pool is named in `actions().reminders` instead of leased at once.
+  /// holds more messages), the pool is named in `actions().reminders` instead of leased at once,
+  /// so one lease message later carries many tasks. Default: never busy (lease at once).
   void lease_later(std::function<bool()> busy) { busy_ = std::move(busy); }
 
   /// Accepts `t` (or rejects it, or answers a duplicate id) at `now`.
@@ -175,8 +170,7 @@ private:
   std::shared_ptr<spdlog::logger> log_;
   dispatcher_actions actions_;
   time_point now_;
-  bool lease_later_ = false;
-  std::function<bool()> busy_; // if set, asked instead of lease_later_
+  std::function<bool()> busy_; // if set and true: lease by reminder
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<uint64_t, agent_entry> agents_;

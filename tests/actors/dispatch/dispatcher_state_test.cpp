@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(routes_to_the_least_loaded_agent_within_its_concurrency) {
 BOOST_AUTO_TEST_CASE(leasing_later_names_the_pool_as_a_reminder) {
   auto state = make();
   state.join(agent_a, "default", "a", 4, now);
-  state.lease_later(true);
+  state.lease_later([] { return true; });
   submit(state, "t1");
   submit(state, "t2");
   BOOST_TEST(state.actions().leases.empty());
