@@ -84,8 +84,8 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// | `(dispatch_atom, string pool)`, `(tick_atom, uint64_t)`         | - (its own reminders)     |
 ///
 /// What the dispatcher sends its peers: to the connected retry scheduler `(retry_atom, task)`
-/// for a failed attempt and `(observe_atom, string service, bool success)` for a completed task
-/// with a service; to its subscribers `(stuck_atom, string agent, string task_id)` for an
+/// for a failed attempt and `(observe_atom, string service, int32_t successes, int32_t 0)` for
+/// the tasks with a service completed by one message it handled; to its subscribers `(stuck_atom, string agent, string task_id)` for an
 /// expired lease. Its peers: the retry scheduler (THE cycle, closed by connect_retry_atom), the
 /// agents (join_atom) and the subscribers (subscribe_atom); nothing else is wired after spawn.
 // clang-format on

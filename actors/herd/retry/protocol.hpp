@@ -19,14 +19,14 @@ namespace herd {
 /// Hands a failed task (its last failure is the newest history entry) to the failure sink:
 /// `(retry_atom, task)`.
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
-/// Reports the result of one call to a service, feeding its retry budget:
-/// `(observe_atom, std::string service, bool success)`.
+/// Reports calls to a service the scheduler did not see, feeding its retry budget:
+/// `(observe_atom, std::string service, int32_t successes, int32_t failures)`.
 using observe_atom = caf::atom_constant<caf::atom("observe")>;
 
 /// The retry scheduler's typed handle (see retry_scheduler.hpp); `tick_atom` is its own timer.
 using retry_scheduler_actor =
     caf::typed_actor<caf::reacts_to<retry_atom, task>, caf::reacts_to<breaker_transition>,
-                     caf::reacts_to<observe_atom, std::string, bool>,
+                     caf::reacts_to<observe_atom, std::string, int32_t, int32_t>,
                      caf::reacts_to<tick_atom, uint64_t>,
                      caf::replies_to<handback_atom>::with<std::vector<task>>>;
 

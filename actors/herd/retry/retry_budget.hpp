@@ -26,8 +26,8 @@ public:
 
   /// A call to the service failed: costs one token.
   void on_failure();
-  /// A call to the service succeeded: refunds `token_ratio`.
-  void on_success();
+  /// `count` calls to the service succeeded: refunds `count * token_ratio`. Default count: 1.
+  void on_success(int32_t count = 1);
   /// Refills the bucket (the service proved healthy, e.g. its breaker closed).
   void refill() { tokens_ = config_.max_tokens; }
 

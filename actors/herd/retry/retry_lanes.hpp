@@ -65,8 +65,9 @@ public:
   void attempt_failed(task t, time_point now);
   /// A breaker changed state at `now`; per-agent breakers ("agent/service") change nothing.
   void transition(const breaker_transition& x, time_point now);
-  /// The result of a call to `service` at `now` that the scheduler does not see otherwise.
-  void observe(const std::string& service, bool success, time_point now);
+  /// `successes` and `failures` of calls to `service` at `now` that the scheduler does not see
+  /// otherwise (negative counts count as 0).
+  void observe(const std::string& service, int32_t successes, int32_t failures, time_point now);
   /// The timer `generation` ticked at `now`: releases what is due and may go.
   void tick(uint64_t generation, time_point now);
   /// Forgets and returns every pending retry, sorted by task id (shutdown).

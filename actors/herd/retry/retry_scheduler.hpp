@@ -44,9 +44,10 @@ namespace herd {
 ///   breakers, keyed "agent/service", are ignored). While it is open or forced_open the
 ///   service's due retries are held; half_open, or closed straight from open, restarts the
 ///   service's pacer at its initial rate (a ramp, not a wall); closed also refills its budget.
-/// - `(observe_atom, service, bool success)`: the result of a call the scheduler does not see
-///   otherwise; wire successes here (failures already arrive as `retry_atom`). A success
-///   refunds `token_ratio` budget tokens; a failure costs one token and counts against the pacer.
+/// - `(observe_atom, service, int32_t successes, int32_t failures)`: calls the scheduler does
+///   not see otherwise; wire successes here (failures already arrive as `retry_atom`). Each
+///   success refunds `token_ratio` budget tokens; each failure costs one token and counts
+///   against the pacer. Negative counts are ignored.
 /// - `(handback_atom) -> std::vector<task>`: returns every pending retry, settles each with the
 ///   dispatcher as handed_back and forgets it (shutdown).
 class retry_scheduler : public retry_scheduler_actor::base {
@@ -67,7 +68,7 @@ protected:
 private:
   void on_attempt_failed(task t);
   void on_transition(const breaker_transition& x);
-  void on_observe(const std::string& service, bool success);
+  void on_observe(const std::string& service, int32_t successes, int32_t failures);
   void on_tick(uint64_t generation);
   std::vector<task> on_handback();
 

@@ -153,8 +153,9 @@ dispatcher::behavior_type dispatcher::make_behavior() {
 void dispatcher::act() {
   auto& todo = state_.actions();
   if (retry_scheduler_) {
-    for (auto& service : todo.successes)
-      caf::unsafe_send_as(this, retry_scheduler_, observe_atom::value, std::move(service), true);
+    for (auto& done : todo.successes)
+      caf::unsafe_send_as(this, retry_scheduler_, observe_atom::value, std::move(done.service),
+                          done.count, int32_t{0});
     for (auto& t : todo.retries)
       caf::unsafe_send_as(this, retry_scheduler_, retry_atom::value, std::move(t));
   } else {

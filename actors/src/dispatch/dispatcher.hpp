@@ -42,7 +42,8 @@ enum class failed_attempts {
 /// - `(connect_retry_atom, retry_scheduler)`: THE one cycle of the system actors, closed once.
 ///   A dispatcher constructed with `failed_attempts::retry` sends failed attempts to the retry
 ///   scheduler as `(retry_atom, task)` (holding them until it is connected) and completed tasks
-///   with a service as `(observe_atom, service, true)`; it accepts one connect while that retry
+///   with a service as `(observe_atom, service, successes, 0)`, one per service and handled
+///   message; it accepts one connect while that retry
 ///   scheduler lives (it monitors it; a restarted one connects anew), and answers a second one,
 ///   or any on a dispatcher constructed with `failed_attempts::end_task`, with
 ///   `errc::invalid_config`. With `failed_attempts::end_task` a failed attempt ends its task as

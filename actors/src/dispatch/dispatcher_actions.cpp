@@ -2,6 +2,17 @@
 
 namespace herd {
 
+void dispatcher_actions::count_success(const std::string& service) {
+  // Few services per handled message: a linear search beats a map.
+  for (auto& done : successes) {
+    if (done.service == service) {
+      ++done.count;
+      return;
+    }
+  }
+  successes.push_back(service_successes{service, 1});
+}
+
 void dispatcher_actions::clear() {
   leases.clear();
   settled.clear();

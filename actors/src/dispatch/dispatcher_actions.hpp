@@ -40,6 +40,14 @@ struct dispatcher_actions {
     std::string task_id;
   };
 
+  /// Completed tasks of one service.
+  struct service_successes {
+    /// The service. Default: empty.
+    std::string service;
+    /// How many of its tasks completed. Default: 0.
+    int32_t count = 0;
+  };
+
   /// Lease messages to send, one per agent. Default: none.
   std::vector<lease_batch> leases;
   /// Outcomes to deliver to the submitters. Default: none.
@@ -47,8 +55,9 @@ struct dispatcher_actions {
   /// Failed tasks for the retry scheduler (their last failure is the newest history entry).
   /// Default: none.
   std::vector<task> retries;
-  /// Services of tasks that completed (the retry scheduler refunds its budgets). Default: none.
-  std::vector<std::string> successes;
+  /// Tasks with a service that completed, counted per service (the retry scheduler refunds its
+  /// budgets). Default: none.
+  std::vector<service_successes> successes;
   /// Expired leases to report to the subscribers. Default: none.
   std::vector<stuck_lease> stuck;
   /// Pools to lease for once the mailbox is handled (`(dispatch_atom, pool)`). Default: none.
@@ -62,6 +71,8 @@ struct dispatcher_actions {
   /// True once draining and nothing is pending: the drain waiters get the stats. Default: false.
   bool drained = false;
 
+  /// Counts one completed task of `service` in `successes`.
+  void count_success(const std::string& service);
   /// Forgets every action (keeps the capacity).
   void clear();
 };

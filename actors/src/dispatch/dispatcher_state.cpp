@@ -123,7 +123,7 @@ bool dispatcher_state::report(uint64_t lease_id, outcome& result, time_point now
   if (result.ok()) {
     // The retry scheduler's budgets are refunded by successes, which only the dispatcher sees.
     if (retries_ && !work.service.empty())
-      actions_.successes.push_back(work.service);
+      actions_.count_success(work.service);
     settle(work.id, std::move(result), lease.record);
   } else {
     attempt_failed(work, result.error, agent_name, *lease.record);

@@ -25,8 +25,8 @@ void retry_budget::on_failure() {
   tokens_ = std::max(0.0, tokens_ - 1);
 }
 
-void retry_budget::on_success() {
-  tokens_ = std::min(config_.max_tokens, tokens_ + config_.token_ratio);
+void retry_budget::on_success(int32_t count) {
+  tokens_ = std::min(config_.max_tokens, tokens_ + config_.token_ratio * count);
 }
 
 void retry_budget::top_up(time_point now) {

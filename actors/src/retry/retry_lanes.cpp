@@ -82,11 +82,11 @@ void retry_lanes::transition(const breaker_transition& x, time_point now) {
   arm(now);
 }
 
-void retry_lanes::observe(const std::string& service, bool success, time_point now) {
+void retry_lanes::observe(const std::string& service, int32_t successes, int32_t failures,
+                          time_point now) {
   auto& l = lane_of(service, now);
-  if (success) {
-    l.budget.on_success();
-  } else {
+  l.budget.on_success(std::max(successes, int32_t{0}));
+  for (int32_t i = 0; i < failures; ++i) {
     l.budget.on_failure();
     if (config_.pacing_enabled)
       l.pacer.on_failure(now);

@@ -34,8 +34,8 @@ retry_scheduler::behavior_type retry_scheduler::make_behavior() {
   return {
       [this](retry_atom, task& t) { on_attempt_failed(std::move(t)); },
       [this](const breaker_transition& x) { on_transition(x); },
-      [this](observe_atom, const std::string& service, bool success) {
-        on_observe(service, success);
+      [this](observe_atom, const std::string& service, int32_t successes, int32_t failures) {
+        on_observe(service, successes, failures);
       },
       [this](tick_atom, uint64_t generation) { on_tick(generation); },
       [this](handback_atom) { return on_handback(); },
@@ -59,8 +59,8 @@ void retry_scheduler::on_transition(const breaker_transition& x) {
   act();
 }
 
-void retry_scheduler::on_observe(const std::string& service, bool success) {
-  lanes_.observe(service, success, clock().now());
+void retry_scheduler::on_observe(const std::string& service, int32_t successes, int32_t failures) {
+  lanes_.observe(service, successes, failures, clock().now());
   act();
 }
 

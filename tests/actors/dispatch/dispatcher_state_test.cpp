@@ -264,7 +264,9 @@ BOOST_AUTO_TEST_CASE(failures_wait_for_the_retry_scheduler_or_end_as_failed) {
   lease = leases(with_retries)[agent_a].at(0);
   auto ok = success();
   with_retries.report(lease, ok, now);
-  BOOST_TEST(with_retries.actions().successes == std::vector<std::string>{"llm"});
+  BOOST_REQUIRE(with_retries.actions().successes.size() == 1u);
+  BOOST_TEST(with_retries.actions().successes[0].service == "llm");
+  BOOST_TEST(with_retries.actions().successes[0].count == 1);
   BOOST_TEST(with_retries.stats().completed == 1u);
 
   auto alone = make(false);

@@ -460,10 +460,10 @@ BOOST_AUTO_TEST_CASE(a_spent_budget_makes_retries_wait_for_successes) {
   BOOST_TEST(rec->resubmits.empty());
   BOOST_TEST(gauge("herd_retries_waiting_for_budget") == 3.0);
   BOOST_TEST(gauge("herd_retry_budget_tokens") == 1.0);
-  self->send(scheduler, herd::observe_atom::value, std::string{"llm"}, true);
+  self->send(scheduler, herd::observe_atom::value, std::string{"llm"}, 1, 0);
   vt.run();
   BOOST_TEST(rec->resubmits.empty()); // 2 tokens: still at most half
-  self->send(scheduler, herd::observe_atom::value, std::string{"llm"}, true);
+  self->send(scheduler, herd::observe_atom::value, std::string{"llm"}, 1, 0);
   vt.run();
   BOOST_TEST(rec->resubmits.size() == 3u);
   BOOST_TEST(gauge("herd_retries_waiting_for_budget") == 0.0);
