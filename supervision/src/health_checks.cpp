@@ -195,6 +195,15 @@ health_view health_checks::view(time_point now) const {
       auto since = board_->busy_since(*e.slot);
       a.board_watched = true;
       a.busy = since == 0 ? duration{0} : duration{now.time_since_epoch().count() - since};
+      // The board, not heartbeat messages, says it lives: an idle agent answers at once, a
+      // busy one has been silent as long as its handler runs.
+      a.last_heartbeat = now - a.busy;
+      a.silent = a.busy;
+      if (config_.detector == failure_detector_kind::deadline)
+        a.missed_intervals = static_cast<double>(a.busy.count()) /
+                             static_cast<double>(config_.heartbeat_interval.count());
+      result.agents.push_back(std::move(a));
+      continue;
     }
     std::visit(
         [&](auto& d) {

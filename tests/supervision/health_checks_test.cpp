@@ -130,4 +130,28 @@ BOOST_AUTO_TEST_CASE(the_view_is_sorted_by_name_with_detector_values) {
   BOOST_TEST(j["agents"][0]["phi"].is_null());
 }
 
+BOOST_AUTO_TEST_CASE(an_idle_board_watched_agent_shows_no_missed_intervals) {
+  // Before: it sends no heartbeat messages, so its view said "silent for a minute, 60 missed
+  // intervals" while it was fine.
+  auto board = std::make_shared<liveness_board>(4);
+  health_checks checks{deadline_config(), board};
+  auto idle = board->acquire();
+  auto busy = board->acquire();
+  checks.track("idle", {}, {}, idle, at_ms(0));
+  checks.track("busy", {}, {}, busy, at_ms(0));
+  board->enter(busy, ns_of(59500));
+  auto view = checks.view(at_ms(60000));
+  auto* a = view.find("idle");
+  BOOST_REQUIRE(a);
+  BOOST_TEST(a->board_watched);
+  BOOST_TEST(to_ms(a->silent) == 0);
+  BOOST_TEST(a->missed_intervals == 0.0);
+  BOOST_TEST(to_epoch_ms(a->last_heartbeat) == 60000);
+  auto* b = view.find("busy");
+  BOOST_REQUIRE(b);
+  BOOST_TEST(to_ms(b->silent) == 500);
+  BOOST_TEST(b->missed_intervals == 0.5);
+  BOOST_TEST(view.to_json()["agents"][1]["missed_intervals"] == 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

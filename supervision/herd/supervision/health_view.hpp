@@ -27,17 +27,19 @@ struct agent_health {
   uint64_t last_seq = 0;
   /// Expired leases the dispatcher reported. Default: 0.
   uint64_t stuck_reports = 0;
-  /// Its last heartbeat (or when tracking began). Default: the clock's epoch.
+  /// Its last heartbeat (or when tracking began); for a `board_watched` agent, when its
+  /// current handler began (`now` when idle). Default: the clock's epoch.
   time_point last_heartbeat;
-  /// Time since `last_heartbeat`. Default: 0.
+  /// Time since `last_heartbeat` (0 for an idle `board_watched` agent). Default: 0.
   duration silent = duration{0};
   /// True if it is watched through a live liveness-board slot, so `busy` is known. Default: false.
   bool board_watched = false;
   /// With `board_watched`: how long its current handler runs (0 when idle). Default: 0.
   duration busy = duration{0};
-  /// Phi detector: the suspicion level. Default: 0.
+  /// Phi detector: the suspicion level (0 for a `board_watched` agent). Default: 0.
   double phi = 0.0;
-  /// Deadline detector: intervals elapsed since the last heartbeat. Default: 0.
+  /// Deadline detector: intervals elapsed since the last heartbeat (for a `board_watched`
+  /// agent: since its current handler began). Default: 0.
   double missed_intervals = 0.0;
 };
 
