@@ -1,6 +1,7 @@
 #include "demo_command.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <iomanip>
 #include <map>
 #include <mutex>
@@ -107,6 +108,53 @@ struct event_lines {
   }
 };
 
+/// The demo's outcomes in the order they arrive (not the order of submission), so a progress
+/// line never waits on one slow early task.
+class outcome_inbox {
+public:
+  /// An outcome arrived.
+  void add(outcome o) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    failed_ += o.ok() ? 0 : 1;
+    outcomes_.push_back(std::move(o));
+    arrived_.notify_all();
+  }
+
+  /// A task was refused (an error instead of an outcome).
+  void refuse() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ++refused_;
+    arrived_.notify_all();
+  }
+
+  /// Waits until at least `n` tasks have an answer; returns how many have one and how many of
+  /// them failed.
+  std::pair<size_t, size_t> wait_for(size_t n) {
+    std::unique_lock<std::mutex> guard{mtx_};
+    arrived_.wait(guard, [&] { return outcomes_.size() + refused_ >= n; });
+    return {outcomes_.size() + refused_, failed_};
+  }
+
+  /// The outcomes so far.
+  std::vector<outcome> outcomes() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return outcomes_;
+  }
+
+  /// How many tasks were refused so far.
+  size_t refused() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return refused_;
+  }
+
+private:
+  std::mutex mtx_;
+  std::condition_variable arrived_;
+  std::vector<outcome> outcomes_;
+  size_t failed_ = 0;
+  size_t refused_ = 0;
+};
+
 /// The demo's chaos: `crashes` crashing and `hangs` hanging agents, spread over `tasks`.
 std::shared_ptr<demo_chaos> make_chaos(int64_t tasks, int64_t crashes, int64_t hangs) {
   auto chaos = std::make_shared<demo_chaos>();
@@ -190,30 +238,30 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
         << profile.seed << "; " << chaos->crash_at.size() << " agents crash and "
         << chaos->hang_at.size() << " hang for " << to_ms(chaos->hang_for) << " ms on purpose)\n";
 
-    std::vector<std::future<caf::expected<outcome>>> pending;
+    // Outcomes come to a collector as they finish, in any order.
+    auto inbox = std::make_shared<outcome_inbox>();
+    auto collector = rt.system().spawn([inbox](caf::event_based_actor* self) -> caf::behavior {
+      self->set_error_handler([inbox](caf::error&) { inbox->refuse(); });
+      return {[inbox](outcome& o) { inbox->add(std::move(o)); }};
+    });
     for (int64_t i = 0; i < tasks; ++i) {
       auto t = task::make("demo-" + std::to_string(i), "demo", {{"prompt", i}}, "agents");
       t.service = profile.name;
-      pending.push_back(rt.submit(std::move(t)));
+      rt.submit(std::move(t), collector);
     }
-    std::vector<outcome> outcomes;
-    size_t refused = 0;
-    size_t next_report = static_cast<size_t>(tasks) / 10;
-    for (auto& f : pending) {
-      auto o = f.get();
-      if (o)
-        outcomes.push_back(std::move(*o));
-      else
-        ++refused;
-      auto done = outcomes.size() + refused;
-      if (!quiet && next_report > 0 && done % next_report == 0) {
-        auto failed = std::count_if(outcomes.begin(), outcomes.end(),
-                                    [](const outcome& x) { return !x.ok(); });
+    auto total = static_cast<size_t>(tasks);
+    auto step = std::max<size_t>(total / 10, 1);
+    for (size_t done = 0; done < total;) {
+      auto [answered, failed] = inbox->wait_for(std::min((done / step + 1) * step, total));
+      done = answered;
+      if (!quiet) {
         events->print_new(out);
         out << "progress: " << done << "/" << tasks << " done, " << failed << " failed\n"
             << std::flush;
       }
     }
+    auto outcomes = inbox->outcomes();
+    auto refused = inbox->refused();
     auto report = rt.shutdown(from_ms(10000));
     if (!quiet)
       events->print_new(out);
@@ -229,9 +277,9 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
           << "; inspect them with: herd dlq list --db " << config.dead_letters->db << '\n';
     if (refused > 0)
       out << "  refused         " << refused << '\n';
-    rt.system().await_actors_before_shutdown(false);
-    caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
+    // The runtime stopped the service; the demo's own listeners are the demo's to stop.
     caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
     return report.stats.balanced() ? 0 : 1;
   } catch (const config_error& e) {
     err << "herd demo: " << e.what() << '\n';
