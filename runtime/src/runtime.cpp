@@ -7,8 +7,12 @@
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/virtual_time.hpp"
+#include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/supervision/protocol.hpp"
+#include "shutdown_reaper.hpp"
+#include "stop_roster.hpp"
 #include "system_actors.hpp"
 
 namespace herd {
@@ -155,7 +159,7 @@ std::map<std::string, std::vector<caf::actor>> runtime::pools() const {
   return actors_->pools();
 }
 
-shutdown_report runtime::shutdown(duration grace) {
+shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
   if (final_report_)
     return *final_report_;
   auto log = component_logger("runtime");
@@ -175,13 +179,57 @@ shutdown_report runtime::shutdown(duration grace) {
     hand_back(retry_scheduler());
     hand_back(dispatcher);
     report.stats = stats();
-    log->warn("shutdown: handed back {} unfinished tasks", report.unfinished.size());
+    report.dead_lettered = keep_as_dead_letters(report.unfinished, stop_timeout);
+    log->warn("shutdown: handed back {} unfinished tasks ({} kept in the dead-letter queue)",
+              report.unfinished.size(), report.dead_lettered);
   }
-  // The root stops the pools first and the dispatcher last.
-  actors_->stop();
+  stop_actors(report, stop_timeout);
   actors_->release();
   final_report_ = std::make_unique<shutdown_report>(report);
   return report;
+}
+
+size_t runtime::keep_as_dead_letters(const std::vector<task>& unfinished, duration timeout) {
+  auto queue = dead_letter_queue();
+  if (!queue)
+    return 0;
+  size_t stored = 0;
+  for (auto& t : unfinished) {
+    auto ack = ask<caf::ok_atom>(*sys_, queue, timeout, dead_letter_atom::value, t,
+                                 dead_letter_reason::handed_back);
+    if (ack)
+      ++stored;
+    else
+      component_logger("runtime")->error("shutdown: task {} was not stored as a dead letter: {}",
+                                         t.id, sys_->render(ack.error()));
+  }
+  return stored;
+}
+
+void runtime::stop_actors(shutdown_report& report, duration stop_timeout) {
+  auto log = component_logger("runtime");
+  auto roster = std::make_shared<stop_roster>();
+  auto reaper = sys_->spawn(shutdown_reaper, actors_->stop_targets(), roster, stop_timeout);
+  // The reaper always answers, after at most twice the stop time.
+  ask<caf::ok_atom>(*sys_, reaper, caf::infinite, reap_atom::value);
+  report.killed = roster->killed();
+  report.still_running = roster->still_running();
+  auto names = [](const std::vector<std::string>& xs) {
+    std::string result;
+    for (auto& x : xs)
+      result += (result.empty() ? "" : ", ") + x;
+    return result;
+  };
+  if (!report.killed.empty())
+    log->warn("shutdown: killed {} actors that did not stop within {} ms: {}", report.killed.size(),
+              to_ms(stop_timeout), names(report.killed));
+  if (!report.still_running.empty()) {
+    log->error("shutdown: abandoned {} actors still running after the kill: {}",
+               report.still_running.size(), names(report.still_running));
+    // They may never end; the system this runtime owns must not wait for them when it ends.
+    if (own_system_)
+      own_system_->await_actors_before_shutdown(false);
+  }
 }
 
 } // namespace herd

@@ -1,5 +1,6 @@
 #include "system_actors.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <caf/event_based_actor.hpp>
@@ -39,23 +40,37 @@ system_actors::system_actors(caf::actor_system& sys, runtime_config config,
 // -- the tree ---------------------------------------------------------------------------------
 
 void system_actors::boot() {
+  // The database first: a file that is a directory, foreign, from a newer schema or not
+  // writable fails here, before any actor runs, so the caller sees the store's error.
+  if (config_.dead_letters)
+    dead_letter_store{config_.dead_letters->db};
   // Spawned here, in order, so the caller holds every handle at once; the root adopts them as
   // their first incarnations and calls the same factories for later ones.
   std::vector<child_spec> children;
+  std::vector<caf::actor> spawned;
   auto add = [&](const std::string& id, caf::actor (system_actors::*start)(caf::actor_system&)) {
-    auto first = (this->*start)(sys_);
-    children.push_back(adopting(system_child(id, start), std::move(first)));
+    spawned.push_back((this->*start)(sys_));
+    children.push_back(adopting(system_child(id, start), spawned.back()));
   };
-  // Every actor comes after the peers it is spawned with.
-  add("dispatcher", &system_actors::start_dispatcher);
-  if (config_.dead_letters) {
-    add("dead_letter_queue", &system_actors::start_dead_letter_queue);
-    add("escalation_queue", &system_actors::start_escalation_queue);
+  try {
+    // Every actor comes after the peers it is spawned with.
+    add("dispatcher", &system_actors::start_dispatcher);
+    if (config_.dead_letters) {
+      add("dead_letter_queue", &system_actors::start_dead_letter_queue);
+      add("escalation_queue", &system_actors::start_escalation_queue);
+    }
+    add("retry_scheduler", &system_actors::start_retry_scheduler);
+    add("breakers", &system_actors::start_breakers);
+    add("health_monitor", &system_actors::start_health_monitor);
+    add("pools", &system_actors::start_pools);
+  } catch (...) {
+    // Nothing adopts the actors spawned so far: stop them, or the actor system waits for them
+    // forever.
+    for (auto& actor : spawned)
+      caf::anon_send_exit(actor, caf::exit_reason::kill);
+    release();
+    throw;
   }
-  add("retry_scheduler", &system_actors::start_retry_scheduler);
-  add("breakers", &system_actors::start_breakers);
-  add("health_monitor", &system_actors::start_health_monitor);
-  add("pools", &system_actors::start_pools);
   supervisor_config root_config;
   root_config.name = "herd.root";
   root_config.strategy = restart_strategy::rest_for_one;
@@ -287,12 +302,32 @@ caf::actor system_actors::observed(caf::actor source) {
   return source;
 }
 
-void system_actors::stop() {
+std::vector<stop_target> system_actors::stop_targets() const {
+  std::vector<stop_target> result;
   std::lock_guard<std::mutex> guard{mtx_};
-  for (auto& agent : unsupervised_)
-    caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
-  if (root_)
-    caf::anon_send_exit(root_, caf::exit_reason::user_shutdown);
+  result.push_back({"herd.root", root_, true});
+  for (auto& [service, handle] : services_)
+    result.push_back({"service " + service, handle, true});
+  // Stopped by the root in order (pools first, the dispatcher last); watched here.
+  std::pair<const char*, caf::actor> system_actors[] = {
+      {"herd.pools", pools_supervisor_},
+      {"health_monitor", health_monitor_},
+      {"breakers", breakers_},
+      {"retry_scheduler", retry_scheduler_},
+      {"escalation_queue", escalation_queue_},
+      {"dead_letter_queue", dead_letter_queue_},
+      {"dispatcher", caf::actor_cast<caf::actor>(dispatcher_)}};
+  for (auto& [name, handle] : system_actors)
+    result.push_back({name, handle, false});
+  // Agents the caller added have no supervisor to stop them.
+  auto unsupervised = [&](const caf::actor& agent) {
+    return std::find(unsupervised_.begin(), unsupervised_.end(), agent) != unsupervised_.end();
+  };
+  for (auto& [pool, agents] : pools_)
+    for (size_t i = 0; i < agents.size(); ++i)
+      result.push_back(
+          {"agent " + pool + "-" + std::to_string(i + 1), agents[i], unsupervised(agents[i])});
+  return result;
 }
 
 void system_actors::release() {

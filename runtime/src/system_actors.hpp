@@ -18,6 +18,7 @@
 #include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/supervision/child_spec.hpp"
+#include "shutdown_reaper.hpp"
 
 namespace herd {
 
@@ -42,7 +43,9 @@ public:
   system_actors(caf::actor_system& sys, runtime_config config,
                 std::shared_ptr<metrics_registry> metrics);
 
-  /// Spawns the system actors and the root supervisor, which adopts them.
+  /// Opens the dead-letter database (if configured), then spawns the system actors and the
+  /// root supervisor, which adopts them. Throws what failed (a `store_error` naming the file),
+  /// with nothing left running.
   void boot();
   /// Starts `count` agents made by `make` in `pool` under a new pool supervisor; returns them.
   std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, agent_factory make);
@@ -50,12 +53,14 @@ public:
   caf::actor add_agent(const std::string& pool, caf::actor agent);
   /// Registers (or replaces) the actor behind a service's breakers; kept across restarts.
   void add_service(const std::string& service, caf::actor handle);
-  /// Sends `listener` the `(sup_event_atom, supervision_event)` events of the health monitor and of every
-  /// supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
+  /// Sends `listener` the `(sup_event_atom, supervision_event)` events of the health monitor and of
+  /// every supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
   /// restarts.
   void subscribe(const caf::actor& listener);
-  /// Stops the tree (pools first, the dispatcher last) and the unsupervised agents.
-  void stop();
+  /// What a shutdown stops: the root (which stops the pools first and the dispatcher last),
+  /// the unsupervised agents and the services, each sent an exit; and, watched, every system
+  /// actor and agent under the root, so one that does not stop in time is killed too.
+  std::vector<stop_target> stop_targets() const;
   /// Forgets the factories (they hold this object) and every handle, once the runtime is done.
   void release();
 

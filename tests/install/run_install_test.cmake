@@ -14,8 +14,13 @@ run_step(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix"
 run_step(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/install/consumer" -B "${WORK_DIR}/build"
          -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
 run_step(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
-execute_process(COMMAND "${WORK_DIR}/build/consumer" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+# A consumer whose runtime does not end (a service that never answers) fails on the timeout.
+execute_process(COMMAND "${WORK_DIR}/build/consumer" RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                TIMEOUT 60)
 message("${out}")
 if(NOT rc EQUAL 0 OR NOT out MATCHES "consumer: 3 tasks completed")
   message(FATAL_ERROR "the consumer did not run its tasks (${rc})")
+endif()
+if(NOT out MATCHES "hung service shut down \\(1 task handed back\\) and ended")
+  message(FATAL_ERROR "the consumer's runtime with a hung service did not end (${rc})")
 endif()

@@ -1,9 +1,16 @@
 // The runtime facade on the real scheduler: pools, blocking and future submits, shutdown.
 // Nothing here waits on wall time: every wait is for a message that is already on its way.
+#include <thread>
+
 #include <boost/test/unit_test.hpp>
 
+#include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/scripted_service.hpp"
 #include "actors/test_agents.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/herd.hpp"
+#include "herd/runtime/system_config.hpp"
+#include "herd/simulation/calling_agent.hpp"
 
 using namespace herd;
 
@@ -65,6 +72,84 @@ BOOST_AUTO_TEST_CASE(shutdown_hands_back_what_cannot_finish) {
   BOOST_TEST(report.stats.balanced());
   BOOST_TEST((held.get()->status == outcome_status::handed_back));
   BOOST_TEST((queued.get()->status == outcome_status::handed_back));
+}
+
+BOOST_AUTO_TEST_CASE(a_runtime_with_a_service_that_never_answers_ends) {
+  // Before: shutdown returned, then ~actor_system waited forever for the service, which the
+  // runtime never stopped (the suite's timeout fails the test).
+  runtime_config config;
+  config.log_level = "off";
+  auto rt = std::make_unique<herd::runtime>(config);
+  auto script = std::make_shared<test::service_script>();
+  script->mode = "hang";
+  auto service = rt->system().spawn<test::scripted_service>(script);
+  rt->add_service("llm", service);
+  auto breaker = rt->breaker_for("llm");
+  BOOST_REQUIRE(breaker);
+  // An agent calls the service through its breaker; the service holds the call.
+  rt->spawn_pool<calling_agent>("callers", 1, *breaker);
+  auto pending = rt->submit(task::make("t-1", "read_only", "hi", "callers"));
+  while (script->calls == 0)
+    std::this_thread::yield();
+  auto report = rt->shutdown(from_ms(50), from_ms(2000));
+  BOOST_TEST(!report.drained);
+  BOOST_TEST(report.unfinished.size() == 1u);
+  BOOST_TEST((pending.get()->status == outcome_status::handed_back));
+  BOOST_TEST(report.killed.empty());
+  BOOST_TEST(report.still_running.empty());
+  // The caller still holds the service's handle (as a member declared before the runtime
+  // would); the runtime's actor system ends anyway, having nothing running to wait for.
+  rt.reset();
+  service = nullptr;
+}
+
+BOOST_AUTO_TEST_CASE(handed_back_tasks_are_kept_as_dead_letters) {
+  test::temp_dir dir;
+  auto db = (dir.path / "dl.db").string();
+  runtime_config config;
+  config.log_level = "off";
+  dead_letter_queue_config dead_letters;
+  dead_letters.db = db;
+  config.dead_letters = dead_letters;
+  {
+    herd::runtime rt{config};
+    rt.spawn_pool<test::silent_agent>("stuck", 1);
+    auto held = rt.submit(task::make("held", "read_only", nullptr, "stuck"));
+    auto queued = rt.submit(task::make("queued", "read_only", nullptr, "stuck"));
+    while (rt.stats().accepted < 2) {
+    }
+    auto report = rt.shutdown(from_ms(50));
+    BOOST_TEST(report.unfinished.size() == 2u);
+    BOOST_TEST(report.dead_lettered == 2u);
+    BOOST_TEST((held.get()->status == outcome_status::handed_back));
+  }
+  dead_letter_store store{db, dead_letter_store::open_mode::existing};
+  for (auto id : {"held", "queued"}) {
+    auto letter = store.get(id);
+    BOOST_REQUIRE(letter);
+    BOOST_TEST((letter->reason == dead_letter_reason::handed_back));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_dead_letter_db_that_cannot_open_fails_the_constructor_at_once) {
+  // Before: the store's error was thrown after the dispatcher ran, and the actor system waited
+  // for it forever (the suite's timeout fails the test).
+  test::temp_dir dir;
+  runtime_config config;
+  config.log_level = "off";
+  dead_letter_queue_config dead_letters;
+  dead_letters.db = dir.path.string(); // a directory
+  config.dead_letters = dead_letters;
+  auto names_the_problem = [&](const store_error& e) {
+    return std::string{e.what()}.find("is a directory") != std::string::npos;
+  };
+  BOOST_CHECK_EXCEPTION(herd::runtime{config}, store_error, names_the_problem);
+  // A C++ user's own actor system ends too: the runtime left nothing running in it.
+  system_config own{config};
+  {
+    caf::actor_system sys{own};
+    BOOST_CHECK_EXCEPTION((herd::runtime{sys, config}), store_error, names_the_problem);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

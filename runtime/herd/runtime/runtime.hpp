@@ -133,12 +133,23 @@ public:
 
   // -- shutdown -------------------------------------------------------------------------------
 
-  /// Stops intake, waits up to `grace` for accepted tasks to finish, hands back what did not,
-  /// then stops every herd actor. Idempotent; later calls return the first report.
-  shutdown_report shutdown(duration grace);
+  /// Stops intake, waits up to `grace` for accepted tasks to finish, hands back what did not
+  /// (and keeps it in the dead-letter queue, if configured), then stops every herd actor, the
+  /// unsupervised agents and the services added with `add_service`: an actor that is not down
+  /// within `stop_timeout` (default 5 s) is killed, and one still up another `stop_timeout`
+  /// later is abandoned; the report names both. So it returns within `grace + 2 *
+  /// stop_timeout` plus the time to hand back and store. Idempotent; later calls return the
+  /// first report.
+  shutdown_report shutdown(duration grace, duration stop_timeout = from_ms(5000));
 
 private:
   void boot();
+  /// Stores `unfinished` in the dead-letter queue (reason handed_back), if there is one;
+  /// returns how many it stored.
+  size_t keep_as_dead_letters(const std::vector<task>& unfinished, duration timeout);
+  /// Stops every actor the runtime answers for; `report` says which had to be killed or
+  /// abandoned.
+  void stop_actors(shutdown_report& report, duration stop_timeout);
 
   runtime_config config_;
   std::unique_ptr<system_config> own_config_;
