@@ -1,7 +1,6 @@
 #include "demo_command.hpp"
 
 #include <algorithm>
-#include <condition_variable>
 #include <iomanip>
 #include <map>
 #include <mutex>
@@ -16,6 +15,7 @@
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "outcome_inbox.hpp"
 
 namespace herd::cli {
 
@@ -106,53 +106,6 @@ struct event_lines {
     for (; printed < lines.size(); ++printed)
       out << "  " << lines[printed] << '\n';
   }
-};
-
-/// The demo's outcomes in the order they arrive (not the order of submission), so a progress
-/// line never waits on one slow early task.
-class outcome_inbox {
-public:
-  /// An outcome arrived.
-  void add(outcome o) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    failed_ += o.ok() ? 0 : 1;
-    outcomes_.push_back(std::move(o));
-    arrived_.notify_all();
-  }
-
-  /// A task was refused (an error instead of an outcome).
-  void refuse() {
-    std::lock_guard<std::mutex> guard{mtx_};
-    ++refused_;
-    arrived_.notify_all();
-  }
-
-  /// Waits until at least `n` tasks have an answer; returns how many have one and how many of
-  /// them failed.
-  std::pair<size_t, size_t> wait_for(size_t n) {
-    std::unique_lock<std::mutex> guard{mtx_};
-    arrived_.wait(guard, [&] { return outcomes_.size() + refused_ >= n; });
-    return {outcomes_.size() + refused_, failed_};
-  }
-
-  /// The outcomes so far.
-  std::vector<outcome> outcomes() {
-    std::lock_guard<std::mutex> guard{mtx_};
-    return outcomes_;
-  }
-
-  /// How many tasks were refused so far.
-  size_t refused() {
-    std::lock_guard<std::mutex> guard{mtx_};
-    return refused_;
-  }
-
-private:
-  std::mutex mtx_;
-  std::condition_variable arrived_;
-  std::vector<outcome> outcomes_;
-  size_t failed_ = 0;
-  size_t refused_ = 0;
 };
 
 /// The demo's chaos: `crashes` crashing and `hangs` hanging agents, spread over `tasks`.
