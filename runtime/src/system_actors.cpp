@@ -67,7 +67,8 @@ void system_actors::boot() {
     // Nothing adopts the actors spawned so far: stop them, or the actor system waits for them
     // forever.
     for (auto& actor : spawned)
-      caf::anon_send_exit(actor, caf::exit_reason::kill);
+      if (actor)
+        caf::anon_send_exit(actor, caf::exit_reason::kill);
     release();
     throw;
   }
