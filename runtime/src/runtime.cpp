@@ -37,11 +37,10 @@ std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const Handle
   return reply;
 }
 
-/// The reply of `dest` to `xs...`: blocks on the real scheduler; on the test coordinator
+/// The reply `reply` brings: blocks on the real scheduler; on the test coordinator
 /// (`scheduler.policy = 'testing'`) runs it, through its timers, until the reply is there.
-template <class T, class Handle, class Timeout, class... Ts>
-caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout, Ts... xs) {
-  auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
+template <class T>
+caf::expected<T> wait_reply(caf::actor_system& sys, std::future<caf::expected<T>>& reply) {
   if (virtual_time::drives(sys)) {
     virtual_time vt{sys};
     while (reply.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
@@ -49,6 +48,13 @@ caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout
         return caf::make_error(errc::timeout, "no reply and nothing left to run");
   }
   return reply.get();
+}
+
+/// The reply of `dest` to `xs...` (see `wait_reply`).
+template <class T, class Handle, class Timeout, class... Ts>
+caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout, Ts... xs) {
+  auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
+  return wait_reply(sys, reply);
 }
 
 } // namespace
@@ -193,15 +199,19 @@ size_t runtime::keep_as_dead_letters(const std::vector<task>& unfinished, durati
   auto queue = dead_letter_queue();
   if (!queue)
     return 0;
+  // All at once, so the queue stores them in a few group commits.
+  std::vector<std::future<caf::expected<caf::ok_atom>>> acks;
+  for (auto& t : unfinished)
+    acks.push_back(request_reply<caf::ok_atom>(*sys_, queue, timeout, dead_letter_atom::value, t,
+                                               dead_letter_reason::handed_back));
   size_t stored = 0;
-  for (auto& t : unfinished) {
-    auto ack = ask<caf::ok_atom>(*sys_, queue, timeout, dead_letter_atom::value, t,
-                                 dead_letter_reason::handed_back);
+  for (size_t i = 0; i < acks.size(); ++i) {
+    auto ack = wait_reply(*sys_, acks[i]);
     if (ack)
       ++stored;
     else
       component_logger("runtime")->error("shutdown: task {} was not stored as a dead letter: {}",
-                                         t.id, sys_->render(ack.error()));
+                                         unfinished[i].id, sys_->render(ack.error()));
   }
   return stored;
 }
