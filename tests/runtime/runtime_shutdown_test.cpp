@@ -25,6 +25,13 @@ caf::behavior hung_service(caf::event_based_actor* self, bool stubborn) {
   };
 }
 
+/// An agent the caller spawned that ignores exit messages and every other message.
+caf::behavior deaf_agent(caf::event_based_actor* self) {
+  self->set_exit_handler([](caf::exit_msg&) {});
+  self->set_default_handler(caf::drop);
+  return {[](call_atom) {}};
+}
+
 struct shutdown_fixture : virtual_time_fixture {
   runtime_config config;
   std::unique_ptr<herd::runtime> rt;
@@ -77,6 +84,18 @@ BOOST_AUTO_TEST_CASE(a_service_that_ignores_its_exit_is_killed_within_the_stop_t
   BOOST_TEST(service_down());
   BOOST_TEST((report.killed == std::vector<std::string>{"service llm"}));
   BOOST_TEST(report.still_running.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_added_agent_that_ignores_its_exit_is_killed_and_named) {
+  rt = std::make_unique<herd::runtime>(sys, config);
+  auto agent = rt->add_agent("p", sys.spawn(deaf_agent));
+  self->monitor(agent);
+  vt.run();
+  auto report = rt->shutdown(from_ms(1000), from_ms(2000));
+  vt.run();
+  auto down = next<caf::down_msg>();
+  BOOST_TEST((down && down->source == agent.address()));
+  BOOST_TEST((report.killed == std::vector<std::string>{"agent p-1"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
