@@ -133,6 +133,21 @@ std::string uri_path(const std::string& path) {
   return result;
 }
 
+/// The JSON form of a letter's dead-letterings, the same as `nlohmann::json(letterings).dump()`
+/// gives, written without a JSON tree for the same reason as `history_json`.
+std::string letterings_json(const std::vector<dead_lettering>& letterings) {
+  std::string out = "[";
+  for (auto& x : letterings) {
+    if (out.size() > 1)
+      out += ',';
+    out += "{\"at_ms\":" + std::to_string(x.at_ms);
+    out += ",\"last_attempt\":" + std::to_string(x.last_attempt);
+    out += ",\"reason\":\"" + to_string(x.reason) + '"';
+    out += ",\"replays\":" + std::to_string(x.replays) + '}';
+  }
+  return out + "]";
+}
+
 } // namespace
 
 // -- statement: a prepared SQLite statement ---------------------------------------------------
@@ -386,7 +401,7 @@ void dead_letter_store::write_letter(statement& row, const dead_letter& x) {
   auto reason = to_string(x.reason);
   auto status = to_string(x.status);
   auto error_text = x.error_text();
-  auto letterings = nlohmann::json(x.letterings).dump();
+  auto letterings = letterings_json(x.letterings);
   row.bind_static(1, t.id).bind_static(2, t.kind).bind_static(3, t.pool);
   row.bind_static(4, t.service).bind_static(5, t.idempotency_key);
   row.bind_static(6, t.payload).bind(7, int64_t{t.attempt});
