@@ -65,7 +65,8 @@ void print_escalation(std::ostream& out, const escalation& x) {
         << ": " << to_string(a.error) << '\n';
 }
 
-int list(dead_letter_store& store, const store_command& opts, std::ostream& out) {
+int list(dead_letter_store& store, const store_command& opts, std::ostream& out,
+         std::ostream& err) {
   std::optional<escalation_status> status;
   if (opts.has("status")) {
     status = parse_escalation_status(opts.get("status"));
@@ -78,7 +79,8 @@ int list(dead_letter_store& store, const store_command& opts, std::ostream& out)
   auto since = opts.time("since", now);
   auto until = opts.time("until", now);
   std::vector<escalation> selected;
-  for (auto& x : store.escalations(status))
+  std::vector<std::string> corrupt;
+  for (auto& x : store.escalations(status, corrupt))
     if ((!opts.has("since") || x.escalated_ms >= since) &&
         (!opts.has("until") || x.escalated_ms < until))
       selected.push_back(std::move(x));
@@ -86,7 +88,9 @@ int list(dead_letter_store& store, const store_command& opts, std::ostream& out)
     out << nlohmann::json(selected).dump(2) << '\n';
   else
     print_table(out, selected);
-  return 0;
+  for (auto& problem : corrupt)
+    err << "herd escalations: " << store.file() << ": " << problem << " (skipped)\n";
+  return corrupt.empty() ? 0 : 1;
 }
 
 /// The escalation named by the one positional argument; throws `usage_error` without one.
@@ -167,7 +171,7 @@ int run_escalations_command(const std::vector<std::string>& args, std::ostream& 
     bool writes = command != "list" && command != "show";
     auto store = opts.open(writes);
     if (command == "list")
-      return list(*store, opts, out);
+      return list(*store, opts, out, err);
     if (command == "show")
       return show(*store, opts, out, err);
     return decide(*store, opts, out, err);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
@@ -94,6 +95,21 @@ BOOST_AUTO_TEST_CASE(resolve_appends_to_the_notes_and_only_once) {
   BOOST_TEST(escalations({"resolve", "refund-1", "--note", "again"}) == 1);
   BOOST_TEST(contains(err, "is resolved, not open; nothing was changed"));
   BOOST_TEST(stored("refund-1").note == x.note);
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_escalation_is_reported_and_the_others_are_listed) {
+  {
+    sqlite3* handle = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(handle,
+                               "UPDATE escalations SET task_json = '{' WHERE task_id = 'refund-1'",
+                               nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(handle);
+  }
+  BOOST_TEST(escalations({"list"}) == 1);
+  BOOST_TEST(contains(out, "refund-2"));
+  BOOST_TEST(contains(out, "1 escalation\n"));
+  BOOST_TEST(contains(err, "the escalation of task \"refund-1\" is corrupt"));
 }
 
 BOOST_AUTO_TEST_CASE(bad_usage_is_refused_before_anything_changes) {

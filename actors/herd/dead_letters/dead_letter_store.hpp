@@ -128,8 +128,10 @@ public:
   void put_escalation(const escalation& x);
   /// The escalation of task `id`, if any.
   std::optional<escalation> get_escalation(const std::string& id) const;
-  /// Escalations, oldest first, all or only those with `status`.
-  std::vector<escalation> escalations(std::optional<escalation_status> status = {}) const;
+  /// Escalations, oldest first, all or only those with `status`; a row that cannot be read is
+  /// skipped and its problem (naming the task id) appended to `corrupt`.
+  std::vector<escalation> escalations(std::optional<escalation_status> status,
+                                      std::vector<std::string>& corrupt) const;
 
 private:
   class statement;

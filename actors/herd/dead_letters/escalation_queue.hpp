@@ -70,6 +70,7 @@ private:
   void announce(const escalation& x);
   task on_actor_clock(task t);
   void poll();
+  void report_corrupt(const std::vector<std::string>& corrupt);
   void count_open();
   caf::error failed(const std::exception& e);
 

@@ -794,16 +794,21 @@ std::optional<escalation> dead_letter_store::get_escalation(const std::string& i
   return read_escalation(select);
 }
 
-std::vector<escalation>
-dead_letter_store::escalations(std::optional<escalation_status> status) const {
+std::vector<escalation> dead_letter_store::escalations(std::optional<escalation_status> status,
+                                                       std::vector<std::string>& corrupt) const {
   statement select{*this, std::string{"SELECT "} + escalation_columns + " FROM escalations" +
                               (status ? " WHERE status = ?" : "") +
                               " ORDER BY escalated_ms, rowid"};
   if (status)
     select.bind(1, to_string(*status));
   std::vector<escalation> result;
-  while (select.step())
-    result.push_back(read_escalation(select));
+  while (select.step()) {
+    try {
+      result.push_back(read_escalation(select));
+    } catch (const store_error& e) {
+      corrupt.push_back(e.problem());
+    }
+  }
   return result;
 }
 

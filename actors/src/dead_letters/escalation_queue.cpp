@@ -45,8 +45,10 @@ escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_con
 
 escalation_queue::behavior_type escalation_queue::make_behavior() {
   try {
-    for (auto& x : store_->escalations(escalation_status::open))
+    std::vector<std::string> corrupt;
+    for (auto& x : store_->escalations(escalation_status::open, corrupt))
       arm(x.work.id);
+    report_corrupt(corrupt);
   } catch (const std::exception& e) {
     failed(e);
   }
@@ -65,7 +67,10 @@ escalation_queue::behavior_type escalation_queue::make_behavior() {
           return caf::make_error(dead_letter_errc::invalid_request,
                                  "unknown escalation status \"" + status + "\"");
         try {
-          return store_->escalations(wanted);
+          std::vector<std::string> corrupt;
+          auto result = store_->escalations(wanted, corrupt);
+          report_corrupt(corrupt);
+          return result;
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -161,7 +166,8 @@ caf::result<bool> escalation_queue::close(const std::string& id, escalation_stat
 
 void escalation_queue::poll() {
   try {
-    for (auto& x : store_->escalations(escalation_status::resubmitting)) {
+    std::vector<std::string> corrupt;
+    for (auto& x : store_->escalations(escalation_status::resubmitting, corrupt)) {
       x.status = escalation_status::resubmitted;
       x.updated_ms = wall_clock_();
       store_->put_escalation(x);
@@ -171,10 +177,11 @@ void escalation_queue::poll() {
     }
     // Decided from outside (herd escalations resolve): no longer waiting.
     std::unordered_map<std::string, uint64_t> still_open;
-    for (auto& x : store_->escalations(escalation_status::open))
+    for (auto& x : store_->escalations(escalation_status::open, corrupt))
       if (auto i = timers_.find(x.work.id); i != timers_.end())
         still_open.insert(*i);
     timers_ = std::move(still_open);
+    report_corrupt(corrupt);
   } catch (const std::exception& e) {
     failed(e);
   }
@@ -228,6 +235,11 @@ void escalation_queue::on_expire(const std::string& id, uint64_t generation) {
                         id, to_string(err));
             arm(id);
           });
+}
+
+void escalation_queue::report_corrupt(const std::vector<std::string>& corrupt) {
+  for (auto& problem : corrupt)
+    log_->error("{}: {} (skipped)", store_->file(), problem);
 }
 
 task escalation_queue::on_actor_clock(task t) {

@@ -261,10 +261,12 @@ BOOST_AUTO_TEST_CASE(replay_requests_and_escalations_persist) {
   BOOST_TEST(requests[0].sent == 3);
   BOOST_TEST(requests[0].updated_ms == 2000);
   BOOST_TEST(store.replay_requests("requested").empty());
-  auto open = store.escalations(escalation_status::open);
+  std::vector<std::string> corrupt;
+  auto open = store.escalations(escalation_status::open, corrupt);
   BOOST_REQUIRE(open.size() == 1u);
   BOOST_TEST((open[0].work == test::failed_task("e-1")));
-  BOOST_TEST(store.escalations(escalation_status::resolved).empty());
+  BOOST_TEST(store.escalations(escalation_status::resolved, corrupt).empty());
+  BOOST_TEST(corrupt.empty());
 }
 
 BOOST_AUTO_TEST_CASE(an_older_schema_is_migrated_to_wall_clock_times_and_keeps_its_letters) {
