@@ -309,6 +309,21 @@ BOOST_AUTO_TEST_CASE(an_older_schema_is_migrated_to_wall_clock_times_and_keeps_i
   BOOST_TEST(store.integrity_check() == "ok");
 }
 
+BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_through_every_version) {
+  { dead_letter_store v1{db, dead_letter_store::open_mode::create, 1}; }
+  raw_sql(db, "INSERT INTO dead_letters VALUES('old', 'read_only', 'agents', 'llm', '', 'null', 1, "
+              "0, 0, 0, '[]', '', 'handed_back', 'resolved', 'done', 0, 0, 5000, 6000, '');");
+  dead_letter_store store{db, dead_letter_store::open_mode::existing};
+  BOOST_TEST(store.schema_version() == 3);
+  auto x = store.get("old");
+  BOOST_REQUIRE(x);
+  BOOST_TEST(x->reason == dead_letter_reason::handed_back);
+  BOOST_TEST(x->note == "done");
+  BOOST_TEST(!x->work.has_deadline()); // no time to move: none is invented
+  BOOST_TEST(x->letterings.size() == 1u);
+  BOOST_TEST(store.integrity_check() == "ok");
+}
+
 BOOST_AUTO_TEST_CASE(a_truncated_herd_file_is_corrupt_not_foreign) {
   {
     dead_letter_store store{db};
