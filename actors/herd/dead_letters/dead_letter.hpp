@@ -82,6 +82,12 @@ struct dead_letter {
   std::string error_text() const;
 };
 
+/// The history `stored` grown by the attempts `later` adds: those `later` carried from `stored`
+/// (a prefix of the same attempts, whatever clock their times are on) are not repeated, and the
+/// new ones are numbered on from the last stored one (attempt numbers count across replays).
+std::vector<attempt_record> grown_history(std::vector<attempt_record> stored,
+                                          const std::vector<attempt_record>& later);
+
 /// `notes` with the audit line "<ISO-8601 UTC of now_ms> <entry>" appended.
 std::string append_note(const std::string& notes, int64_t now_ms, const std::string& entry);
 

@@ -29,8 +29,9 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// within `escalation_timeout` (counted on the actor clock from the escalation, or from the
 /// actor's start for escalations a previous run left open). Stored escalations hold wall-clock
 /// UTC times (the task's too); a resubmitted or timed-out task goes back on the actor clock. A
-/// resolve or amend appends "<time> <status>: <note>" to the notes (an audit trail). Every
-/// `poll_interval` it resubmits the escalations `herd escalations amend|resubmit` marked
+/// resolve or amend appends "<time> <status>: <note>" to the notes (an audit trail); a task
+/// escalated again keeps its escalation's notes (with a line saying so) and its history grows.
+/// Every `poll_interval` it resubmits the escalations `herd escalations amend|resubmit` marked
 /// `resubmitting` and stops waiting for those resolved from outside.
 ///
 /// Protocol (atoms in herd/dead_letters/protocol.hpp and herd/core/atoms.hpp):

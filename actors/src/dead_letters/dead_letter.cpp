@@ -62,21 +62,24 @@ dead_letter dead_letter::make(task t, dead_letter_reason why, int64_t now_ms) {
   return result;
 }
 
-dead_letter dead_letter::merge(dead_letter stored, const dead_letter& later) {
-  auto& old_history = stored.work.history;
-  auto& new_history = later.work.history;
+std::vector<attempt_record> grown_history(std::vector<attempt_record> stored,
+                                          const std::vector<attempt_record>& later) {
   // A replay carries the stored history along: only what follows it is new.
   size_t carried = 0;
-  if (new_history.size() >= old_history.size() &&
-      std::equal(old_history.begin(), old_history.end(), new_history.begin(), same_attempt))
-    carried = old_history.size();
-  auto history = std::move(old_history);
-  int32_t number = history.empty() ? 0 : history.back().number;
-  for (auto i = new_history.begin() + static_cast<std::ptrdiff_t>(carried); i != new_history.end();
-       ++i) {
-    history.push_back(*i);
-    history.back().number = ++number;
+  if (later.size() >= stored.size() &&
+      std::equal(stored.begin(), stored.end(), later.begin(), same_attempt))
+    carried = stored.size();
+  int32_t number = stored.empty() ? 0 : stored.back().number;
+  for (auto i = later.begin() + static_cast<std::ptrdiff_t>(carried); i != later.end(); ++i) {
+    stored.push_back(*i);
+    stored.back().number = ++number;
   }
+  return stored;
+}
+
+dead_letter dead_letter::merge(dead_letter stored, const dead_letter& later) {
+  auto history = grown_history(std::move(stored.work.history), later.work.history);
+  int32_t number = history.empty() ? 0 : history.back().number;
   auto created = stored.work.created;
   stored.work = later.work;
   stored.work.history = std::move(history);

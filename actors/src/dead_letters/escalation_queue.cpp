@@ -102,6 +102,13 @@ caf::result<caf::ok_atom> escalation_queue::on_escalate(task& t, const std::stri
   x.updated_ms = x.escalated_ms;
   x.work.shift_times(wall_offset(clock().now(), x.escalated_ms)); // stored on the wall clock
   try {
+    // Escalated before (e.g. amended, resubmitted, failed again): nothing of it is lost.
+    if (auto before = store_->get_escalation(x.work.id)) {
+      x.work.history = grown_history(std::move(before->work.history), x.work.history);
+      x.note =
+          append_note(before->note, x.escalated_ms,
+                      "escalated again after it was " + to_string(before->status) + ": " + reason);
+    }
     store_->put_escalation(x);
   } catch (const std::exception& e) {
     return failed(e);

@@ -147,6 +147,27 @@ BOOST_AUTO_TEST_CASE(a_payload_that_is_not_json_is_refused) {
   BOOST_TEST(status_of("t-3") == escalation_status::open);
 }
 
+BOOST_AUTO_TEST_CASE(a_task_escalated_again_keeps_its_notes_and_its_history_grows) {
+  escalate("t-5", "policy");
+  BOOST_TEST(ask(esc_amend_atom::value, std::string{"t-5"}, std::string{""},
+                 std::string{"try once more"}));
+  auto back = test::failed_task("t-5"); // the resubmit failed once more
+  back.history.push_back(
+      {1, vt.now(), "agents-3", failure::unknown("still confused").from("llm", 500)});
+  self->send(escalations, escalate_atom::value, back, std::string{"unknown failure"});
+  vt.run();
+  BOOST_REQUIRE(next<caf::ok_atom>());
+  auto x = store->get_escalation("t-5");
+  BOOST_REQUIRE(x);
+  BOOST_TEST(x->status == escalation_status::open);
+  BOOST_REQUIRE(x->work.history.size() == 3u);
+  BOOST_TEST(x->work.history[2].number == 3);
+  BOOST_TEST(x->note.find(" resubmitted: try once more\n") != std::string::npos, x->note);
+  BOOST_TEST(x->note.find(" escalated again after it was resubmitted: unknown failure") !=
+                 std::string::npos,
+             x->note);
+}
+
 BOOST_AUTO_TEST_CASE(an_unanswered_escalation_times_out_to_the_dead_letter_queue) {
   escalate("t-4", "unknown failure");
   vt.advance(9s);
