@@ -6,6 +6,7 @@
 #include "config_command.hpp"
 #include "demo_command.hpp"
 #include "dlq_command.hpp"
+#include "escalations_command.hpp"
 #include "herd/version.hpp"
 #include "simulate_command.hpp"
 
@@ -18,6 +19,8 @@ commands:
        [--quiet]            run agents against a failing service in real time
   dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
                             inspect and replay dead letters (herd dlq --help)
+  escalations list|show|resolve|amend|resubmit --db FILE [--json] ...
+                            decide on tasks that wait for a person (herd escalations --help)
   simulate SCENARIO.json [--json] [--out DIR] [--realtime]
                             compare retry strategies in a thundering-herd scenario, in virtual
                             time (benchmarks/scenarios/*.json; herd simulate --help)
@@ -51,6 +54,8 @@ int main(int argc, char** argv) {
     return herd::cli::run_simulate_command(rest, std::cout, std::cerr);
   if (command == "dlq")
     return herd::run_dlq_command(rest, std::cout, std::cerr);
+  if (command == "escalations")
+    return herd::run_escalations_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n" << usage;
   return 2;
 }

@@ -21,6 +21,17 @@ void task::set_payload(const nlohmann::json& value) {
   payload = value.is_null() ? "null" : value.dump();
 }
 
+void task::shift_times(duration offset) {
+  auto shift = [offset](time_point& t) {
+    if (t != time_point{})
+      t += offset;
+  };
+  shift(created);
+  shift(deadline);
+  for (auto& entry : history)
+    shift(entry.time);
+}
+
 const failure& task::last_failure() const {
   static const failure none;
   return history.empty() ? none : history.back().error;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "herd/core/atoms.hpp"
@@ -97,7 +98,7 @@ BOOST_AUTO_TEST_CASE(resolve_needs_a_note_and_an_existing_letter) {
   BOOST_REQUIRE(dlq({"resolve", "pay-1", "--note", "refunded by hand"}) == 0);
   auto x = open().get("pay-1");
   BOOST_TEST(x->status == dead_letter_status::resolved);
-  BOOST_TEST(x->note == "refunded by hand");
+  BOOST_TEST(x->note.find(" resolved: refunded by hand") != std::string::npos, x->note);
 }
 
 BOOST_AUTO_TEST_CASE(purge_by_age_and_never_without_a_selection) {
@@ -106,8 +107,97 @@ BOOST_AUTO_TEST_CASE(purge_by_age_and_never_without_a_selection) {
   BOOST_TEST(dlq({"purge", "--older-than", "soon"}) == 2);
   BOOST_REQUIRE(dlq({"purge", "--older-than", "7d", "--json"}) == 0);
   BOOST_TEST(nlohmann::json::parse(out)["purged"] == 1);
+  BOOST_TEST(nlohmann::json::parse(out)["selected"] == (std::vector<std::string>{"old-1"}));
   BOOST_TEST(!open().get("old-1"));
   BOOST_TEST(open().count({}) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(purge_prints_what_it_deletes_and_a_cutoff_before_the_epoch_purges_nothing) {
+  // 30000 days ago is before 1970: nothing is that old (it used to delete everything).
+  BOOST_REQUIRE(dlq({"purge", "--older-than", "30000d"}) == 0);
+  BOOST_TEST(contains(out, "purging 0 dead letters"));
+  BOOST_TEST(open().count({}) == 3);
+  // Ages that do not fit are refused, not wrapped around.
+  BOOST_TEST(dlq({"purge", "--older-than", "9999999999999d"}) == 2);
+  BOOST_TEST(contains(err, "--older-than expects an age"));
+  BOOST_TEST(dlq({"purge", "--older-than", "-5d"}) == 2);
+  BOOST_TEST(open().count({}) == 3);
+  // A dry run shows the selection and deletes nothing; a purge shows it and how many.
+  BOOST_REQUIRE(dlq({"purge", "--older-than", "9d", "--dry-run"}) == 0);
+  BOOST_TEST(contains(out, "would purge 1 dead letter:\n  old-1 (pending, exhausted"));
+  BOOST_TEST(open().count({}) == 3);
+  BOOST_REQUIRE(dlq({"purge", "--older-than", "9d"}) == 0);
+  BOOST_TEST(contains(out, "purging 1 dead letter:\n  old-1"));
+  BOOST_TEST(contains(out, "purged 1 dead letter\n"));
+  BOOST_TEST(open().count({}) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(times_are_iso_utc_in_text_and_since_until_take_ages_and_iso_times) {
+  BOOST_REQUIRE(dlq({"show", "pay-1"}) == 0);
+  BOOST_TEST(contains(out, "2033-05-18T03:33:20.000Z: non_retryable after attempt #2"));
+  BOOST_TEST(contains(out, "#1 at 1970-01-01T00:00:02.000Z on agents-1"));
+  BOOST_TEST(contains(out, "deadline      1970-01-01T00:01:30.000Z"));
+  BOOST_REQUIRE(dlq({"list"}) == 0);
+  BOOST_TEST(contains(out, "2033-05-18T03:33:20.001Z"));
+  BOOST_REQUIRE(dlq({"list", "--since", "2033-05-18T03:33:20.001Z", "--json"}) == 0);
+  auto j = nlohmann::json::parse(out);
+  BOOST_REQUIRE(j.size() == 1u);
+  BOOST_TEST(j[0]["task"]["id"] == "read-1");
+  BOOST_TEST(j[0]["dead_lettered_ms"] == 2000000000001); // epoch ms in JSON
+  BOOST_REQUIRE(dlq({"list", "--until", "1h", "--json"}) == 0);
+  j = nlohmann::json::parse(out);
+  BOOST_REQUIRE(j.size() == 1u);
+  BOOST_TEST(j[0]["task"]["id"] == "old-1");
+  BOOST_REQUIRE(dlq({"list", "--since", "7d", "--json"}) == 0);
+  BOOST_TEST(nlohmann::json::parse(out).size() == 2u);
+  BOOST_TEST(dlq({"list", "--since", "yesterday"}) == 2);
+  BOOST_TEST(contains(err, "--since expects an age"));
+  BOOST_TEST(dlq({"list", "--since", "2033-02-30"}) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_row_is_reported_and_the_others_are_listed) {
+  {
+    sqlite3* handle = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(handle,
+                               "UPDATE dead_letters SET reason = 'bored' WHERE task_id = 'pay-1'",
+                               nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(handle);
+  }
+  BOOST_TEST(dlq({"list"}) == 1);
+  BOOST_TEST(contains(out, "old-1"));
+  BOOST_TEST(contains(out, "read-1"));
+  BOOST_TEST(contains(out, "2 dead letters"));
+  BOOST_TEST(contains(err, "the dead letter of task \"pay-1\" is corrupt: unknown reason"));
+  BOOST_TEST(dlq({"list", "--json"}) == 1);
+  BOOST_TEST(nlohmann::json::parse(out).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(reading_commands_never_migrate_and_say_a_migration_is_needed) {
+  auto v2 = dir.file("v2.db");
+  { dead_letter_store old{v2, dead_letter_store::open_mode::create, 2}; }
+  auto before = test::file_contents(v2);
+  BOOST_TEST(dlq({"stats", "--db", v2}, false) == 1);
+  BOOST_TEST(contains(err, v2 + ": schema version 2 needs a migration to version 3"));
+  BOOST_TEST(dlq({"list", "--db", v2}, false) == 1);
+  BOOST_TEST(test::file_contents(v2) == before);
+  BOOST_REQUIRE(dlq({"migrate", "--db", v2}, false) == 0);
+  BOOST_TEST(contains(out, "schema version 2 -> 3"));
+  BOOST_TEST(dlq({"stats", "--db", v2}, false) == 0);
+  // A truncated herd file is corrupt, not foreign.
+  auto full = test::file_contents(db);
+  std::ofstream{db, std::ios::binary | std::ios::trunc}.write(full.data(), 50);
+  BOOST_TEST(dlq({"stats"}) == 1);
+  BOOST_TEST(contains(err, "corrupt: truncated to 50 bytes"));
+}
+
+BOOST_AUTO_TEST_CASE(stats_show_a_replay_request_and_its_size_at_once) {
+  BOOST_REQUIRE(dlq({"replay", "--status", "pending", "--rate", "5"}) == 0);
+  BOOST_TEST(contains(out, "3 matching letters, 3 to replay"));
+  BOOST_REQUIRE(dlq({"stats"}) == 0);
+  BOOST_TEST(contains(out, ": requested, 0 of 3 sent at 5/s"));
+  BOOST_REQUIRE(dlq({"stats", "--json"}) == 0);
+  BOOST_TEST(nlohmann::json::parse(out)["replays"][0]["total"] == 3);
 }
 
 BOOST_AUTO_TEST_CASE(bad_databases_are_named_and_left_alone) {

@@ -25,7 +25,8 @@ struct dead_letter_filter {
   std::string status;
   /// Only letters dead-lettered at or after this wall time (ms since the Unix epoch); 0 = no bound.
   int64_t since_ms = 0;
-  /// Only letters dead-lettered before this wall time (ms since the Unix epoch); 0 = no bound.
+  /// Only letters dead-lettered before this wall time (ms since the Unix epoch); 0 = no bound,
+  /// negative (before the epoch) = none.
   int64_t until_ms = 0;
   /// Text that some failure message of the history contains (case-insensitive); empty = any.
   std::string text;

@@ -48,11 +48,15 @@ namespace herd {
 /// - `(subscribe_atom, actor)` / `(unsubscribe_atom, actor)`: alert events
 ///   `(dlq_alert_atom, depth, threshold)` when the depth reaches `depth_alert` (again only after
 ///   it fell below).
-/// A replayed letter is marked `replayed` right after its task is sent (at least once: a crash
-/// in between replays it again after the restart, so tasks with side effects need idempotency
-/// keys). Every `poll_interval` it carries out replay requests that `herd dlq replay` wrote to the
-/// database (and cancellations). Letters left `replaying` by a crash go back to pending at
-/// start, and requests left running are picked up again. Errors are
+/// Records hold wall-clock UTC times: a stored task's times move from the actor clock to the wall
+/// clock, and back for a replay. A replayed letter is marked `replayed` (its replay count one
+/// higher) right after its task is sent, and `succeeded` when the dispatcher reports the task
+/// completed (the queue asks it with a `(submit_atom, task)` of the id it holds, which joins the
+/// task's waiters); a task that fails again comes back and its letter's history grows. A replay is
+/// at least once: a crash in between replays it again after the restart, so tasks with side effects
+/// need idempotency keys. Every `poll_interval` it carries out replay requests that `herd dlq
+/// replay` wrote to the database (and cancellations). Letters left `replaying` by a crash go back
+/// to pending at start, and requests left running are picked up again. Errors are
 /// `dead_letter_errc` codes: `no_such_letter` (get), `no_such_replay` (progress, cancel),
 /// `store_failed` (the database failed; its message names the file and the problem).
 class dead_letter_queue : public dead_letter_queue_actor::base {
@@ -87,6 +91,8 @@ private:
   void pace(int64_t id);
   caf::result<replay_request> cancel(int64_t id);
   void finish(replay_run& run, const std::string& state);
+  void watch(task t);
+  void report_corrupt(const std::vector<std::string>& corrupt);
   void poll();
   void recover();
   void update_depth();

@@ -29,20 +29,25 @@ namespace herd {
 /// pays one sync for the whole batch.
 ///
 /// Every failure throws `store_error` naming the file and the problem; a file that is missing,
-/// foreign or from a newer schema is never written. Not thread-safe: one owner (one actor or one
+/// foreign (not an SQLite file, or another application's), corrupt (truncated, damaged) or from
+/// a newer schema is never written. A letter whose row cannot be read is reported by `query`
+/// and skipped, never hiding the others. Not thread-safe: one owner (one actor or one
 /// command) per object; several objects (processes) may share a file.
 class dead_letter_store {
 public:
   /// The schema version this herd writes. Version 1: dead letters; version 2: replay requests
-  /// and escalations.
-  static constexpr int latest_schema_version = 2;
+  /// and escalations; version 3: every dead-lettering of a task, all times wall-clock UTC.
+  static constexpr int latest_schema_version = 3;
 
   /// How to open a file.
   enum class open_mode {
-    /// Create the file (and the schema) if it does not exist.
+    /// Create the file (and the schema) if it does not exist; migrate an older one.
     create,
-    /// The file must exist already (the `herd dlq` command).
+    /// The file must exist already; an older one is migrated (the writing `herd` commands).
     existing,
+    /// The file must exist and is never written nor migrated (an older schema is an error that
+    /// says a migration is needed); works in a read-only directory (the reading commands).
+    read_only,
   };
 
   /// Opens (or creates) `file` and migrates it to `schema_version` (default: the latest; an
@@ -72,12 +77,15 @@ public:
   // -- dead letters ---------------------------------------------------------------------------
 
   /// Stores a batch in one transaction (group commit); a letter whose task id is stored already
-  /// replaces it but keeps its first dead-letter time and note. Durable when it returns.
+  /// is merged into it (`dead_letter::merge`: its history grows, nothing is lost, a resolved one
+  /// is reopened with a note). Durable when it returns.
   void add(const std::vector<dead_letter>& batch);
-  /// The letter of task `id`, if stored.
+  /// The letter of task `id`, if stored; throws `store_error` if its row is corrupt.
   std::optional<dead_letter> get(const std::string& id) const;
-  /// The letters matching `filter`, oldest first.
-  std::vector<dead_letter> query(const dead_letter_filter& filter) const;
+  /// The letters matching `filter`, oldest first; a row that cannot be read is skipped and its
+  /// problem (naming the task id) appended to `corrupt`.
+  std::vector<dead_letter> query(const dead_letter_filter& filter,
+                                 std::vector<std::string>& corrupt) const;
   /// How many letters match `filter` (its limit ignored).
   int64_t count(const dead_letter_filter& filter) const;
   /// Counts by status and by reason.
@@ -87,17 +95,26 @@ public:
   /// Sets the status of the letters `ids` in one transaction; returns how many exist.
   int64_t set_status(const std::vector<std::string>& ids, dead_letter_status status,
                      int64_t now_ms);
-  /// Marks letter `id` resolved with `note`; false if there is no such letter.
+  /// Marks the letters `ids` replayed as their tasks are sent, counting one more replay each.
+  void mark_replayed(const std::vector<std::string>& ids, int64_t now_ms);
+  /// Marks letter `id` succeeded if it is still `replayed` (its replay completed); returns
+  /// whether it changed.
+  bool mark_succeeded(const std::string& id, int64_t now_ms);
+  /// Marks letter `id` resolved, appending "<time> resolved: <note>" to its notes; false if there
+  /// is no such letter.
   bool resolve(const std::string& id, const std::string& note, int64_t now_ms);
   /// Deletes the letters matching `filter`; returns how many.
   int64_t purge(const dead_letter_filter& filter);
 
   // -- replay requests ------------------------------------------------------------------------
 
-  /// Records a replay request in `state` ("requested" for the service to pick up); returns it
-  /// with its id.
+  /// Records a replay request in `state` ("requested" for the service to pick up) with the
+  /// `total` letters it selects now; returns it with its id.
   replay_request add_replay_request(const dead_letter_filter& filter, double rate,
-                                    const std::string& state, int64_t now_ms);
+                                    const std::string& state, int64_t now_ms, int64_t total = 0);
+  /// How many letters a replay of `filter` selects: the pending ones, and the poison ones too
+  /// when it names ids or status poison.
+  int64_t count_replayable(const dead_letter_filter& filter) const;
   /// Updates the state and progress of a request.
   void update_replay_request(const replay_request& request, int64_t now_ms);
   /// The request `id`, if any.
@@ -111,13 +128,18 @@ public:
   void put_escalation(const escalation& x);
   /// The escalation of task `id`, if any.
   std::optional<escalation> get_escalation(const std::string& id) const;
-  /// Escalations, oldest first, all or only those with `status`.
-  std::vector<escalation> escalations(std::optional<escalation_status> status = {}) const;
+  /// Escalations, oldest first, all or only those with `status`; a row that cannot be read is
+  /// skipped and its problem (naming the task id) appended to `corrupt`.
+  std::vector<escalation> escalations(std::optional<escalation_status> status,
+                                      std::vector<std::string>& corrupt) const;
 
 private:
   class statement;
 
   void open_checked(open_mode mode, int schema_version, const std::string& synchronous);
+  void check_file() const;
+  [[noreturn]] void fail_sqlite() const;
+  void write_letter(statement& row, const dead_letter& x);
   void migrate(int from, int to);
   void exec(const std::string& sql) const;
   [[noreturn]] void fail(const std::string& problem) const;

@@ -22,6 +22,9 @@ enum class escalation_status : uint8_t {
   resubmitted,
   /// Nobody answered in time; it went to the dead-letter queue.
   timed_out,
+  /// A person asked for a resubmit from outside the service (`herd escalations amend` or
+  /// `resubmit`); the service resubmits it within its poll interval.
+  resubmitting,
 };
 
 /// The status's name, e.g. "timed_out".
@@ -38,9 +41,10 @@ struct escalation {
   std::string reason;
   /// Where it stands. Default: open.
   escalation_status status = escalation_status::open;
-  /// The person's note, empty if none.
+  /// The notes: an audit trail, one "<ISO time> <status>: <note>" line per decision; empty if
+  /// none.
   std::string note;
-  /// Wall time it was escalated (ms since the Unix epoch).
+  /// Wall time it was escalated (ms since the Unix epoch). The task's times are wall times too.
   int64_t escalated_ms = 0;
   /// Wall time of its last change (ms since the Unix epoch).
   int64_t updated_ms = 0;

@@ -27,7 +27,12 @@ using escalation_hook = std::function<void(const escalation&)>;
 /// C++ hook and a JSON line per escalation (`escalation_log`), resolved or edited and resubmitted
 /// by a person, and sent to the dead-letter queue as `escalation_timeout` when nobody answers
 /// within `escalation_timeout` (counted on the actor clock from the escalation, or from the
-/// actor's start for escalations a previous run left open).
+/// actor's start for escalations a previous run left open). Stored escalations hold wall-clock
+/// UTC times (the task's too); a resubmitted or timed-out task goes back on the actor clock. A
+/// resolve or amend appends "<time> <status>: <note>" to the notes (an audit trail); a task
+/// escalated again keeps its escalation's notes (with a line saying so) and its history grows.
+/// Every `poll_interval` it resubmits the escalations `herd escalations amend|resubmit` marked
+/// `resubmitting` and stops waiting for those resolved from outside.
 ///
 /// Protocol (atoms in herd/dead_letters/protocol.hpp and herd/core/atoms.hpp):
 /// - `(escalate_atom, task, std::string reason) -> ok_atom` once it is durable; then the queue
@@ -64,6 +69,9 @@ private:
   void on_expire(const std::string& id, uint64_t generation);
   void arm(const std::string& id);
   void announce(const escalation& x);
+  task on_actor_clock(task t);
+  void poll();
+  void report_corrupt(const std::vector<std::string>& corrupt);
   void count_open();
   caf::error failed(const std::exception& e);
 

@@ -69,6 +69,8 @@ using esc_resolve_atom = caf::atom_constant<caf::atom("esc_resolv")>;
 using esc_amend_atom = caf::atom_constant<caf::atom("esc_amend")>;
 /// Internal: an escalation's timeout: `(esc_expire_atom, std::string task_id, uint64_t gen)`.
 using esc_expire_atom = caf::atom_constant<caf::atom("esc_expire")>;
+/// Internal: looks for the decisions `herd escalations` wrote to the database: `(esc_poll_atom)`.
+using esc_poll_atom = caf::atom_constant<caf::atom("esc_poll")>;
 
 /// The dead-letter queue's typed handle (see dead_letter_queue.hpp); flush, depth, pace and
 /// poll are its own timers.
@@ -87,13 +89,13 @@ using dead_letter_queue_actor = caf::typed_actor<
     caf::reacts_to<dlq_flush_atom>, caf::reacts_to<dlq_depth_atom>,
     caf::reacts_to<dlq_pace_atom, int64_t>, caf::reacts_to<dlq_poll_atom>>;
 
-/// The escalation queue's typed handle (see escalation_queue.hpp); `esc_expire_atom` is its
-/// own timer.
+/// The escalation queue's typed handle (see escalation_queue.hpp); `esc_expire_atom` and
+/// `esc_poll_atom` are its own timers.
 using escalation_queue_actor = caf::typed_actor<
     caf::replies_to<escalate_atom, task, std::string>::with<caf::ok_atom>,
     caf::replies_to<esc_query_atom, std::string>::with<std::vector<escalation>>,
     caf::replies_to<esc_resolve_atom, std::string, std::string>::with<bool>,
     caf::replies_to<esc_amend_atom, std::string, std::string, std::string>::with<bool>,
-    caf::reacts_to<esc_expire_atom, std::string, uint64_t>>;
+    caf::reacts_to<esc_expire_atom, std::string, uint64_t>, caf::reacts_to<esc_poll_atom>>;
 
 } // namespace herd

@@ -32,8 +32,8 @@ dead_letter_filter dead_letter_filter::from_json(const json_reader& in) {
   result.status = in.string("status", "");
   if (!result.status.empty() && !parse_dead_letter_status(result.status))
     in.fail("status", "a status (pending, replaying, replayed, resolved, poison)");
-  result.since_ms = in.integer("since_ms", 0, 0);
-  result.until_ms = in.integer("until_ms", 0, 0);
+  result.since_ms = in.integer("since_ms", 0);
+  result.until_ms = in.integer("until_ms", 0);
   result.text = in.string("text", "");
   result.limit = in.integer("limit", 0, 0);
   return result;

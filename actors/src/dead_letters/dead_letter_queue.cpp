@@ -12,6 +12,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/settlement.hpp"
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/protocol.hpp"
 
@@ -64,7 +65,10 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
       [this](dlq_query_atom,
              const dead_letter_filter& filter) -> caf::result<std::vector<dead_letter>> {
         try {
-          return store_->query(filter);
+          std::vector<std::string> corrupt;
+          auto letters = store_->query(filter, corrupt);
+          report_corrupt(corrupt);
+          return letters;
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -153,7 +157,10 @@ caf::result<caf::ok_atom> dead_letter_queue::on_add(task& t, dead_letter_reason 
                                                     std::optional<outcome> settlement) {
   if (settlement)
     settlements_.push_back(std::move(*settlement));
-  auto letter = dead_letter::make(std::move(t), reason, wall_clock_());
+  auto now_ms = wall_clock_();
+  // Stored times are wall-clock UTC: the task's actor-clock times move over.
+  t.shift_times(wall_offset(clock().now(), now_ms));
+  auto letter = dead_letter::make(std::move(t), reason, now_ms);
   if (letter.work.replays >= config_.max_replays)
     letter.status = dead_letter_status::poison;
   batch_.push_back(std::move(letter));
@@ -210,13 +217,18 @@ replay_request dead_letter_queue::start_replay(replay_request request) {
   bool poison_too = !request.filter.ids.empty() || request.filter.status == "poison";
   replay_run run;
   std::vector<std::string> ids;
-  for (auto& letter : store_->query(request.filter)) {
+  std::vector<std::string> corrupt;
+  // Back on the actor clock: a deadline stored before a reboot stays the same wall time.
+  auto to_actor_clock = -wall_offset(clock().now(), now_ms);
+  for (auto& letter : store_->query(request.filter, corrupt)) {
     if (letter.status == dead_letter_status::pending ||
         (poison_too && letter.status == dead_letter_status::poison)) {
       ids.push_back(letter.work.id);
+      letter.work.shift_times(to_actor_clock);
       run.tasks.push_back(std::move(letter.work));
     }
   }
+  report_corrupt(corrupt);
   store_->set_status(ids, dead_letter_status::replaying, now_ms);
   request.total = static_cast<int64_t>(ids.size());
   request.sent = 0;
@@ -248,11 +260,12 @@ void dead_letter_queue::pace(int64_t id) {
     t.attempt = 1;
     t.replays += 1;
     sent.push_back(t.id);
-    caf::anon_send(dispatcher_, resubmit_atom::value, std::move(t));
+    caf::anon_send(dispatcher_, resubmit_atom::value, t);
+    watch(std::move(t));
   }
   replayed_metric_->inc(sent.size());
   try {
-    store_->set_status(sent, dead_letter_status::replayed, wall_clock_());
+    store_->mark_replayed(sent, wall_clock_());
     if (request.sent == request.total) {
       finish(run, "done");
       return;
@@ -265,6 +278,29 @@ void dead_letter_queue::pace(int64_t id) {
                               static_cast<double>(request.sent) / request.rate));
   auto delay = std::max(std::chrono::duration_cast<duration>(next - now), from_ms(min_pace_ms));
   delayed_send(this, delay, dlq_pace_atom::value, id);
+}
+
+void dead_letter_queue::watch(task t) {
+  // The submit of an id the dispatcher holds joins its waiters: the reply is the replay's end.
+  auto id = t.id;
+  request(dispatcher_, caf::infinite, submit_atom::value, std::move(t))
+      .then(
+          [this, id](outcome& result) {
+            if (!result.ok())
+              return; // failed again: it comes back as a dead letter
+            try {
+              if (store_->mark_succeeded(id, wall_clock_()))
+                log_->info("replayed task {} succeeded", id);
+            } catch (const std::exception& e) {
+              failed(e);
+            }
+          },
+          [](caf::error&) {});
+}
+
+void dead_letter_queue::report_corrupt(const std::vector<std::string>& corrupt) {
+  for (auto& problem : corrupt)
+    log_->error("{}: {} (skipped)", store_->file(), problem);
 }
 
 caf::result<replay_request> dead_letter_queue::cancel(int64_t id) {
@@ -323,8 +359,10 @@ void dead_letter_queue::recover() {
     dead_letter_filter replaying;
     replaying.status = to_string(dead_letter_status::replaying);
     std::vector<std::string> ids;
-    for (auto& letter : store_->query(replaying))
+    std::vector<std::string> corrupt;
+    for (auto& letter : store_->query(replaying, corrupt))
       ids.push_back(letter.work.id);
+    report_corrupt(corrupt);
     store_->set_status(ids, dead_letter_status::pending, wall_clock_());
     for (auto& request : store_->replay_requests("running")) {
       request.state = "requested";

@@ -1,13 +1,18 @@
 #include "herd/dead_letters/dead_letter_store.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
+#include "herd/core/wall_time.hpp"
 
 namespace herd {
 
@@ -41,15 +46,46 @@ const char* const migrations[] = {
     "  task_id TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
     "  note TEXT NOT NULL, escalated_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
     "  task_json TEXT NOT NULL);",
+    // Version 3: every dead-lettering of a task is kept (letterings_json), and every stored time
+    // is wall-clock UTC. Times written before were on the actor clock (ms since the host's
+    // boot): they move by the offset between the last failure and the dead-lettering (or the
+    // escalation), which followed it within moments.
+    "ALTER TABLE dead_letters ADD COLUMN letterings_json TEXT NOT NULL DEFAULT '[]';"
+    "UPDATE dead_letters SET history_json = (SELECT json_group_array(json_set(value, "
+    "  '$.time_ms', json_extract(value, '$.time_ms') + dead_letters.dead_lettered_ms - "
+    "  dead_letters.last_failure_ms)) FROM json_each(dead_letters.history_json)),"
+    "  created_ms = CASE created_ms WHEN 0 THEN 0 "
+    "    ELSE created_ms + dead_lettered_ms - last_failure_ms END,"
+    "  deadline_ms = CASE deadline_ms WHEN 0 THEN 0 "
+    "    ELSE deadline_ms + dead_lettered_ms - last_failure_ms END,"
+    "  first_failure_ms = first_failure_ms + dead_lettered_ms - last_failure_ms,"
+    "  last_failure_ms = dead_lettered_ms "
+    "WHERE last_failure_ms <> 0 AND json_valid(history_json);"
+    "UPDATE dead_letters SET letterings_json = json_array(json_object('at_ms', dead_lettered_ms,"
+    "  'reason', reason, 'replays', replays, 'last_attempt', attempt));"
+    "UPDATE escalations SET task_json = (SELECT json_set(t.j,"
+    "  '$.created_ms', CASE json_extract(t.j, '$.created_ms') WHEN 0 THEN 0"
+    "    ELSE json_extract(t.j, '$.created_ms') + t.off END,"
+    "  '$.deadline_ms', CASE json_extract(t.j, '$.deadline_ms') WHEN 0 THEN 0"
+    "    ELSE json_extract(t.j, '$.deadline_ms') + t.off END,"
+    "  '$.history', (SELECT json_group_array(json_set(value, '$.time_ms',"
+    "    json_extract(value, '$.time_ms') + t.off)) FROM json_each(t.j, '$.history')))"
+    "  FROM (SELECT escalations.task_json AS j, escalations.escalated_ms - coalesce("
+    "    json_extract(escalations.task_json, '$.history[#-1].time_ms'),"
+    "    json_extract(escalations.task_json, '$.created_ms'), escalations.escalated_ms) AS off)"
+    "  AS t) WHERE json_valid(task_json);",
 };
 
 static_assert(std::size(migrations) == size_t{dead_letter_store::latest_schema_version});
 
-/// The columns of a dead letter, in the order of the insert's parameters ?1 to ?20.
+/// The columns of a dead letter, in the order of the insert's parameters ?1 to ?21.
 constexpr const char* letter_columns =
     "task_id, kind, pool, service, idempotency_key, payload, attempt, replays, created_ms, "
     "deadline_ms, history_json, agent, reason, status, note, first_failure_ms, last_failure_ms, "
-    "dead_lettered_ms, updated_ms, error_text";
+    "dead_lettered_ms, updated_ms, error_text, letterings_json";
+
+/// The first bytes of every SQLite database file.
+constexpr char sqlite_header[] = "SQLite format 3";
 
 constexpr const char* request_columns = "id, filter_json, rate, state, total, sent, "
                                         "requested_ms, updated_ms";
@@ -82,6 +118,36 @@ std::string history_json(const std::vector<attempt_record>& history) {
   return out + "]";
 }
 
+/// `path` with the characters that mean something in an SQLite URI percent-encoded.
+std::string uri_path(const std::string& path) {
+  std::string result;
+  for (auto c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", static_cast<unsigned char>(c));
+      result += buf;
+    } else {
+      result += c;
+    }
+  }
+  return result;
+}
+
+/// The JSON form of a letter's dead-letterings, the same as `nlohmann::json(letterings).dump()`
+/// gives, written without a JSON tree for the same reason as `history_json`.
+std::string letterings_json(const std::vector<dead_lettering>& letterings) {
+  std::string out = "[";
+  for (auto& x : letterings) {
+    if (out.size() > 1)
+      out += ',';
+    out += "{\"at_ms\":" + std::to_string(x.at_ms);
+    out += ",\"last_attempt\":" + std::to_string(x.last_attempt);
+    out += ",\"reason\":\"" + to_string(x.reason) + '"';
+    out += ",\"replays\":" + std::to_string(x.replays) + '}';
+  }
+  return out + "]";
+}
+
 } // namespace
 
 // -- statement: a prepared SQLite statement ---------------------------------------------------
@@ -90,7 +156,7 @@ class dead_letter_store::statement {
 public:
   statement(const dead_letter_store& store, const std::string& sql) : store_(store) {
     if (sqlite3_prepare_v2(store.db_, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-      store.fail(sqlite3_errmsg(store.db_));
+      store.fail_sqlite();
   }
   ~statement() { sqlite3_finalize(stmt_); }
 
@@ -117,9 +183,9 @@ public:
     auto rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW)
       return true;
-    if (rc != SQLITE_DONE)
-      store_.fail(sqlite3_errmsg(store_.db_));
-    return false;
+    if (rc == SQLITE_DONE)
+      return false;
+    store_.fail_sqlite();
   }
   /// Steps to the end and resets for the next use.
   void run() {
@@ -164,8 +230,43 @@ dead_letter_store::~dead_letter_store() {
 }
 
 int64_t dead_letter_store::wall_now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return herd::wall_now_ms();
+}
+
+void dead_letter_store::check_file() const {
+  std::ifstream in{file_, std::ios::binary};
+  char header[100] = {};
+  in.read(header, sizeof(header));
+  auto got = static_cast<size_t>(in.gcount());
+  if (got == 0)
+    return; // empty: SQLite makes a database of it (or it is refused below)
+  auto prefix = std::min(got, sizeof(sqlite_header));
+  if (std::memcmp(header, sqlite_header, prefix) != 0)
+    fail("not a herd database (not an SQLite file); nothing was changed");
+  if (got < sizeof(header))
+    fail("corrupt: truncated to " + std::to_string(got) +
+         " bytes, shorter than a database header; nothing was changed");
+  auto byte = [&header](size_t i) {
+    return static_cast<uint64_t>(static_cast<uint8_t>(header[i]));
+  };
+  auto big_endian = [&byte](size_t at, size_t n) {
+    uint64_t result = 0;
+    for (size_t i = 0; i < n; ++i)
+      result = result << 8 | byte(at + i);
+    return result;
+  };
+  auto page_size = big_endian(16, 2) == 1 ? uint64_t{65536} : big_endian(16, 2);
+  auto pages = big_endian(28, 4);
+  // The page count in the header is valid when its change counter matches (SQLite >= 3.7.0).
+  bool count_valid = big_endian(24, 4) == big_endian(92, 4);
+  // A live writer may be checkpointing its WAL into the file; only a quiet file is measured.
+  std::error_code ec;
+  auto wal_size = std::filesystem::file_size(file_ + "-wal", ec);
+  bool quiet = ec || wal_size == 0;
+  auto size = std::filesystem::file_size(file_, ec);
+  if (!ec && quiet && count_valid && pages > 0 && size < pages * page_size)
+    fail("corrupt: truncated to " + std::to_string(size) + " bytes of the " +
+         std::to_string(pages * page_size) + " its header counts; nothing was changed");
 }
 
 void dead_letter_store::open_checked(open_mode mode, int schema_version,
@@ -174,33 +275,49 @@ void dead_letter_store::open_checked(open_mode mode, int schema_version,
     fail("synchronous must be \"full\" or \"normal\", not \"" + synchronous + "\"");
   std::error_code ec;
   bool exists = std::filesystem::exists(file_, ec);
-  if (!exists && mode == open_mode::existing)
+  if (!exists && mode != open_mode::create)
     fail("no such database file");
   if (exists && std::filesystem::is_directory(file_, ec))
     fail("is a directory, not a database file");
+  if (exists)
+    check_file();
+  bool read_only = mode == open_mode::read_only;
   // One owner per object (see the class doc), so SQLite's own connection mutex is not needed.
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX |
               (mode == open_mode::create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr) != SQLITE_OK)
-    fail(std::string{"cannot open: "} + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
-  sqlite3_extended_result_codes(db_, 1);
-  // A second process (the `herd dlq` command, the service) may hold the write lock briefly.
-  sqlite3_busy_timeout(db_, 5000);
+  auto open = [&](const std::string& name, int extra_flags) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    if (sqlite3_open_v2(name.c_str(), &db_, flags | extra_flags, nullptr) != SQLITE_OK)
+      fail(std::string{"cannot open: "} + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    sqlite3_extended_result_codes(db_, 1);
+    // A second process (the `herd dlq` command, the service) may hold the write lock briefly.
+    sqlite3_busy_timeout(db_, 5000);
+  };
+  open(file_, 0);
   int64_t app_id = 0;
   int64_t tables = 0;
-  try {
-    statement probe{*this, "PRAGMA application_id"};
-    if (probe.step())
-      app_id = probe.integer(0);
+  auto probe = [&] {
+    statement id{*this, "PRAGMA application_id"};
+    if (id.step())
+      app_id = id.integer(0);
     statement count{*this, "SELECT COUNT(*) FROM sqlite_master"};
     if (count.step())
       tables = count.integer(0);
-  } catch (const store_error& e) {
-    fail("not a herd database (" + e.problem() + "); nothing was changed");
+  };
+  try {
+    probe();
+  } catch (const store_error&) {
+    // A reader in a read-only directory cannot create the WAL index: read the file as it is.
+    auto code = sqlite3_errcode(db_) & 0xff;
+    if (!read_only || (code != SQLITE_CANTOPEN && code != SQLITE_READONLY))
+      throw;
+    open("file:" + uri_path(file_) + "?immutable=1", SQLITE_OPEN_URI);
+    probe();
   }
   int version = this->schema_version();
   bool fresh = app_id == 0 && tables == 0;
-  if (fresh && mode == open_mode::existing)
+  if (fresh && mode != open_mode::create)
     fail("empty file, not a herd database; nothing was changed");
   if (!fresh && app_id != herd_application_id)
     fail("not a herd database (application_id " + std::to_string(app_id) + ", " +
@@ -208,6 +325,14 @@ void dead_letter_store::open_checked(open_mode mode, int schema_version,
   if (version > latest_schema_version)
     fail("schema version " + std::to_string(version) + " is newer than this herd supports (up to " +
          std::to_string(latest_schema_version) + "); upgrade herd; nothing was changed");
+  if (read_only) {
+    if (version < std::min(schema_version, latest_schema_version))
+      fail("schema version " + std::to_string(version) + " needs a migration to version " +
+           std::to_string(latest_schema_version) +
+           ", which a read-only command does not do: run `herd dlq migrate --db " + file_ +
+           "` or start the service; nothing was changed");
+    return;
+  }
   {
     statement wal{*this, "PRAGMA journal_mode=WAL"};
     if (!wal.step() || wal.text(0) != "wal")
@@ -246,6 +371,15 @@ void dead_letter_store::fail(const std::string& problem) const {
   throw store_error(file_, problem);
 }
 
+void dead_letter_store::fail_sqlite() const {
+  auto code = sqlite3_errcode(db_) & 0xff;
+  std::string message = sqlite3_errmsg(db_);
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    fail("corrupt (" + message +
+         "); restore it from a backup or salvage it with sqlite3's .recover");
+  fail(message);
+}
+
 int dead_letter_store::schema_version() const {
   statement version{*this, "PRAGMA user_version"};
   return version.step() ? static_cast<int>(version.integer(0)) : 0;
@@ -261,43 +395,57 @@ std::string dead_letter_store::integrity_check() const {
 
 // -- dead letters -----------------------------------------------------------------------------
 
+void dead_letter_store::write_letter(statement& row, const dead_letter& x) {
+  auto& t = x.work;
+  auto history = history_json(t.history);
+  auto reason = to_string(x.reason);
+  auto status = to_string(x.status);
+  auto error_text = x.error_text();
+  auto letterings = letterings_json(x.letterings);
+  row.bind_static(1, t.id).bind_static(2, t.kind).bind_static(3, t.pool);
+  row.bind_static(4, t.service).bind_static(5, t.idempotency_key);
+  row.bind_static(6, t.payload).bind(7, int64_t{t.attempt});
+  row.bind(8, int64_t{t.replays}).bind(9, to_epoch_ms(t.created));
+  row.bind(10, to_epoch_ms(t.deadline)).bind_static(11, history);
+  row.bind_static(12, x.agent).bind_static(13, reason).bind_static(14, status);
+  row.bind_static(15, x.note).bind(16, x.first_failure_ms);
+  row.bind(17, x.last_failure_ms).bind(18, x.dead_lettered_ms);
+  row.bind(19, x.updated_ms).bind_static(20, error_text).bind_static(21, letterings);
+  row.run();
+}
+
 void dead_letter_store::add(const std::vector<dead_letter>& batch) {
   if (batch.empty())
     return;
   if (!insert_)
     insert_ = std::make_unique<statement>(
-        *this,
-        std::string{"INSERT INTO dead_letters("} + letter_columns +
-            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-            "?18, ?19, ?20) ON CONFLICT(task_id) DO UPDATE SET kind = excluded.kind, "
-            "pool = excluded.pool, service = excluded.service, "
-            "idempotency_key = excluded.idempotency_key, payload = excluded.payload, "
-            "attempt = excluded.attempt, replays = excluded.replays, "
-            "created_ms = excluded.created_ms, deadline_ms = excluded.deadline_ms, "
-            "history_json = excluded.history_json, agent = excluded.agent, "
-            "reason = excluded.reason, status = excluded.status, "
-            "note = CASE excluded.note WHEN '' THEN note ELSE excluded.note END, "
-            "first_failure_ms = excluded.first_failure_ms, "
-            "last_failure_ms = excluded.last_failure_ms, updated_ms = excluded.updated_ms, "
-            "error_text = excluded.error_text");
+        *this, std::string{"INSERT INTO dead_letters("} + letter_columns +
+                   ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                   "?16, ?17, ?18, ?19, ?20, ?21) ON CONFLICT(task_id) DO NOTHING");
   exec("BEGIN IMMEDIATE");
   try {
     for (auto& x : batch) {
-      auto& t = x.work;
-      auto history = history_json(t.history);
-      auto reason = to_string(x.reason);
-      auto status = to_string(x.status);
-      auto error_text = x.error_text();
-      insert_->bind_static(1, t.id).bind_static(2, t.kind).bind_static(3, t.pool);
-      insert_->bind_static(4, t.service).bind_static(5, t.idempotency_key);
-      insert_->bind_static(6, t.payload).bind(7, int64_t{t.attempt});
-      insert_->bind(8, int64_t{t.replays}).bind(9, to_epoch_ms(t.created));
-      insert_->bind(10, to_epoch_ms(t.deadline)).bind_static(11, history);
-      insert_->bind_static(12, x.agent).bind_static(13, reason).bind_static(14, status);
-      insert_->bind_static(15, x.note).bind(16, x.first_failure_ms);
-      insert_->bind(17, x.last_failure_ms).bind(18, x.dead_lettered_ms);
-      insert_->bind(19, x.updated_ms).bind_static(20, error_text);
-      insert_->run();
+      write_letter(*insert_, x);
+      if (sqlite3_changes(db_) > 0)
+        continue;
+      // Dead-lettered before: one letter per task, whose history grows.
+      dead_letter merged;
+      try {
+        merged = dead_letter::merge(*get(x.work.id), x);
+      } catch (const store_error& e) {
+        merged = x;
+        merged.note =
+            append_note(x.note, x.updated_ms,
+                        "replaced a stored letter that could not be read: " + e.problem());
+      }
+      statement update{*this, "UPDATE dead_letters SET kind = ?2, pool = ?3, service = ?4, "
+                              "idempotency_key = ?5, payload = ?6, attempt = ?7, replays = ?8, "
+                              "created_ms = ?9, deadline_ms = ?10, history_json = ?11, "
+                              "agent = ?12, reason = ?13, status = ?14, note = ?15, "
+                              "first_failure_ms = ?16, last_failure_ms = ?17, "
+                              "dead_lettered_ms = ?18, updated_ms = ?19, error_text = ?20, "
+                              "letterings_json = ?21 WHERE task_id = ?1"};
+      write_letter(update, merged);
     }
     exec("COMMIT");
     ++commits_;
@@ -330,9 +478,10 @@ std::string dead_letter_store::where_clause(const dead_letter_filter& filter,
       args.push_back(*value);
       add(std::string{column} + " = ?");
     }
-  if (filter.since_ms > 0)
+  // 0 is no bound; a bound before the epoch is kept (an until before it selects nothing).
+  if (filter.since_ms != 0)
     add("dead_lettered_ms >= " + std::to_string(filter.since_ms));
-  if (filter.until_ms > 0)
+  if (filter.until_ms != 0)
     add("dead_lettered_ms < " + std::to_string(filter.until_ms));
   if (!filter.text.empty()) {
     args.push_back(filter.text);
@@ -372,6 +521,7 @@ dead_letter dead_letter_store::read_letter(statement& row) const {
     result.last_failure_ms = row.integer(16);
     result.dead_lettered_ms = row.integer(17);
     result.updated_ms = row.integer(18);
+    result.letterings = nlohmann::json::parse(row.text(20)).get<std::vector<dead_lettering>>();
   } catch (const std::exception& e) {
     fail("the dead letter of task \"" + t.id + "\" is corrupt: " + e.what());
   }
@@ -387,7 +537,8 @@ std::optional<dead_letter> dead_letter_store::get(const std::string& id) const {
   return read_letter(select);
 }
 
-std::vector<dead_letter> dead_letter_store::query(const dead_letter_filter& filter) const {
+std::vector<dead_letter> dead_letter_store::query(const dead_letter_filter& filter,
+                                                  std::vector<std::string>& corrupt) const {
   std::vector<std::string> args;
   auto sql = std::string{"SELECT "} + letter_columns + " FROM dead_letters" +
              where_clause(filter, args) + " ORDER BY dead_lettered_ms, rowid";
@@ -397,8 +548,13 @@ std::vector<dead_letter> dead_letter_store::query(const dead_letter_filter& filt
   for (size_t i = 0; i < args.size(); ++i)
     select.bind(static_cast<int>(i + 1), args[i]);
   std::vector<dead_letter> result;
-  while (select.step())
-    result.push_back(read_letter(select));
+  while (select.step()) {
+    try {
+      result.push_back(read_letter(select));
+    } catch (const store_error& e) {
+      corrupt.push_back(e.problem());
+    }
+  }
   return result;
 }
 
@@ -414,7 +570,7 @@ dead_letter_stats dead_letter_store::stats() const {
   dead_letter_stats result;
   for (auto status :
        {dead_letter_status::pending, dead_letter_status::replaying, dead_letter_status::replayed,
-        dead_letter_status::resolved, dead_letter_status::poison})
+        dead_letter_status::succeeded, dead_letter_status::resolved, dead_letter_status::poison})
     result.by_status[to_string(status)] = 0;
   statement select{*this, "SELECT status, reason, COUNT(*) FROM dead_letters "
                           "GROUP BY status, reason"};
@@ -458,10 +614,41 @@ int64_t dead_letter_store::set_status(const std::vector<std::string>& ids,
   return result;
 }
 
+void dead_letter_store::mark_replayed(const std::vector<std::string>& ids, int64_t now_ms) {
+  if (ids.empty())
+    return;
+  statement update{*this, "UPDATE dead_letters SET status = 'replayed', replays = replays + 1, "
+                          "updated_ms = ? WHERE task_id = ?"};
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (auto& id : ids) {
+      update.bind(1, now_ms).bind(2, id);
+      update.run();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+bool dead_letter_store::mark_succeeded(const std::string& id, int64_t now_ms) {
+  statement update{*this, "UPDATE dead_letters SET status = 'succeeded', updated_ms = ? "
+                          "WHERE task_id = ? AND status = 'replayed'"};
+  update.bind(1, now_ms).bind(2, id);
+  update.run();
+  return sqlite3_changes(db_) > 0;
+}
+
 bool dead_letter_store::resolve(const std::string& id, const std::string& note, int64_t now_ms) {
+  statement select{*this, "SELECT note FROM dead_letters WHERE task_id = ?"};
+  select.bind(1, id);
+  if (!select.step())
+    return false;
+  auto notes = append_note(select.text(0), now_ms, "resolved: " + note);
   statement update{*this, "UPDATE dead_letters SET status = 'resolved', note = ?, updated_ms = ? "
                           "WHERE task_id = ?"};
-  update.bind(1, note).bind(2, now_ms).bind(3, id);
+  update.bind(1, notes).bind(2, now_ms).bind(3, id);
   update.run();
   return sqlite3_changes(db_) > 0;
 }
@@ -499,21 +686,38 @@ replay_request dead_letter_store::read_request(statement& row) const {
   return result;
 }
 
+int64_t dead_letter_store::count_replayable(const dead_letter_filter& filter) const {
+  bool poison_too = !filter.ids.empty() || filter.status == "poison";
+  auto selected = filter;
+  selected.status = "pending";
+  auto result = filter.status.empty() || filter.status == "pending" ? count(selected) : 0;
+  if (poison_too) {
+    selected.status = "poison";
+    result += count(selected);
+  }
+  if (filter.limit > 0)
+    result = std::min(result, filter.limit);
+  return result;
+}
+
 replay_request dead_letter_store::add_replay_request(const dead_letter_filter& filter, double rate,
-                                                     const std::string& state, int64_t now_ms) {
+                                                     const std::string& state, int64_t now_ms,
+                                                     int64_t total) {
   statement insert{*this, "INSERT INTO replay_requests(filter_json, rate, state, total, sent, "
-                          "requested_ms, updated_ms) VALUES(?, ?, ?, 0, 0, ?, ?)"};
+                          "requested_ms, updated_ms) VALUES(?, ?, ?, ?, 0, ?, ?)"};
   insert.bind(1, filter.to_json().dump())
       .bind(2, rate)
       .bind(3, state)
-      .bind(4, now_ms)
-      .bind(5, now_ms);
+      .bind(4, total)
+      .bind(5, now_ms)
+      .bind(6, now_ms);
   insert.run();
   replay_request result;
   result.id = sqlite3_last_insert_rowid(db_);
   result.filter = filter;
   result.rate = rate;
   result.state = state;
+  result.total = total;
   result.requested_ms = now_ms;
   result.updated_ms = now_ms;
   return result;
@@ -590,16 +794,21 @@ std::optional<escalation> dead_letter_store::get_escalation(const std::string& i
   return read_escalation(select);
 }
 
-std::vector<escalation>
-dead_letter_store::escalations(std::optional<escalation_status> status) const {
+std::vector<escalation> dead_letter_store::escalations(std::optional<escalation_status> status,
+                                                       std::vector<std::string>& corrupt) const {
   statement select{*this, std::string{"SELECT "} + escalation_columns + " FROM escalations" +
                               (status ? " WHERE status = ?" : "") +
                               " ORDER BY escalated_ms, rowid"};
   if (status)
     select.bind(1, to_string(*status));
   std::vector<escalation> result;
-  while (select.step())
-    result.push_back(read_escalation(select));
+  while (select.step()) {
+    try {
+      result.push_back(read_escalation(select));
+    } catch (const store_error& e) {
+      corrupt.push_back(e.problem());
+    }
+  }
   return result;
 }
 

@@ -17,6 +17,8 @@ std::string to_string(escalation_status x) {
     return "resubmitted";
   case escalation_status::timed_out:
     return "timed_out";
+  case escalation_status::resubmitting:
+    return "resubmitting";
   }
   return "open";
 }
@@ -24,7 +26,7 @@ std::string to_string(escalation_status x) {
 std::optional<escalation_status> parse_escalation_status(std::string_view name) {
   return parse_enum_name<escalation_status>(
       name, {escalation_status::open, escalation_status::resolved, escalation_status::resubmitted,
-             escalation_status::timed_out});
+             escalation_status::timed_out, escalation_status::resubmitting});
 }
 
 bool operator==(const escalation& x, const escalation& y) {
@@ -48,8 +50,8 @@ void from_json(const nlohmann::json& j, escalation& x) {
     in.fail("task", "the escalated task");
   from_json(j.at("task"), x.work);
   x.reason = in.string("reason", "");
-  x.status = *parse_escalation_status(
-      in.choice("status", "open", {"open", "resolved", "resubmitted", "timed_out"}));
+  x.status = *parse_escalation_status(in.choice(
+      "status", "open", {"open", "resolved", "resubmitted", "timed_out", "resubmitting"}));
   x.note = in.string("note", "");
   x.escalated_ms = in.integer("escalated_ms", 0);
   x.updated_ms = in.integer("updated_ms", 0);

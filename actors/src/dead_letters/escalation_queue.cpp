@@ -11,6 +11,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/settlement.hpp"
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
 #include "herd/dead_letters/protocol.hpp"
 
@@ -44,21 +45,32 @@ escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_con
 
 escalation_queue::behavior_type escalation_queue::make_behavior() {
   try {
-    for (auto& x : store_->escalations(escalation_status::open))
+    std::vector<std::string> corrupt;
+    for (auto& x : store_->escalations(escalation_status::open, corrupt))
       arm(x.work.id);
+    report_corrupt(corrupt);
   } catch (const std::exception& e) {
     failed(e);
   }
   count_open();
+  if (config_.poll_interval.count() > 0)
+    delayed_send(this, config_.poll_interval, esc_poll_atom::value);
   return {
       [this](escalate_atom, task& t, const std::string& reason) { return on_escalate(t, reason); },
+      [this](esc_poll_atom) {
+        poll();
+        delayed_send(this, config_.poll_interval, esc_poll_atom::value);
+      },
       [this](esc_query_atom, const std::string& status) -> caf::result<std::vector<escalation>> {
         auto wanted = parse_escalation_status(status);
         if (!status.empty() && !wanted)
           return caf::make_error(dead_letter_errc::invalid_request,
                                  "unknown escalation status \"" + status + "\"");
         try {
-          return store_->escalations(wanted);
+          std::vector<std::string> corrupt;
+          auto result = store_->escalations(wanted, corrupt);
+          report_corrupt(corrupt);
+          return result;
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -82,19 +94,27 @@ caf::error escalation_queue::failed(const std::exception& e) {
 }
 
 caf::result<caf::ok_atom> escalation_queue::on_escalate(task& t, const std::string& reason) {
+  auto settlement = settlement_of(t, outcome_status::escalated, reason);
   escalation x;
   x.work = std::move(t);
   x.reason = reason;
   x.escalated_ms = wall_clock_();
   x.updated_ms = x.escalated_ms;
+  x.work.shift_times(wall_offset(clock().now(), x.escalated_ms)); // stored on the wall clock
   try {
+    // Escalated before (e.g. amended, resubmitted, failed again): nothing of it is lost.
+    if (auto before = store_->get_escalation(x.work.id)) {
+      x.work.history = grown_history(std::move(before->work.history), x.work.history);
+      x.note =
+          append_note(before->note, x.escalated_ms,
+                      "escalated again after it was " + to_string(before->status) + ": " + reason);
+    }
     store_->put_escalation(x);
   } catch (const std::exception& e) {
     return failed(e);
   }
   escalated_metric_->inc();
-  caf::anon_send(dispatcher_, settle_atom::value,
-                 settlement_of(x.work, outcome_status::escalated, x.reason));
+  caf::anon_send(dispatcher_, settle_atom::value, std::move(settlement));
   arm(x.work.id);
   count_open();
   announce(x);
@@ -137,18 +157,42 @@ caf::result<bool> escalation_queue::close(const std::string& id, escalation_stat
       x->work.attempt = 1;
     }
     x->status = status;
-    x->note = note;
     x->updated_ms = wall_clock_();
+    x->note = append_note(x->note, x->updated_ms, to_string(status) + ": " + note);
     store_->put_escalation(*x);
     timers_.erase(id);
     count_open();
     if (status == escalation_status::resubmitted)
-      caf::anon_send(dispatcher_, resubmit_atom::value, x->work);
+      caf::anon_send(dispatcher_, resubmit_atom::value, on_actor_clock(x->work));
     log_->info("escalation of task {} {}: {}", id, to_string(status), note);
     return true;
   } catch (const std::exception& e) {
     return failed(e);
   }
+}
+
+void escalation_queue::poll() {
+  try {
+    std::vector<std::string> corrupt;
+    for (auto& x : store_->escalations(escalation_status::resubmitting, corrupt)) {
+      x.status = escalation_status::resubmitted;
+      x.updated_ms = wall_clock_();
+      store_->put_escalation(x);
+      timers_.erase(x.work.id);
+      caf::anon_send(dispatcher_, resubmit_atom::value, on_actor_clock(x.work));
+      log_->info("escalation of task {} resubmitted by herd escalations", x.work.id);
+    }
+    // Decided from outside (herd escalations resolve): no longer waiting.
+    std::unordered_map<std::string, uint64_t> still_open;
+    for (auto& x : store_->escalations(escalation_status::open, corrupt))
+      if (auto i = timers_.find(x.work.id); i != timers_.end())
+        still_open.insert(*i);
+    timers_ = std::move(still_open);
+    report_corrupt(corrupt);
+  } catch (const std::exception& e) {
+    failed(e);
+  }
+  count_open();
 }
 
 void escalation_queue::arm(const std::string& id) {
@@ -171,7 +215,7 @@ void escalation_queue::on_expire(const std::string& id, uint64_t generation) {
     timers_.erase(i);
     return;
   }
-  request(dead_letters_, caf::infinite, dead_letter_atom::value, x->work,
+  request(dead_letters_, caf::infinite, dead_letter_atom::value, on_actor_clock(x->work),
           dead_letter_reason::escalation_timeout)
       .then(
           [this, id, generation](caf::ok_atom) {
@@ -198,6 +242,16 @@ void escalation_queue::on_expire(const std::string& id, uint64_t generation) {
                         id, to_string(err));
             arm(id);
           });
+}
+
+void escalation_queue::report_corrupt(const std::vector<std::string>& corrupt) {
+  for (auto& problem : corrupt)
+    log_->error("{}: {} (skipped)", store_->file(), problem);
+}
+
+task escalation_queue::on_actor_clock(task t) {
+  t.shift_times(-wall_offset(clock().now(), wall_clock_()));
+  return t;
 }
 
 void escalation_queue::count_open() {

@@ -15,7 +15,7 @@ namespace herd {
 struct attempt_record {
   /// The attempt number, starting at 1.
   int32_t number = 0;
-  /// When the attempt failed, on the actor clock.
+  /// When the attempt failed, on the same clock as its task's `created`.
   time_point time;
   /// The agent that ran it, empty if it never reached one.
   std::string agent;

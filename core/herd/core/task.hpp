@@ -32,9 +32,10 @@ struct task {
   int32_t attempt = 1;
   /// How many times a dead-letter replay re-entered it.
   int32_t replays = 0;
-  /// When herd first accepted it.
+  /// When herd first accepted it: on the actor clock in memory and in messages, on the wall clock
+  /// (UTC since the Unix epoch) in stored records (dead letters, escalations; see `shift_times`).
   time_point created;
-  /// Absolute deadline; the epoch (zero) means none.
+  /// Absolute deadline, on the same clock as `created`; the epoch (zero) means none.
   time_point deadline;
   /// Every failed attempt so far, oldest first.
   std::vector<attempt_record> history;
@@ -49,6 +50,9 @@ struct task {
   void set_payload(const nlohmann::json& value);
   /// True if the task has a deadline.
   bool has_deadline() const { return deadline != time_point{}; }
+  /// Moves every time of the task (created, deadline, each history entry) by `offset`, leaving
+  /// unset ones (the epoch) alone: how a task passes between the actor clock and the wall clock.
+  void shift_times(duration offset);
   /// The last failure, or a default failure when there is none.
   const failure& last_failure() const;
 };

@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_letter_survives_sigkill) {
   dead_letter_store store{db, dead_letter_store::open_mode::existing};
   BOOST_TEST(store.integrity_check() == "ok");
   std::set<std::string> stored;
-  for (auto& x : store.query({}))
+  for (auto& x : test::query(store, {}))
     stored.insert(x.work.id);
   int64_t missing = 0;
   for (int64_t i = 0; i < acked; ++i)

@@ -69,6 +69,8 @@ BOOST_AUTO_TEST_CASE(filters_read_back_and_reject_unknown_names) {
   f.text = "declined";
   f.until_ms = 5000;
   BOOST_TEST((dead_letter_filter::from_json(json_reader{f.to_json()}) == f));
+  f.until_ms = -1; // before the epoch: selects nothing, and is stored as such
+  BOOST_TEST((dead_letter_filter::from_json(json_reader{f.to_json()}) == f));
   auto filter = [](const std::string& text) {
     auto j = nlohmann::json::parse(text);
     return dead_letter_filter::from_json(json_reader{j});

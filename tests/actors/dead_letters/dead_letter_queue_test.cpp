@@ -100,7 +100,9 @@ BOOST_AUTO_TEST_CASE(letters_arriving_together_share_one_commit_and_are_acked_af
   BOOST_TEST(reader.count({}) == 50);
   auto x = reader.get("t-7");
   BOOST_REQUIRE(x);
-  BOOST_TEST((x->work == test::failed_task("t-7")));
+  auto expected = test::failed_task("t-7");
+  expected.shift_times(x->work.created - expected.created); // stored on the wall clock
+  BOOST_TEST((x->work == expected));
   BOOST_TEST(x->reason == dead_letter_reason::exhausted);
   BOOST_TEST(metrics->counter("herd_dlq_stored_total", "").value() == 50u);
 }
@@ -118,6 +120,8 @@ BOOST_AUTO_TEST_CASE(a_replay_honours_the_rate_and_the_order) {
   BOOST_TEST(first[0].replays == 1);
   BOOST_TEST(first[0].history.size() == 2u); // the history stays
   BOOST_TEST(status_of("e") == dead_letter_status::replayed);
+  BOOST_TEST(store->get("e")->work.replays == 1); // counted when it is sent
+  BOOST_TEST(store->get("d")->work.replays == 0);
   BOOST_TEST(status_of("d") == dead_letter_status::replaying);
   vt.advance(499ms);
   BOOST_TEST(resubmitted().empty());
@@ -134,6 +138,69 @@ BOOST_AUTO_TEST_CASE(a_replay_honours_the_rate_and_the_order) {
   BOOST_TEST(store->replay_request_of(request.id)->state == "done");
   BOOST_TEST(store->stats().by_status["replayed"] == 5);
   BOOST_TEST(!vt.has_timer());
+}
+
+BOOST_AUTO_TEST_CASE(stored_times_are_wall_clock_utc_and_a_deadline_survives_a_reboot) {
+  *wall = 1700000000000;
+  start();
+  auto t = test::failed_task("t");
+  t.created = vt.now() - 10s;
+  t.history[0].time = vt.now() - 5s;
+  t.history[1].time = vt.now() - 1s;
+  t.deadline = vt.now() + 60s;
+  add(t);
+  auto x = store->get("t");
+  BOOST_REQUIRE(x);
+  auto at = x->dead_lettered_ms; // the wall clock when it was stored
+  BOOST_TEST(at >= 1700000000000);
+  BOOST_TEST(x->last_failure_ms == at - 1000);
+  BOOST_TEST(x->first_failure_ms == at - 5000);
+  BOOST_TEST(to_epoch_ms(x->work.history[1].time) == at - 1000);
+  BOOST_TEST(to_epoch_ms(x->work.created) == at - 10000);
+  BOOST_TEST(to_epoch_ms(x->work.deadline) == at + 60000);
+  // A reboot: the actor clock starts anew (3 s on it), while 20 s pass on the wall clock.
+  caf::anon_send_exit(dlq, caf::exit_reason::user_shutdown);
+  vt.run();
+  *wall += 20000;
+  vt.advance(3s);
+  start();
+  replay(dead_letter_filter::of_ids({"t"}), 10);
+  auto back = resubmitted();
+  BOOST_REQUIRE(back.size() == 1u);
+  // 60 s after it was stored, 20 s of which have passed: 40 s left on the new actor clock.
+  auto left = to_ms(back[0].deadline - vt.now());
+  BOOST_TEST(std::abs(left - 40000) <= 10, "deadline in " << left << " ms");
+  BOOST_TEST(std::abs(to_ms(vt.now() - back[0].history[1].time) - 21000) <= 10);
+}
+
+BOOST_AUTO_TEST_CASE(a_replay_that_completes_is_succeeded_not_just_replayed) {
+  start();
+  add(test::failed_task("ok"));
+  add(test::failed_task("again"));
+  replay(dead_letter_filter{}, 100);
+  vt.advance(100ms);
+  BOOST_TEST(resubmitted().size() == 2u);
+  BOOST_TEST(store->stats().by_status["replayed"] == 2);
+  // The queue asks the dispatcher (here: self) for each replayed task's end.
+  int asked = 0;
+  bool more = true;
+  while (more)
+    self->receive(
+        [&](submit_atom, const task& t) -> outcome {
+          ++asked;
+          outcome result;
+          result.task_id = t.id;
+          result.status = t.id == "ok" ? outcome_status::completed : outcome_status::dead_lettered;
+          return result;
+        },
+        caf::after(0s) >> [&] { more = false; });
+  BOOST_TEST(asked == 2);
+  vt.run();
+  BOOST_TEST(status_of("ok") == dead_letter_status::succeeded);
+  BOOST_TEST(status_of("again") == dead_letter_status::replayed); // its failure comes back
+  auto s = store->stats();
+  BOOST_TEST(s.by_status["succeeded"] == 1);
+  BOOST_TEST(s.by_status["replayed"] == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_task_that_fails_again_comes_back_counted_and_then_as_poison) {
@@ -315,7 +382,9 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   vt.run();
   letter = store->get("t-1");
   BOOST_TEST(letter->work.replays == 1);
-  BOOST_TEST(letter->work.history.size() == 2u); // the old attempt and the new one
+  BOOST_REQUIRE(letter->work.history.size() == 2u); // the old attempt and the new one
+  BOOST_TEST(letter->work.history[1].number == 2);  // numbered on across the replay
+  BOOST_TEST(letter->letterings.size() == 2u);
   BOOST_TEST(letter->status == dead_letter_status::pending);
   for (auto& a : {dispatch, worker, sink})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

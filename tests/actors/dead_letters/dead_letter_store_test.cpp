@@ -120,31 +120,31 @@ BOOST_AUTO_TEST_CASE(filters_and_counts_select_the_right_letters_oldest_first) {
        letter("b", 2000, dead_letter_reason::budget_exhausted, "read_only", "search",
               "quota gone")});
   store.add({letter("d", 4000, dead_letter_reason::exhausted, "payment", "llm", "timeout")});
-  BOOST_TEST(ids(store.query({})) == (strings{"a", "b", "c", "d"}));
+  BOOST_TEST(ids(test::query(store, {})) == (strings{"a", "b", "c", "d"}));
   dead_letter_filter f;
   f.kind = "payment";
-  BOOST_TEST(ids(store.query(f)) == (strings{"a", "d"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"a", "d"}));
   f = {};
   f.reason = "exhausted";
-  BOOST_TEST(ids(store.query(f)) == (strings{"c", "d"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"c", "d"}));
   f.service = "llm";
   f.kind = "read_only";
-  BOOST_TEST(ids(store.query(f)) == (strings{"c"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"c"}));
   f = {};
   f.text = "UPSTREAM";
-  BOOST_TEST(ids(store.query(f)) == (strings{"c"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"c"}));
   f.text = "slow down"; // the first attempt's failure is searched too
   BOOST_TEST(store.count(f) == 4);
   f = {};
   f.since_ms = 2000;
   f.until_ms = 4000;
-  BOOST_TEST(ids(store.query(f)) == (strings{"b", "c"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"b", "c"}));
   f = {};
   f.limit = 2;
-  BOOST_TEST(ids(store.query(f)) == (strings{"a", "b"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"a", "b"}));
   BOOST_TEST(store.count(f) == 4); // count ignores the limit
   f = dead_letter_filter::of_ids({"d", "b", "zz"});
-  BOOST_TEST(ids(store.query(f)) == (strings{"b", "d"}));
+  BOOST_TEST(ids(test::query(store, f)) == (strings{"b", "d"}));
 
   store.resolve("a", "refunded by hand", 5000);
   store.set_status({"b"}, dead_letter_status::poison, 5000);
@@ -161,21 +161,46 @@ BOOST_AUTO_TEST_CASE(filters_and_counts_select_the_right_letters_oldest_first) {
   BOOST_TEST(store.depth() == 3);
 }
 
-BOOST_AUTO_TEST_CASE(a_letter_that_comes_back_keeps_its_first_time_and_note) {
+BOOST_AUTO_TEST_CASE(a_task_dead_lettered_again_grows_its_letter_and_reopens_it_visibly) {
   dead_letter_store store{db};
   store.add({letter("t", 1000)});
   store.resolve("t", "looked at it", 1500);
-  auto again = letter("t", 9000);
-  again.work.replays = 1;
-  store.add({again});
+  // A replay carries the stored history along and adds its own attempts, numbered anew.
+  auto replayed = test::failed_task("t");
+  replayed.replays = 1;
+  replayed.history.push_back(
+      {1, from_epoch_ms(8000), "agents-3", failure::permanent("card declined").from("llm", 402)});
+  store.add({dead_letter::make(replayed, dead_letter_reason::non_retryable, 9000)});
   auto x = store.get("t");
   BOOST_REQUIRE(x);
-  BOOST_TEST(x->work.replays == 1);
-  BOOST_TEST(x->status == dead_letter_status::pending);
-  BOOST_TEST(x->dead_lettered_ms == 1000);
-  BOOST_TEST(x->updated_ms == 9000);
-  BOOST_TEST(x->note == "looked at it");
   BOOST_TEST(store.count({}) == 1);
+  BOOST_REQUIRE(x->work.history.size() == 3u);
+  BOOST_TEST(x->work.history[0].error.message == "slow down"); // the first run is kept
+  BOOST_TEST(x->work.history[2].number == 3);                  // numbers go on
+  BOOST_TEST(x->work.history[2].error.message == "card declined");
+  BOOST_TEST(x->work.replays == 1);
+  BOOST_TEST(x->reason == dead_letter_reason::non_retryable);
+  BOOST_REQUIRE(x->letterings.size() == 2u);
+  BOOST_TEST(x->letterings[0].reason == dead_letter_reason::exhausted);
+  BOOST_TEST(x->letterings[0].at_ms == 1000);
+  BOOST_TEST(x->letterings[1].reason == dead_letter_reason::non_retryable);
+  BOOST_TEST(x->letterings[1].at_ms == 9000);
+  BOOST_TEST(x->letterings[1].last_attempt == 3);
+  BOOST_TEST(x->dead_lettered_ms == 1000);
+  BOOST_TEST(x->first_failure_ms == 2000);
+  BOOST_TEST(x->last_failure_ms == 8000);
+  BOOST_TEST(x->updated_ms == 9000);
+  // Not reopened silently: the resolve and the reopening are both in the notes.
+  BOOST_TEST(x->status == dead_letter_status::pending);
+  BOOST_TEST(x->note == "1970-01-01T00:00:01.500Z resolved: looked at it\n"
+                        "1970-01-01T00:00:09.000Z reopened: dead-lettered again "
+                        "(non_retryable) after it was resolved");
+  // The same id submitted anew (no history carried): its attempts are appended too.
+  store.add({letter("t", 12000)});
+  x = store.get("t");
+  BOOST_TEST(x->work.history.size() == 5u);
+  BOOST_TEST(x->work.history[4].number == 5);
+  BOOST_TEST(x->letterings.size() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_is_one_transaction) {
@@ -196,7 +221,10 @@ BOOST_AUTO_TEST_CASE(resolve_and_purge_by_filter_and_age) {
   BOOST_TEST(!store.resolve("nope", "x", 20000));
   auto x = store.get("t-3");
   BOOST_TEST(x->status == dead_letter_status::resolved);
-  BOOST_TEST(x->note == "fixed upstream");
+  BOOST_TEST(x->note == "1970-01-01T00:00:20.000Z resolved: fixed upstream");
+  BOOST_TEST(store.resolve("t-3", "and told the customer", 21000)); // appended, not replaced
+  BOOST_TEST(store.get("t-3")->note == "1970-01-01T00:00:20.000Z resolved: fixed upstream\n"
+                                       "1970-01-01T00:00:21.000Z resolved: and told the customer");
   dead_letter_filter resolved;
   resolved.status = "resolved";
   BOOST_TEST(store.purge(resolved) == 1);
@@ -204,7 +232,7 @@ BOOST_AUTO_TEST_CASE(resolve_and_purge_by_filter_and_age) {
   dead_letter_filter older; // retention: everything dead-lettered before 5 s
   older.until_ms = 5000;
   BOOST_TEST(store.purge(older) == 3); // t-0, t-1, t-2
-  BOOST_TEST(ids(store.query({})) == (strings{"t-4", "t-5", "t-6", "t-7", "t-8", "t-9"}));
+  BOOST_TEST(ids(test::query(store, {})) == (strings{"t-4", "t-5", "t-6", "t-7", "t-8", "t-9"}));
 }
 
 BOOST_AUTO_TEST_CASE(replay_requests_and_escalations_persist) {
@@ -233,26 +261,102 @@ BOOST_AUTO_TEST_CASE(replay_requests_and_escalations_persist) {
   BOOST_TEST(requests[0].sent == 3);
   BOOST_TEST(requests[0].updated_ms == 2000);
   BOOST_TEST(store.replay_requests("requested").empty());
-  auto open = store.escalations(escalation_status::open);
+  std::vector<std::string> corrupt;
+  auto open = store.escalations(escalation_status::open, corrupt);
   BOOST_REQUIRE(open.size() == 1u);
   BOOST_TEST((open[0].work == test::failed_task("e-1")));
-  BOOST_TEST(store.escalations(escalation_status::resolved).empty());
+  BOOST_TEST(store.escalations(escalation_status::resolved, corrupt).empty());
+  BOOST_TEST(corrupt.empty());
 }
 
-BOOST_AUTO_TEST_CASE(an_older_schema_is_migrated_and_keeps_its_letters) {
+BOOST_AUTO_TEST_CASE(an_older_schema_is_migrated_to_wall_clock_times_and_keeps_its_letters) {
+  constexpr int64_t wall = 1700000000000; // when herd 2 dead-lettered and escalated them
+  auto old = test::failed_task("old");    // its times on the actor clock: ms since boot
   {
-    dead_letter_store v1{db, dead_letter_store::open_mode::create, 1};
-    BOOST_TEST(v1.schema_version() == 1);
-    v1.add({letter("old", 1000)});
+    dead_letter_store v2{db, dead_letter_store::open_mode::create, 2};
+    escalation e;
+    e.work = test::failed_task("e");
+    e.escalated_ms = wall;
+    v2.put_escalation(e);
   }
+  raw_sql(db, "INSERT INTO dead_letters VALUES('old', 'read_only', 'agents', 'llm', 'idem-old', "
+              "'{}', 2, 0, 1000, 90000, '" +
+                  nlohmann::json(old.history).dump() +
+                  "', 'agents-2', 'exhausted', 'pending', '', 2000, 7000, " + std::to_string(wall) +
+                  ", " + std::to_string(wall) + ", 'upstream reset');");
+  // A reading command does not migrate: it says a migration is needed and changes nothing.
+  auto before = contents(db);
+  expect_open_error(db, "schema version 2 needs a migration to version 3",
+                    dead_letter_store::open_mode::read_only);
+  BOOST_TEST(contents(db) == before);
   dead_letter_store store{db, dead_letter_store::open_mode::existing};
   BOOST_TEST(store.schema_version() == dead_letter_store::latest_schema_version);
-  BOOST_TEST((store.get("old")->work == test::failed_task("old")));
-  escalation e;
-  e.work = test::failed_task("e");
-  store.put_escalation(e); // a version-2 table
-  BOOST_TEST(store.escalations().size() == 1u);
+  auto x = store.get("old");
+  BOOST_REQUIRE(x);
+  // The last failure came right before the dead-lettering: the times move by that offset.
+  BOOST_TEST(x->last_failure_ms == wall);
+  BOOST_TEST(x->first_failure_ms == wall - 5000);
+  BOOST_TEST(to_epoch_ms(x->work.history[1].time) == wall);
+  BOOST_TEST(to_epoch_ms(x->work.history[0].time) == wall - 5000);
+  BOOST_TEST(to_epoch_ms(x->work.created) == wall - 6000);
+  BOOST_TEST(to_epoch_ms(x->work.deadline) == wall + 83000);
+  BOOST_REQUIRE(x->letterings.size() == 1u);
+  BOOST_TEST(x->letterings[0].at_ms == wall);
+  auto e = store.get_escalation("e");
+  BOOST_REQUIRE(e);
+  BOOST_TEST(to_epoch_ms(e->work.history.back().time) == wall);
+  BOOST_TEST(to_epoch_ms(e->work.created) == wall - 6000);
   BOOST_TEST(store.integrity_check() == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_through_every_version) {
+  { dead_letter_store v1{db, dead_letter_store::open_mode::create, 1}; }
+  raw_sql(db, "INSERT INTO dead_letters VALUES('old', 'read_only', 'agents', 'llm', '', 'null', 1, "
+              "0, 0, 0, '[]', '', 'handed_back', 'resolved', 'done', 0, 0, 5000, 6000, '');");
+  dead_letter_store store{db, dead_letter_store::open_mode::existing};
+  BOOST_TEST(store.schema_version() == 3);
+  auto x = store.get("old");
+  BOOST_REQUIRE(x);
+  BOOST_TEST(x->reason == dead_letter_reason::handed_back);
+  BOOST_TEST(x->note == "done");
+  BOOST_TEST(!x->work.has_deadline()); // no time to move: none is invented
+  BOOST_TEST(x->letterings.size() == 1u);
+  BOOST_TEST(store.integrity_check() == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(a_truncated_herd_file_is_corrupt_not_foreign) {
+  {
+    dead_letter_store store{db};
+    std::vector<dead_letter> batch;
+    for (int i = 0; i < 300; ++i)
+      batch.push_back(letter("t-" + std::to_string(i), 1000 + i));
+    store.add(batch);
+  }
+  auto full = contents(db);
+  BOOST_REQUIRE(full.size() > 8192u);
+  auto truncate_to = [&](size_t n) {
+    std::ofstream out{db, std::ios::binary | std::ios::trunc};
+    out.write(full.data(), static_cast<std::streamsize>(n));
+  };
+  truncate_to(full.size() / 2);
+  expect_open_error(db, "corrupt: truncated to", dead_letter_store::open_mode::read_only);
+  expect_open_error(db, "corrupt: truncated to", dead_letter_store::open_mode::create);
+  BOOST_TEST(contents(db).size() == full.size() / 2); // nothing was changed
+  truncate_to(10);
+  expect_open_error(db, "corrupt: truncated to 10 bytes", dead_letter_store::open_mode::read_only);
+}
+
+BOOST_AUTO_TEST_CASE(a_read_only_open_reads_and_never_writes) {
+  {
+    dead_letter_store store{db};
+    store.add({letter("a", 1000)});
+  }
+  auto before = contents(db);
+  dead_letter_store reader{db, dead_letter_store::open_mode::read_only};
+  BOOST_TEST(reader.get("a").has_value());
+  BOOST_TEST(reader.stats().total == 1);
+  BOOST_CHECK_THROW(reader.add({letter("b", 2000)}), store_error);
+  BOOST_TEST(contents(db) == before);
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_file_is_an_error_and_is_not_created) {
@@ -303,7 +407,13 @@ BOOST_AUTO_TEST_CASE(a_corrupt_row_is_named) {
     BOOST_TEST(what.find(db) == 0);
     BOOST_TEST(what.find("task \"bad\" is corrupt") != std::string::npos, what);
   }
-  BOOST_CHECK_THROW(store.query({}), store_error);
+  // A listing shows the others and names the corrupt one.
+  std::vector<std::string> corrupt;
+  auto letters = store.query({}, corrupt);
+  BOOST_REQUIRE(letters.size() == 1u);
+  BOOST_TEST(letters[0].work.id == "good");
+  BOOST_REQUIRE(corrupt.size() == 1u);
+  BOOST_TEST(corrupt[0].find("task \"bad\" is corrupt") != std::string::npos, corrupt[0]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,12 +2,15 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
+#include <sstream>
 #include <string>
 
 #include "herd/core/failure.hpp"
 #include "herd/core/task.hpp"
 #include "herd/dead_letters/dead_letter.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dead_letters/escalation.hpp"
 
 namespace herd {
@@ -51,6 +54,14 @@ struct temp_dir {
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
 
+/// The bytes of `file`.
+inline std::string file_contents(const std::string& file) {
+  std::ifstream in{file, std::ios::binary};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 /// A task that failed twice calling `service`, the last time with `error`.
 inline task failed_task(const std::string& id, const std::string& kind = "read_only",
                         const std::string& service = "llm",
@@ -74,6 +85,16 @@ inline dead_letter letter(const std::string& id, int64_t now_ms,
                           const std::string& kind = "read_only", const std::string& service = "llm",
                           const std::string& error = "upstream reset") {
   return dead_letter::make(failed_task(id, kind, service, error), why, now_ms);
+}
+
+/// The letters of `store` matching `filter`; throws if a row could not be read.
+inline std::vector<dead_letter> query(const dead_letter_store& store,
+                                      const dead_letter_filter& filter = {}) {
+  std::vector<std::string> corrupt;
+  auto result = store.query(filter, corrupt);
+  if (!corrupt.empty())
+    throw std::runtime_error("corrupt rows: " + corrupt.front());
+  return result;
 }
 
 } // namespace herd::test

@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(an_escalation_is_stored_announced_and_resolved_with_a_note)
   BOOST_TEST(ask(esc_resolve_atom::value, std::string{"t-1"}, std::string{"customer called back"}));
   auto x = store->get_escalation("t-1");
   BOOST_TEST(x->status == escalation_status::resolved);
-  BOOST_TEST(x->note == "customer called back");
+  BOOST_TEST(x->note.find(" resolved: customer called back") != std::string::npos, x->note);
   // Closed once: a second answer changes nothing, and the timeout no longer fires.
   BOOST_TEST(!ask(esc_resolve_atom::value, std::string{"t-1"}, std::string{"again"}));
   vt.advance(20s);
@@ -147,6 +147,27 @@ BOOST_AUTO_TEST_CASE(a_payload_that_is_not_json_is_refused) {
   BOOST_TEST(status_of("t-3") == escalation_status::open);
 }
 
+BOOST_AUTO_TEST_CASE(a_task_escalated_again_keeps_its_notes_and_its_history_grows) {
+  escalate("t-5", "policy");
+  BOOST_TEST(ask(esc_amend_atom::value, std::string{"t-5"}, std::string{""},
+                 std::string{"try once more"}));
+  auto back = test::failed_task("t-5"); // the resubmit failed once more
+  back.history.push_back(
+      {1, vt.now(), "agents-3", failure::unknown("still confused").from("llm", 500)});
+  self->send(escalations, escalate_atom::value, back, std::string{"unknown failure"});
+  vt.run();
+  BOOST_REQUIRE(next<caf::ok_atom>());
+  auto x = store->get_escalation("t-5");
+  BOOST_REQUIRE(x);
+  BOOST_TEST(x->status == escalation_status::open);
+  BOOST_REQUIRE(x->work.history.size() == 3u);
+  BOOST_TEST(x->work.history[2].number == 3);
+  BOOST_TEST(x->note.find(" resubmitted: try once more\n") != std::string::npos, x->note);
+  BOOST_TEST(x->note.find(" escalated again after it was resubmitted: unknown failure") !=
+                 std::string::npos,
+             x->note);
+}
+
 BOOST_AUTO_TEST_CASE(an_unanswered_escalation_times_out_to_the_dead_letter_queue) {
   escalate("t-4", "unknown failure");
   vt.advance(9s);
@@ -156,7 +177,10 @@ BOOST_AUTO_TEST_CASE(an_unanswered_escalation_times_out_to_the_dead_letter_queue
   auto letter = store->get("t-4");
   BOOST_REQUIRE(letter);
   BOOST_TEST(letter->reason == dead_letter_reason::escalation_timeout);
-  BOOST_TEST((letter->work == test::failed_task("t-4")));
+  auto sent = test::failed_task("t-4");
+  BOOST_TEST(letter->work.payload == sent.payload);
+  BOOST_REQUIRE(letter->work.history.size() == sent.history.size());
+  BOOST_TEST((letter->work.history.back().error == sent.history.back().error));
   BOOST_TEST(metrics->counter("herd_escalations_timed_out_total", "").value() == 1u);
   BOOST_TEST(metrics->gauge("herd_escalations_open", "").value() == 0);
 }
