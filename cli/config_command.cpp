@@ -9,10 +9,21 @@
 
 namespace herd::cli {
 
+namespace {
+
+const char* usage = "usage: herd config check FILE\n       herd config show [FILE]\n";
+
+} // namespace
+
 int run_config_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  for (auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      out << usage;
+      return 0;
+    }
   if (args.empty() || (args[0] != "check" && args[0] != "show") ||
       (args[0] == "check" && args.size() != 2) || args.size() > 2) {
-    err << "usage: herd config check FILE\n       herd config show [FILE]\n";
+    err << usage;
     return 2;
   }
   try {

@@ -1,5 +1,6 @@
 // The `herd` command: demos, simulations, configuration checks and dead-letter operations.
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -11,30 +12,54 @@
 
 namespace {
 
-const char* usage = R"(usage: herd <command> [options]
+const char* demo_usage =
+    R"(  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--crashes N] [--hangs N]
+       [--db FILE] [--config FILE] [--quiet]
+                            run agents against a failing service in real time
+)";
 
-commands:
-  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--db FILE] [--config FILE]
-       [--quiet]            run agents against a failing service in real time
-  dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
+const char* other_usage = R"(  dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
                             inspect and replay dead letters (herd dlq --help)
   simulate SCENARIO.json [--json] [--out DIR] [--realtime]
                             compare retry strategies in a thundering-herd scenario, in virtual
                             time (benchmarks/scenarios/*.json; herd simulate --help)
-  simulate --aws-occ [--clients 10,20,...] [--trials 100] [--json] [--out DIR]
+  simulate --aws-occ [--clients 10,20,...,190] [--trials 100] [--json] [--out DIR]
                             the AWS "Exponential Backoff and Jitter" experiment
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
-  --help                    print this help
+  --help                    print this help; herd COMMAND --help prints a command's
 )";
+
+void print_usage(std::ostream& out) {
+  out << "usage: herd <command> [options]\n\ncommands:\n" << demo_usage << other_usage;
+}
+
+/// True if `args` asks for help (`--help` or `-h` anywhere).
+bool asks_for_help(const std::vector<std::string>& args) {
+  for (auto& arg : args)
+    if (arg == "--help" || arg == "-h")
+      return true;
+  return false;
+}
+
+/// `herd dlq --help`: the usage `herd dlq` prints after a usage error, on stdout, exit 0.
+int print_dlq_usage() {
+  std::ostringstream ignored;
+  std::ostringstream usage;
+  herd::run_dlq_command({}, ignored, usage);
+  auto text = usage.str();
+  auto start = text.find("usage:");
+  std::cout << (start == std::string::npos ? text : text.substr(start));
+  return 0;
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << usage;
+    print_usage(std::cout);
     return args.empty() ? 2 : 0;
   }
   auto command = args[0];
@@ -45,12 +70,19 @@ int main(int argc, char** argv) {
   }
   if (command == "config")
     return herd::cli::run_config_command(rest, std::cout, std::cerr);
-  if (command == "demo")
+  if (command == "demo") {
+    if (asks_for_help(rest)) {
+      std::cout << "usage: herd" << (demo_usage + 1);
+      return 0;
+    }
     return herd::cli::run_demo_command(rest, std::cout, std::cerr);
+  }
   if (command == "simulate")
     return herd::cli::run_simulate_command(rest, std::cout, std::cerr);
   if (command == "dlq")
-    return herd::run_dlq_command(rest, std::cout, std::cerr);
-  std::cerr << "herd: unknown command \"" << command << "\"\n\n" << usage;
+    return asks_for_help(rest) ? print_dlq_usage()
+                               : herd::run_dlq_command(rest, std::cout, std::cerr);
+  std::cerr << "herd: unknown command \"" << command << "\"\n\n";
+  print_usage(std::cerr);
   return 2;
 }
