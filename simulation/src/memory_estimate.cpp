@@ -31,7 +31,7 @@ uint64_t expected_seconds(const scenario& config) {
 
 } // namespace
 
-memory_estimate::memory_estimate(const scenario& config) : config_(&config) {
+memory_estimate::memory_estimate(const scenario& config) : config_(config) {
   auto agents = static_cast<uint64_t>(config.agents);
   auto tasks = static_cast<uint64_t>(config.tasks);
   uint64_t run = 0;
@@ -58,7 +58,7 @@ std::optional<uint64_t> memory_estimate::available_bytes() {
 }
 
 std::string memory_estimate::describe() const {
-  auto& c = *config_;
+  auto& c = config_;
   std::ostringstream out;
   out << "about " << human_bytes(bytes_) << " (";
   if (has_herd(c))

@@ -41,7 +41,7 @@ public:
   std::string describe() const;
 
 private:
-  const scenario* config_;
+  scenario config_;
   uint64_t bytes_ = 0;
 };
 
