@@ -24,12 +24,19 @@ void check_dead_letter_db(const runtime_config& config) {
                        "\"" + config.dead_letters->db + "\" is a directory, not a database file");
 }
 
+const char* usage = "usage: herd config check FILE\n       herd config show [FILE]\n";
+
 } // namespace
 
 int run_config_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  for (auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      out << usage;
+      return 0;
+    }
   if (args.empty() || (args[0] != "check" && args[0] != "show") ||
       (args[0] == "check" && args.size() != 2) || args.size() > 2) {
-    err << "usage: herd config check FILE\n       herd config show [FILE]\n";
+    err << usage;
     return 2;
   }
   try {

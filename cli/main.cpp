@@ -12,32 +12,45 @@
 
 namespace {
 
-const char* usage = R"(usage: herd <command> [options]
+const char* demo_usage =
+    R"(  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--crashes N] [--hangs N]
+       [--db FILE] [--config FILE] [--quiet]
+                            run agents against a failing service in real time
+)";
 
-commands:
-  demo [--agents N] [--tasks N] [--failure-rate X] [--seed N] [--db FILE] [--config FILE]
-       [--quiet]            run agents against a failing service in real time
-  dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
+const char* other_usage = R"(  dlq list|show|stats|replay|resolve|purge --db FILE [--json] ...
                             inspect and replay dead letters (herd dlq --help)
   escalations list|show|resolve|amend|resubmit --db FILE [--json] ...
                             decide on tasks that wait for a person (herd escalations --help)
   simulate SCENARIO.json [--json] [--out DIR] [--realtime]
                             compare retry strategies in a thundering-herd scenario, in virtual
                             time (benchmarks/scenarios/*.json; herd simulate --help)
-  simulate --aws-occ [--clients 10,20,...] [--trials 100] [--json] [--out DIR]
+  simulate --aws-occ [--clients 10,20,...,190] [--trials 100] [--json] [--out DIR]
                             the AWS "Exponential Backoff and Jitter" experiment
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
-  --help                    print this help
+  --help                    print this help; herd COMMAND --help prints a command's
 )";
+
+void print_usage(std::ostream& out) {
+  out << "usage: herd <command> [options]\n\ncommands:\n" << demo_usage << other_usage;
+}
+
+/// True if `args` asks for help (`--help` or `-h` anywhere).
+bool asks_for_help(const std::vector<std::string>& args) {
+  for (auto& arg : args)
+    if (arg == "--help" || arg == "-h")
+      return true;
+  return false;
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << usage;
+    print_usage(std::cout);
     return args.empty() ? 2 : 0;
   }
   auto command = args[0];
@@ -48,14 +61,20 @@ int main(int argc, char** argv) {
   }
   if (command == "config")
     return herd::cli::run_config_command(rest, std::cout, std::cerr);
-  if (command == "demo")
+  if (command == "demo") {
+    if (asks_for_help(rest)) {
+      std::cout << "usage: herd" << (demo_usage + 1);
+      return 0;
+    }
     return herd::cli::run_demo_command(rest, std::cout, std::cerr);
+  }
   if (command == "simulate")
     return herd::cli::run_simulate_command(rest, std::cout, std::cerr);
   if (command == "dlq")
     return herd::run_dlq_command(rest, std::cout, std::cerr);
   if (command == "escalations")
     return herd::run_escalations_command(rest, std::cout, std::cerr);
-  std::cerr << "herd: unknown command \"" << command << "\"\n\n" << usage;
+  std::cerr << "herd: unknown command \"" << command << "\"\n\n";
+  print_usage(std::cerr);
   return 2;
 }

@@ -1,5 +1,6 @@
 #include "simulate_command.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "command_line.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/simulation/memory_estimate.hpp"
 #include "herd/simulation/occ_experiment.hpp"
 #include "herd/simulation/scenario.hpp"
 #include "herd/simulation/service_model.hpp"
@@ -100,6 +102,63 @@ void print_table(std::ostream& out, const scenario& config, const simulation_rep
   }
 }
 
+/// `text` as a gnuplot single-quoted string: quotes doubled, control characters as spaces, so
+/// a scenario's name or a path can never end the string and run a gnuplot command.
+std::string gnuplot_quoted(const std::string& text) {
+  std::string result = "'";
+  for (auto c : text) {
+    if (c == '\'')
+      result += "''";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      result += ' ';
+    else
+      result += c;
+  }
+  return result + "'";
+}
+
+/// The stem of the files written for `name`: letters, digits, '.', '_' and '-' kept, anything
+/// else ('/', spaces, quotes) as '_' and a leading '.' as '_', so that the files stay inside
+/// --out whatever the name holds.
+std::string file_stem(const std::string& name) {
+  std::string result;
+  for (auto c : name) {
+    auto plain =
+        std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+    result += plain ? c : '_';
+  }
+  if (!result.empty() && result[0] == '.')
+    result[0] = '_';
+  return result.empty() ? "scenario" : result;
+}
+
+/// True if `program` is an executable file in a folder of $PATH.
+bool on_path(const std::string& program) {
+  auto path = std::getenv("PATH");
+  std::stringstream folders{path == nullptr ? "" : path};
+  std::string folder;
+  while (std::getline(folders, folder, ':')) {
+    auto candidate = std::filesystem::path{folder.empty() ? "." : folder} / program;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return true;
+  }
+  return false;
+}
+
+/// Throws std::invalid_argument unless --out names an existing folder and gnuplot can run:
+/// checked before a run, not after it.
+void check_out(const command_line& cmd) {
+  if (!cmd.has("out"))
+    return;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(cmd.get("out"), ec))
+    throw std::invalid_argument("--out " + truncated(cmd.get("out"), 200) +
+                                ": no such folder (create it first)");
+  if (!on_path("gnuplot"))
+    throw std::invalid_argument("--out needs gnuplot on the PATH for its plots (install "
+                                "gnuplot-nox: scripts/setup.sh)");
+}
+
 /// Runs gnuplot on `script` (no shell: the path is one argument, whatever it holds); its output
 /// goes to stderr. False if gnuplot is missing or fails.
 bool run_gnuplot(const std::filesystem::path& script) {
@@ -129,25 +188,36 @@ bool plot(const std::filesystem::path& script, std::ostream& err) {
 }
 
 /// One gnuplot line per strategy of `column` (1-based in the CSV) over seconds.
-std::string plot_lines(const std::filesystem::path& dir, const std::string& name,
+std::string plot_lines(const std::filesystem::path& dir, const std::string& stem,
                        const std::vector<strategy_result>& results, int column) {
   std::string lines;
   for (auto& r : results) {
-    auto csv = (dir / (name + "-" + r.strategy + ".csv")).string();
-    lines += (lines.empty() ? "" : ", ") + std::string{"'"} + csv +
-             "' using 1:" + std::to_string(column) + " with lines lw 2 title '" + r.strategy + "'";
+    auto csv = (dir / (stem + "-" + r.strategy + ".csv")).string();
+    lines += (lines.empty() ? "" : ", ") + gnuplot_quoted(csv) +
+             " using 1:" + std::to_string(column) + " with lines lw 2 title " +
+             gnuplot_quoted(r.strategy);
   }
   return lines;
 }
 
-void write_outputs(const std::filesystem::path& dir, const scenario& config,
+/// Opens `file` for writing; throws std::runtime_error naming it if that fails.
+std::ofstream create(const std::filesystem::path& file) {
+  std::ofstream result{file};
+  if (!result)
+    throw std::runtime_error("cannot write " + file.string());
+  return result;
+}
+
+/// Writes the CSVs, the gnuplot script and the plots of `report`; false (with a message) if
+/// gnuplot failed.
+bool write_outputs(const std::filesystem::path& dir, const scenario& config,
                    const simulation_report& report, std::ostream& err) {
-  std::filesystem::create_directories(dir);
+  auto stem = file_stem(config.name);
   service_model capacity{config, config.seed};
   size_t longest = 0;
   std::string longest_csv; // the capacity line spans the longest run
   for (auto& r : report.results) {
-    std::ofstream csv{dir / (config.name + "-" + r.strategy + ".csv")};
+    auto csv = create(dir / (stem + "-" + r.strategy + ".csv"));
     csv << "second,calls,failed_calls,completed,backlog,capacity\n";
     for (size_t s = 0; s < r.series.size(); ++s) {
       auto& x = r.series[s];
@@ -156,25 +226,25 @@ void write_outputs(const std::filesystem::path& dir, const scenario& config,
     }
     if (r.series.size() >= longest) {
       longest = r.series.size();
-      longest_csv = (dir / (config.name + "-" + r.strategy + ".csv")).string();
+      longest_csv = (dir / (stem + "-" + r.strategy + ".csv")).string();
     }
   }
-  auto script = dir / (config.name + ".gnuplot");
-  std::ofstream gp{script};
+  auto script = dir / (stem + ".gnuplot");
+  auto gp = create(script);
   gp << "set datafile separator ','\nset key autotitle columnhead outside right\n"
      << "set terminal pngcairo noenhanced size 1200,600 font 'sans,10'\nset grid\n"
      << "set xlabel 'simulated second'\nset xrange [0:" << longest << "]\n";
-  gp << "set output '" << (dir / (config.name + "-calls.png")).string() << "'\n"
-     << "set title '" << config.name << ": calls reaching the service per second'\n"
-     << "set ylabel 'calls per second'\nset logscale y\nset yrange [1:*]\n"
-     << "plot " << plot_lines(dir, config.name, report.results, 2) << ", '" << longest_csv
-     << "' using 1:6 with lines lw 3 dt 2 lc rgb 'black' title 'capacity'\n";
+  gp << "set output " << gnuplot_quoted((dir / (stem + "-calls.png")).string()) << '\n'
+     << "set title " << gnuplot_quoted(config.name + ": calls reaching the service per second")
+     << "\nset ylabel 'calls per second'\nset logscale y\nset yrange [1:*]\n"
+     << "plot " << plot_lines(dir, stem, report.results, 2) << ", " << gnuplot_quoted(longest_csv)
+     << " using 1:6 with lines lw 3 dt 2 lc rgb 'black' title 'capacity'\n";
   gp << "unset logscale y\nset yrange [0:*]\n"
-     << "set output '" << (dir / (config.name + "-backlog.png")).string() << "'\n"
-     << "set title '" << config.name << ": backlog (tasks arrived, not ended)'\n"
-     << "set ylabel 'tasks'\nplot " << plot_lines(dir, config.name, report.results, 5) << '\n';
+     << "set output " << gnuplot_quoted((dir / (stem + "-backlog.png")).string()) << '\n'
+     << "set title " << gnuplot_quoted(config.name + ": backlog (tasks arrived, not ended)")
+     << "\nset ylabel 'tasks'\nplot " << plot_lines(dir, stem, report.results, 5) << '\n';
   gp.close();
-  plot(script, err);
+  return plot(script, err);
 }
 
 std::vector<int32_t> parse_clients(const std::string& text) {
@@ -200,37 +270,38 @@ std::vector<int32_t> parse_clients(const std::string& text) {
   return result;
 }
 
-void write_occ_plots(const std::filesystem::path& dir,
+/// Writes the CSVs, the gnuplot script and the plots of the AWS experiment; false (with a
+/// message) if gnuplot failed.
+bool write_occ_plots(const std::filesystem::path& dir,
                      const std::vector<occ_experiment::point>& points, std::ostream& err) {
-  std::filesystem::create_directories(dir);
   std::string calls;
   std::string times;
   for (auto& name : occ_experiment::strategy_names()) {
     auto data = (dir / ("aws-occ-" + name + ".csv")).string();
-    std::ofstream csv{data};
+    auto csv = create(data);
     csv << "clients,mean_calls,mean_time_ms\n";
     for (auto& p : points)
       if (p.strategy == name)
         csv << p.clients << ',' << p.mean_calls << ',' << p.mean_time_ms << '\n';
     auto line = [&](int column) {
-      return "'" + data + "' using 1:" + std::to_string(column) + " with linespoints lw 2 title '" +
-             name + "'";
+      return gnuplot_quoted(data) + " using 1:" + std::to_string(column) +
+             " with linespoints lw 2 title " + gnuplot_quoted(name);
     };
     calls += (calls.empty() ? "" : ", ") + line(2);
     times += (times.empty() ? "" : ", ") + line(3);
   }
   auto script = dir / "aws-occ.gnuplot";
-  std::ofstream gp{script};
+  auto gp = create(script);
   gp << "set datafile separator ','\nset terminal pngcairo noenhanced size 1000,600 font "
      << "'sans,10'\nset grid\nset key top left\nset xlabel 'clients'\n";
-  gp << "set output '" << (dir / "aws-occ-calls.png").string() << "'\n"
+  gp << "set output " << gnuplot_quoted((dir / "aws-occ-calls.png").string()) << '\n'
      << "set title 'AWS optimistic-concurrency experiment: write calls per trial'\n"
      << "set ylabel 'calls'\nplot " << calls << '\n';
-  gp << "set output '" << (dir / "aws-occ-time.png").string() << "'\n"
+  gp << "set output " << gnuplot_quoted((dir / "aws-occ-time.png").string()) << '\n'
      << "set title 'AWS optimistic-concurrency experiment: time until the last client succeeds'\n"
      << "set ylabel 'ms'\nset logscale y\nplot " << times << '\n';
   gp.close();
-  plot(script, err);
+  return plot(script, err);
 }
 
 int run_occ(const command_line& cmd, std::ostream& out, std::ostream& err) {
@@ -246,11 +317,10 @@ int run_occ(const command_line& cmd, std::ostream& out, std::ostream& err) {
                     std::to_string(p.clients));
   });
   progress.done();
-  if (cmd.has("out"))
-    write_occ_plots(cmd.get("out"), points, err);
+  auto plotted = !cmd.has("out") || write_occ_plots(cmd.get("out"), points, err);
   if (cmd.has("json")) {
     out << occ_experiment::to_json(points).dump(2) << '\n';
-    return 0;
+    return plotted ? 0 : 1;
   }
   out << "AWS optimistic-concurrency experiment (" << trials << " trials per point)\n"
       << std::setw(8) << "clients"
@@ -260,7 +330,7 @@ int run_occ(const command_line& cmd, std::ostream& out, std::ostream& err) {
     out << std::setw(8) << p.clients << "  " << std::left << std::setw(20) << p.strategy
         << std::right << std::setw(12) << fixed(p.mean_calls, 1) << std::setw(14)
         << fixed(p.mean_time_ms, 1) << '\n';
-  return 0;
+  return plotted ? 0 : 1;
 }
 
 } // namespace
@@ -275,6 +345,7 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       return 0;
     }
     set_log_level("error"); // the report counts every failure; no log line per task
+    check_out(cmd);
     if (cmd.has("aws-occ"))
       return run_occ(cmd, out, err);
     if (cmd.positionals().size() != 1) {
@@ -282,6 +353,12 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       return 2;
     }
     auto config = scenario::load(cmd.positionals()[0]);
+    memory_estimate need{config};
+    if (auto have = memory_estimate::available_bytes(); have && need.bytes() > *have) {
+      err << "herd simulate: " << config.name << " needs " << need.describe() << ", but only "
+          << human_bytes(*have) << " are available: lower /agents or /workload/tasks\n";
+      return 2;
+    }
     progress_line progress{err};
     auto report = simulation_report::run(
         config, cmd.has("realtime"), [&](const std::string& strategy, double sim_s) {
@@ -289,16 +366,18 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
                           strategy);
         });
     progress.done();
-    if (cmd.has("out"))
-      write_outputs(cmd.get("out"), config, report, err);
+    auto plotted = !cmd.has("out") || write_outputs(cmd.get("out"), config, report, err);
     if (cmd.has("json"))
       out << report.to_json().dump(2) << '\n';
     else
       print_table(out, config, report);
+    auto problems = report.problems(config);
+    for (auto& problem : problems)
+      err << "herd simulate: " << config.name << ": " << problem << '\n';
     for (auto& r : report.results)
       if (r.tasks_lost != 0 || !r.reconciled)
         return 1;
-    return 0;
+    return plotted ? 0 : 1;
   } catch (const config_error& e) {
     err << "herd simulate: " << e.what() << '\n';
   } catch (const std::exception& e) {

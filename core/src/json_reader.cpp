@@ -1,5 +1,7 @@
 #include "herd/core/json_reader.hpp"
 
+#include "json_dom_builder.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -7,9 +9,7 @@
 
 namespace herd {
 
-namespace {
-
-std::string escape_pointer_token(std::string_view key) {
+std::string json_pointer_token(std::string_view key) {
   std::string result;
   for (auto c : key) {
     if (c == '~')
@@ -22,12 +22,39 @@ std::string escape_pointer_token(std::string_view key) {
   return result;
 }
 
-std::string shown(const nlohmann::json& value) {
-  auto text = value.dump();
-  if (text.size() > 60)
-    text = text.substr(0, 57) + "...";
-  return text;
+namespace {
+
+/// Appends compact JSON of `value` to `out` until `out` holds more than `limit` bytes.
+void append_preview(const nlohmann::json& value, std::string& out, size_t limit) {
+  if (value.is_object() || value.is_array()) {
+    auto object = value.is_object();
+    out += object ? '{' : '[';
+    auto first = true;
+    for (auto i = value.begin(); i != value.end() && out.size() <= limit; ++i) {
+      if (!first)
+        out += ',';
+      first = false;
+      if (object)
+        out += nlohmann::json(truncated(i.key(), limit + 1)).dump() + ':';
+      append_preview(*i, out, limit);
+    }
+    out += object ? '}' : ']';
+  } else if (value.is_string()) {
+    out += nlohmann::json(truncated(value.get_ref<const std::string&>(), limit + 1)).dump();
+  } else {
+    out += value.dump();
+  }
 }
+
+} // namespace
+
+std::string json_preview(const nlohmann::json& value, size_t max_chars) {
+  std::string text;
+  append_preview(value, text, max_chars);
+  return truncated(text, max_chars);
+}
+
+namespace {
 
 std::string integer_range(int64_t min, int64_t max) {
   if (min != INT64_MIN && max != INT64_MAX)
@@ -181,32 +208,31 @@ std::string json_reader::choice(std::string_view key, std::string fallback,
 }
 
 std::string json_reader::path_of(std::string_view key) const {
-  return path_ + "/" + escape_pointer_token(key);
+  return path_ + "/" + json_pointer_token(key);
 }
 
 void json_reader::fail(std::string_view key, std::string_view what) const {
   auto x = field(key);
-  auto got = x == nullptr ? std::string{"nothing"} : shown(*x);
+  auto got = x == nullptr ? std::string{"nothing"} : json_preview(*x);
   throw config_error(path_of(key), "expected " + std::string{what} + ", got " + got);
 }
 
 void json_reader::fail(std::string_view what) const {
-  throw config_error(path_, "expected " + std::string{what} + ", got " + shown(*value_));
+  throw config_error(path_, "expected " + std::string{what} + ", got " + json_preview(*value_));
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& source) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw config_error("", source + ": invalid JSON at byte " + std::to_string(e.byte) + ": " +
-                               e.what());
-  }
+  json_dom_builder builder{json_max_depth};
+  if (!nlohmann::json::sax_parse(text, &builder))
+    throw config_error("", truncated(source, 200) + ": invalid JSON at byte " +
+                               std::to_string(builder.error_byte()) + ": " + builder.error());
+  return std::move(builder.result());
 }
 
 nlohmann::json read_json_file(const std::string& file) {
   std::ifstream in{file};
   if (!in)
-    throw config_error("", file + ": cannot open file");
+    throw config_error("", truncated(file, 200) + ": cannot open file");
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_json_text(buffer.str(), file);

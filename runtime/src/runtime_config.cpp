@@ -1,5 +1,7 @@
 #include "herd/runtime/runtime_config.hpp"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "herd/core/json_reader.hpp"
@@ -37,7 +39,7 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.retry = retry_scheduler_config::from_json(in.at("retry"));
   if (in.has("breakers"))
     result.breakers = breaker_registry_config::from_json(in.at("breakers"));
-  if (in.has("dead_letters"))
+  if (in.has("dead_letters") && !in.at("dead_letters").value().is_null())
     result.dead_letters = dead_letter_queue_config::from_json(in.at("dead_letters"));
   if (in.has("health"))
     result.health = health_monitor_config::from_json(in.at("health"));
@@ -62,7 +64,15 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
 }
 
 runtime_config runtime_config::load(const std::string& file) {
-  return from_json(read_json_file(file));
+  auto result = from_json(read_json_file(file));
+  if (result.dead_letters) {
+    std::filesystem::path db{result.dead_letters->db};
+    // ":memory:" and "file:" URIs are SQLite's own names, not paths.
+    auto sqlite_name = db.empty() || db == ":memory:" || db.string().rfind("file:", 0) == 0;
+    if (!sqlite_name && db.is_relative())
+      result.dead_letters->db = (std::filesystem::path{file}.parent_path() / db).string();
+  }
+  return result;
 }
 
 nlohmann::json runtime_config::to_json() const {
@@ -71,6 +81,7 @@ nlohmann::json runtime_config::to_json() const {
                         {"dispatcher", dispatcher.to_json()},
                         {"retry", retry.to_json()},
                         {"breakers", breakers.to_json()},
+                        {"dead_letters", nullptr},
                         {"health", health.to_json()},
                         {"supervision", supervision.to_json()},
                         {"pools", nlohmann::json::object()},

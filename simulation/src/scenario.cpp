@@ -106,6 +106,10 @@ scenario scenario::from_json(const json_reader& in) {
              "herd");
     x.strategies.push_back(s.value().get<std::string>());
   }
+  auto herd = std::find(x.strategies.begin(), x.strategies.end(), "herd") != x.strategies.end();
+  if (herd && x.agents > max_herd_agents)
+    in.fail("agents", "an integer in [1, " + std::to_string(max_herd_agents) +
+                          "] with the herd strategy (one supervised actor per agent)");
   return x;
 }
 

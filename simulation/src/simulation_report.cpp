@@ -1,5 +1,7 @@
 #include "herd/simulation/simulation_report.hpp"
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "herd/core/logging.hpp"
@@ -21,6 +23,7 @@ simulation_report simulation_report::run(const herd::scenario& config, bool real
       if (progress)
         progress(name, sim_s);
     };
+    tick(0); // before the agents are set up, which takes a while in a large fleet
     if (name == "herd")
       report.results.push_back(herd_simulation{config, arrivals, realtime}.run(tick));
     else
@@ -31,6 +34,29 @@ simulation_report simulation_report::run(const herd::scenario& config, bool real
               r.completion_time_s, r.wall_s);
   }
   return report;
+}
+
+std::vector<std::string> simulation_report::problems(const herd::scenario& config) const {
+  std::vector<std::string> result;
+  std::string outlasted;
+  auto outage_end = config.last_outage_end();
+  for (auto& r : results) {
+    if (r.tasks_lost != 0)
+      result.push_back(r.strategy + ": " + std::to_string(r.tasks_lost) +
+                       " tasks lost (neither completed nor dead-lettered when the run stopped)");
+    if (!r.reconciled)
+      result.push_back(r.strategy + ": not reconciled: herd's own books (the dispatcher's "
+                                    "statistics) disagree with what the submitters saw");
+    if (outage_end && *outage_end > r.completion_time_s)
+      outlasted += (outlasted.empty() ? "" : ", ") + r.strategy;
+  }
+  if (!outlasted.empty()) {
+    std::ostringstream text;
+    text << "the service's outage lasts until " << *outage_end << " s, after every task ended ("
+         << outlasted << "): a permanent outage, so no drain time is measured";
+    result.push_back(text.str());
+  }
+  return result;
 }
 
 nlohmann::ordered_json simulation_report::to_json() const {

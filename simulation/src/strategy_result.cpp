@@ -29,6 +29,21 @@ double rounded(double x) {
 
 } // namespace
 
+std::optional<double> strategy_result::drain_minimum(const scenario& config, double excess) {
+  auto end = config.last_outage_end();
+  if (!end)
+    return std::nullopt;
+  // Arrivals go on at rate_per_s until the tasks are all in or duration_s is over.
+  auto arrivals_end =
+      std::min(config.duration_s, static_cast<double>(config.tasks) / config.rate_per_s);
+  auto with_arrivals = std::max(0.0, arrivals_end - *end);
+  auto spare = config.capacity_per_s - config.rate_per_s;
+  if (spare > 0 && excess <= spare * with_arrivals)
+    return rounded(excess / spare);
+  // The rest drains at the full capacity once arrivals stopped (it grew meanwhile if spare < 0).
+  return rounded(with_arrivals + (excess - spare * with_arrivals) / config.capacity_per_s);
+}
+
 strategy_result strategy_result::make(const std::string& strategy, const scenario& config,
                                       const run_recorder& recorder) {
   strategy_result r;
@@ -59,9 +74,7 @@ strategy_result strategy_result::make(const std::string& strategy, const scenari
     auto first = static_cast<size_t>(std::ceil(*end));
     if (first > 0 && first - 1 < r.series.size()) {
       auto excess = static_cast<double>(r.series[first - 1].backlog) - static_cast<double>(level);
-      auto spare = config.capacity_per_s - config.rate_per_s;
-      if (spare > 0)
-        r.drain_minimum_s = rounded(std::max(0.0, excess) / spare);
+      r.drain_minimum_s = drain_minimum(config, std::max(0.0, excess));
     }
     for (auto s = first > 0 ? first - 1 : 0; s < r.series.size(); ++s)
       if (r.series[s].backlog <= level) {

@@ -93,6 +93,12 @@ breaker_policy breaker_policy::from_json(const json_reader& in, const breaker_po
   r.max_half_open = in.millis("max_half_open_ms", r.max_half_open);
   r.call_timeout = in.millis("call_timeout_ms", r.call_timeout);
   r.seed = static_cast<uint64_t>(in.integer("seed", static_cast<int64_t>(r.seed), 0));
+  // A count window never holds more than window_size outcomes: min_calls above it never trips.
+  if (r.window_kind == breaker_window_kind::count && r.min_calls > r.window_size) {
+    if (in.has("min_calls"))
+      in.fail("min_calls", "an integer <= window_size (" + std::to_string(r.window_size) + ")");
+    in.fail("window_size", "an integer >= min_calls (" + std::to_string(r.min_calls) + ")");
+  }
   require_positive(in, "window_duration_ms", r.window_duration);
   if (r.window_duration < from_ms(r.window_buckets))
     in.fail("window_duration_ms",

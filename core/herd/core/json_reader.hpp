@@ -69,8 +69,20 @@ private:
   std::string path_;
 };
 
-/// Parses JSON text; a syntax error becomes a `config_error` that names `source` and the byte.
+/// Objects and arrays nested deeper than this are refused when reading JSON text. Default: 64.
+inline constexpr size_t json_max_depth = 64;
+
+/// Parses JSON text; a syntax error becomes a `config_error` that names `source` and the byte,
+/// a key given twice in one object or nesting deeper than `json_max_depth` one that names the
+/// JSON path.
 nlohmann::json parse_json_text(const std::string& text, const std::string& source);
+
+/// `key` escaped as one JSON pointer token ("~" as "~0", "/" as "~1").
+std::string json_pointer_token(std::string_view key);
+
+/// `value` as compact JSON cut to about `max_chars` bytes ending in "…" (never serializes more
+/// than it shows): how error messages quote values.
+std::string json_preview(const nlohmann::json& value, size_t max_chars = 60);
 
 /// Reads and parses a JSON file; a missing file or syntax error becomes a `config_error`.
 nlohmann::json read_json_file(const std::string& file);

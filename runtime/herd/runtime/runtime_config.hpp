@@ -30,7 +30,7 @@ struct pool_config {
 ///
 /// JSON form (all keys optional):
 /// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
-///  "dead_letters": {"db": FILE, ...}, "health": {...}, "supervision": {...},
+///  "dead_letters": {"db": FILE, ...} or null, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}}
 struct runtime_config {
@@ -70,6 +70,7 @@ struct runtime_config {
   /// Reads a configuration; throws `config_error` naming the JSON path of a bad field.
   static runtime_config from_json(const nlohmann::json& document);
   /// Reads a configuration file; throws `config_error` (path "" for unreadable or invalid JSON).
+  /// A relative `dead_letters.db` is taken relative to the file's folder, not the working one.
   static runtime_config load(const std::string& file);
   /// The JSON form, with every default spelled out.
   nlohmann::json to_json() const;

@@ -24,13 +24,18 @@ struct scenario {
     double duration_s = 0;
   };
 
+  /// Agents at most when the herd strategy runs: each is an actor under a supervisor whose
+  /// set-up time grows with the square of the fleet (50000 take about a minute).
+  static constexpr int64_t max_herd_agents = 50000;
+
   /// The scenario's name, used in reports and file names.
   std::string name;
   /// Seed of arrivals, latencies, errors and jitter; the same seed gives the same report.
   uint64_t seed = 1;
   /// Simulated seconds of arrivals at most (runs go on until every task ended). Default: 600.
   double duration_s = 600;
-  /// Agents in the fleet. Default: 1000.
+  /// Agents in the fleet, at most 1000000 (`max_herd_agents` with the herd strategy).
+  /// Default: 1000.
   int64_t agents = 1000;
   /// Tasks submitted in all (fewer if `duration_s` ends the arrivals first). Default: 100000.
   int64_t tasks = 100000;

@@ -41,8 +41,7 @@ struct strategy_result {
   /// Seconds from the end of the last outage until the backlog is back at its level before the
   /// first outage; none without outages.
   std::optional<double> drain_time_s;
-  /// The physical minimum of that: the backlog over the level at the outage's end divided by
-  /// the spare capacity; none without outages or spare capacity.
+  /// The physical minimum of that (`drain_minimum`); none without outages.
   std::optional<double> drain_minimum_s;
   /// When the last task ended, seconds after the start.
   double completion_time_s = 0;
@@ -59,6 +58,11 @@ struct strategy_result {
   /// Wall-clock seconds the run took (not part of the JSON report: it varies).
   double wall_s = 0;
 
+  /// The least time serving at `capacity_per_s` can take to work off `excess` tasks of backlog
+  /// left at the end of the last outage: at the spare capacity (capacity - rate) while
+  /// arrivals go on (until min(duration_s, tasks / rate_per_s)), at the full capacity after
+  /// they stopped; none without outages.
+  static std::optional<double> drain_minimum(const scenario& config, double excess);
   /// Summarizes a finished run of `strategy` in `config`.
   static strategy_result make(const std::string& strategy, const scenario& config,
                               const run_recorder& recorder);
