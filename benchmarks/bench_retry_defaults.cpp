@@ -74,6 +74,9 @@ struct mode {
   const char* name;
   bool budget;
   bool pacing;
+  /// Budget tokens a success refunds and the pacer's first rate; 0 = the defaults.
+  double token_ratio = 0;
+  double initial_rate = 0;
 };
 
 struct run_result {
@@ -88,6 +91,10 @@ run_result run_once(const options& opt, const mode& m) {
   config.log_level = "off";
   config.retry.budget_enabled = m.budget;
   config.retry.pacing_enabled = m.pacing;
+  if (m.token_ratio > 0)
+    config.retry.budget.token_ratio = m.token_ratio;
+  if (m.initial_rate > 0)
+    config.retry.pacing.initial_rate = m.initial_rate;
   config.policies["order"] = herd::failure_policy::preset("default");
   herd::runtime rt{config};
   rt.spawn_pool<order_agent>("orders", static_cast<size_t>(opt.agents), opt.failure_rate);
@@ -154,7 +161,8 @@ int main(int argc, char** argv) {
   const std::vector<mode> modes{{"defaults", true, true},
                                 {"budget_off", false, true},
                                 {"pacing_off", true, false},
-                                {"budget_and_pacing_off", false, false}};
+                                {"budget_and_pacing_off", false, false},
+                                {"token_ratio_0.5_initial_rate_100", true, true, 0.5, 100}};
   std::vector<std::vector<run_result>> runs(modes.size());
   for (int round = 0; round < opt.rounds; ++round)
     for (size_t m = 0; m < modes.size(); ++m)

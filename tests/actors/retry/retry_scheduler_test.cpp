@@ -560,6 +560,9 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
   BOOST_TEST((*runs)["bad-1"] == 1);
   BOOST_TEST_REQUIRE(rec->dead_letters.size() == 1u);
   BOOST_TEST(rec->dead_letters[0].first.history.size() == 1u);
+  // The task named no service: its letter carries the failure's, so `dlq list --service llm`
+  // finds it.
+  BOOST_TEST(rec->dead_letters[0].first.service == "llm");
   // A resubmit of the completed id is not run again.
   auto again = herd::task::make("ok-1", "fixed");
   again.attempt = 4;
