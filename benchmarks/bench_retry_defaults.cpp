@@ -12,7 +12,7 @@
 // spread (max - min) / median.
 //
 // usage: bench_retry_defaults [--orders N] [--failure-rate P] [--agents A] [--rounds R]
-//                             [--label TEXT]
+//                             [--label TEXT] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -32,7 +32,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: bench_retry_defaults [--orders N] [--failure-rate P] [--agents A] [--rounds R]\n"
-    "                            [--label TEXT]\n"
+    "                            [--label TEXT] [--json]\n"
     "  wall time of N orders (default 200) whose mail to \"smtp\" fails with probability P\n"
     "  (default 0.3), run by A agents (default 8), with the retry defaults and with budget\n"
     "  and/or pacing off; R interleaved rounds (default 5); prints one JSON object.\n";
@@ -144,6 +144,9 @@ bool parse(int argc, char** argv, options& opt) {
       opt.rounds = std::atoi(v);
     else if (arg == "--label" && (v = value()))
       opt.label = v;
+    else if (arg == "--json")
+      continue; // the output is always JSON
+
     else
       return false;
   }
