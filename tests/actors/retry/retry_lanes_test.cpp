@@ -256,6 +256,24 @@ BOOST_AUTO_TEST_CASE(non_retryable_failures_cost_no_budget) {
   BOOST_TEST(ended.size() == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(with_the_defaults_a_service_failing_30_percent_is_retried_at_full_speed) {
+  start(herd::retry_scheduler_config{});
+  // 300 calls, 3 in every 10 fail: the default budget (a success refunds 0.5 tokens) keeps up,
+  // and the pacer starts at 100/s, so the 90 retries due together go within a second.
+  for (int i = 0; i < 300; ++i) {
+    if (i % 10 < 3) {
+      fail("t" + std::to_string(i));
+    } else {
+      lanes->observe("llm", 1, 0, now);
+      collect();
+    }
+  }
+  advance(2000 + 1000);
+  BOOST_TEST(released.size() == 90u);
+  BOOST_TEST(ended.empty());
+  BOOST_TEST(lanes->held("llm") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_success_observed_for_a_service_refunds_its_budget) {
   auto config = unthrottled();
   config.budget_enabled = true;
