@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
     config.dispatcher.intake_capacity = opt.window * 2;
     config.dispatcher.completed_capacity = opt.tasks * opt.rounds + 1;
     config.pools["bench"].concurrency = static_cast<int32_t>(opt.window);
+    config.policies["bench"] = herd::failure_policy::preset("default");
     herd::runtime rt{config};
     rt.spawn_pool<trivial_agent>("bench", static_cast<size_t>(opt.agents));
     std::vector<double> pipeline;

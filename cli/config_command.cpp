@@ -1,7 +1,11 @@
 #include "config_command.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +29,65 @@ void check_dead_letter_db(const runtime_config& config) {
 }
 
 const char* usage = "usage: herd config check FILE\n       herd config show [FILE]\n";
+/// Lowercase, with '-' and ' ' as '_': "Read-Only" and "read_only" are the same name.
+std::string normalized(const std::string& name) {
+  std::string result;
+  for (unsigned char c : name)
+    result += (c == '-' || c == ' ') ? '_' : static_cast<char>(std::tolower(c));
+  return result;
+}
+
+/// True if `x` and `y` differ but one edit (insert, delete, replace, swap of neighbours, case
+/// or '-'/'_') turns one into the other.
+bool one_edit_apart(const std::string& x, const std::string& y) {
+  if (x == y)
+    return false;
+  auto a = normalized(x);
+  auto b = normalized(y);
+  if (a == b)
+    return true;
+  if (a.size() > b.size())
+    std::swap(a, b);
+  if (b.size() - a.size() > 1)
+    return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i])
+    ++i;
+  if (a.size() < b.size())
+    return a.compare(i, std::string::npos, b, i + 1, std::string::npos) == 0;
+  if (a.compare(i + 1, std::string::npos, b, i + 1, std::string::npos) == 0)
+    return true;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.compare(i + 2, std::string::npos, b, i + 2, std::string::npos) == 0;
+}
+
+/// Names of `config` that look misspelled: a policy one edit away from another policy or a
+/// preset (tasks of the two kinds silently get different policies), a pool one edit away from
+/// another pool or from "default" (the pool of a task that names none).
+std::vector<std::string> misspelling_warnings(const runtime_config& config) {
+  std::vector<std::string> result;
+  const auto& presets = failure_policy::preset_names();
+  auto described = [&](const std::string& name) {
+    auto preset = std::find(presets.begin(), presets.end(), name) != presets.end();
+    return "\"" + name + "\"" + (preset ? " (a preset)" : "");
+  };
+  for (auto i = config.policies.begin(); i != config.policies.end(); ++i)
+    for (auto j = std::next(i); j != config.policies.end(); ++j)
+      if (one_edit_apart(i->first, j->first))
+        result.push_back("policy " + described(i->first) + " is one edit away from policy " +
+                         described(j->first) +
+                         ": a misspelled task kind gets the wrong policy; rename one if so");
+  std::vector<std::string> pools{"default"};
+  for (auto& entry : config.pools)
+    if (entry.first != "default")
+      pools.push_back(entry.first);
+  for (size_t i = 0; i < pools.size(); ++i)
+    for (size_t j = i + 1; j < pools.size(); ++j)
+      if (one_edit_apart(pools[i], pools[j]))
+        result.push_back("pool \"" + pools[j] + "\" is one edit away from pool \"" + pools[i] +
+                         "\": a misspelled pool name configures no pool; rename it if so");
+  return result;
+}
 
 } // namespace
 
@@ -46,6 +109,8 @@ int run_config_command(const std::vector<std::string>& args, std::ostream& out, 
     if (args[0] == "check") {
       check_dead_letter_db(config);
       out << args[1] << ": valid\n";
+      for (auto& warning : misspelling_warnings(config))
+        err << args[1] << ": warning: " << warning << '\n';
     } else
       out << config.to_json().dump(2) << '\n';
     return 0;

@@ -159,6 +159,8 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       config.health.check_interval = from_ms(100);
       config.supervision.max_restarts = 20;
     }
+    // The demo's tasks have kind "demo": a config without a policy for it gets the default one.
+    config.policies.emplace("demo", failure_policy::preset("default"));
 
     if (cmd.has("db")) {
       dead_letter_queue_config dead_letters;

@@ -25,6 +25,8 @@ std::string to_string(errc code) {
     return "handed_back";
   case errc::timeout:
     return "timeout";
+  case errc::unknown_kind:
+    return "unknown_kind";
   }
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

@@ -4,11 +4,13 @@
 
 namespace herd {
 
-task task::make(std::string id, std::string kind, nlohmann::json payload, std::string pool) {
+task task::make(std::string id, std::string kind, nlohmann::json payload, std::string pool,
+                std::string service) {
   task result;
   result.id = std::move(id);
   result.kind = std::move(kind);
   result.pool = std::move(pool);
+  result.service = std::move(service);
   result.set_payload(payload);
   return result;
 }

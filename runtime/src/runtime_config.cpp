@@ -15,7 +15,22 @@ runtime_config::runtime_config() {
 
 const failure_policy& runtime_config::policy_for(const std::string& kind) const {
   auto i = policies.find(kind);
+  if (i == policies.end() && !fallback_policy.empty())
+    i = policies.find(fallback_policy);
   return i != policies.end() ? i->second : policies.at("default");
+}
+
+bool runtime_config::accepts_kind(const std::string& kind) const {
+  return !fallback_policy.empty() || policies.count(kind) > 0;
+}
+
+dispatcher_config runtime_config::dispatcher_settings() const {
+  auto result = dispatcher;
+  result.kinds.clear();
+  if (fallback_policy.empty())
+    for (auto& entry : policies)
+      result.kinds.push_back(entry.first);
+  return result;
 }
 
 int32_t runtime_config::concurrency_of(const std::string& pool) const {
@@ -28,7 +43,7 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
   in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "dead_letters", "health",
-                "supervision", "pools", "policies"});
+                "supervision", "pools", "policies", "fallback_policy"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -60,6 +75,14 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     for (auto& kind : policies.keys())
       result.policies[kind] = failure_policy::from_json(policies.at(kind));
   }
+  result.fallback_policy = in.string("fallback_policy", result.fallback_policy);
+  if (!result.fallback_policy.empty() && result.policies.count(result.fallback_policy) == 0) {
+    std::string names;
+    for (auto& entry : result.policies)
+      names += (names.empty() ? "" : ", ") + entry.first;
+    in.fail("fallback_policy",
+            "\"\" (refuse kinds without a policy) or the name of a policy (" + names + ")");
+  }
   return result;
 }
 
@@ -85,7 +108,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"health", health.to_json()},
                         {"supervision", supervision.to_json()},
                         {"pools", nlohmann::json::object()},
-                        {"policies", nlohmann::json::object()}};
+                        {"policies", nlohmann::json::object()},
+                        {"fallback_policy", fallback_policy}};
   if (dead_letters)
     result["dead_letters"] = dead_letters->to_json();
   for (auto& [name, pool] : pools)

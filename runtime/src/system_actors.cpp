@@ -94,7 +94,8 @@ child_spec system_actors::system_child(const std::string& id,
 }
 
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
-  auto handle = sys.spawn<herd::dispatcher>(config_.dispatcher, metrics_, failed_attempts::retry);
+  auto handle =
+      sys.spawn<herd::dispatcher>(config_.dispatcher_settings(), metrics_, failed_attempts::retry);
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
   return caf::actor_cast<caf::actor>(handle);
@@ -106,7 +107,8 @@ caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
                               caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
                               caf::actor_cast<escalation_queue_actor>(escalation_queue())};
   auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::retry_scheduler>(
-      config_.retry, config_.policies, std::move(peers), metrics_));
+      config_.retry, config_.policies, std::move(peers), metrics_,
+      config_.fallback_policy.empty() ? "default" : config_.fallback_policy));
   // The one cycle: the dispatcher hands failed attempts to the scheduler it is connected to.
   caf::anon_send(dispatcher, connect_retry_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};

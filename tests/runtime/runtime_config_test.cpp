@@ -30,6 +30,31 @@ BOOST_AUTO_TEST_CASE(defaults_are_complete) {
   BOOST_TEST(c.policy_for("some_unknown_kind").max_attempts ==
              c.policies.at("default").max_attempts);
   BOOST_TEST(c.concurrency_of("anything") == 1);
+  // No fallback: the dispatcher accepts exactly the kinds with a policy.
+  BOOST_TEST(c.fallback_policy.empty());
+  BOOST_TEST(!c.accepts_kind("payments"));
+  BOOST_TEST(c.accepts_kind("payment"));
+  auto kinds = c.dispatcher_settings().kinds;
+  BOOST_TEST((kinds == std::vector<std::string>{"default", "mutation", "notification", "payment",
+                                                "read_only"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_fallback_policy_opts_in_to_kinds_without_a_policy) {
+  auto c = herd::runtime_config::from_json(nlohmann::json::parse(R"({
+    "policies": {"mail": {"preset": "notification"}}, "fallback_policy": "mail"})"));
+  BOOST_TEST(c.fallback_policy == "mail");
+  BOOST_TEST(c.accepts_kind("anything"));
+  BOOST_TEST(c.dispatcher_settings().kinds.empty());
+  BOOST_TEST(c.policy_for("anything").max_attempts == 3);
+  BOOST_TEST(herd::runtime_config::from_json(c.to_json()).fallback_policy == "mail");
+  try {
+    herd::runtime_config::from_json(nlohmann::json::parse(R"({"fallback_policy": "defualt"})"));
+    BOOST_FAIL("a fallback naming no policy must be refused");
+  } catch (const herd::config_error& e) {
+    std::string what = e.what();
+    BOOST_TEST(what.find("fallback_policy") != std::string::npos, what);
+    BOOST_TEST(what.find("read_only") != std::string::npos, what);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(reads_every_section) {

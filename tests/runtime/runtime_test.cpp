@@ -55,6 +55,30 @@ BOOST_AUTO_TEST_CASE(refusals_are_errors_the_caller_sees) {
   BOOST_REQUIRE(!late);
 }
 
+BOOST_AUTO_TEST_CASE(a_kind_without_a_policy_is_refused_unless_a_fallback_is_configured) {
+  runtime_config config;
+  config.log_level = "warn";
+  {
+    herd::runtime rt{config};
+    rt.spawn_pool<test::echo_agent>("llm", 1, std::make_shared<std::map<std::string, int>>());
+    auto refused = rt.run(task::make("charge-1", "payments", nullptr, "llm"));
+    BOOST_REQUIRE(!refused);
+    BOOST_TEST((refused.error() == errc::unknown_kind));
+    auto text = rt.system().render(refused.error());
+    BOOST_TEST(text.find("herd: unknown_kind") != std::string::npos, text);
+    BOOST_TEST(text.find("\"payments\"") != std::string::npos, text);
+    BOOST_TEST(static_cast<bool>(rt.run(task::make("charge-2", "payment", nullptr, "llm"))));
+    rt.shutdown(from_ms(1000));
+  }
+  config.fallback_policy = "notification";
+  herd::runtime rt{config};
+  rt.spawn_pool<test::echo_agent>("llm", 1, std::make_shared<std::map<std::string, int>>());
+  auto taken = rt.run(task::make("mail-1", "newsletter", nullptr, "llm"));
+  BOOST_REQUIRE(taken);
+  BOOST_TEST(taken->ok());
+  rt.shutdown(from_ms(1000));
+}
+
 BOOST_AUTO_TEST_CASE(shutdown_hands_back_what_cannot_finish) {
   runtime_config config;
   config.log_level = "error";

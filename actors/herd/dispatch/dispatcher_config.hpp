@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 #include <nlohmann/json_fwd.hpp>
@@ -24,6 +26,10 @@ struct dispatcher_config {
   int64_t completed_capacity = 100000;
   /// Tasks one agent runs at once unless its pool says otherwise. Default: 1.
   int32_t default_concurrency = 1;
+  /// The task kinds a submit may name (those with a failure policy); a submit of another kind
+  /// is refused (`errc::unknown_kind`); empty = any kind. Not in the JSON form: the runtime sets
+  /// it to the kinds of its `policies` unless its `fallback_policy` is set. Default: empty.
+  std::vector<std::string> kinds;
 
   /// Reads {"intake_capacity", "lease_timeout_ms", "max_requeues", "completed_capacity",
   /// "default_concurrency"}; absent keys keep their defaults.
@@ -36,7 +42,7 @@ struct dispatcher_config {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatcher_config& x) {
   return f(caf::meta::type_name("herd::dispatcher_config"), x.intake_capacity, x.lease_timeout,
-           x.max_requeues, x.completed_capacity, x.default_concurrency);
+           x.max_requeues, x.completed_capacity, x.default_concurrency, x.kinds);
 }
 
 } // namespace herd

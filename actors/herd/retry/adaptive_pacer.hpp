@@ -16,8 +16,8 @@ class adaptive_pacer {
 public:
   /// The pacer's tunables (rates in releases per second).
   struct settings {
-    /// The rate of a new service and after `restart()`. Default: 10/s.
-    double initial_rate = 10;
+    /// The rate of a new service and after `restart()`. Default: 100/s.
+    double initial_rate = 100;
     /// The lowest rate. Default: 1/s.
     double min_rate = 1;
     /// The highest rate. Default: 1000/s.

@@ -14,8 +14,9 @@ public:
   struct settings {
     /// Tokens in a full bucket; retries stop while tokens <= max_tokens / 2. Default: 100.
     double max_tokens = 100;
-    /// Tokens a success refunds. Default: 0.1.
-    double token_ratio = 0.1;
+    /// Tokens a success refunds; retries stay free while failures stay under about
+    /// `token_ratio` / (1 + `token_ratio`) of the calls (a third). Default: 0.5.
+    double token_ratio = 0.5;
     /// Retries per second allowed even when the bucket is spent (also the size of that
     /// reserve); 0 = none, retries then wait for successes. Default: 10.
     double min_retries_per_s = 10;

@@ -53,10 +53,11 @@ public:
   };
 
   /// Lanes with `config` (default: budget and pacing on, budget waits) and the failure policies
-  /// by task kind ("default" applies to kinds without an entry), counting into `metrics` (a
-  /// private registry when null).
+  /// by task kind, counting into `metrics` (a private registry when null); kinds without an
+  /// entry take the entry `fallback_policy` (default: "default"; the runtime refuses such
+  /// kinds at submit unless its config names a fallback).
   retry_lanes(retry_scheduler_config config, std::map<std::string, failure_policy> policies,
-              std::shared_ptr<metrics_registry> metrics);
+              std::shared_ptr<metrics_registry> metrics, std::string fallback_policy = "default");
 
   // -- what the scheduler is told --------------------------------------------------------------
 
@@ -91,7 +92,8 @@ public:
   breaker_state breaker(const std::string& service) const;
   /// The number of the newest armed timer.
   uint64_t generation() const { return queue_.generation(); }
-  /// The failure policy of task kind `kind`.
+  /// The failure policy of task kind `kind`: its entry, else the fallback's, else the
+  /// `failure_policy` defaults.
   const failure_policy& policy_for(const std::string& kind) const;
   /// The counters of (`kind`, `service`), registered on first use.
   kind_counters& counters_for(const std::string& kind, const std::string& service);
@@ -131,6 +133,7 @@ private:
 
   retry_scheduler_config config_;
   std::map<std::string, failure_policy> policies_;
+  std::string fallback_policy_;
   std::shared_ptr<metrics_registry> metrics_;
   retry_planner planner_;
   timer_queue queue_;

@@ -33,9 +33,10 @@ namespace herd {
 /// turns messages into calls on it and its actions into sends and a timer.
 ///
 /// Protocol (atoms in herd/retry/protocol.hpp and herd/core/atoms.hpp):
-/// - `(retry_atom, task)`: an attempt failed (its failure is the newest history entry). A retry
-///   goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a task out
-///   of attempts (or not retryable) is handed to the DLQ as a request
+/// - `(retry_atom, task)`: an attempt failed (its failure is the newest history entry); a
+///   failure the task's policy retries costs its service one budget token, others cost none. A
+///   retry goes back later as `(resubmit_atom, task)` with attempt + 1 to the dispatcher; a task
+///   out of attempts (or not retryable) is handed to the DLQ as a request
 ///   `(dlq_settle_atom, task, dead_letter_reason, why)`, one that needs a person to the
 ///   escalation queue as `(escalate_atom, task, why)`: the queue settles it with the dispatcher
 ///   once it is durable. Without that queue among its peers (or when it answers an error), the
@@ -52,12 +53,13 @@ namespace herd {
 ///   dispatcher as handed_back and forgets it (shutdown).
 class retry_scheduler : public retry_scheduler_actor::base {
 public:
-  /// A scheduler with `config` and the failure policies by task kind ("default" applies to
-  /// kinds without an entry), talking to `peers`, counting into `metrics`. Throws
-  /// `std::invalid_argument` when `peers` has no dispatcher.
+  /// A scheduler with `config` and the failure policies by task kind (kinds without an entry
+  /// take the entry `fallback_policy`, default "default"), talking to `peers`, counting into
+  /// `metrics`. Throws `std::invalid_argument` when `peers` has no dispatcher.
   retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
                   std::map<std::string, failure_policy> policies, retry_scheduler_peers peers,
-                  std::shared_ptr<metrics_registry> metrics);
+                  std::shared_ptr<metrics_registry> metrics,
+                  std::string fallback_policy = "default");
 
   /// The actor's name in logs: "herd.retry_scheduler".
   const char* name() const override { return "herd.retry_scheduler"; }

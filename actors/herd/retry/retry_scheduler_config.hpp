@@ -27,9 +27,9 @@ enum class budget_action : uint8_t {
 /// JSON form (all keys optional):
 /// {"seed": 42, "max_pending": 1000000, "backoff_memory": 100000,
 ///  "retry_after_spread": {"window_ms": 1000, "ratio": 0.25},
-///  "budget": {"enabled": true, "max_tokens": 100, "token_ratio": 0.1,
+///  "budget": {"enabled": true, "max_tokens": 100, "token_ratio": 0.5,
 ///             "min_retries_per_s": 10, "on_exhausted": "wait"},
-///  "pacing": {"enabled": true, "initial_rate": 10, "min_rate": 1, "max_rate": 1000,
+///  "pacing": {"enabled": true, "initial_rate": 100, "min_rate": 1, "max_rate": 1000,
 ///             "increase_per_s": 5, "decrease_factor": 0.5, "failure_ratio": 0.5,
 ///             "decrease_interval_ms": 1000, "burst": 5}}
 struct retry_scheduler_config {

@@ -32,7 +32,8 @@ enum class failed_attempts {
 ///
 /// Protocol (`dispatcher_actor` in herd/dispatch/protocol.hpp):
 /// - `(submit_atom, task) -> outcome`: accepts a task (or replies with an error: intake_full,
-///   unknown_pool, shutting_down, invalid_task) and answers with its final outcome. A submit of
+///   unknown_pool, unknown_kind when `dispatcher_config::kinds` lacks its kind, shutting_down,
+///   invalid_task) and answers with its final outcome. A submit of
 ///   a completed id answers the recorded outcome; of a pending id, waits for the same outcome.
 /// - `(resubmit_atom, task)`: a retry or replay of an accepted task re-enters the queue.
 /// - `(settle_atom, outcome)`: a waiting task ended elsewhere (dead-lettered, escalated, ...).
@@ -41,9 +42,10 @@ enum class failed_attempts {
 ///   re-queues its leases and ignores their late results.
 /// - `(connect_retry_atom, retry_scheduler)`: THE one cycle of the system actors, closed once.
 ///   A dispatcher constructed with `failed_attempts::retry` sends failed attempts to the retry
-///   scheduler as `(retry_atom, task)` (holding them until it is connected) and completed tasks
-///   with a service as `(observe_atom, service, successes, 0)`, one per service and handled
-///   message; it accepts one connect while that retry
+///   scheduler as `(retry_atom, task)` (holding them until it is connected; a task without a
+///   service takes its failure's) and completed tasks as `(observe_atom, service, successes, 0)`,
+///   one per service and handled message (a task without a service counts for the service its
+///   kind's failures last came from); it accepts one connect while that retry
 ///   scheduler lives (it monitors it; a restarted one connects anew), and answers a second one,
 ///   or any on a dispatcher constructed with `failed_attempts::end_task`, with
 ///   `errc::invalid_config`. With `failed_attempts::end_task` a failed attempt ends its task as

@@ -48,6 +48,8 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
+  if (!knows_kind(t.kind))
+    return reject(errc::unknown_kind, unknown_kind_reason(t.kind));
   auto pool = pools_.find(t.pool);
   auto [handle, added] = ids_.insert(t.id);
   if (!added) {
@@ -121,9 +123,13 @@ bool dispatcher_state::report(uint64_t lease_id, outcome& result, time_point now
   result.agent = agent_name;
   result.attempt = work.attempt;
   if (result.ok()) {
-    // The retry scheduler's budgets are refunded by successes, which only the dispatcher sees.
-    if (retries_ && !work.service.empty())
-      actions_.count_success(work.service);
+    // The retry scheduler's budgets are refunded by successes, which only the dispatcher sees:
+    // the task's service, else the one its kind's failures last came from.
+    if (retries_) {
+      const auto& service = work.service.empty() ? service_of_kind(work.kind) : work.service;
+      if (!service.empty())
+        actions_.count_success(service);
+    }
     settle(work.id, std::move(result), lease.record);
   } else {
     attempt_failed(work, result.error, agent_name, *lease.record);
@@ -480,6 +486,9 @@ dispatcher_state::lease_entry dispatcher_state::close_lease(lease_entry& lease) 
 void dispatcher_state::attempt_failed(task t, const failure& why, const std::string& agent_name,
                                       task_record& record) {
   t.history.push_back(attempt_record{t.attempt, now_, agent_name, why});
+  if (t.service.empty())
+    t.service = why.service;
+  learn_service(t.kind, why.service);
   if (retries_) {
     record.state = task_state::waiting;
     ++stats_.waiting;
@@ -570,6 +579,42 @@ void dispatcher_state::arm_timer() {
 void dispatcher_state::publish_gauges() {
   queued_metric_->set(static_cast<double>(stats_.queued));
   leased_metric_->set(static_cast<double>(stats_.leased));
+}
+
+// -- task kinds ----------------------------------------------------------------------------
+
+bool dispatcher_state::knows_kind(const std::string& kind) const {
+  const auto& kinds = config_.kinds;
+  return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+std::string dispatcher_state::unknown_kind_reason(const std::string& kind) const {
+  std::string known;
+  for (const auto& name : config_.kinds)
+    known += (known.empty() ? "" : ", ") + name;
+  return "no failure policy for task kind \"" + kind + "\": submit it with a kind that has one (" +
+         known +
+         "), add one under \"policies\" in "
+         "the config (e.g. \"policies\": {\"" +
+         kind +
+         "\": {\"preset\": \"payment\"}}), "
+         "or set \"fallback_policy\" to let kinds without a policy take one";
+}
+
+void dispatcher_state::learn_service(const std::string& kind, const std::string& service) {
+  if (service.empty())
+    return;
+  auto i = kind_services_.find(kind);
+  if (i != kind_services_.end())
+    i->second = service;
+  else if (kind_services_.size() < max_learned_kinds)
+    kind_services_.emplace(kind, service);
+}
+
+const std::string& dispatcher_state::service_of_kind(const std::string& kind) const {
+  static const std::string none;
+  auto i = kind_services_.find(kind);
+  return i != kind_services_.end() ? i->second : none;
 }
 
 } // namespace herd

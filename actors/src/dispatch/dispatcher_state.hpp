@@ -160,6 +160,12 @@ private:
   lease_entry close_lease(lease_entry& lease);
   void attempt_failed(task t, const failure& why, const std::string& agent_name,
                       task_record& record);
+  bool knows_kind(const std::string& kind) const;
+  std::string unknown_kind_reason(const std::string& kind) const;
+  /// Remembers that a task of `kind` failed at `service` (ignored when empty).
+  void learn_service(const std::string& kind, const std::string& service);
+  /// The service the failures of `kind` last came from; empty if none did.
+  const std::string& service_of_kind(const std::string& kind) const;
   void settle(const std::string& task_id, outcome result, task_record* record = nullptr);
   void add_deadline(time_point deadline, uint64_t lease_id);
   void arm_timer();
@@ -189,6 +195,10 @@ private:
   time_point timer_due_;
   bool timer_armed_ = false;
   bool draining_ = false;
+  // The service each task kind's failures last came from, so a success of a task that names no
+  // service refunds that service's retry budget; at most max_learned_kinds kinds.
+  static constexpr size_t max_learned_kinds = 1024;
+  std::unordered_map<std::string, std::string> kind_services_;
 
   counter* submitted_metric_;
   counter* rejected_metric_;

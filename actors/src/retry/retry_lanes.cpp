@@ -20,8 +20,8 @@ bool holds_retries(breaker_state x) {
 
 retry_lanes::retry_lanes(retry_scheduler_config config,
                          std::map<std::string, failure_policy> policies,
-                         std::shared_ptr<metrics_registry> metrics)
-    : config_(config), policies_(std::move(policies)),
+                         std::shared_ptr<metrics_registry> metrics, std::string fallback_policy)
+    : config_(config), policies_(std::move(policies)), fallback_policy_(std::move(fallback_policy)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
   queue_depth_ = &metrics_->gauge("herd_retry_queue_depth",
@@ -39,14 +39,19 @@ const std::string& retry_lanes::service_of(const task& t) {
 
 void retry_lanes::attempt_failed(task t, time_point now) {
   const auto& why = t.last_failure();
+  const auto& policy = policy_for(t.kind);
   auto& l = lane_of(service_of(t), now);
-  if (config_.budget_enabled)
+  // Only a failure the policy retries says the service struggles: a non-retryable one (a bad
+  // request) costs no budget and does not slow the pacer.
+  auto retryable = policy.retries(why.category);
+  if (config_.budget_enabled && retryable)
     l.budget.on_failure();
   // A failed retry (attempt >= 2) tells the pacer the service fails what it is sent; first
   // attempts were not paced, and a circuit_open failure never reached the service.
-  if (config_.pacing_enabled && t.attempt >= 2 && why.category != failure_category::circuit_open)
+  if (config_.pacing_enabled && retryable && t.attempt >= 2 &&
+      why.category != failure_category::circuit_open)
     l.pacer.on_failure(now);
-  auto verdict = planner_.decide(policy_for(t.kind), t, now);
+  auto verdict = planner_.decide(policy, t, now);
   if (verdict.action == retry_action::retry &&
       static_cast<int64_t>(pending_.size()) >= config_.max_pending) {
     verdict.action = retry_action::dead_letter;
@@ -279,7 +284,7 @@ const failure_policy& retry_lanes::policy_for(const std::string& kind) const {
   auto i = policies_.find(kind);
   if (i != policies_.end())
     return i->second;
-  i = policies_.find("default");
+  i = policies_.find(fallback_policy_);
   return i != policies_.end() ? i->second : fallback;
 }
 

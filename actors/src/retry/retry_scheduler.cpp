@@ -19,9 +19,11 @@ namespace herd {
 retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
                                  std::map<std::string, failure_policy> policies,
                                  retry_scheduler_peers peers,
-                                 std::shared_ptr<metrics_registry> metrics)
+                                 std::shared_ptr<metrics_registry> metrics,
+                                 std::string fallback_policy)
     : retry_scheduler_actor::base(cfg), log_(component_logger("retry_scheduler")),
-      peers_(std::move(peers)), lanes_(config, std::move(policies), std::move(metrics)) {
+      peers_(std::move(peers)),
+      lanes_(config, std::move(policies), std::move(metrics), std::move(fallback_policy)) {
   if (!peers_.dispatcher)
     throw std::invalid_argument("a retry scheduler needs a dispatcher to send retries to");
   if (!peers_.dead_letter_queue)

@@ -28,6 +28,8 @@ enum class errc : uint8_t {
   handed_back,
   /// A request timed out.
   timeout,
+  /// The task's kind has no failure policy (and no fallback policy is configured).
+  unknown_kind,
 };
 
 /// Returns the name of an error code, e.g. "intake_full".

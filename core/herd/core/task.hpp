@@ -40,9 +40,10 @@ struct task {
   /// Every failed attempt so far, oldest first.
   std::vector<attempt_record> history;
 
-  /// A task with an id, kind and JSON payload, for the given pool.
+  /// A task with an id, kind and JSON payload, for the given pool (default: "default") and
+  /// downstream service (default: empty, unknown).
   static task make(std::string id, std::string kind, nlohmann::json payload = nullptr,
-                   std::string pool = "default");
+                   std::string pool = "default", std::string service = {});
 
   /// The payload parsed as JSON.
   nlohmann::json payload_json() const;

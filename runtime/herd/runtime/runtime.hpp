@@ -81,7 +81,7 @@ public:
   // -- tasks ----------------------------------------------------------------------------------
 
   /// Submits a task; the future yields its final outcome, or the error that refused it
-  /// (intake_full, unknown_pool, shutting_down, invalid_task).
+  /// (intake_full, unknown_pool, unknown_kind, shutting_down, invalid_task).
   std::future<caf::expected<outcome>> submit(task t);
   /// Submits a task and blocks until its final outcome, or until `timeout` (error `timeout`;
   /// the task keeps running).

@@ -32,7 +32,7 @@ struct pool_config {
 /// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
 ///  "dead_letters": {"db": FILE, ...} or null, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
-///  "policies": {"KIND": {"preset": "read_only", ...}}}
+///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": ""}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -55,15 +55,24 @@ struct runtime_config {
   supervisor_config supervision;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
-  /// Failure policies by task kind; the presets are always present and "default" applies to
-  /// kinds without an entry.
+  /// Failure policies by task kind; the presets (default, read_only, notification, mutation,
+  /// payment) are always present.
   std::map<std::string, failure_policy> policies;
+  /// The entry of `policies` that task kinds without their own entry take; empty = a submit of
+  /// such a kind is refused with `errc::unknown_kind`, so a misspelled kind is never retried
+  /// by a policy nobody chose. Default: empty.
+  std::string fallback_policy;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();
 
-  /// The policy for a task kind: its own entry, else "default".
+  /// The policy for a task kind: its own entry, else the fallback's, else "default" (a kind
+  /// that `accepts_kind` refuses never reaches a policy).
   const failure_policy& policy_for(const std::string& kind) const;
+  /// True if tasks of `kind` may be submitted: it has a policy, or a fallback is set.
+  bool accepts_kind(const std::string& kind) const;
+  /// The dispatcher's settings with the kinds it accepts (all, when a fallback is set).
+  dispatcher_config dispatcher_settings() const;
   /// The concurrency of a pool's agents.
   int32_t concurrency_of(const std::string& pool) const;
 

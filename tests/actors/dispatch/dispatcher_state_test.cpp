@@ -282,6 +282,68 @@ BOOST_AUTO_TEST_CASE(failures_wait_for_the_retry_scheduler_or_end_as_failed) {
   BOOST_TEST(alone.stats().failed == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_kind_without_a_policy_is_refused_naming_the_kind_and_the_fix) {
+  config.kinds = {"default", "payment"};
+  auto state = make();
+  state.join(agent_a, "default", "a", 1, now);
+  // A misspelled "payment" would have been retried five times by the default policy.
+  auto payments = task::make("p1", "payments");
+  auto refused = state.submit(payments, now);
+  BOOST_TEST((refused.what == submit_decision::verdict::rejected));
+  BOOST_TEST((refused.error == errc::unknown_kind));
+  BOOST_TEST(refused.reason.find("task kind \"payments\"") != std::string::npos);
+  BOOST_TEST(refused.reason.find("default, payment") != std::string::npos);
+  BOOST_TEST(refused.reason.find("\"policies\"") != std::string::npos);
+  BOOST_TEST(refused.reason.find("fallback_policy") != std::string::npos);
+  BOOST_TEST(state.stats().rejected == 1u);
+  BOOST_TEST(state.actions().leases.empty());
+  auto payment = task::make("p1", "payment");
+  BOOST_TEST((state.submit(payment, now).what == submit_decision::verdict::accepted));
+  BOOST_TEST(to_string(errc::unknown_kind) == "unknown_kind");
+}
+
+BOOST_AUTO_TEST_CASE(without_kinds_every_kind_is_accepted) {
+  auto state = make();
+  state.join(agent_a, "default", "a", 1, now);
+  auto t = task::make("t1", "anything");
+  BOOST_TEST((state.submit(t, now).what == submit_decision::verdict::accepted));
+}
+
+BOOST_AUTO_TEST_CASE(a_task_without_a_service_takes_its_failures_and_its_kind_refunds_it) {
+  auto state = make(true);
+  state.join(agent_a, "default", "a", 1, now);
+  auto order = task::make("o1", "order");
+  state.submit(order, now);
+  auto lease = leases(state)[agent_a].at(0);
+  state.actions().clear();
+  auto failed = outcome::fail(failure::transient("421 try later").from("smtp", 421));
+  state.report(lease, failed, now);
+  // The retry (and a dead letter made of it) names the service its error came from.
+  BOOST_REQUIRE(state.actions().retries.size() == 1u);
+  BOOST_TEST(state.actions().retries[0].service == "smtp");
+  state.actions().clear();
+  // Another order that names no service succeeds at once: smtp answered it.
+  auto next = task::make("o2", "order");
+  state.submit(next, now);
+  lease = leases(state)[agent_a].at(0);
+  state.actions().clear();
+  auto ok = success();
+  state.report(lease, ok, now);
+  BOOST_REQUIRE(state.actions().successes.size() == 1u);
+  BOOST_TEST(state.actions().successes[0].service == "smtp");
+  // A kind that never failed refunds nobody; a task's own service is kept.
+  auto named = task::make("r1", "read_only", nullptr, "default", "llm");
+  BOOST_TEST(named.service == "llm");
+  state.actions().clear();
+  state.submit(named, now);
+  lease = leases(state)[agent_a].at(0);
+  state.actions().clear();
+  auto elsewhere = outcome::fail(failure::transient("503").from("search"));
+  state.report(lease, elsewhere, now);
+  BOOST_REQUIRE(state.actions().retries.size() == 1u);
+  BOOST_TEST(state.actions().retries[0].service == "llm");
+}
+
 BOOST_AUTO_TEST_CASE(drain_and_handback_account_for_every_task) {
   config.intake_capacity = 10;
   auto state = make(true);

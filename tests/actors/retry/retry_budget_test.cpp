@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_SUITE(retry_budget)
 BOOST_AUTO_TEST_CASE(defaults_are_documented_values) {
   herd::retry_budget::settings s;
   BOOST_TEST(s.max_tokens == 100.0);
-  BOOST_TEST(s.token_ratio == 0.1);
+  BOOST_TEST(s.token_ratio == 0.5);
   BOOST_TEST(s.min_retries_per_s == 10.0);
 }
 

@@ -88,12 +88,12 @@ struct lanes_fixture {
   }
 
   void fail(const std::string& id, const std::string& service = "llm",
-            const std::string& kind = "default") {
+            const std::string& kind = "default",
+            herd::failure why = herd::failure::transient("boom")) {
     auto t = herd::task::make(id, kind);
     t.service = service;
     t.created = now;
     t.attempt = 1;
-    auto why = herd::failure::transient("boom");
     why.from(service, 0);
     t.history.push_back(herd::attempt_record{1, now, "agent-" + id, why});
     lanes->attempt_failed(std::move(t), now);
@@ -237,6 +237,58 @@ BOOST_AUTO_TEST_CASE(a_spent_budget_dead_letters_when_the_config_says_so) {
     BOOST_TEST(verdict.why.find("retry budget of service \"llm\"") != std::string::npos);
   }
   BOOST_TEST(lanes->pending() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(non_retryable_failures_cost_no_budget) {
+  auto config = unthrottled();
+  config.budget_enabled = true;
+  config.budget.max_tokens = 4; // retries stop at 2 tokens or fewer
+  config.budget.min_retries_per_s = 0;
+  config.on_budget_exhausted = herd::budget_action::dead_letter;
+  start(config);
+  // Bad requests say nothing about the service's health: they end, and cost nothing.
+  for (auto id : {"bad-1", "bad-2", "bad-3"})
+    fail(id, "llm", "default", herd::failure::permanent("400 invalid address"));
+  BOOST_TEST(ended.size() == 3u);
+  fail("flaky");
+  advance(2000);
+  BOOST_TEST((released_ids() == std::vector<std::string>{"flaky"}));
+  BOOST_TEST(ended.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(with_the_defaults_a_service_failing_30_percent_is_retried_at_full_speed) {
+  start(herd::retry_scheduler_config{});
+  // 300 calls, 3 in every 10 fail: the default budget (a success refunds 0.5 tokens) keeps up,
+  // and the pacer starts at 100/s, so the 90 retries due together go within a second.
+  for (int i = 0; i < 300; ++i) {
+    if (i % 10 < 3) {
+      fail("t" + std::to_string(i));
+    } else {
+      lanes->observe("llm", 1, 0, now);
+      collect();
+    }
+  }
+  advance(2000 + 1000);
+  BOOST_TEST(released.size() == 90u);
+  BOOST_TEST(ended.empty());
+  BOOST_TEST(lanes->held("llm") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_success_observed_for_a_service_refunds_its_budget) {
+  auto config = unthrottled();
+  config.budget_enabled = true;
+  config.budget.max_tokens = 4;
+  config.budget.token_ratio = 1;
+  config.budget.min_retries_per_s = 0;
+  start(config);
+  fail("a");
+  fail("b");
+  // Two tokens left: no retry may go until the service proves it answers.
+  advance(2000);
+  BOOST_TEST(released.empty());
+  lanes->observe("llm", 1, 0, now);
+  collect();
+  BOOST_TEST((released_ids() == std::vector<std::string>{"a", "b"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_spent_budget_holds_retries_when_the_config_says_wait) {

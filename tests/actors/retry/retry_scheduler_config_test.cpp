@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(an_empty_object_gives_the_documented_defaults) {
   BOOST_TEST(herd::to_ms(c.spread.spread_window) == 1000);
   BOOST_TEST(c.budget_enabled);
   BOOST_TEST((c.on_budget_exhausted == herd::budget_action::wait));
-  BOOST_TEST(c.pacing.initial_rate == 10.0);
+  BOOST_TEST(c.pacing.initial_rate == 100.0);
   BOOST_TEST(c.pacing.burst == 5.0);
   // The JSON form reads back to the same values.
   auto again = read(c.to_json());

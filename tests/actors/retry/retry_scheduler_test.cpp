@@ -360,7 +360,9 @@ BOOST_AUTO_TEST_CASE(retries_are_held_while_the_breaker_is_open) {
 }
 
 BOOST_AUTO_TEST_CASE(hundreds_of_agents_get_a_paced_ramp_after_recovery) {
-  start(); // default budget and pacing: 10/s after recovery, +5/s per second, burst 5
+  herd::retry_scheduler_config config; // default budget; pacing from 10/s (not the default
+  config.pacing.initial_rate = 10;     // 100/s, so the ramp shows), +5/s per second, burst 5
+  start(config);
   const int agents = 400;
   breaker(herd::breaker_state::closed, herd::breaker_state::open);
   for (int i = 0; i < agents; ++i)
@@ -398,6 +400,7 @@ BOOST_AUTO_TEST_CASE(hundreds_of_agents_get_a_paced_ramp_after_recovery) {
 BOOST_AUTO_TEST_CASE(retries_that_fail_again_halve_the_pace) {
   herd::retry_scheduler_config config;
   config.budget_enabled = false;
+  config.pacing.initial_rate = 10;
   config.pacing.increase_per_s = 0; // a flat 10/s, so only the decrease shows
   config.pacing.burst = 1;
   start(config);
@@ -560,6 +563,9 @@ BOOST_AUTO_TEST_CASE(with_the_real_dispatcher_a_task_completes_on_its_third_atte
   BOOST_TEST((*runs)["bad-1"] == 1);
   BOOST_TEST_REQUIRE(rec->dead_letters.size() == 1u);
   BOOST_TEST(rec->dead_letters[0].first.history.size() == 1u);
+  // The task named no service: its letter carries the failure's, so `dlq list --service llm`
+  // finds it.
+  BOOST_TEST(rec->dead_letters[0].first.service == "llm");
   // A resubmit of the completed id is not run again.
   auto again = herd::task::make("ok-1", "fixed");
   again.attempt = 4;
