@@ -152,6 +152,11 @@ dispatcher::behavior_type dispatcher::make_behavior() {
 
 void dispatcher::act() {
   auto& todo = state_.actions();
+  // Leases first: the agents start working while the dispatcher does the rest.
+  for (auto& batch : todo.leases) {
+    if (batch.agent < agent_handles_.size())
+      caf::unsafe_send_as(this, agent_handles_[batch.agent], batch.msg);
+  }
   if (retry_scheduler_) {
     for (auto& done : todo.successes)
       caf::unsafe_send_as(this, retry_scheduler_, observe_atom::value, std::move(done.service),
@@ -167,10 +172,6 @@ void dispatcher::act() {
       caf::unsafe_send_as(this, subscriber, stuck_atom::value, lease.agent, lease.task_id);
   for (auto& settled : todo.settled)
     deliver(settled.waiters, std::move(settled.msg));
-  for (auto& batch : todo.leases) {
-    if (batch.agent < agent_handles_.size())
-      caf::unsafe_send_as(this, agent_handles_[batch.agent], batch.msg);
-  }
   for (auto& pool : todo.reminders)
     send(this, dispatch_atom::value, std::move(pool));
   if (todo.arm_timer) {
