@@ -43,7 +43,8 @@ supervisor::behavior_type supervisor::make_behavior() {
   // Killed (untrappable): tell the children as we go, so no subtree is orphaned.
   attach_functor([live = live_](const caf::error&) {
     for (auto& child : *live)
-      caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
+      if (child)
+        caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
   });
   set_down_handler([this](caf::down_msg& dm) { on_down(dm); });
   set_exit_handler([this](caf::exit_msg& em) {
@@ -76,6 +77,7 @@ supervisor::behavior_type supervisor::make_behavior() {
 void supervisor::on_exit() {
   planner_.clear();
   children_.clear();
+  slots_.clear();
   listeners_ = subscriber_list{};
   stopping_.clear();
   abandoned_.clear();
@@ -85,6 +87,7 @@ void supervisor::on_exit() {
 void supervisor::add_child(child_spec spec) {
   planner_.add(std::move(spec));
   children_.emplace_back();
+  live_->emplace_back();
 }
 
 void supervisor::start_child(size_t i) {
@@ -102,7 +105,7 @@ void supervisor::start_child(size_t i) {
     return;
   }
   monitor(h);
-  c.handle = h;
+  set_handle(i, h);
   auto restarted = planner_.started(i);
   if (spec.heartbeats && health_monitor_) {
     auto slot = spec.board_slot ? spec.board_slot(h) : std::nullopt;
@@ -119,7 +122,6 @@ void supervisor::start_child(size_t i) {
   }
   log_->debug("{}: started child {}", config_.name, spec.id);
   c.previous = nullptr;
-  refresh_live();
 }
 
 void supervisor::on_down(const caf::down_msg& dm) {
@@ -148,8 +150,7 @@ void supervisor::on_failure(size_t i, const caf::error& reason, bool abnormal) {
   auto& c = children_[i];
   if (c.handle)
     c.previous = c.handle;
-  c.handle = nullptr;
-  refresh_live();
+  set_handle(i, nullptr);
   auto plan = planner_.failed(i, abnormal, clock().now());
   auto& spec = planner_.spec(i);
   switch (plan.what) {
@@ -197,7 +198,7 @@ void supervisor::on_suspect(const caf::actor& child, const std::string& reason) 
   emit(supervision_event_kind::abandoned, spec.id, reason);
   // The hung incarnation processes its exit only when its handler returns; kill it later.
   c.previous = child;
-  c.handle = nullptr;
+  set_handle(*i, nullptr);
   abandoned_.emplace(child.address(), child);
   send_exit(child, caf::exit_reason::user_shutdown);
   if (spec.shutdown_timeout.count() > 0)
@@ -234,8 +235,7 @@ void supervisor::stop_incarnation(size_t i) {
     c.previous = c.handle;
     stop_handle(c.handle, planner_.spec(i).shutdown_timeout);
   }
-  c.handle = nullptr;
-  refresh_live();
+  set_handle(i, nullptr);
 }
 
 void supervisor::stop_handle(const caf::actor& h, duration timeout) {
@@ -282,18 +282,20 @@ void supervisor::emit(supervision_event_kind kind, const std::string& child,
     caf::unsafe_send_as(this, l, sup_event_atom::value, event);
 }
 
-void supervisor::refresh_live() {
-  live_->clear();
-  for (auto& c : children_)
-    if (c.handle)
-      live_->push_back(c.handle);
+void supervisor::set_handle(size_t i, caf::actor h) {
+  // O(1) per start and exit: a fleet of many children starts in linear time.
+  auto& c = children_[i];
+  if (c.handle)
+    slots_.erase(c.handle.address());
+  if (h)
+    slots_[h.address()] = i;
+  (*live_)[i] = h;
+  c.handle = std::move(h);
 }
 
 std::optional<size_t> supervisor::slot_of(const caf::actor_addr& addr) const {
-  for (size_t i = 0; i < children_.size(); ++i)
-    if (children_[i].handle && children_[i].handle.address() == addr)
-      return i;
-  return std::nullopt;
+  auto i = slots_.find(addr);
+  return i == slots_.end() ? std::nullopt : std::optional<size_t>{i->second};
 }
 
 } // namespace herd

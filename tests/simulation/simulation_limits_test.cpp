@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(the_herd_strategy_refuses_a_fleet_it_cannot_set_up) {
     BOOST_FAIL("no error");
   } catch (const herd::config_error& e) {
     BOOST_TEST(e.path() == "/agents");
-    BOOST_TEST(std::string{e.what()}.find("[1, 50000] with the herd strategy") !=
+    BOOST_TEST(std::string{e.what()}.find("[1, 200000] with the herd strategy") !=
                std::string::npos);
   }
   // The classic strategies are a few bytes per agent: the full million is fine.

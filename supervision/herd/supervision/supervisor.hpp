@@ -81,7 +81,7 @@ private:
   void maybe_quit();
   void tell_monitor(size_t i, health_state state);
   void emit(supervision_event_kind kind, const std::string& child, const std::string& detail);
-  void refresh_live();
+  void set_handle(size_t i, caf::actor h);
   std::optional<size_t> slot_of(const caf::actor_addr& addr) const;
 
   supervisor_config config_;
@@ -93,7 +93,8 @@ private:
   subscriber_list listeners_;
   std::unordered_map<caf::actor_addr, caf::actor> stopping_;  // stopped, down not yet seen
   std::unordered_map<caf::actor_addr, caf::actor> abandoned_; // hung, killed after a timeout
-  std::shared_ptr<std::vector<caf::actor>> live_;             // stopped if we are killed
+  std::unordered_map<caf::actor_addr, size_t> slots_;         // live child -> its index
+  std::shared_ptr<std::vector<caf::actor>> live_; // by child index; stopped if we are killed
   bool shutting_down_ = false;
   caf::error exit_reason_;
 
