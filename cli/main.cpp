@@ -18,7 +18,8 @@ const char* demo_usage =
                             run agents against a failing service in real time
 )";
 
-const char* other_usage = R"(  dlq list|show|stats|replay|resolve|purge|migrate --db FILE [--json] [--since T] [--until T] ...
+const char* other_usage =
+    R"(  dlq list|show|stats|replay|resolve|purge|migrate --db FILE [--json] [--since T] [--until T] ...
                             inspect and replay dead letters (herd dlq --help)
   escalations list|show|resolve|amend|resubmit --db FILE [--json] ...
                             decide on tasks that wait for a person (herd escalations --help)
