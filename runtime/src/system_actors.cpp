@@ -284,7 +284,10 @@ void system_actors::add_service(const std::string& service, caf::actor handle) {
   caf::actor breakers;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    services_[service] = handle;
+    auto& current = services_[service];
+    if (current && current != handle)
+      replaced_services_.emplace_back(service, current); // still the runtime's to stop
+    current = handle;
     breakers = breakers_;
   }
   caf::anon_send(breakers, caf::put_atom::value, service, std::move(handle));
@@ -311,6 +314,8 @@ std::vector<stop_target> system_actors::stop_targets() const {
   result.push_back({"herd.root", root_, true});
   for (auto& [service, handle] : services_)
     result.push_back({"service " + service, handle, true});
+  for (auto& [service, handle] : replaced_services_)
+    result.push_back({"service " + service + " (replaced)", handle, true});
   // Stopped by the root in order (pools first, the dispatcher last); watched here.
   std::pair<const char*, caf::actor> system_actors[] = {
       {"herd.pools", pools_supervisor_},
@@ -342,6 +347,7 @@ void system_actors::release() {
   observed_.clear();
   unsupervised_.clear();
   services_.clear();
+  replaced_services_.clear();
   pools_.clear();
   dispatcher_ = nullptr;
   for (auto* handle : {&retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,

@@ -117,6 +117,7 @@ private:
   caf::actor pools_supervisor_;
   caf::actor root_;
   std::map<std::string, caf::actor> services_;
+  std::vector<std::pair<std::string, caf::actor>> replaced_services_; // stopped at shutdown too
   std::vector<child_spec> pool_supervisors_; // children of "herd.pools", kept for its restarts
   std::map<std::string, std::vector<caf::actor>> pools_;
   std::map<std::string, size_t> supervisors_per_pool_;

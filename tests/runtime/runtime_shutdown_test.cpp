@@ -74,6 +74,21 @@ BOOST_AUTO_TEST_CASE(a_service_that_holds_its_calls_stops_with_the_runtime) {
   BOOST_TEST(report.still_running.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_service_replaced_by_a_later_add_service_stops_too) {
+  start(false);
+  auto successor = sys.spawn(hung_service, false);
+  rt->add_service("llm", successor);
+  self->monitor(successor);
+  vt.run();
+  auto report = rt->shutdown(from_ms(1000), from_ms(2000));
+  vt.run();
+  std::vector<caf::actor_addr> down;
+  while (auto msg = next<caf::down_msg>())
+    down.push_back(msg->source);
+  BOOST_TEST(down.size() == 2u);
+  BOOST_TEST(report.still_running.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_service_that_ignores_its_exit_is_killed_within_the_stop_time) {
   start(true);
   auto began = vt.now();
