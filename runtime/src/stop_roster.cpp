@@ -1,22 +1,20 @@
 #include "stop_roster.hpp"
 
-#include <algorithm>
-
 namespace herd {
 
 void stop_roster::add(uint64_t id, std::string name) {
-  if (!find(id))
-    entries_.push_back({id, std::move(name)});
+  if (!index_.emplace(id, entries_.size()).second)
+    return;
+  entries_.push_back({id, std::move(name)});
+  ++up_;
 }
 
 bool stop_roster::down(uint64_t id) {
-  if (auto* e = find(id))
+  if (auto* e = find(id); e != nullptr && !e->down) {
     e->down = true;
+    --up_;
+  }
   return all_down();
-}
-
-bool stop_roster::all_down() const {
-  return std::all_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.down; });
 }
 
 std::vector<uint64_t> stop_roster::escalate() {
@@ -46,9 +44,8 @@ std::vector<std::string> stop_roster::still_running() const {
 }
 
 stop_roster::entry* stop_roster::find(uint64_t id) {
-  auto i =
-      std::find_if(entries_.begin(), entries_.end(), [&](const entry& e) { return e.id == id; });
-  return i == entries_.end() ? nullptr : &*i;
+  auto i = index_.find(id);
+  return i == index_.end() ? nullptr : &entries_[i->second];
 }
 
 } // namespace herd

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace herd {
@@ -17,7 +18,7 @@ public:
   /// Notes that actor `id` is down; returns true once every expected actor is down.
   bool down(uint64_t id);
   /// True once every expected actor is down (also when none is expected).
-  bool all_down() const;
+  bool all_down() const { return up_ == 0; }
   /// The ids of the actors still up, now marked killed: the caller kills them.
   std::vector<uint64_t> escalate();
   /// The names of the actors `escalate` marked killed, in the order they were added.
@@ -37,7 +38,9 @@ private:
 
   entry* find(uint64_t id);
 
-  std::vector<entry> entries_;
+  std::vector<entry> entries_;                 // in the order they were added
+  std::unordered_map<uint64_t, size_t> index_; // id -> its entry: O(1) per add and down
+  size_t up_ = 0;                              // entries not down yet
 };
 
 } // namespace herd

@@ -25,7 +25,7 @@ struct scenario {
   };
 
   /// Agents at most when the herd strategy runs: each is a supervised actor (about 7 kB; 50000
-  /// set up in 2 s, 200000 in 36 s and 1.4 GB on a 2-core machine).
+  /// run in 2 s, 200000 in 17 s and 1.4 GB on a 2-core machine).
   static constexpr int64_t max_herd_agents = 200000;
 
   /// The scenario's name, used in reports and file names.
