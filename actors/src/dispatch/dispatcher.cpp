@@ -53,7 +53,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         case submit_decision::verdict::rejected:
           return caf::make_error(decision.error, std::move(decision.reason));
         case submit_decision::verdict::known:
-          return std::move(decision.known_outcome);
+          return std::move(*decision.known_outcome);
         case submit_decision::verdict::joined: {
           auto& waiters = more_waiters_[decision.waiters];
           waiters.push_back(make_response_promise<outcome>());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "dispatch/id_index.hpp"
@@ -22,8 +23,9 @@ struct submit_decision {
   verdict what = verdict::rejected;
   /// The waiters handle of an accepted or joined submit. Default: npos.
   uint32_t waiters = id_index::npos;
-  /// The recorded outcome of a known id. Default: a default outcome.
-  outcome known_outcome;
+  /// The recorded outcome of a known id (only then set: most submits build no outcome). Default:
+  /// none.
+  std::optional<outcome> known_outcome;
   /// Why a submit was rejected. Default: invalid_task.
   errc error = errc::invalid_task;
   /// The rejection's message. Default: empty.

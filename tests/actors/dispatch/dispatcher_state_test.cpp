@@ -165,9 +165,10 @@ BOOST_AUTO_TEST_CASE(a_completed_id_answers_its_recorded_outcome) {
   state.actions().clear();
   auto known = submit(state, "t1");
   BOOST_TEST((known.what == submit_decision::verdict::known));
-  BOOST_TEST(known.known_outcome.ok());
-  BOOST_TEST(known.known_outcome.result_json()["ok"] == true);
-  BOOST_TEST(known.known_outcome.agent == "a");
+  BOOST_REQUIRE(known.known_outcome.has_value());
+  BOOST_TEST(known.known_outcome->ok());
+  BOOST_TEST(known.known_outcome->result_json()["ok"] == true);
+  BOOST_TEST(known.known_outcome->agent == "a");
   BOOST_TEST(state.actions().leases.empty());
   BOOST_TEST(state.stats().completed == 1u);
   BOOST_TEST(state.stats().duplicates == 2u);
