@@ -9,6 +9,7 @@
 
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "herd/core/atoms.hpp"
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dispatch/protocol.hpp"
@@ -27,7 +28,7 @@ struct command_fixture : test::virtual_time_fixture {
 
   command_fixture() {
     dead_letter_store store{db};
-    auto old = test::letter("old-1", dead_letter_store::wall_now_ms() - 10LL * 86400000);
+    auto old = test::letter("old-1", wall_now_ms() - 10LL * 86400000);
     store.add({old,
                test::letter("pay-1", 2000000000000, dead_letter_reason::non_retryable, "payment",
                             "stripe", "card declined"),
@@ -36,17 +37,7 @@ struct command_fixture : test::virtual_time_fixture {
 
   /// Runs `herd dlq ARGS --db <db>`; returns the exit code, output in `out` and `err`.
   int dlq(std::vector<std::string> args, bool with_db = true) {
-    if (with_db) {
-      args.push_back("--db");
-      args.push_back(db);
-    }
-    std::ostringstream o;
-    std::ostringstream e;
-    auto rc = run_dlq_command(args, o, e);
-    out = o.str();
-    err = e.str();
-    BOOST_TEST_MESSAGE("herd dlq -> " << rc << "\n" << out << err);
-    return rc;
+    return test::run_store_command(run_dlq_command, std::move(args), with_db ? db : "", out, err);
   }
 
   dead_letter_store open() { return dead_letter_store{db, dead_letter_store::open_mode::existing}; }

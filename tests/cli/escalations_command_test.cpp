@@ -40,15 +40,7 @@ struct escalations_fixture : test::virtual_time_fixture {
 
   /// Runs `herd escalations ARGS --db <db>`; returns the exit code, output in `out` and `err`.
   int escalations(std::vector<std::string> args) {
-    args.push_back("--db");
-    args.push_back(db);
-    std::ostringstream o;
-    std::ostringstream e;
-    auto rc = run_escalations_command(args, o, e);
-    out = o.str();
-    err = e.str();
-    BOOST_TEST_MESSAGE("herd escalations -> " << rc << "\n" << out << err);
-    return rc;
+    return test::run_store_command(run_escalations_command, std::move(args), db, out, err);
   }
 
   escalation stored(const std::string& id) {

@@ -14,6 +14,7 @@
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/core/subscriber_list.hpp"
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dead_letters/protocol.hpp"
@@ -67,7 +68,7 @@ public:
   dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_config config,
                     std::unique_ptr<dead_letter_store> store, caf::actor dispatcher,
                     std::shared_ptr<metrics_registry> metrics,
-                    std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
+                    std::function<int64_t()> wall_clock = herd::wall_now_ms);
 
   const char* name() const override { return "herd.dead_letter_queue"; }
 

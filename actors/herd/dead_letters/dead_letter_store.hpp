@@ -60,9 +60,6 @@ public:
   dead_letter_store(const dead_letter_store&) = delete;
   dead_letter_store& operator=(const dead_letter_store&) = delete;
 
-  /// Milliseconds since the Unix epoch on the system clock: the default wall time of records.
-  static int64_t wall_now_ms();
-
   // -- properties -----------------------------------------------------------------------------
 
   /// The database file.

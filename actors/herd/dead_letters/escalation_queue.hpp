@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dead_letters/protocol.hpp"
@@ -55,7 +56,7 @@ public:
                    std::unique_ptr<dead_letter_store> store, dead_letter_queue_actor dead_letters,
                    caf::actor dispatcher, std::shared_ptr<metrics_registry> metrics,
                    escalation_hook hook = {},
-                   std::function<int64_t()> wall_clock = dead_letter_store::wall_now_ms);
+                   std::function<int64_t()> wall_clock = herd::wall_now_ms);
 
   const char* name() const override { return "herd.escalation_queue"; }
 

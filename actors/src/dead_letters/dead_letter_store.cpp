@@ -229,10 +229,6 @@ dead_letter_store::~dead_letter_store() {
   sqlite3_close_v2(db_);
 }
 
-int64_t dead_letter_store::wall_now_ms() {
-  return herd::wall_now_ms();
-}
-
 void dead_letter_store::check_file() const {
   std::ifstream in{file_, std::ios::binary};
   char header[100] = {};

@@ -6,6 +6,9 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
 
 #include "herd/core/failure.hpp"
 #include "herd/core/task.hpp"
@@ -95,6 +98,26 @@ inline std::vector<dead_letter> query(const dead_letter_store& store,
   if (!corrupt.empty())
     throw std::runtime_error("corrupt rows: " + corrupt.front());
   return result;
+}
+
+/// Runs a `herd` store sub-command, `command(args, out, err)` (e.g. `run_dlq_command`), with
+/// `--db db` appended unless `db` is empty; keeps what it printed in `out` and `err` (and in the
+/// test log) and returns its exit code.
+template <class Command>
+int run_store_command(Command command, std::vector<std::string> args, const std::string& db,
+                      std::string& out, std::string& err) {
+  if (!db.empty()) {
+    args.push_back("--db");
+    args.push_back(db);
+  }
+  std::ostringstream o;
+  std::ostringstream e;
+  auto rc = command(args, o, e);
+  out = o.str();
+  err = e.str();
+  BOOST_TEST_MESSAGE("herd " << (args.empty() ? "" : args.front()) << " -> " << rc << "\n"
+                             << out << err);
+  return rc;
 }
 
 } // namespace herd::test
