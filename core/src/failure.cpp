@@ -27,12 +27,14 @@ failure& failure::from(std::string service_name, int32_t status) {
 }
 
 bool operator==(const failure& x, const failure& y) {
-  return x.category == y.category && x.message == y.message && x.service == y.service &&
-         x.status_code == y.status_code && x.retry_after == y.retry_after;
+  return x.category == y.category && x.message == y.message && x.reason == y.reason &&
+         x.service == y.service && x.status_code == y.status_code && x.retry_after == y.retry_after;
 }
 
 std::string to_string(const failure& x) {
   auto result = to_string(x.category);
+  if (!x.reason.empty())
+    result += "/" + x.reason;
   if (x.status_code != 0)
     result += " (" + std::to_string(x.status_code) + ")";
   if (!x.service.empty())
@@ -50,17 +52,20 @@ void to_json(nlohmann::json& j, const failure& x) {
                      {"service", x.service},
                      {"status_code", x.status_code},
                      {"retry_after_ms", to_ms(x.retry_after)}};
+  if (!x.reason.empty())
+    j["reason"] = x.reason;
 }
 
 void from_json(const nlohmann::json& j, failure& x) {
   json_reader in{j};
-  in.only_keys({"category", "message", "service", "status_code", "retry_after_ms"});
+  in.only_keys({"category", "message", "reason", "service", "status_code", "retry_after_ms"});
   auto name = in.string("category", "unknown");
   auto category = parse_failure_category(name);
   if (!category)
     in.fail("category", "a failure category");
   x.category = *category;
   x.message = in.string("message", "");
+  x.reason = in.string("reason", "");
   x.service = in.string("service", "");
   x.status_code = static_cast<int32_t>(in.integer("status_code", 0, 0, 999));
   x.retry_after = in.millis("retry_after_ms", duration{0});

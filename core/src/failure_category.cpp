@@ -19,6 +19,10 @@ std::string to_string(failure_category x) {
     return "permanent";
   case failure_category::unknown:
     return "unknown";
+  case failure_category::context_window:
+    return "context_window";
+  case failure_category::content_policy:
+    return "content_policy";
   }
   return "unknown";
 }

@@ -110,6 +110,10 @@ std::string history_json(const std::vector<attempt_record>& history) {
     quoted(to_string(a.error.category));
     out += ",\"message\":";
     quoted(a.error.message);
+    if (!a.error.reason.empty()) {
+      out += ",\"reason\":";
+      quoted(a.error.reason);
+    }
     out += ",\"service\":";
     quoted(a.error.service);
     out += ",\"status_code\":" + std::to_string(a.error.status_code);

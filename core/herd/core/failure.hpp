@@ -17,6 +17,9 @@ struct failure {
   failure_category category = failure_category::unknown;
   /// A human-readable message.
   std::string message;
+  /// A short machine-readable cause within the category, e.g. "auth", "connection_refused",
+  /// "dns", "tls", "invalid_response", "response_too_large"; empty if none.
+  std::string reason;
   /// The downstream service that failed, empty if none.
   std::string service;
   /// The service's status code (HTTP or other), 0 if none.
@@ -52,6 +55,11 @@ struct failure {
 
   /// Sets the service and returns *this, for chaining.
   failure& from(std::string service_name, int32_t status = 0);
+  /// Sets the reason and returns *this, for chaining.
+  failure& because(std::string why) {
+    reason = std::move(why);
+    return *this;
+  }
 };
 
 /// Field-wise equality.
@@ -63,14 +71,16 @@ inline bool operator!=(const failure& x, const failure& y) {
 /// Makes `failure` serializable by CAF.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, failure& x) {
-  return f(caf::meta::type_name("herd::failure"), x.category, x.message, x.service, x.status_code,
-           x.retry_after);
+  return f(caf::meta::type_name("herd::failure"), x.category, x.message, x.reason, x.service,
+           x.status_code, x.retry_after);
 }
 
-/// "rate_limited (429) from llm: slow down, retry after 5000 ms".
+/// "rate_limited (429) from llm: slow down, retry after 5000 ms"; a reason follows the category:
+/// "permanent/auth (401) from llm: invalid api key".
 std::string to_string(const failure& x);
 
-/// JSON form: {"category", "message", "service", "status_code", "retry_after_ms"}.
+/// JSON form: {"category", "message", "reason" (only when set), "service", "status_code",
+/// "retry_after_ms"}.
 void to_json(nlohmann::json& j, const failure& x);
 /// Reads the JSON form; throws `config_error` naming the bad field.
 void from_json(const nlohmann::json& j, failure& x);

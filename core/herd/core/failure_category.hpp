@@ -22,13 +22,20 @@ enum class failure_category : uint8_t {
   permanent,
   /// Anything unclassified, including an exception escaping a handler.
   unknown,
+  /// The request does not fit the model's context window: not retryable as is, but a fallback
+  /// with a larger window may take it.
+  context_window,
+  /// The provider refused the content (moderation, safety filter): not retryable as is.
+  content_policy,
 };
 
 /// Every category, in declaration order.
 inline constexpr failure_category all_failure_categories[] = {
-    failure_category::transient,   failure_category::timeout,      failure_category::rate_limited,
-    failure_category::unavailable, failure_category::circuit_open, failure_category::permanent,
-    failure_category::unknown};
+    failure_category::transient,     failure_category::timeout,
+    failure_category::rate_limited,  failure_category::unavailable,
+    failure_category::circuit_open,  failure_category::permanent,
+    failure_category::unknown,       failure_category::context_window,
+    failure_category::content_policy};
 
 /// The category's name, e.g. "rate_limited".
 std::string to_string(failure_category x);
