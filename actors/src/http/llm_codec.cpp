@@ -28,16 +28,21 @@ std::variant<http_request, failure> llm_codec::encode(const std::string& request
 
 outcome llm_codec::decode(const http_response& response) const {
   try {
-    auto classified = http_classifier::classify(response, std::chrono::system_clock::now());
-    auto body = nlohmann::json::parse(response.body, nullptr, false);
-    if (body.is_discarded())
-      body = nullptr;
-    if (classified) {
-      if (response.error == http_error::none)
-        refine_error(*classified, body);
-      classified->message = redacted(std::move(classified->message));
-      return outcome::fail(std::move(*classified));
+    auto now = std::chrono::system_clock::now();
+    if (!response.ok()) {
+      // Scrub an echoed key before the body is excerpted: a cut could keep part of it.
+      auto scrubbed = response;
+      scrubbed.body = redacted(std::move(scrubbed.body));
+      scrubbed.error_message = redacted(std::move(scrubbed.error_message));
+      auto classified = http_classifier::classify(scrubbed, now);
+      if (classified) {
+        auto body = nlohmann::json::parse(scrubbed.body, nullptr, false);
+        if (response.error == http_error::none)
+          refine_error(*classified, body.is_discarded() ? nlohmann::json{} : body);
+        return outcome::fail(std::move(*classified));
+      }
     }
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (!body.is_object())
       return outcome::fail(
           invalid_response(response.body.empty() ? "empty body" : "body is not a JSON object")

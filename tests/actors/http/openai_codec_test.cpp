@@ -223,4 +223,10 @@ BOOST_AUTO_TEST_CASE(the_key_never_appears_in_a_failure) {
   BOOST_TEST(to_string(out.error).find(fake_key) == std::string::npos, to_string(out.error));
 }
 
+BOOST_AUTO_TEST_CASE(no_part_of_the_key_survives_the_excerpt_cut) {
+  // The key straddles the excerpt's 256-byte cut: not even its first bytes may show.
+  auto out = make_codec().decode(response(500, std::string(250, 'a') + fake_key));
+  BOOST_TEST(out.error.message.find(fake_key.substr(0, 6)) == std::string::npos, out.error.message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
