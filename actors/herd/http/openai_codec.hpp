@@ -13,7 +13,8 @@ namespace herd {
 /// mentioning the "maximum context length" -> context_window; code
 /// "content_policy_violation"/"content_filter" -> content_policy; code "insufficient_quota" (a
 /// 429 about billing) -> permanent "insufficient_quota", since waiting does not add credit; a 2xx
-/// with finish_reason "content_filter" -> content_policy "content_filter".
+/// with finish_reason "content_filter" -> content_policy "content_filter"; a 2xx whose message
+/// has no content but a `refusal` -> content_policy "refusal".
 class openai_codec : public llm_codec {
 public:
   using llm_codec::llm_codec;

@@ -1,6 +1,7 @@
 #include "herd/http/http_classifier.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <strings.h>
 
 #include <nlohmann/json.hpp>
@@ -69,10 +70,14 @@ std::optional<failure> http_classifier::classify(const http_response& response, 
   else if (status < 400)
     result.reason = "unexpected_status";
   if (auto should_retry = response.header("x-should-retry")) {
-    if (*should_retry == "true" && !retryable(category)) {
+    auto said = [&](const char* word) {
+      return should_retry->size() == std::strlen(word) &&
+             strncasecmp(should_retry->data(), word, should_retry->size()) == 0;
+    };
+    if (said("true") && !retryable(category)) {
       result.category = failure_category::transient;
       result.reason = "x_should_retry";
-    } else if (*should_retry == "false" && retryable(category)) {
+    } else if (said("false") && retryable(category)) {
       result.category = failure_category::permanent;
       result.reason = "x_should_retry";
     }

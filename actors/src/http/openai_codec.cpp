@@ -62,6 +62,10 @@ std::variant<nlohmann::json, failure> openai_codec::read_result(const nlohmann::
     text = content->get<std::string>();
   else if (content != message->end() && !content->is_null())
     return invalid_response("choices[0].message.content is not a string");
+  if (text.empty() && !string_field(*message, "refusal").empty())
+    return failure::make(failure_category::content_policy,
+                         "the model refused: " + string_field(*message, "refusal"))
+        .because("refusal");
   if (finish_reason == "content_filter")
     return failure::make(failure_category::content_policy,
                          "the provider's content filter withheld the answer")

@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(reset_headers_do_not_count_outside_rate_limits) {
 }
 
 BOOST_AUTO_TEST_CASE(x_should_retry_true_makes_a_4xx_transient) {
-  auto f = classify(status(400, "", {{"x-should-retry", "true"}}));
+  auto f = classify(status(400, "", {{"x-should-retry", "True"}}));
   BOOST_TEST(f.category == failure_category::transient);
   BOOST_TEST(f.reason == "x_should_retry");
   BOOST_TEST(f.status_code == 400);

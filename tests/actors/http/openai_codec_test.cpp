@@ -188,6 +188,11 @@ BOOST_AUTO_TEST_CASE(content_policy) {
     "message": {"role": "assistant", "content": null}, "finish_reason": "content_filter"}]})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
   BOOST_TEST(out.error.reason == "content_filter");
+  out = make_codec().decode(response(200, R"({"model": "m", "choices": [{"index": 0,
+    "message": {"role": "assistant", "content": null, "refusal": "I can't help with that."},
+    "finish_reason": "stop"}]})"));
+  BOOST_TEST(out.error.category == failure_category::content_policy);
+  BOOST_TEST(out.error.reason == "refusal");
 }
 
 BOOST_AUTO_TEST_CASE(rate_limit_and_quota) {
