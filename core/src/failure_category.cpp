@@ -36,7 +36,7 @@ failure_category classify_http_status(int status) {
     return failure_category::rate_limited;
   if (status == 408 || status == 504)
     return failure_category::timeout;
-  if (status == 503 || status == 502)
+  if (status == 503 || status == 502 || status == 529)
     return failure_category::unavailable;
   if (status == 409 || status >= 500)
     return failure_category::transient;

@@ -43,7 +43,8 @@ std::string to_string(failure_category x);
 /// Parses a category name; empty when the name is unknown.
 std::optional<failure_category> parse_failure_category(std::string_view name);
 
-/// Classifies an HTTP status code the way the official LLM SDKs do (408/409/429/5xx retryable).
+/// Classifies an HTTP status code the way the official LLM SDKs do (408/409/429/5xx retryable;
+/// 502, 503 and 529, Anthropic's "overloaded", are unavailable).
 failure_category classify_http_status(int status);
 
 } // namespace herd

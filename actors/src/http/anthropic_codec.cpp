@@ -1,0 +1,89 @@
+#include "herd/http/anthropic_codec.hpp"
+
+namespace herd {
+
+std::variant<http_request, failure> anthropic_codec::encode_chat(const chat_request& chat) const {
+  nlohmann::json body;
+  body["model"] = chat.model.empty() ? model() : chat.model;
+  std::string system = chat.system;
+  auto messages = nlohmann::json::array();
+  for (auto& m : chat.messages) {
+    if (m.role != "system") {
+      messages.push_back({{"role", m.role}, {"content", m.content}});
+      continue;
+    }
+    if (!m.content.is_string())
+      return failure::permanent(
+                 "invalid request: a system message's content must be a string for Anthropic")
+          .because("invalid_request");
+    if (!system.empty())
+      system += "\n\n";
+    system += m.content.get<std::string>();
+  }
+  if (messages.empty())
+    return failure::permanent("invalid request: /messages: no user or assistant message")
+        .because("invalid_request");
+  body["messages"] = std::move(messages);
+  if (!system.empty())
+    body["system"] = system;
+  body["max_tokens"] = chat.max_tokens ? *chat.max_tokens : max_tokens();
+  if (chat.temperature)
+    body["temperature"] = *chat.temperature;
+  auto request = endpoint().request("POST", "/v1/messages", body.dump());
+  request.headers.emplace_back("content-type", "application/json");
+  request.headers.emplace_back("anthropic-version", api_version);
+  if (!api_key().empty())
+    request.headers.emplace_back("x-api-key", api_key());
+  return request;
+}
+
+void anthropic_codec::refine_error(failure& classified, const nlohmann::json& body) const {
+  auto type = error_field(body, "type");
+  auto message = error_field(body, "message");
+  if (type == "overloaded_error") {
+    classified.category = failure_category::unavailable;
+    classified.reason = "overloaded";
+  } else if (classified.category != failure_category::permanent) {
+    return;
+  } else if (mentions(message, "prompt is too long") || mentions(message, "context window")) {
+    classified.category = failure_category::context_window;
+    classified.reason = "prompt_too_long";
+  } else if (mentions(message, "content filtering") || mentions(message, "usage policy") ||
+             mentions(message, "content policy")) {
+    classified.category = failure_category::content_policy;
+    classified.reason = "content_policy";
+  } else if (type == "permission_error" || type == "authentication_error") {
+    classified.category = failure_category::permanent;
+    classified.reason = "auth";
+  }
+}
+
+std::variant<nlohmann::json, failure>
+anthropic_codec::read_result(const nlohmann::json& body) const {
+  auto content = body.find("content");
+  if (content == body.end() || !content->is_array())
+    return invalid_response("no content array");
+  std::string text;
+  for (auto& block : *content)
+    if (string_field(block, "type") == "text")
+      text += string_field(block, "text");
+  auto stop_reason = string_field(body, "stop_reason");
+  if (stop_reason == "refusal")
+    return failure::make(failure_category::content_policy, "the model refused the request")
+        .because("refusal");
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  auto usage = body.find("usage");
+  if (usage != body.end() && usage->is_object()) {
+    input_tokens = usage->value("input_tokens", int64_t{0});
+    output_tokens = usage->value("output_tokens", int64_t{0});
+  }
+  auto model_used = string_field(body, "model");
+  return nlohmann::json{
+      {"text", text},
+      {"model", model_used.empty() ? model() : model_used},
+      {"finish_reason", stop_reason},
+      {"usage", {{"input_tokens", input_tokens}, {"output_tokens", output_tokens}}}};
+}
+
+} // namespace herd

@@ -1,0 +1,100 @@
+#include "herd/http/llm_codec.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "herd/http/http_classifier.hpp"
+
+namespace herd {
+
+llm_codec::llm_codec(http_endpoint endpoint, std::string api_key, std::string model,
+                     int64_t max_tokens)
+    : endpoint_(std::move(endpoint)), api_key_(std::move(api_key)), model_(std::move(model)),
+      max_tokens_(max_tokens) {
+  // Nop.
+}
+
+std::variant<http_request, failure> llm_codec::encode(const std::string& request_json) const {
+  auto parsed = chat_request::parse(request_json);
+  if (auto* why = std::get_if<failure>(&parsed))
+    return std::move(*why);
+  auto& chat = std::get<chat_request>(parsed);
+  if (chat.model.empty() && model_.empty())
+    return failure::permanent("invalid request: /model: no model given and none configured")
+        .because("invalid_request");
+  return encode_chat(chat);
+}
+
+outcome llm_codec::decode(const http_response& response) const {
+  try {
+    auto now = std::chrono::system_clock::now();
+    if (!response.ok()) {
+      // Scrub an echoed key before the body is excerpted: a cut could keep part of it.
+      auto scrubbed = response;
+      scrubbed.body = redacted(std::move(scrubbed.body));
+      scrubbed.error_message = redacted(std::move(scrubbed.error_message));
+      auto classified = http_classifier::classify(scrubbed, now);
+      if (classified) {
+        auto body = nlohmann::json::parse(scrubbed.body, nullptr, false);
+        if (response.error == http_error::none)
+          refine_error(*classified, body.is_discarded() ? nlohmann::json{} : body);
+        return outcome::fail(std::move(*classified));
+      }
+    }
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    if (!body.is_object())
+      return outcome::fail(
+          invalid_response(response.body.empty() ? "empty body" : "body is not a JSON object")
+              .from("", response.status));
+    auto result = read_result(body);
+    if (auto* why = std::get_if<failure>(&result)) {
+      why->message = redacted(std::move(why->message));
+      why->status_code = response.status;
+      return outcome::fail(std::move(*why));
+    }
+    auto& value = std::get<nlohmann::json>(result);
+    value["provider"] = provider();
+    return outcome::success(value);
+  } catch (const std::exception& e) {
+    return outcome::fail(invalid_response(redacted(e.what())).from("", response.status));
+  }
+}
+
+failure llm_codec::invalid_response(const std::string& what) {
+  return failure::transient("invalid response: " + http_classifier::escaped_excerpt(what))
+      .because("invalid_response");
+}
+
+std::string llm_codec::error_field(const nlohmann::json& body, const char* field) {
+  if (!body.is_object())
+    return "";
+  auto error = body.find("error");
+  return error == body.end() ? "" : string_field(*error, field);
+}
+
+std::string llm_codec::string_field(const nlohmann::json& body, const char* field) {
+  if (!body.is_object())
+    return "";
+  auto value = body.find(field);
+  return value != body.end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+bool llm_codec::mentions(std::string_view text, std::string_view needle) {
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                        [&](char x, char y) { return lower(x) == lower(y); });
+  return it != text.end();
+}
+
+std::string llm_codec::redacted(std::string x) const {
+  if (api_key_.empty())
+    return x;
+  for (auto pos = x.find(api_key_); pos != std::string::npos; pos = x.find(api_key_, pos + 3))
+    x.replace(pos, api_key_.size(), "***");
+  return x;
+}
+
+} // namespace herd

@@ -1,0 +1,88 @@
+#include "herd/http/openai_codec.hpp"
+
+namespace herd {
+
+std::variant<http_request, failure> openai_codec::encode_chat(const chat_request& chat) const {
+  nlohmann::json body;
+  body["model"] = chat.model.empty() ? model() : chat.model;
+  auto messages = nlohmann::json::array();
+  if (!chat.system.empty())
+    messages.push_back({{"role", "system"}, {"content", chat.system}});
+  for (auto& m : chat.messages)
+    messages.push_back({{"role", m.role}, {"content", m.content}});
+  body["messages"] = std::move(messages);
+  if (chat.max_tokens)
+    body["max_tokens"] = *chat.max_tokens;
+  else if (max_tokens() > 0)
+    body["max_tokens"] = max_tokens();
+  if (chat.temperature)
+    body["temperature"] = *chat.temperature;
+  auto request = endpoint().request("POST", "/v1/chat/completions", body.dump());
+  request.headers.emplace_back("content-type", "application/json");
+  if (!api_key().empty())
+    request.headers.emplace_back("authorization", "Bearer " + api_key());
+  return request;
+}
+
+void openai_codec::refine_error(failure& classified, const nlohmann::json& body) const {
+  auto code = error_field(body, "code");
+  auto type = error_field(body, "type");
+  auto message = error_field(body, "message");
+  if (classified.category != failure_category::permanent &&
+      classified.category != failure_category::rate_limited)
+    return;
+  if (code == "context_length_exceeded" || mentions(message, "maximum context length")) {
+    classified.category = failure_category::context_window;
+    classified.reason = "context_length_exceeded";
+  } else if (code == "content_policy_violation" || code == "content_filter" ||
+             type == "content_policy_violation") {
+    classified.category = failure_category::content_policy;
+    classified.reason = code.empty() ? type : code;
+  } else if (code == "insufficient_quota" || type == "insufficient_quota") {
+    classified.category = failure_category::permanent;
+    classified.reason = "insufficient_quota";
+    classified.retry_after = duration{0};
+  }
+}
+
+std::variant<nlohmann::json, failure> openai_codec::read_result(const nlohmann::json& body) const {
+  auto choices = body.find("choices");
+  if (choices == body.end() || !choices->is_array() || choices->empty())
+    return invalid_response("no choices");
+  auto& choice = choices->front();
+  if (!choice.is_object())
+    return invalid_response("choices[0] is not an object");
+  auto finish_reason = string_field(choice, "finish_reason");
+  auto message = choice.find("message");
+  if (message == choice.end() || !message->is_object())
+    return invalid_response("choices[0] has no message");
+  auto content = message->find("content");
+  std::string text;
+  if (content != message->end() && content->is_string())
+    text = content->get<std::string>();
+  else if (content != message->end() && !content->is_null())
+    return invalid_response("choices[0].message.content is not a string");
+  if (text.empty() && !string_field(*message, "refusal").empty())
+    return failure::make(failure_category::content_policy,
+                         "the model refused: " + string_field(*message, "refusal"))
+        .because("refusal");
+  if (finish_reason == "content_filter")
+    return failure::make(failure_category::content_policy,
+                         "the provider's content filter withheld the answer")
+        .because("content_filter");
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  auto usage = body.find("usage");
+  if (usage != body.end() && usage->is_object()) {
+    input_tokens = usage->value("prompt_tokens", int64_t{0});
+    output_tokens = usage->value("completion_tokens", int64_t{0});
+  }
+  auto model_used = string_field(body, "model");
+  return nlohmann::json{
+      {"text", text},
+      {"model", model_used.empty() ? model() : model_used},
+      {"finish_reason", finish_reason},
+      {"usage", {{"input_tokens", input_tokens}, {"output_tokens", output_tokens}}}};
+}
+
+} // namespace herd
