@@ -15,6 +15,7 @@
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/http/http_client.hpp"
+#include "http/http_transfer.hpp"
 
 using namespace std::chrono_literals;
 
@@ -408,6 +409,28 @@ BOOST_AUTO_TEST_CASE(a_thousand_concurrent_requests_all_complete_exactly_once) {
   BOOST_TEST(stats.started == n);
   BOOST_TEST(stats.finished == n);
   BOOST_TEST(stats.connections_opened <= 16u);
+}
+
+BOOST_AUTO_TEST_CASE(curl_results_map_to_transport_errors) {
+  using herd::http_error;
+  using herd::http_transfer;
+  BOOST_TEST(http_transfer::classify(CURLE_OK, false, true) == http_error::none);
+  // A timeout before the request went out is a connect timeout; after, a (total) timeout.
+  BOOST_TEST(http_transfer::classify(CURLE_OPERATION_TIMEDOUT, false, false) ==
+             http_error::connect_timeout);
+  BOOST_TEST(http_transfer::classify(CURLE_OPERATION_TIMEDOUT, false, true) == http_error::timeout);
+  BOOST_TEST(http_transfer::classify(CURLE_COULDNT_RESOLVE_PROXY, false, false) == http_error::dns);
+  BOOST_TEST(http_transfer::classify(CURLE_GOT_NOTHING, false, true) ==
+             http_error::connection_reset);
+  BOOST_TEST(http_transfer::classify(CURLE_PARTIAL_FILE, false, true) ==
+             http_error::connection_reset);
+  BOOST_TEST(http_transfer::classify(CURLE_PEER_FAILED_VERIFICATION, false, false) ==
+             http_error::tls);
+  BOOST_TEST(http_transfer::classify(CURLE_FILESIZE_EXCEEDED, false, true) ==
+             http_error::too_large);
+  BOOST_TEST(http_transfer::classify(CURLE_WRITE_ERROR, true, true) == http_error::too_large);
+  BOOST_TEST(http_transfer::classify(CURLE_WRITE_ERROR, false, true) == http_error::other);
+  BOOST_TEST(http_transfer::classify(CURLE_OUT_OF_MEMORY, false, true) == http_error::other);
 }
 
 BOOST_AUTO_TEST_CASE(config_reads_every_key) {
