@@ -24,6 +24,9 @@ bool equals_ignoring_case(std::string_view x, std::string_view y) {
          });
 }
 
+/// The size of curl's receive buffer per exchange (curl's default: 16 KiB).
+constexpr long receive_buffer_bytes = 4096;
+
 long to_curl_ms(duration value, duration fallback) {
   auto ms = to_ms(value > duration{0} ? value : fallback);
   return static_cast<long>(std::max<int64_t>(ms, 1));
@@ -86,6 +89,9 @@ bool http_transfer::prepare() {
   curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
+  // curl allocates its receive buffer (16 KiB by default) before a request even waits for a
+  // connection; 4 KiB keeps 10,000 waiting requests at ~13 KB each instead of ~25 KB.
+  curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, receive_buffer_bytes);
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, config_.user_agent.c_str());
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, header_list_);
   curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,

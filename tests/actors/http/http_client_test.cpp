@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include <malloc.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -74,11 +76,13 @@ struct test_server {
       --running;
       res.set_content("done", "text/plain");
     });
-    server.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
+    auto slow = [this](const httplib::Request&, httplib::Response& res) {
       std::unique_lock<std::mutex> lock{release_mutex};
       release_cv.wait_for(lock, 2s, [this] { return released; });
       res.set_content("late", "text/plain");
-    });
+    };
+    server.Get("/slow", slow);
+    server.Post("/slow", slow);
     port = server.bind_to_any_port("127.0.0.1");
     BOOST_REQUIRE(port > 0);
     thread = std::thread([this] { server.listen_after_bind(); });
@@ -409,6 +413,34 @@ BOOST_AUTO_TEST_CASE(a_thousand_concurrent_requests_all_complete_exactly_once) {
   BOOST_TEST(stats.started == n);
   BOOST_TEST(stats.finished == n);
   BOOST_TEST(stats.connections_opened <= 16u);
+}
+
+BOOST_AUTO_TEST_CASE(ten_thousand_requests_in_flight_cost_little_memory_each) {
+  test_server slow_server;
+  test_server fast_server;
+  herd::http_client_config config;
+  config.max_connections_per_host = 1; // one exchange runs, the rest wait inside curl
+  herd::http_client client{config};
+  constexpr size_t n = 10000;
+  completion_counter counter{n};
+  auto heap_before = mallinfo2().uordblks;
+  for (size_t i = 0; i < n; ++i) {
+    auto request = get_request(slow_server.url("/slow"));
+    request.headers = {{"Authorization", "Bearer sk-0123456789abcdef"}};
+    request.body = R"({"model":"m","messages":[{"role":"user","content":"hi"}]})";
+    request.method = "POST";
+    client.start(std::move(request), counter.callback(i));
+  }
+  // A later request ending means the I/O thread has taken every earlier one into curl.
+  auto marker = exchange(client, get_request(fast_server.url("/hello")));
+  BOOST_TEST(marker.status == 200);
+  auto heap_after = mallinfo2().uordblks;
+  auto per_call = (heap_after - std::min(heap_after, heap_before)) / n;
+  BOOST_TEST_MESSAGE("bytes_per_in_flight_call " << per_call << " at " << n << " in flight");
+  BOOST_TEST(client.stats().in_flight == n);
+  BOOST_TEST(per_call < 20u * 1024u); // measured: ~13.1 KB (curl easy handle ~9 KB + 4 KiB buffer)
+  client.stop();
+  BOOST_REQUIRE(counter.wait_all(0ms));
 }
 
 BOOST_AUTO_TEST_CASE(curl_results_map_to_transport_errors) {
