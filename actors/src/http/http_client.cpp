@@ -129,9 +129,7 @@ private:
           continue;
         http_transfer* transfer = nullptr;
         curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
-        auto code = message->data.result;
-        connections_opened_.fetch_add(static_cast<uint64_t>(std::max(transfer->finish(code), 0L)),
-                                      std::memory_order_relaxed);
+        transfer->finish(message->data.result);
         retire(transfer->id());
       }
       curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
@@ -179,6 +177,8 @@ private:
     auto i = transfers_.find(id);
     auto transfer = std::move(i->second);
     transfers_.erase(i);
+    // Counted here so that cancelled and stopped exchanges count the connections they opened.
+    connections_opened_.fetch_add(transfer->connections_opened(), std::memory_order_relaxed);
     curl_multi_remove_handle(multi_, transfer->handle());
     auto done = transfer->take_completion();
     auto response = std::move(transfer->response());

@@ -216,18 +216,16 @@ http_error http_transfer::classify(CURLcode code, bool size_limit_hit, bool requ
   }
 }
 
-long http_transfer::finish(CURLcode code) {
+void http_transfer::finish(CURLcode code) {
   long status = 0;
-  long connections = 0;
   long request_bytes = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &connections);
   curl_easy_getinfo(easy_, CURLINFO_REQUEST_SIZE, &request_bytes);
   response_.elapsed = elapsed();
   response_.error = classify(code, size_limit_hit_, request_bytes > 0);
   if (response_.error == http_error::none) {
     response_.status = static_cast<int32_t>(status);
-    response_.reused_connection = connections == 0;
+    response_.reused_connection = connections_opened() == 0;
   } else {
     response_.status = 0;
     response_.body.clear();
@@ -239,7 +237,13 @@ long http_transfer::finish(CURLcode code) {
       response_.error_message = error_buffer_[0] != '\0' ? std::string{error_buffer_}
                                                          : std::string{curl_easy_strerror(code)};
   }
-  return connections;
+}
+
+uint64_t http_transfer::connections_opened() const {
+  long connections = 0;
+  if (easy_ != nullptr)
+    curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &connections);
+  return static_cast<uint64_t>(std::max(connections, 0L));
 }
 
 void http_transfer::fail(http_error error, std::string message) {

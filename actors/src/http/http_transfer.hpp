@@ -38,9 +38,11 @@ public:
   /// The easy handle (null before `prepare`).
   CURL* handle() const { return easy_; }
 
-  /// Fills the response from curl's result `code` once the exchange ended; returns the number
-  /// of connections the exchange opened.
-  long finish(CURLcode code);
+  /// Fills the response from curl's result `code` once the exchange ended.
+  void finish(CURLcode code);
+  /// The number of new connections the exchange opened so far (0 when it reused one or never
+  /// connected).
+  uint64_t connections_opened() const;
   /// Ends the response with a transport error of our own (cancelled, shutting_down, ...).
   void fail(http_error error, std::string message);
 
