@@ -9,7 +9,11 @@
 #include <mutex>
 #include <thread>
 
+#include <arpa/inet.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -301,6 +305,34 @@ BOOST_AUTO_TEST_CASE(a_slow_server_is_a_timeout_after_the_total_timeout) {
   BOOST_TEST(response.error == herd::http_error::timeout, response.error_message);
   BOOST_TEST(herd::to_ms(response.elapsed) >= 200);
   BOOST_TEST(herd::to_ms(response.elapsed) < 1500);
+}
+
+BOOST_AUTO_TEST_CASE(a_listener_that_never_accepts_is_a_connect_timeout) {
+  // A socket listening with a full backlog: Linux drops further SYNs, so connects hang.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  BOOST_REQUIRE(::listen(listener, 0) == 0);
+  socklen_t length = sizeof address;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    fillers.push_back(filler);
+  }
+  herd::http_client client;
+  auto request = get_request("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/");
+  request.connect_timeout = herd::from_ms(200);
+  request.total_timeout = herd::from_ms(3000);
+  auto response = exchange(client, request);
+  BOOST_TEST(response.error == herd::http_error::connect_timeout, response.error_message);
+  BOOST_TEST(herd::to_ms(response.elapsed) < 2000);
+  for (int filler : fillers)
+    ::close(filler);
+  ::close(listener);
 }
 
 BOOST_AUTO_TEST_CASE(a_body_over_the_size_limit_is_too_large) {
