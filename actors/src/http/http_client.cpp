@@ -48,6 +48,7 @@ public:
                       static_cast<long>(config_.max_connections));
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(config_.max_connections));
     thread_ = std::thread([this] { run(); });
+    io_thread_id_ = thread_.get_id();
   }
 
   ~impl() {
@@ -94,7 +95,7 @@ public:
     }
     // From a completion (on the I/O thread) the thread cannot join itself: the loop ends once
     // the completion returns, and whoever stops or destroys the client later joins it.
-    if (std::this_thread::get_id() == thread_.get_id())
+    if (std::this_thread::get_id() == io_thread_id_)
       return;
     std::lock_guard<std::mutex> guard{join_mutex_};
     if (thread_.joinable())
@@ -215,6 +216,9 @@ private:
   http_client_config config_;
   CURLM* multi_ = nullptr;
   std::thread thread_;
+  /// The I/O thread's id, kept apart from `thread_` (which a join resets).
+  std::thread::id io_thread_id_;
+  /// Serializes joins of `thread_` when several threads stop the client.
   std::mutex join_mutex_;
 
   std::mutex mutex_;
