@@ -68,6 +68,8 @@ struct test_server {
       res.set_header("Retry-After", "7");
       res.set_content(R"({"error":"rate limited"})", "application/json");
     });
+    server.Get("/moved",
+               [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/hello"); });
     server.Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(100000, 'x'), "text/plain");
     });
@@ -235,6 +237,15 @@ BOOST_AUTO_TEST_CASE(a_429_with_retry_after_passes_through_as_a_response) {
   BOOST_TEST(!response.ok());
   BOOST_TEST(response.header("retry-after").value_or("?") == "7");
   BOOST_TEST(response.body == R"({"error":"rate limited"})");
+}
+
+BOOST_AUTO_TEST_CASE(a_redirect_is_returned_not_followed) {
+  test_server server;
+  herd::http_client client;
+  auto response = exchange(client, get_request(server.url("/moved")));
+  BOOST_TEST(response.error == herd::http_error::none);
+  BOOST_TEST(response.status == 302);
+  BOOST_TEST(response.header("location").value_or("?") == "/hello");
 }
 
 BOOST_AUTO_TEST_CASE(a_second_sequential_request_reuses_the_connection) {
