@@ -44,13 +44,16 @@ public:
 
   /// Starts `request`; `done` runs once it ends. Never calls `done` inline. Returns the
   /// request's id (for `cancel`), never 0. After `stop`, `done` runs at once with
-  /// `shutting_down`.
+  /// `shutting_down`, on the caller's thread before `start` returns (no lock held, so this is
+  /// safe from inside a completion too).
   uint64_t start(http_request request, completion done);
   /// Gives up on request `id`: its connection is closed and `done` runs with `cancelled`,
   /// unless it has ended already (then nothing happens).
   void cancel(uint64_t id);
   /// Ends every request still running (`done` runs with `shutting_down`) and joins the I/O
-  /// thread. Idempotent.
+  /// thread. Idempotent. Called from inside a completion it does not wait: the I/O thread ends
+  /// the others once that completion returns (a later `stop` or the destructor joins it). The
+  /// client must not be destroyed from inside its own completion.
   void stop();
 
   /// Counters so far.
