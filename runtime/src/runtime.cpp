@@ -10,6 +10,7 @@
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/http/http_service.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "shutdown_reaper.hpp"
 #include "stop_roster.hpp"
@@ -79,6 +80,8 @@ void runtime::boot() {
   metrics_ = std::make_shared<metrics_registry>();
   actors_ = std::make_shared<system_actors>(*sys_, config_, metrics_);
   actors_->boot();
+  for (auto& [name, service] : config_.services)
+    add_http_service(name, service);
   component_logger("runtime")->debug("runtime started");
 }
 
@@ -94,6 +97,20 @@ caf::actor runtime::add_agent(const std::string& pool, caf::actor agent) {
 
 void runtime::add_service(const std::string& service, caf::actor handle) {
   actors_->add_service(service, std::move(handle));
+}
+
+caf::actor runtime::add_http_service(const std::string& service,
+                                     const http_service_config& config) {
+  std::shared_ptr<const http_codec> codec = config.make_codec();
+  auto handle = caf::actor_cast<caf::actor>(sys_->spawn<http_service>(service, http(), codec));
+  add_service(service, handle);
+  return handle;
+}
+
+std::shared_ptr<http_client> runtime::http() {
+  if (!http_)
+    http_ = std::make_shared<http_client>(config_.http_client);
+  return http_;
 }
 
 caf::expected<caf::actor> runtime::breaker_for(const std::string& service,
@@ -190,6 +207,8 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
               report.unfinished.size(), report.dead_lettered);
   }
   stop_actors(report, stop_timeout);
+  if (http_)
+    http_->stop(); // the services are down: nothing waits for an exchange any more
   actors_->release();
   final_report_ = std::make_unique<shutdown_report>(report);
   return report;

@@ -43,7 +43,7 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
   in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "dead_letters", "health",
-                "supervision", "pools", "policies", "fallback_policy"});
+                "supervision", "pools", "policies", "fallback_policy", "http_client", "services"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -60,6 +60,13 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.health = health_monitor_config::from_json(in.at("health"));
   if (in.has("supervision"))
     result.supervision = supervisor_config::from_json(in.at("supervision"));
+  if (in.has("http_client"))
+    result.http_client = http_client_config::from_json(in.at("http_client"));
+  if (in.has("services")) {
+    auto services = in.at("services");
+    for (auto& name : services.keys())
+      result.services[name] = http_service_config::from_json(services.at(name));
+  }
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -109,7 +116,11 @@ nlohmann::json runtime_config::to_json() const {
                         {"supervision", supervision.to_json()},
                         {"pools", nlohmann::json::object()},
                         {"policies", nlohmann::json::object()},
-                        {"fallback_policy", fallback_policy}};
+                        {"fallback_policy", fallback_policy},
+                        {"http_client", http_client.to_json()},
+                        {"services", nlohmann::json::object()}};
+  for (auto& [name, service] : services)
+    result["services"][name] = service.to_json();
   if (dead_letters)
     result["dead_letters"] = dead_letters->to_json();
   for (auto& [name, pool] : pools)

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "herd/core/time.hpp"
 
 namespace herd {
@@ -28,6 +30,8 @@ struct http_client_config {
 
   /// Reads the JSON form; throws `config_error` naming the bad field.
   static http_client_config from_json(const json_reader& in);
+  /// The JSON form, with every default spelled out.
+  nlohmann::json to_json() const;
 };
 
 } // namespace herd

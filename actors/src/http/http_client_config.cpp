@@ -28,4 +28,13 @@ http_client_config http_client_config::from_json(const json_reader& in) {
   return result;
 }
 
+nlohmann::json http_client_config::to_json() const {
+  return {{"max_connections_per_host", max_connections_per_host},
+          {"max_connections", max_connections},
+          {"connect_timeout_ms", to_ms(connect_timeout)},
+          {"timeout_ms", to_ms(total_timeout)},
+          {"max_response_bytes", max_response_bytes},
+          {"user_agent", user_agent}};
+}
+
 } // namespace herd

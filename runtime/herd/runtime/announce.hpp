@@ -28,6 +28,9 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/http/http_error.hpp"
+#include "herd/http/http_request.hpp"
+#include "herd/http/http_response.hpp"
 #include "herd/retry/backoff_policy.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
@@ -58,6 +61,9 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<outcome>{}, "herd::outcome");
   visit(announced<std::vector<task>>{}, "std::vector<herd::task>");
   visit(announced<std::vector<outcome>>{}, "std::vector<herd::outcome>");
+  visit(announced<http_error>{}, "herd::http_error");
+  visit(announced<http_request>{}, "herd::http_request");
+  visit(announced<http_response>{}, "herd::http_response");
   visit(announced<std::vector<uint64_t>>{}, "std::vector<uint64_t>");
   // dispatch
   visit(announced<dispatcher_config>{}, "herd::dispatcher_config");

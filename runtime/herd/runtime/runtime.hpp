@@ -18,6 +18,8 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/http/http_client.hpp"
+#include "herd/http/http_service_config.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/runtime/shutdown_report.hpp"
 #include "herd/runtime/system_config.hpp"
@@ -77,6 +79,13 @@ public:
   /// The breaker in front of `service` for calls by `agent` (one per service by default; one
   /// per agent and service when `breakers.scope` says so). Agents call it like the service.
   caf::expected<caf::actor> breaker_for(const std::string& service, const std::string& agent = "");
+  /// Starts a service reached over HTTP, as `config` says (an `http_service` on the shared
+  /// `http()` client), and adds it like `add_service`; returns it. The services of the
+  /// configuration's `"services"` object are started this way at boot.
+  caf::actor add_http_service(const std::string& service, const http_service_config& config);
+  /// The HTTP client every HTTP service of the runtime shares, configured by `http_client`:
+  /// started on first use, stopped at shutdown (after the services).
+  std::shared_ptr<http_client> http();
 
   // -- tasks ----------------------------------------------------------------------------------
 
@@ -158,6 +167,7 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<system_actors> actors_;
   std::unique_ptr<shutdown_report> final_report_;
+  std::shared_ptr<http_client> http_;
 };
 
 } // namespace herd

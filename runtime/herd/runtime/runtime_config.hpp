@@ -11,6 +11,8 @@
 #include "herd/core/time.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/http/http_client_config.hpp"
+#include "herd/http/http_service_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
@@ -32,6 +34,7 @@ struct pool_config {
 /// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
 ///  "dead_letters": {"db": FILE, ...} or null, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
+///  "http_client": {...}, "services": {"NAME": {"type": "openai", "base_url": URL, ...}},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": ""}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
@@ -53,6 +56,12 @@ struct runtime_config {
   /// The policy of every pool's supervisor (strategy, restart intensity, restart backoff); its
   /// name becomes "pool:<pool>". Default: one_for_one, 3 restarts in 10 s, backoff 100 ms-10 s.
   supervisor_config supervision;
+  /// The HTTP client every HTTP service of the runtime shares (connections per host, default
+  /// timeouts, response size limit).
+  http_client_config http_client;
+  /// Services reached over HTTP, by name: the runtime starts each at boot (an `http_service`
+  /// behind its breaker, as `add_service` would). Default: none.
+  std::map<std::string, http_service_config> services;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
   /// Failure policies by task kind; the presets (default, read_only, notification, mutation,
