@@ -2,12 +2,14 @@
 
 namespace herd {
 
-void mock_llm_stats::record(int64_t second, int status, const std::string& fault) {
+void mock_llm_stats::record(int64_t second, int status, const std::string& fault,
+                            const std::string& cause) {
   auto key = status == 0 ? std::string{"none"} : std::to_string(status);
   std::lock_guard<std::mutex> guard{mutex_};
   ++total_.requests;
   ++total_.by_status[key];
   ++by_fault_[fault];
+  ++by_cause_[cause.empty() ? "none" : cause];
   auto& s = per_second_[second];
   ++s.requests;
   ++s.by_status[key];
@@ -21,6 +23,7 @@ nlohmann::json mock_llm_stats::to_json() const {
   return {{"requests", total_.requests},
           {"by_status", total_.by_status},
           {"by_fault", by_fault_},
+          {"by_cause", by_cause_},
           {"per_second", seconds}};
 }
 
@@ -28,6 +31,7 @@ void mock_llm_stats::reset() {
   std::lock_guard<std::mutex> guard{mutex_};
   total_ = counts{};
   by_fault_.clear();
+  by_cause_.clear();
   per_second_.clear();
 }
 
