@@ -230,6 +230,11 @@ mock_llm_server::mock_llm_server(mock_llm_profile profile) {
   s.set_keep_alive_max_count(100000);
   s.set_keep_alive_timeout(30);
   s.set_tcp_nodelay(true);
+  // httplib's default adds SO_REUSEPORT, which lets a second server share a port in use.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.Post("/v1/chat/completions", [self](const httplib::Request& req, httplib::Response& res) {
     self->serve_api(mock_llm_api::openai, req, res);
   });
