@@ -28,6 +28,7 @@ struct served {
     server.start();
     client = std::make_unique<httplib::Client>("127.0.0.1", server.port());
     client->set_read_timeout(10, 0);
+    client->set_tcp_nodelay(true);
   }
 
   httplib::Result post(const std::string& path, const std::string& fault = "",
