@@ -166,7 +166,8 @@ struct mock_llm_server::impl {
       status = 0;
     else if (f.kind == mock_llm_fault_kind::malformed || f.kind == mock_llm_fault_kind::oversized)
       status = 200;
-    stats.record(elapsed / 1000, status, to_string(f.kind), d.cause);
+    stats.record(elapsed / 1000, status, to_string(f.kind), d.cause,
+                 req.remote_addr + ":" + std::to_string(req.remote_port));
     if (f.latency_ms > 0 && !pause(f.latency_ms))
       return drop(req, res);
     for (auto& [name, value] : f.headers)

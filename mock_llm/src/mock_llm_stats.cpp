@@ -3,13 +3,14 @@
 namespace herd {
 
 void mock_llm_stats::record(int64_t second, int status, const std::string& fault,
-                            const std::string& cause) {
+                            const std::string& cause, const std::string& connection) {
   auto key = status == 0 ? std::string{"none"} : std::to_string(status);
   std::lock_guard<std::mutex> guard{mutex_};
   ++total_.requests;
   ++total_.by_status[key];
   ++by_fault_[fault];
   ++by_cause_[cause.empty() ? "none" : cause];
+  connections_.insert(connection);
   auto& s = per_second_[second];
   ++s.requests;
   ++s.by_status[key];
@@ -20,11 +21,9 @@ nlohmann::json mock_llm_stats::to_json() const {
   auto seconds = nlohmann::json::array();
   for (auto& [second, c] : per_second_)
     seconds.push_back({{"second", second}, {"requests", c.requests}, {"by_status", c.by_status}});
-  return {{"requests", total_.requests},
-          {"by_status", total_.by_status},
-          {"by_fault", by_fault_},
-          {"by_cause", by_cause_},
-          {"per_second", seconds}};
+  return {
+      {"requests", total_.requests}, {"by_status", total_.by_status},      {"by_fault", by_fault_},
+      {"by_cause", by_cause_},       {"connections", connections_.size()}, {"per_second", seconds}};
 }
 
 void mock_llm_stats::reset() {
@@ -32,6 +31,7 @@ void mock_llm_stats::reset() {
   total_ = counts{};
   by_fault_.clear();
   by_cause_.clear();
+  connections_.clear();
   per_second_.clear();
 }
 

@@ -219,6 +219,7 @@ BOOST_AUTO_TEST_CASE(stats_count_per_second_and_reset) {
   BOOST_TEST(stats["by_status"]["200"] == 1);
   BOOST_TEST(stats["by_status"]["503"] == 1);
   BOOST_TEST(stats["by_cause"]["x-mock-fault"] == 1);
+  BOOST_TEST(stats["connections"] == 2); // this client does not keep connections alive
   BOOST_REQUIRE(stats["per_second"].size() >= 1u);
   int total = 0;
   for (auto& second : stats["per_second"]) {
@@ -237,7 +238,9 @@ BOOST_AUTO_TEST_CASE(one_connection_serves_many_calls) {
   s.client->set_keep_alive(true);
   for (int i = 0; i < 200; ++i)
     BOOST_REQUIRE(s.post("/v1/chat/completions")->status == 200);
-  BOOST_TEST(s.stats()["requests"] == 200);
+  auto stats = s.stats();
+  BOOST_TEST(stats["requests"] == 200);
+  BOOST_TEST(stats["connections"] == 1);
 }
 
 BOOST_AUTO_TEST_CASE(stop_is_prompt_while_calls_hang_and_connections_idle) {
