@@ -261,7 +261,8 @@ mock_llm_server::~mock_llm_server() {
 int mock_llm_server::start(const std::string& host, int port) {
   auto& self = *impl_;
   if (self.thread.joinable() || self.stopping)
-    throw std::runtime_error("mock-llm: already started");
+    throw std::runtime_error(self.stopping ? "mock-llm: a stopped server cannot start again"
+                                           : "mock-llm: already started");
   std::signal(SIGPIPE, SIG_IGN);
   auto bound = port == 0 ? self.server.bind_to_any_port(host)
                          : (self.server.bind_to_port(host, port) ? port : -1);

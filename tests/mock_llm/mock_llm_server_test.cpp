@@ -210,6 +210,19 @@ BOOST_AUTO_TEST_CASE(reset_closes_without_a_response_and_hang_never_answers) {
   BOOST_TEST(stats["by_fault"]["reset"] == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_hanging_call_frees_its_worker_when_the_client_leaves) {
+  mock_llm_profile p;
+  p.threads = 1;
+  served s{p};
+  s.client->set_read_timeout(0, 200000);
+  BOOST_TEST(!s.post("/v1/messages", "hang"));
+  // The only worker serves the next call, which it could not while the first one still hung.
+  s.client->set_read_timeout(5, 0);
+  auto next = s.post("/v1/chat/completions");
+  BOOST_REQUIRE(next);
+  BOOST_TEST(next->status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(stats_count_per_second_and_reset) {
   served s;
   s.post("/v1/chat/completions");

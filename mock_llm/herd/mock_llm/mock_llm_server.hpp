@@ -29,8 +29,8 @@ public:
   mock_llm_server& operator=(const mock_llm_server&) = delete;
 
   /// Binds `host`:`port` (0: a free port) and serves on its own thread; returns the port.
-  /// Throws std::runtime_error when it cannot bind or is already started. The clock of the
-  /// profile's outages, capacity windows and /stats seconds starts here.
+  /// Throws std::runtime_error when it cannot bind, is already started or was stopped. The clock of
+  /// the profile's outages, capacity windows and /stats seconds starts here.
   int start(const std::string& host = "127.0.0.1", int port = 0);
   /// The bound port; 0 before start.
   int port() const;
