@@ -8,6 +8,7 @@
 #include "dlq_command.hpp"
 #include "escalations_command.hpp"
 #include "herd/version.hpp"
+#include "mock_llm_command.hpp"
 #include "simulate_command.hpp"
 
 namespace {
@@ -28,6 +29,9 @@ const char* other_usage =
                             time (benchmarks/scenarios/*.json; herd simulate --help)
   simulate --aws-occ [--clients 10,20,...,190] [--trials 100] [--json] [--out DIR]
                             the AWS "Exponential Backoff and Jitter" experiment
+  mock-llm [--port N] [--host H] [--profile FILE] [--capacity R] [--error-rate X] ...
+                            serve a fault-injecting OpenAI/Anthropic-compatible LLM mock
+                            (herd mock-llm --help)
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
@@ -73,6 +77,8 @@ int main(int argc, char** argv) {
     return herd::cli::run_simulate_command(rest, std::cout, std::cerr);
   if (command == "dlq")
     return herd::run_dlq_command(rest, std::cout, std::cerr);
+  if (command == "mock-llm")
+    return herd::cli::run_mock_llm_command(rest, std::cout, std::cerr);
   if (command == "escalations")
     return herd::run_escalations_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n";

@@ -1,0 +1,79 @@
+#include "herd/mock_llm/mock_llm_profile.hpp"
+
+#include <cstdio>
+
+namespace herd {
+
+namespace {
+
+constexpr int64_t max_ms = int64_t{365} * 24 * 3600 * 1000;
+
+} // namespace
+
+mock_llm_profile mock_llm_profile::from_json(const json_reader& in) {
+  in.only_keys({"capacity_per_s", "outages", "latency", "error_rate", "hang_rate", "reset_rate",
+                "truncated_rate", "malformed_rate", "trickle_rate", "trickle_ms", "seed",
+                "context_window_tokens", "content_policy_marker", "api_key", "threads"});
+  mock_llm_profile p;
+  p.capacity_per_s = in.integer("capacity_per_s", p.capacity_per_s, 0, 1000000000);
+  if (in.has("outages")) {
+    auto list = in.at("outages");
+    if (!list.value().is_array())
+      in.fail("outages", "an array of {\"start_ms\", \"length_ms\"}");
+    for (auto& window : list.elements()) {
+      window.only_keys({"start_ms", "length_ms"});
+      mock_llm_outage o;
+      o.start_ms = window.integer("start_ms", o.start_ms, 0, max_ms);
+      o.length_ms = window.integer("length_ms", o.length_ms, 0, max_ms);
+      p.outages.push_back(o);
+    }
+  }
+  if (in.has("latency")) {
+    auto latency = in.at("latency");
+    latency.only_keys({"min_ms", "max_ms"});
+    p.latency_min_ms = latency.integer("min_ms", p.latency_min_ms, 0, max_ms);
+    p.latency_max_ms = latency.integer("max_ms", p.latency_min_ms, 0, max_ms);
+    if (p.latency_max_ms < p.latency_min_ms)
+      latency.fail("max_ms",
+                   "a number of ms at least min_ms (" + std::to_string(p.latency_min_ms) + ")");
+  }
+  p.error_rate = in.number("error_rate", p.error_rate, 0, 1);
+  p.hang_rate = in.number("hang_rate", p.hang_rate, 0, 1);
+  p.reset_rate = in.number("reset_rate", p.reset_rate, 0, 1);
+  p.truncated_rate = in.number("truncated_rate", p.truncated_rate, 0, 1);
+  p.malformed_rate = in.number("malformed_rate", p.malformed_rate, 0, 1);
+  p.trickle_rate = in.number("trickle_rate", p.trickle_rate, 0, 1);
+  p.trickle_ms = in.integer("trickle_ms", p.trickle_ms, 0, 600000);
+  p.seed = static_cast<uint64_t>(in.integer("seed", static_cast<int64_t>(p.seed), 0));
+  p.context_window_tokens =
+      in.integer("context_window_tokens", p.context_window_tokens, 0, 1000000000);
+  p.content_policy_marker = in.string("content_policy_marker", p.content_policy_marker);
+  p.api_key = in.string("api_key", p.api_key);
+  p.threads = in.integer("threads", p.threads, 1, 4096);
+  p.validate();
+  return p;
+}
+
+void mock_llm_profile::validate() const {
+  auto sum = error_rate + hang_rate + reset_rate + truncated_rate + malformed_rate + trickle_rate;
+  if (sum > 1.0 + 1e-9) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%g", sum);
+    throw config_error("", "the fault rates (error, hang, reset, truncated, malformed, trickle) "
+                           "add up to " +
+                               std::string{text} + ", more than 1");
+  }
+  if (latency_max_ms < latency_min_ms)
+    throw config_error("/latency/max_ms", "expected at least min_ms (" +
+                                              std::to_string(latency_min_ms) + "), got " +
+                                              std::to_string(latency_max_ms));
+}
+
+const mock_llm_outage* mock_llm_profile::outage_at(int64_t elapsed_ms) const {
+  for (auto& o : outages)
+    if (elapsed_ms >= o.start_ms && elapsed_ms - o.start_ms < o.length_ms)
+      return &o;
+  return nullptr;
+}
+
+} // namespace herd
