@@ -1,5 +1,6 @@
 #include "mock_llm_command.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <ostream>
 #include <stdexcept>
@@ -123,7 +124,9 @@ int run_mock_llm_command(const std::vector<std::string>& args, std::ostream& out
   int port = 0;
   try {
     command_line cmd{args, {"help"}};
-    if (cmd.has("help")) {
+    auto& positionals = cmd.positionals();
+    if (cmd.has("help") ||
+        std::find(positionals.begin(), positionals.end(), "-h") != positionals.end()) {
       out << mock_llm_usage;
       return 0;
     }
@@ -156,7 +159,7 @@ int run_mock_llm_command(const std::vector<std::string>& args, std::ostream& out
     server.stop();
     out << "mock-llm stopped (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
   } catch (const std::exception& e) {
-    err << "herd mock-llm: " << e.what() << '\n';
+    err << "herd " << e.what() << '\n';
     code = 1;
   }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
