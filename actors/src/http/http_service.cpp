@@ -28,12 +28,13 @@ caf::result<outcome> http_service::on_call(const std::string& request_json) {
     return failed(std::move(*why));
   auto tag = next_tag_++;
   auto& call = running_[tag];
-  call.promise = make_response_promise<outcome>();
+  // Before the promise: making it takes the sender out of the current message.
   if (auto caller = current_sender()) {
     call.caller = caller->address();
     if (calls_by_caller_[call.caller]++ == 0)
       monitor(caller);
   }
+  call.promise = make_response_promise<outcome>();
   // The I/O thread holds only a weak reference: a stopped service is not kept alive by the
   // exchanges it started, and their ends are dropped.
   caf::weak_actor_ptr self_ref{ctrl()};
