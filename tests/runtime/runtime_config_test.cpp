@@ -117,6 +117,27 @@ BOOST_AUTO_TEST_CASE(out_of_range_and_bad_choices_are_rejected) {
   BOOST_TEST(error_of(R"([1, 2])").find("expected an object") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(http_services_are_read_and_their_errors_name_the_path) {
+  auto c = herd::runtime_config::from_json(nlohmann::json::parse(R"({
+    "http_client": {"max_connections_per_host": 8},
+    "services": {"llm": {"type": "openai", "base_url": "http://127.0.0.1:8089",
+                         "model": "mock-small", "api_key": "sk-do-not-show"}}})"));
+  BOOST_TEST(c.http_client.max_connections_per_host == 8);
+  BOOST_REQUIRE(c.services.count("llm") == 1u);
+  BOOST_TEST(c.services["llm"].type == "openai");
+  // The key is held, and never shown: not in the JSON form (which `herd config show` prints).
+  BOOST_TEST(c.services["llm"].api_key == "sk-do-not-show");
+  BOOST_TEST(c.to_json().dump().find("sk-do-not-show") == std::string::npos);
+  auto bad_url = error_of(R"({"services": {"llm": {"type": "http", "base_url": "ftp://x"}}})");
+  BOOST_TEST(bad_url.rfind("/services/llm/base_url: ", 0) == 0, bad_url);
+  auto no_key = error_of(R"({"services": {"llm": {"type": "openai", "base_url": "http://x",
+                                "model": "m", "api_key_env": "HERD_TEST_UNSET_KEY"}}})");
+  BOOST_TEST(no_key.rfind("/services/llm/api_key_env: ", 0) == 0, no_key);
+  BOOST_TEST(no_key.find("HERD_TEST_UNSET_KEY") != std::string::npos);
+  auto bad_client = error_of(R"({"http_client": {"max_connections_per_host": 0}})");
+  BOOST_TEST(bad_client.rfind("/http_client/max_connections_per_host: ", 0) == 0, bad_client);
+}
+
 BOOST_AUTO_TEST_CASE(presets_behave_as_documented) {
   auto payment = herd::failure_policy::preset("payment");
   BOOST_TEST(payment.max_attempts == 1);
