@@ -96,6 +96,8 @@ struct mock_llm_server::impl {
   explicit impl(mock_llm_profile p) : profile(p), faults(p), answers(p) {}
 
   mock_llm_profile profile;
+  /// The socket httplib listens on, once bound.
+  int listening_socket = -1;
   std::mutex faults_mutex;
   mock_llm_faults faults;
   mock_llm_answers answers;
@@ -232,9 +234,10 @@ mock_llm_server::mock_llm_server(mock_llm_profile profile) {
   s.set_keep_alive_timeout(30);
   s.set_tcp_nodelay(true);
   // httplib's default adds SO_REUSEPORT, which lets a second server share a port in use.
-  s.set_socket_options([](socket_t sock) {
+  s.set_socket_options([self](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    self->listening_socket = sock;
   });
   s.Post("/v1/chat/completions", [self](const httplib::Request& req, httplib::Response& res) {
     self->serve_api(mock_llm_api::openai, req, res);
@@ -268,6 +271,10 @@ int mock_llm_server::start(const std::string& host, int port) {
                          : (self.server.bind_to_port(host, port) ? port : -1);
   if (bound < 0)
     throw std::runtime_error("mock-llm: cannot listen on " + host + ":" + std::to_string(port));
+  // httplib listens with a backlog of 5: a burst of connects would have SYNs dropped and resent
+  // a second later. Listening again on the bound socket raises the backlog (Linux).
+  if (self.listening_socket >= 0)
+    ::listen(self.listening_socket, 1024);
   self.host = host;
   self.port = bound;
   self.started = clock_type::now();
