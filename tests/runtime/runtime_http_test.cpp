@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -136,6 +137,42 @@ BOOST_AUTO_TEST_CASE(a_pool_rides_out_an_outage_and_a_capacity_limit_over_http) 
   // The capacity held: no second served more than the mock allows plus its refusals.
   for (auto& entry : stats["per_second"])
     BOOST_TEST(entry["by_status"].value("200", 0) <= 120);
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_ends_calls_that_hang) {
+  herd::mock_llm_profile profile;
+  profile.hang_rate = 1.0; // the service never answers
+  herd::mock_llm_server mock{profile};
+  mock.start();
+  auto config = herd::runtime_config::from_json(nlohmann::json::parse(R"({
+    "log_level": "error",
+    "services": {"llm": {"type": "openai", "base_url": ")" + mock.url() +
+                                                                      R"(",
+                         "model": "mock-small", "api_key_required": false}}})"));
+  herd::runtime rt{config};
+  auto breaker = rt.breaker_for("llm");
+  BOOST_REQUIRE(breaker);
+  rt.spawn_pool<herd::calling_agent>("writers", 2, *breaker);
+  std::vector<std::future<caf::expected<herd::outcome>>> futures;
+  for (int i = 0; i < 4; ++i)
+    futures.push_back(rt.submit(
+        herd::task::make("h-" + std::to_string(i), "read_only", "summarize", "writers", "llm")));
+  auto deadline = clock_type::now() + 5s;
+  while (rt.http()->stats().in_flight < 2 && clock_type::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  BOOST_REQUIRE(rt.http()->stats().in_flight == 2u);
+  auto started = clock_type::now();
+  auto report = rt.shutdown(herd::from_ms(200), herd::from_ms(1000));
+  BOOST_TEST((clock_type::now() - started < 3s));
+  BOOST_TEST(report.unfinished.size() == 4u); // handed back, not lost
+  BOOST_TEST(report.killed.empty());
+  BOOST_TEST(rt.http()->stats().in_flight == 0u);
+  for (auto& f : futures) {
+    BOOST_REQUIRE(f.wait_for(5s) == std::future_status::ready);
+    auto result = f.get();
+    BOOST_REQUIRE(result);
+    BOOST_TEST(herd::to_string(result->status) == "handed_back");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
