@@ -12,6 +12,8 @@
 
 namespace herd {
 
+class json_reader;
+
 /// Where and how a codec sends its requests: the base URL, headers sent on every request, and
 /// the limits. Zero timeouts and size limits take the `http_client`'s defaults.
 struct http_endpoint {
@@ -35,6 +37,11 @@ struct http_endpoint {
   /// What is wrong with `url` as a base URL (scheme not http/https, empty host, spaces), or
   /// nothing when it is fine.
   static std::optional<std::string> url_problem(std::string_view url);
+  /// The headers of the JSON object at `key` of `in` ({name: string value}), in name order;
+  /// throws `config_error` naming the path of a value that is not a string, of a name with
+  /// spaces, ':' or line breaks, or of a value with line breaks.
+  static std::vector<std::pair<std::string, std::string>> headers_from_json(const json_reader& in,
+                                                                            std::string_view key);
 };
 
 } // namespace herd

@@ -1,5 +1,7 @@
 #include "herd/http/http_endpoint.hpp"
 
+#include "herd/core/json_reader.hpp"
+
 namespace herd {
 
 std::string http_endpoint::url_for(std::string_view path) const {
@@ -56,6 +58,22 @@ std::optional<std::string> http_endpoint::url_problem(std::string_view url) {
   if (rest.find_first_of("?#") != std::string_view::npos)
     return std::string{"expected a base URL without query or fragment"};
   return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>>
+http_endpoint::headers_from_json(const json_reader& in, std::string_view key) {
+  std::vector<std::pair<std::string, std::string>> result;
+  auto headers = in.at(std::string{key});
+  if (!headers.value().is_object())
+    in.fail(std::string{key}, "an object of header names and string values");
+  for (auto& name : headers.keys()) {
+    auto value = headers.string(name, "");
+    if (name.empty() || name.find_first_of(" :\r\n") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos)
+      headers.fail(name, "a header name and a single-line value");
+    result.emplace_back(name, std::move(value));
+  }
+  return result;
 }
 
 } // namespace herd

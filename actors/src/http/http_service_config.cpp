@@ -48,18 +48,8 @@ http_service_config http_service_config::from_json(const json_reader& in, const 
         in.integer("max_tokens", result.type == "anthropic" ? 1024 : 0, 0, 10000000);
   if (result.type == "anthropic" && result.max_tokens == 0)
     in.fail("max_tokens", "a token limit > 0 (Anthropic requires one)");
-  if (in.has("headers")) {
-    auto headers = in.at("headers");
-    if (!headers.value().is_object())
-      in.fail("headers", "an object of header names and string values");
-    for (auto& name : headers.keys()) {
-      auto value = headers.string(name, "");
-      if (name.empty() || name.find_first_of(" :\r\n") != std::string::npos ||
-          value.find_first_of("\r\n") != std::string::npos)
-        headers.fail(name, "a header name and a single-line value");
-      result.headers.emplace_back(name, value);
-    }
-  }
+  if (in.has("headers"))
+    result.headers = http_endpoint::headers_from_json(in, "headers");
   if (!llm)
     return result;
   result.api_key_required = in.boolean("api_key_required", result.api_key_required);

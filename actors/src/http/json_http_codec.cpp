@@ -57,18 +57,9 @@ std::variant<http_request, failure> json_http_codec::encode(const std::string& r
     auto request = endpoint_.request(std::move(method), path, std::move(body));
     if (!content_type.empty())
       set_header(request, "content-type", content_type);
-    if (in.has("headers")) {
-      auto headers = in.at("headers");
-      if (!headers.value().is_object())
-        in.fail("headers", "an object of header names and string values");
-      for (auto& name : headers.keys()) {
-        auto value = headers.string(name, "");
-        if (name.empty() || name.find_first_of(" :\r\n") != std::string::npos ||
-            value.find_first_of("\r\n") != std::string::npos)
-          headers.fail(name, "a header name and a single-line value");
+    if (in.has("headers"))
+      for (auto& [name, value] : http_endpoint::headers_from_json(in, "headers"))
         set_header(request, name, value);
-      }
-    }
     if (in.has("timeout_ms")) {
       request.total_timeout = in.millis("timeout_ms", duration{0});
       if (request.total_timeout.count() == 0)

@@ -5,7 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "actors/http/failure_printing.hpp"
+#include "actors/http/http_test_support.hpp"
 #include <nlohmann/json.hpp>
 
 using namespace herd;
@@ -21,24 +21,7 @@ anthropic_codec make_codec(std::string base_url = "https://api.anthropic.com") {
 }
 
 http_request encode(const std::string& payload) {
-  auto result = make_codec().encode(payload);
-  if (auto* why = std::get_if<failure>(&result))
-    BOOST_FAIL("encode failed: " << to_string(*why));
-  return std::get<http_request>(result);
-}
-
-std::string header(const http_request& r, const std::string& name) {
-  for (auto& [key, value] : r.headers)
-    if (key == name)
-      return value;
-  return "";
-}
-
-http_response response(int32_t status, std::string body) {
-  http_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
+  return test::encoded(make_codec(), payload);
 }
 
 const char* message = R"({
@@ -61,10 +44,10 @@ BOOST_AUTO_TEST_SUITE(anthropic_codec_suite)
 BOOST_AUTO_TEST_CASE(encode_sets_url_headers_and_defaults) {
   auto r = encode(R"({"messages": [{"role": "user", "content": "hi"}]})");
   BOOST_TEST(r.url == "https://api.anthropic.com/v1/messages");
-  BOOST_TEST(header(r, "x-api-key") == fake_key);
-  BOOST_TEST(header(r, "anthropic-version") == "2023-06-01");
-  BOOST_TEST(header(r, "content-type") == "application/json");
-  BOOST_TEST(header(r, "authorization") == "");
+  BOOST_TEST(test::header_of(r, "x-api-key") == fake_key);
+  BOOST_TEST(test::header_of(r, "anthropic-version") == "2023-06-01");
+  BOOST_TEST(test::header_of(r, "content-type") == "application/json");
+  BOOST_TEST(test::header_of(r, "authorization") == "");
   auto body = nlohmann::json::parse(r.body);
   BOOST_TEST(body["model"] == "claude-sonnet-4-5");
   BOOST_TEST(body["max_tokens"] == 1024);
@@ -95,7 +78,7 @@ BOOST_AUTO_TEST_CASE(base_url_with_v1) {
 }
 
 BOOST_AUTO_TEST_CASE(decode_a_message) {
-  auto out = make_codec().decode(response(200, message));
+  auto out = make_codec().decode(test::response_with(200, message));
   BOOST_REQUIRE(out.ok());
   auto result = out.result_json();
   BOOST_TEST(result["text"] == "Hi! My name is Claude. Nice to meet you.");
@@ -109,7 +92,7 @@ BOOST_AUTO_TEST_CASE(decode_a_message) {
 BOOST_AUTO_TEST_CASE(malformed_answers_are_transient) {
   for (auto body : {"", "{\"type\": \"message\", \"content\": [", R"({"type": "message"})",
                     R"({"content": "text"})", "null"}) {
-    auto out = make_codec().decode(response(200, body));
+    auto out = make_codec().decode(test::response_with(200, body));
     BOOST_REQUIRE_MESSAGE(!out.ok(), body);
     BOOST_TEST(out.error.category == failure_category::transient);
     BOOST_TEST(out.error.reason == "invalid_response");
@@ -117,7 +100,7 @@ BOOST_AUTO_TEST_CASE(malformed_answers_are_transient) {
 }
 
 BOOST_AUTO_TEST_CASE(overloaded_is_unavailable) {
-  auto out = make_codec().decode(response(
+  auto out = make_codec().decode(test::response_with(
       529, R"({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})"));
   BOOST_TEST(out.error.category == failure_category::unavailable);
   BOOST_TEST(out.error.reason == "overloaded");
@@ -127,7 +110,7 @@ BOOST_AUTO_TEST_CASE(overloaded_is_unavailable) {
 
 BOOST_AUTO_TEST_CASE(prompt_too_long_is_context_window) {
   auto out = make_codec().decode(
-      response(400, R"({"type": "error", "error": {"type": "invalid_request_error",
+      test::response_with(400, R"({"type": "error", "error": {"type": "invalid_request_error",
     "message": "prompt is too long: 215000 tokens > 200000 maximum"}})"));
   BOOST_TEST(out.error.category == failure_category::context_window);
   BOOST_TEST(out.error.reason == "prompt_too_long");
@@ -135,26 +118,26 @@ BOOST_AUTO_TEST_CASE(prompt_too_long_is_context_window) {
 
 BOOST_AUTO_TEST_CASE(content_policy_and_refusal) {
   auto out = make_codec().decode(
-      response(400, R"({"type": "error", "error": {"type": "invalid_request_error",
+      test::response_with(400, R"({"type": "error", "error": {"type": "invalid_request_error",
     "message": "Output blocked by content filtering policy"}})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
-  out = make_codec().decode(response(200, R"({"type": "message", "model": "m",
+  out = make_codec().decode(test::response_with(200, R"({"type": "message", "model": "m",
     "content": [], "stop_reason": "refusal", "usage": {"input_tokens": 5, "output_tokens": 0}})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
   BOOST_TEST(out.error.reason == "refusal");
 }
 
 BOOST_AUTO_TEST_CASE(other_errors) {
-  auto out =
-      make_codec().decode(response(403, R"({"type": "error", "error": {"type": "permission_error",
+  auto out = make_codec().decode(
+      test::response_with(403, R"({"type": "error", "error": {"type": "permission_error",
     "message": "Your API key does not have permission to use the specified resource."}})"));
   BOOST_TEST(out.error.category == failure_category::permanent);
   BOOST_TEST(out.error.reason == "auth");
-  out = make_codec().decode(response(
+  out = make_codec().decode(test::response_with(
       500,
       R"({"type": "error", "error": {"type": "api_error", "message": "Internal server error"}})"));
   BOOST_TEST(out.error.category == failure_category::transient);
-  http_response limited = response(
+  http_response limited = test::response_with(
       429,
       R"({"type": "error", "error": {"type": "rate_limit_error", "message": "Number of request tokens has exceeded your per-minute rate limit"}})");
   limited.headers = {{"retry-after", "12"}};
@@ -165,9 +148,9 @@ BOOST_AUTO_TEST_CASE(other_errors) {
 
 BOOST_AUTO_TEST_CASE(the_key_never_appears_in_a_failure) {
   auto out = make_codec().decode(
-      response(401, R"({"type": "error", "error": {"type": "authentication_error",
+      test::response_with(401, R"({"type": "error", "error": {"type": "authentication_error",
     "message": "invalid x-api-key )" +
-                        fake_key + R"("}})"));
+                                   fake_key + R"("}})"));
   BOOST_TEST(out.error.reason == "auth");
   BOOST_TEST(to_string(out.error).find(fake_key) == std::string::npos, to_string(out.error));
 }

@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "actors/http/failure_printing.hpp"
+#include "actors/http/http_test_support.hpp"
 
 #include "herd/core/failure_category.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "actors/http/failure_printing.hpp"
+#include "actors/http/http_test_support.hpp"
 #include <nlohmann/json.hpp>
 
 using namespace herd;
@@ -21,10 +21,7 @@ json_http_codec make_codec() {
 }
 
 http_request encode(const std::string& payload) {
-  auto result = make_codec().encode(payload);
-  if (auto* why = std::get_if<failure>(&result))
-    BOOST_FAIL("encode failed: " << to_string(*why));
-  return std::get<http_request>(result);
+  return test::encoded(make_codec(), payload);
 }
 
 std::string header(const http_request& r, const std::string& name) {

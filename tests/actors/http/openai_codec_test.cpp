@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "actors/http/failure_printing.hpp"
+#include "actors/http/http_test_support.hpp"
 #include <nlohmann/json.hpp>
 
 using namespace herd;
@@ -21,24 +21,7 @@ openai_codec make_codec(std::string base_url = "https://api.openai.com", int64_t
 }
 
 http_request encode(const openai_codec& codec, const std::string& payload) {
-  auto result = codec.encode(payload);
-  if (auto* why = std::get_if<failure>(&result))
-    BOOST_FAIL("encode failed: " << to_string(*why));
-  return std::get<http_request>(result);
-}
-
-std::string header(const http_request& r, const std::string& name) {
-  for (auto& [key, value] : r.headers)
-    if (key == name)
-      return value;
-  return "";
-}
-
-http_response response(int32_t status, std::string body) {
-  http_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
+  return test::encoded(codec, payload);
 }
 
 const char* completion = R"({
@@ -63,8 +46,8 @@ BOOST_AUTO_TEST_CASE(encode_defaults_the_model_and_sets_headers) {
   auto r = encode(codec, R"({"messages": [{"role": "user", "content": "hi"}]})");
   BOOST_TEST(r.method == "POST");
   BOOST_TEST(r.url == "https://api.openai.com/v1/chat/completions");
-  BOOST_TEST(header(r, "authorization") == "Bearer " + fake_key);
-  BOOST_TEST(header(r, "content-type") == "application/json");
+  BOOST_TEST(test::header_of(r, "authorization") == "Bearer " + fake_key);
+  BOOST_TEST(test::header_of(r, "content-type") == "application/json");
   BOOST_TEST(to_ms(r.total_timeout) == 30000);
   auto body = nlohmann::json::parse(r.body);
   BOOST_TEST(body["model"] == "gpt-4o-mini");
@@ -131,7 +114,7 @@ BOOST_AUTO_TEST_CASE(bad_payloads_are_permanent_with_a_path) {
 }
 
 BOOST_AUTO_TEST_CASE(decode_a_completion) {
-  auto out = make_codec().decode(response(200, completion));
+  auto out = make_codec().decode(test::response_with(200, completion));
   BOOST_REQUIRE(out.ok());
   auto result = out.result_json();
   BOOST_TEST(result["text"] == "Hello! How can I help?");
@@ -153,7 +136,7 @@ BOOST_AUTO_TEST_CASE(malformed_truncated_or_empty_answers_are_transient) {
        std::string{R"({"choices": [{}]})"}, std::string{"[]"},
        std::string{
            R"({"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": "many"}})"}}) {
-    auto out = make_codec().decode(response(200, body));
+    auto out = make_codec().decode(test::response_with(200, body));
     BOOST_REQUIRE_MESSAGE(!out.ok(), body);
     BOOST_TEST(out.error.category == failure_category::transient);
     BOOST_TEST(out.error.reason == "invalid_response", body);
@@ -162,7 +145,7 @@ BOOST_AUTO_TEST_CASE(malformed_truncated_or_empty_answers_are_transient) {
 }
 
 BOOST_AUTO_TEST_CASE(context_length_exceeded) {
-  auto out = make_codec().decode(response(400, R"({"error": {
+  auto out = make_codec().decode(test::response_with(400, R"({"error": {
     "message": "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
     "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}})"));
   BOOST_TEST(out.error.category == failure_category::context_window);
@@ -171,24 +154,24 @@ BOOST_AUTO_TEST_CASE(context_length_exceeded) {
   BOOST_TEST(out.error.message.find("maximum context length") != std::string::npos);
   // Some compatible servers give only the message.
   out = make_codec().decode(
-      response(400, R"({"error": {"message": "maximum context length exceeded"}})"));
+      test::response_with(400, R"({"error": {"message": "maximum context length exceeded"}})"));
   BOOST_TEST(out.error.category == failure_category::context_window);
 }
 
 BOOST_AUTO_TEST_CASE(content_policy) {
-  auto out = make_codec().decode(response(
+  auto out = make_codec().decode(test::response_with(
       400, R"({"error": {"message": "Your request was rejected as a result of our safety system.",
     "type": "invalid_request_error", "param": null, "code": "content_policy_violation"}})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
   BOOST_TEST(out.error.reason == "content_policy_violation");
   out = make_codec().decode(
-      response(400, R"({"error": {"message": "filtered", "code": "content_filter"}})"));
+      test::response_with(400, R"({"error": {"message": "filtered", "code": "content_filter"}})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
-  out = make_codec().decode(response(200, R"({"model": "m", "choices": [{"index": 0,
+  out = make_codec().decode(test::response_with(200, R"({"model": "m", "choices": [{"index": 0,
     "message": {"role": "assistant", "content": null}, "finish_reason": "content_filter"}]})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
   BOOST_TEST(out.error.reason == "content_filter");
-  out = make_codec().decode(response(200, R"({"model": "m", "choices": [{"index": 0,
+  out = make_codec().decode(test::response_with(200, R"({"model": "m", "choices": [{"index": 0,
     "message": {"role": "assistant", "content": null, "refusal": "I can't help with that."},
     "finish_reason": "stop"}]})"));
   BOOST_TEST(out.error.category == failure_category::content_policy);
@@ -196,7 +179,7 @@ BOOST_AUTO_TEST_CASE(content_policy) {
 }
 
 BOOST_AUTO_TEST_CASE(rate_limit_and_quota) {
-  http_response r = response(
+  http_response r = test::response_with(
       429,
       R"({"error": {"message": "Rate limit reached for gpt-4o-mini on tokens per min TPM", "type": "tokens", "code": "rate_limit_exceeded"
 }
@@ -205,7 +188,7 @@ BOOST_AUTO_TEST_CASE(rate_limit_and_quota) {
   auto out = make_codec().decode(r);
   BOOST_TEST(out.error.category == failure_category::rate_limited);
   BOOST_TEST(to_ms(out.error.retry_after) == 1200);
-  out = make_codec().decode(response(
+  out = make_codec().decode(test::response_with(
       429,
       R"({"error": {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}})"));
   BOOST_TEST(out.error.category == failure_category::permanent);
@@ -214,7 +197,7 @@ BOOST_AUTO_TEST_CASE(rate_limit_and_quota) {
 
 BOOST_AUTO_TEST_CASE(the_key_never_appears_in_a_failure) {
   auto codec = make_codec();
-  auto out = codec.decode(response(
+  auto out = codec.decode(test::response_with(
       401,
       R"({"error": {"message": "Incorrect API key provided: )" + fake_key +
           R"(. You can find your API key at https://platform.openai.com/account/api-keys.", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}})"));
@@ -222,15 +205,15 @@ BOOST_AUTO_TEST_CASE(the_key_never_appears_in_a_failure) {
   BOOST_TEST(out.error.reason == "auth");
   BOOST_TEST(to_string(out.error).find(fake_key) == std::string::npos, to_string(out.error));
   BOOST_TEST(out.error.message.find("***") != std::string::npos);
-  out = codec.decode(response(200, "{\"echo\": \"" + fake_key + "\""));
+  out = codec.decode(test::response_with(200, "{\"echo\": \"" + fake_key + "\""));
   BOOST_TEST(to_string(out.error).find(fake_key) == std::string::npos, to_string(out.error));
-  out = codec.decode(response(500, fake_key));
+  out = codec.decode(test::response_with(500, fake_key));
   BOOST_TEST(to_string(out.error).find(fake_key) == std::string::npos, to_string(out.error));
 }
 
 BOOST_AUTO_TEST_CASE(no_part_of_the_key_survives_the_excerpt_cut) {
   // The key straddles the excerpt's 256-byte cut: not even its first bytes may show.
-  auto out = make_codec().decode(response(500, std::string(250, 'a') + fake_key));
+  auto out = make_codec().decode(test::response_with(500, std::string(250, 'a') + fake_key));
   BOOST_TEST(out.error.message.find(fake_key.substr(0, 6)) == std::string::npos, out.error.message);
 }
 
