@@ -13,6 +13,7 @@
 #include "demo/demo_agent.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/core/config_error.hpp"
+#include "herd/http/http_endpoint.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/retry/failure_policy.hpp"
@@ -198,6 +199,8 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     std::optional<mock_llm_server> mock;
     if (remote) {
       service.base_url = cmd.get("target");
+      if (auto problem = http_endpoint::url_problem(service.base_url))
+        throw std::invalid_argument("--target " + service.base_url + ": " + *problem);
       service.model = cmd.get("model", "gpt-4o-mini");
       auto* key = std::getenv(api_key_variable);
       if (key == nullptr || *key == '\0')
