@@ -252,8 +252,8 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       config.dead_letters = dead_letters;
     }
     herd::runtime rt{config};
-    if (profile) { // started once the runtime is up: the mock's clock (outage, capacity) starts
-                   // here
+    // The mock starts once the runtime is up: its clock (outage, capacity) starts here.
+    if (profile) {
       mock.emplace(*profile);
       mock->start("127.0.0.1", 0);
       service.base_url = mock->url();
