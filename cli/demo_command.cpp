@@ -1,16 +1,21 @@
 #include "demo_command.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iomanip>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <ostream>
+#include <sstream>
 
 #include "command_line.hpp"
 #include "demo/demo_agent.hpp"
-#include "demo/flaky_service.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/core/config_error.hpp"
+#include "herd/http/http_endpoint.hpp"
+#include "herd/http/http_service_config.hpp"
+#include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -118,20 +123,99 @@ std::shared_ptr<demo_chaos> make_chaos(int64_t tasks, int64_t crashes, int64_t h
   return chaos;
 }
 
+/// The service's name in the demo.
+const char* const service_name = "llm-api";
+
+/// The environment variable holding the key for `--target`.
+const char* const api_key_variable = "OPENAI_API_KEY";
+
+/// Every this many tasks, one carries a prompt beyond the mock's context window.
+constexpr int64_t over_long_every = 40;
+
+/// The mock's context window in tokens (words); the over-long prompts have twice as many.
+constexpr int64_t demo_context_window = 200;
+
+/// The in-process mock's story: an outage of 400 ms from 300 ms after start (the breaker opens),
+/// `capacity` calls per second, which the paced agents exceed as they speed up again (429 with
+/// Retry-After), 500s at `error_rate`, 2-10 ms latency, and a context window the over-long
+/// prompts exceed (400 context_length_exceeded).
+mock_llm_profile demo_profile(int64_t capacity, double error_rate, uint64_t seed) {
+  mock_llm_profile profile;
+  profile.capacity_per_s = capacity;
+  profile.outages = {{300, 400}};
+  profile.latency_min_ms = 2;
+  profile.latency_max_ms = 10;
+  profile.error_rate = error_rate;
+  profile.seed = seed;
+  profile.context_window_tokens = demo_context_window;
+  profile.validate();
+  return profile;
+}
+
+/// Task `index`'s payload, an OpenAI chat request: a short prompt, or (when `over_long`) one of
+/// twice the mock's context window.
+nlohmann::json demo_payload(int64_t index, bool over_long) {
+  std::string prompt = "Summarize ticket " + std::to_string(index) + " in one sentence.";
+  if (over_long)
+    for (int64_t word = 0; word < 2 * demo_context_window; ++word)
+      prompt += " filler";
+  return {{"messages", nlohmann::json::array({{{"role", "user"}, {"content", prompt}}})}};
+}
+
+/// "received 2412 calls: 200 x2100, 429 x180, ..." from the mock's stats JSON.
+std::string mock_received(const nlohmann::json& stats) {
+  std::ostringstream line;
+  line << "received " << stats.value("requests", int64_t{0}) << " calls";
+  const char* separator = ": ";
+  auto by_status = stats.value("by_status", nlohmann::json::object());
+  for (auto& [status, n] : by_status.items()) {
+    line << separator << status << " x" << n.get<int64_t>();
+    separator = ", ";
+  }
+  return line.str();
+}
+
 } // namespace
 
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
     command_line cmd{args, {"quiet"}};
-    cmd.only(
-        {"agents", "tasks", "failure-rate", "seed", "config", "db", "crashes", "hangs", "quiet"});
-    auto agents = cmd.integer("agents", 32, 1, 10000);
-    auto tasks = cmd.integer("tasks", 2000, 1, 1000000);
+    cmd.only({"agents", "tasks", "failure-rate", "capacity", "seed", "config", "db", "crashes",
+              "hangs", "quiet", "target", "model"});
+    auto remote = cmd.has("target");
+    if (remote)
+      for (auto mock_only : {"failure-rate", "capacity", "seed"})
+        if (cmd.has(mock_only))
+          throw std::invalid_argument(std::string{"--"} + mock_only +
+                                      " applies to the in-process mock only, not to --target");
+    // Against a real provider every call costs money: a small run by default.
+    auto agents = cmd.integer("agents", remote ? 4 : 32, 1, 10000);
+    auto tasks = cmd.integer("tasks", remote ? 20 : 2000, 1, 1000000);
     auto chaos =
         make_chaos(tasks, cmd.integer("crashes", 3, 0, 1000), cmd.integer("hangs", 2, 0, 1000));
-    flaky_service_profile profile;
-    profile.failure_rate = cmd.number("failure-rate", profile.failure_rate, 0.0, 1.0);
-    profile.seed = static_cast<uint64_t>(cmd.integer("seed", 1, 0, INT64_MAX));
+    http_service_config service;
+    service.type = "openai";
+    std::optional<mock_llm_profile> profile; // the in-process mock's, unless --target
+    std::optional<mock_llm_server> mock;
+    if (remote) {
+      service.base_url = cmd.get("target");
+      if (auto problem = http_endpoint::url_problem(service.base_url))
+        throw std::invalid_argument("--target " + service.base_url + ": " + *problem);
+      service.model = cmd.get("model", "gpt-4o-mini");
+      auto* key = std::getenv(api_key_variable);
+      if (key == nullptr || *key == '\0')
+        throw std::invalid_argument(std::string{"--target needs the API key in the environment "
+                                                "variable "} +
+                                    api_key_variable + ", which is unset or empty");
+      service.api_key = key;
+    } else {
+      auto capacity = cmd.integer("capacity", 400, 1, 1000000);
+      auto error_rate = cmd.number("failure-rate", 0.05, 0.0, 1.0);
+      auto seed = static_cast<uint64_t>(cmd.integer("seed", 1, 0, INT64_MAX));
+      profile = demo_profile(capacity, error_rate, seed);
+      service.model = cmd.get("model", "mock-small");
+      service.api_key_required = false;
+    }
     auto quiet = cmd.has("quiet");
     runtime_config config;
     if (cmd.has("config")) {
@@ -168,9 +252,14 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       config.dead_letters = dead_letters;
     }
     herd::runtime rt{config};
-    auto service = rt.system().spawn<flaky_service>(profile);
-    rt.add_service(profile.name, service);
-    auto breaker = rt.breaker_for(profile.name);
+    // The mock starts once the runtime is up: its clock (outage, capacity) starts here.
+    if (profile) {
+      mock.emplace(*profile);
+      mock->start("127.0.0.1", 0);
+      service.base_url = mock->url();
+    }
+    rt.add_http_service(service_name, service);
+    auto breaker = rt.breaker_for(service_name);
     if (!breaker) {
       err << "herd demo: no breaker: " << rt.system().render(breaker.error()) << '\n';
       return 1;
@@ -187,11 +276,19 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     rt.subscribe_supervision(watcher);
     // The agents call the service through its breaker.
     rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker, chaos);
-    out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << profile.name
-        << "\" (failure rate " << profile.failure_rate << ", outage " << to_ms(profile.outage_start)
-        << "-" << to_ms(profile.outage_start + profile.outage_length) << " ms, seed "
-        << profile.seed << "; " << chaos->crash_at.size() << " agents crash and "
-        << chaos->hang_at.size() << " hang for " << to_ms(chaos->hang_for) << " ms on purpose)\n";
+    out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << service_name
+        << "\" at " << service.base_url << " over HTTP (model " << service.model << "; ";
+    if (mock) {
+      auto& outage = profile->outages.front();
+      out << "in-process mock-llm: capacity " << profile->capacity_per_s << " calls/s, error rate "
+          << profile->error_rate << ", outage " << outage.start_ms << "-"
+          << outage.start_ms + outage.length_ms << " ms, context window "
+          << profile->context_window_tokens << " tokens, seed " << profile->seed << "; ";
+    } else {
+      out << "real requests: they cost money; ";
+    }
+    out << chaos->crash_at.size() << " agents crash and " << chaos->hang_at.size() << " hang for "
+        << to_ms(chaos->hang_for) << " ms on purpose)\n";
 
     // Outcomes come to a collector as they finish, in any order.
     auto inbox = std::make_shared<outcome_inbox>();
@@ -200,8 +297,10 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       return {[inbox](outcome& o) { inbox->add(std::move(o)); }};
     });
     for (int64_t i = 0; i < tasks; ++i) {
-      auto t = task::make("demo-" + std::to_string(i), "demo", {{"prompt", i}}, "agents");
-      t.service = profile.name;
+      auto over_long = mock && i % over_long_every == over_long_every / 2;
+      auto t =
+          task::make("demo-" + std::to_string(i), "demo", demo_payload(i, over_long), "agents");
+      t.service = service_name;
       rt.submit(std::move(t), collector);
     }
     auto total = static_cast<size_t>(tasks);
@@ -227,6 +326,10 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     out << "  supervision     " << count("herd_isolations_total") << " agents isolated, "
         << count("herd_children_abandoned_total") << " hung agents replaced, "
         << count("herd_restarts_total") << " restarts\n";
+    if (mock) {
+      mock->stop();
+      out << "  mock-llm        " << mock_received(mock->stats()) << '\n';
+    }
     if (config.dead_letters)
       out << "  dead letters    kept in " << config.dead_letters->db
           << "; inspect them with: herd dlq list --db " << config.dead_letters->db << '\n';

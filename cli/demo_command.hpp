@@ -6,10 +6,13 @@
 
 namespace herd::cli {
 
-/// `herd demo`: a few dozen agents work through a few thousand tasks against a simulated
-/// downstream service that fails at random and has an outage, in real time; prints progress and
-/// a summary. Options: --agents N, --tasks N, --failure-rate X, --seed N, --db FILE (keep dead
-/// letters there), --config FILE, --quiet.
+/// `herd demo`: a few dozen agents work through a few thousand tasks in real time, over HTTP,
+/// against an in-process `herd mock-llm` that rate-limits (429 with Retry-After), has an outage,
+/// fails a share of calls with 500 and refuses over-long prompts; or, with --target URL, against
+/// that OpenAI-compatible endpoint (key from OPENAI_API_KEY). Prints progress and a summary,
+/// including what the mock received. Options: --agents N, --tasks N, --failure-rate X,
+/// --capacity R, --seed N, --db FILE (keep dead letters there), --config FILE, --quiet,
+/// --target URL, --model NAME.
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace herd::cli

@@ -292,6 +292,10 @@ int mock_llm_server::port() const {
   return impl_->port;
 }
 
+nlohmann::json mock_llm_server::stats() const {
+  return impl_->stats.to_json();
+}
+
 std::string mock_llm_server::url() const {
   auto& host = impl_->host;
   return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +

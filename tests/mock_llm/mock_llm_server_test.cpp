@@ -246,6 +246,16 @@ BOOST_AUTO_TEST_CASE(stats_count_per_second_and_reset) {
   BOOST_TEST(stats["per_second"].empty());
 }
 
+BOOST_AUTO_TEST_CASE(stats_are_readable_in_process_as_get_stats_answers) {
+  served s;
+  BOOST_TEST(s.server.stats()["requests"] == 0);
+  s.post("/v1/chat/completions");
+  s.post("/v1/chat/completions", "status=429; retry-after=1");
+  auto in_process = s.server.stats();
+  BOOST_TEST(in_process["by_status"]["429"] == 1);
+  BOOST_TEST(in_process == s.stats());
+}
+
 BOOST_AUTO_TEST_CASE(one_connection_serves_many_calls) {
   served s;
   s.client->set_keep_alive(true);

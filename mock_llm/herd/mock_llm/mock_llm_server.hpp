@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "herd/mock_llm/mock_llm_profile.hpp"
 
 namespace herd {
@@ -39,6 +41,8 @@ public:
   /// Stops serving and joins its threads, promptly also while calls hang or trickle: they stop
   /// within about 10 ms and their connections are closed. Idempotent.
   void stop();
+  /// What it received so far, as `GET /stats` answers it (see mock_llm_stats::to_json).
+  nlohmann::json stats() const;
 
 private:
   struct impl;
