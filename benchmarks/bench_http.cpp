@@ -11,6 +11,7 @@
 // usage: bench_http [--calls N] [--in-flight K] [--connections C] [--rounds R] [--threads T]
 //                   [--held H] [--json]
 #include <malloc.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -98,18 +99,29 @@ caf::behavior driver(caf::event_based_actor* self, caf::actor target, int64_t ca
 /// What one side of one round did.
 struct round_result {
   double calls_per_s = 0;
+  /// CPU time of the whole process (mock and idle scheduler threads included) per call, µs.
+  double cpu_us_per_call = 0;
   int64_t failures = 0;
 };
+
+/// CPU seconds used by this process so far, all threads.
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
 
 /// `opt.calls` calls through `service`, `opt.in_flight` at once.
 round_result herd_round(caf::actor_system& sys, const caf::actor& service, const options& opt) {
   caf::scoped_actor self{sys};
   auto d = sys.spawn(driver, service, opt.calls, opt.in_flight);
+  auto cpu_start = cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   self->send(d, go_atom::value, caf::actor_cast<caf::actor>(self));
   round_result result;
   self->receive([&](done_atom, int64_t failed) { result.failures = failed; });
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.cpu_us_per_call = (cpu_seconds() - cpu_start) * 1e6 / static_cast<double>(opt.calls);
   self->send_exit(d, caf::exit_reason::user_shutdown);
   result.calls_per_s = static_cast<double>(opt.calls) / seconds;
   return result;
@@ -146,6 +158,7 @@ round_result raw_round(const herd::http_request& request, const std::string& use
     curl_multi_add_handle(multi, easy);
     ++started;
   };
+  auto cpu_start = cpu_seconds();
   auto begin = std::chrono::steady_clock::now();
   for (size_t slot = 0; slot < sinks.size() && started < opt.calls; ++slot)
     launch(curl_easy_init(), slot);
@@ -173,6 +186,7 @@ round_result raw_round(const herd::http_request& request, const std::string& use
       curl_multi_poll(multi, nullptr, 0, 100, nullptr);
   }
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  result.cpu_us_per_call = (cpu_seconds() - cpu_start) * 1e6 / static_cast<double>(opt.calls);
   curl_slist_free_all(headers);
   curl_multi_cleanup(multi);
   result.calls_per_s = static_cast<double>(opt.calls) / seconds;
@@ -288,6 +302,20 @@ held_cost client_cost(const herd::http_request& request, const std::string& mark
   return cost;
 }
 
+/// Microseconds one thread spends on the codec per call: `encode` of the payload and `decode`
+/// of `response` (a real answer of the mock), so the figure shows the codec's share of a call.
+double codec_us_per_call(const herd::http_codec& codec, const herd::http_response& response) {
+  constexpr int n = 20000;
+  int ok = 0;
+  auto start = cpu_seconds();
+  for (int i = 0; i < n; ++i) {
+    auto encoded = codec.encode(payload);
+    ok += std::holds_alternative<herd::http_request>(encoded) && codec.decode(response).ok();
+  }
+  auto us = (cpu_seconds() - start) * 1e6 / n;
+  return ok == n ? us : -1;
+}
+
 bool parse(int argc, char** argv, options& opt) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -340,7 +368,7 @@ int main(int argc, char** argv) {
   auto encoded = codec->encode(payload);
   auto request = std::get<herd::http_request>(encoded);
 
-  std::vector<double> herd_rates, raw_rates, ratios;
+  std::vector<double> herd_rates, raw_rates, ratios, herd_cpu, raw_cpu;
   int64_t herd_failures = 0, raw_failures = 0;
   for (int round = 0; round <= opt.rounds; ++round) { // round 0 warms both sides up
     auto h = herd_round(sys, service, opt);
@@ -352,7 +380,12 @@ int main(int argc, char** argv) {
     herd_rates.push_back(h.calls_per_s);
     raw_rates.push_back(r.calls_per_s);
     ratios.push_back(h.calls_per_s / r.calls_per_s);
+    herd_cpu.push_back(h.cpu_us_per_call);
+    raw_cpu.push_back(r.cpu_us_per_call);
   }
+  std::promise<herd::http_response> sample;
+  client->start(request, [&](herd::http_response x) { sample.set_value(std::move(x)); });
+  auto codec_us = codec_us_per_call(*codec, sample.get_future().get());
   caf::anon_send_exit(service, caf::exit_reason::user_shutdown);
   auto connections_opened = client->stats().connections_opened;
   client->stop();
@@ -382,6 +415,9 @@ int main(int argc, char** argv) {
       {"ratio_min", rounded(ratio_s.min, 0.001)},
       {"ratio_max", rounded(ratio_s.max, 0.001)},
       {"ratio_of_medians", rounded(herd_s.median / raw_s.median, 0.001)},
+      {"herd_cpu_us_per_call", rounded(summarize(herd_cpu).median, 0.1)},
+      {"raw_cpu_us_per_call", rounded(summarize(raw_cpu).median, 0.1)},
+      {"codec_cpu_us_per_call", rounded(codec_us, 0.1)},
       {"herd_failures", herd_failures},
       {"raw_failures", raw_failures},
       {"herd_connections_opened", connections_opened},
@@ -401,6 +437,9 @@ int main(int argc, char** argv) {
               << raw_s.min << ".." << raw_s.max << ")\n"
               << "ratio (median of rounds): " << ratio_s.median << " (" << ratio_s.min << ".."
               << ratio_s.max << "), of medians " << herd_s.median / raw_s.median << "\n"
+              << "process CPU per call (mock included): herd " << summarize(herd_cpu).median
+              << " us, raw " << summarize(raw_cpu).median << " us\n"
+              << "openai_codec encode + decode: " << codec_us << " us per call\n"
               << "failures: herd " << herd_failures << ", raw " << raw_failures << "\n"
               << opt.held << " calls in flight: " << service_held.heap_per_call
               << " heap bytes per call (" << service_held.rss_per_call
