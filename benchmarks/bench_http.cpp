@@ -207,8 +207,10 @@ summary summarize(std::vector<double> xs) {
   return {mid, xs.front(), xs.back()};
 }
 
-double rounded(double x, double unit) {
-  return std::round(x / unit) * unit;
+/// `x` rounded to `digits` decimals (divided, so that the JSON shows no binary residue).
+double rounded(double x, int digits) {
+  auto scale = std::pow(10.0, digits);
+  return std::round(x * scale) / scale;
 }
 
 /// Bytes allocated from the heap now, in every arena (small blocks and mmapped ones).
@@ -405,19 +407,19 @@ int main(int argc, char** argv) {
       {"connections", opt.connections},
       {"rounds", opt.rounds},
       {"threads", opt.threads},
-      {"herd_calls_per_s", rounded(herd_s.median, 1)},
-      {"herd_calls_per_s_min", rounded(herd_s.min, 1)},
-      {"herd_calls_per_s_max", rounded(herd_s.max, 1)},
-      {"raw_calls_per_s", rounded(raw_s.median, 1)},
-      {"raw_calls_per_s_min", rounded(raw_s.min, 1)},
-      {"raw_calls_per_s_max", rounded(raw_s.max, 1)},
-      {"ratio", rounded(ratio_s.median, 0.001)},
-      {"ratio_min", rounded(ratio_s.min, 0.001)},
-      {"ratio_max", rounded(ratio_s.max, 0.001)},
-      {"ratio_of_medians", rounded(herd_s.median / raw_s.median, 0.001)},
-      {"herd_cpu_us_per_call", rounded(summarize(herd_cpu).median, 0.1)},
-      {"raw_cpu_us_per_call", rounded(summarize(raw_cpu).median, 0.1)},
-      {"codec_cpu_us_per_call", rounded(codec_us, 0.1)},
+      {"herd_calls_per_s", rounded(herd_s.median, 0)},
+      {"herd_calls_per_s_min", rounded(herd_s.min, 0)},
+      {"herd_calls_per_s_max", rounded(herd_s.max, 0)},
+      {"raw_calls_per_s", rounded(raw_s.median, 0)},
+      {"raw_calls_per_s_min", rounded(raw_s.min, 0)},
+      {"raw_calls_per_s_max", rounded(raw_s.max, 0)},
+      {"ratio", rounded(ratio_s.median, 3)},
+      {"ratio_min", rounded(ratio_s.min, 3)},
+      {"ratio_max", rounded(ratio_s.max, 3)},
+      {"ratio_of_medians", rounded(herd_s.median / raw_s.median, 3)},
+      {"herd_cpu_us_per_call", rounded(summarize(herd_cpu).median, 1)},
+      {"raw_cpu_us_per_call", rounded(summarize(raw_cpu).median, 1)},
+      {"codec_cpu_us_per_call", rounded(codec_us, 1)},
       {"herd_failures", herd_failures},
       {"raw_failures", raw_failures},
       {"herd_connections_opened", connections_opened},
