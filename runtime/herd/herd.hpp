@@ -2,7 +2,6 @@
 
 /// Everything a herd user needs: `#include <herd/herd.hpp>` and link `herd::herd`.
 
-#include "herd/breakers/protocol.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/breaker_machine.hpp"
 #include "herd/breakers/breaker_policy.hpp"
@@ -12,6 +11,7 @@
 #include "herd/breakers/breaker_status.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/breakers/protocol.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
@@ -29,8 +29,8 @@
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
-#include "herd/dead_letters/protocol.hpp"
 #include "herd/dead_letters/escalation_queue.hpp"
+#include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/agent.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
