@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench_flags.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
 #include "herd/breakers/protocol.hpp"
 #include "herd/herd.hpp"
@@ -90,24 +91,14 @@ double measure(caf::actor_system& sys, const caf::actor& target, const options& 
 }
 
 bool parse(int argc, char** argv, options& opt) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](auto& out) {
-      if (i + 1 >= argc)
-        return false;
-      out = std::atoll(argv[++i]);
-      return out > 0;
-    };
-    if (arg == "--json")
-      opt.json = true;
-    else if (!((arg == "--calls" && value(opt.calls)) ||
-               (arg == "--drivers" && value(opt.drivers)) ||
-               (arg == "--in-flight" && value(opt.in_flight)) ||
-               (arg == "--rounds" && value(opt.rounds)) ||
-               (arg == "--threads" && value(opt.threads))))
-      return false;
-  }
-  return true;
+  bench_flags flags;
+  flags.count("--calls", opt.calls)
+      .count("--drivers", opt.drivers)
+      .count("--in-flight", opt.in_flight)
+      .count("--rounds", opt.rounds)
+      .count("--threads", opt.threads)
+      .flag("--json", opt.json);
+  return flags.parse(argc, argv);
 }
 
 } // namespace

@@ -31,6 +31,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_flags.hpp"
 #include "herd/herd.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_service.hpp"
@@ -319,24 +320,15 @@ double codec_us_per_call(const herd::http_codec& codec, const herd::http_respons
 }
 
 bool parse(int argc, char** argv, options& opt) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](auto& out) {
-      if (i + 1 >= argc)
-        return false;
-      out = std::atoll(argv[++i]);
-      return out > 0;
-    };
-    if (arg == "--json")
-      opt.json = true;
-    else if (!((arg == "--calls" && value(opt.calls)) ||
-               (arg == "--in-flight" && value(opt.in_flight)) ||
-               (arg == "--connections" && value(opt.connections)) ||
-               (arg == "--rounds" && value(opt.rounds)) ||
-               (arg == "--threads" && value(opt.threads)) || (arg == "--held" && value(opt.held))))
-      return false;
-  }
-  return true;
+  bench_flags flags;
+  flags.count("--calls", opt.calls)
+      .count("--in-flight", opt.in_flight)
+      .count("--connections", opt.connections)
+      .count("--rounds", opt.rounds)
+      .count("--threads", opt.threads)
+      .count("--held", opt.held)
+      .flag("--json", opt.json);
+  return flags.parse(argc, argv);
 }
 
 } // namespace
