@@ -55,6 +55,8 @@ public:
     // Destroying the client from its own completion is a caller bug: the joinable thread then
     // terminates the process (std::thread's destructor) rather than freeing what it still uses.
     stop();
+    for (auto* handle : idle_handles_)
+      curl_easy_cleanup(handle);
     curl_multi_cleanup(multi_);
   }
 
@@ -150,7 +152,12 @@ private:
       cancels.swap(cancels_);
     }
     for (auto& transfer : starts) {
-      if (!transfer->prepare()) {
+      CURL* reused = nullptr;
+      if (!idle_handles_.empty()) {
+        reused = idle_handles_.back();
+        idle_handles_.pop_back();
+      }
+      if (!transfer->prepare(reused)) {
         end(*transfer, transfer->response().error, transfer->response().error_message);
         continue;
       }
@@ -183,7 +190,14 @@ private:
     curl_multi_remove_handle(multi_, transfer->handle());
     auto done = transfer->take_completion();
     auto response = std::move(transfer->response());
-    transfer.reset(); // the easy handle and buffers go before the caller runs
+    // Easy handles are kept for later transfers, at most one per connection allowed.
+    if (auto handle = transfer->release_handle()) {
+      if (idle_handles_.size() < static_cast<size_t>(config_.max_connections))
+        idle_handles_.push_back(handle);
+      else
+        curl_easy_cleanup(handle);
+    }
+    transfer.reset(); // the buffers go before the caller runs
     finished_.fetch_add(1, std::memory_order_relaxed);
     complete(done, std::move(response));
   }
@@ -227,6 +241,8 @@ private:
   std::vector<uint64_t> cancels_;
 
   std::unordered_map<uint64_t, std::unique_ptr<http_transfer>> transfers_;
+  /// Easy handles of ended transfers, reset, for the next ones (I/O thread only).
+  std::vector<CURL*> idle_handles_;
 
   std::atomic<uint64_t> next_id_{1};
   std::atomic<uint64_t> started_{0};

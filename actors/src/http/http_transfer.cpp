@@ -50,8 +50,16 @@ http_transfer::~http_transfer() {
     curl_slist_free_all(header_list_);
 }
 
-bool http_transfer::prepare() {
-  easy_ = curl_easy_init();
+CURL* http_transfer::release_handle() {
+  auto result = easy_;
+  easy_ = nullptr;
+  if (result != nullptr)
+    curl_easy_reset(result);
+  return result;
+}
+
+bool http_transfer::prepare(CURL* reused) {
+  easy_ = reused != nullptr ? reused : curl_easy_init();
   if (easy_ == nullptr) {
     fail(http_error::other, "curl_easy_init failed (out of memory)");
     return false;

@@ -29,9 +29,13 @@ public:
   http_transfer(const http_transfer&) = delete;
   http_transfer& operator=(const http_transfer&) = delete;
 
-  /// Creates and configures the easy handle; false (and the error in `response()`) when the
-  /// request cannot be made (a malformed header, curl out of memory).
-  bool prepare();
+  /// Configures an easy handle (`reused`, reset, when the client has an idle one, else a new
+  /// one); false (and the error in `response()`) when the request cannot be made (a malformed
+  /// header, curl out of memory).
+  bool prepare(CURL* reused = nullptr);
+  /// Gives the easy handle up (reset, for another transfer), once it is out of curl's multi
+  /// handle; null when there is none.
+  CURL* release_handle();
 
   /// The request's id.
   uint64_t id() const { return id_; }
