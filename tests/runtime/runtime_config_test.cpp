@@ -128,6 +128,11 @@ BOOST_AUTO_TEST_CASE(http_services_are_read_and_their_errors_name_the_path) {
   // The key is held, and never shown: not in the JSON form (which `herd config show` prints).
   BOOST_TEST(c.services["llm"].api_key == "sk-do-not-show");
   BOOST_TEST(c.to_json().dump().find("sk-do-not-show") == std::string::npos);
+  // Read back, the shown "***" is no key: the environment variable is read again.
+  auto shown = c.to_json();
+  shown["services"]["llm"]["api_key_env"] = "HERD_TEST_UNSET_KEY";
+  auto reread = error_of(shown.dump());
+  BOOST_TEST(reread.find("HERD_TEST_UNSET_KEY is not set") != std::string::npos, reread);
   auto bad_url = error_of(R"({"services": {"llm": {"type": "http", "base_url": "ftp://x"}}})");
   BOOST_TEST(bad_url.rfind("/services/llm/base_url: ", 0) == 0, bad_url);
   auto no_key = error_of(R"({"services": {"llm": {"type": "openai", "base_url": "http://x",

@@ -39,7 +39,8 @@ struct http_service_config {
   /// The environment variable holding the key. Default: OPENAI_API_KEY for openai,
   /// ANTHROPIC_API_KEY for anthropic, "" for http.
   std::string api_key_env;
-  /// The key (never logged; `to_json` shows "***"). Default: "".
+  /// The key (never logged; `to_json` shows "***", which read back means no inline key, so the
+  /// output of `herd config show` reads the environment again). Default: "".
   std::string api_key;
   /// False lets openai/anthropic run without a key (local mocks). Default: true.
   bool api_key_required = true;

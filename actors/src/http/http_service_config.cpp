@@ -13,6 +13,9 @@ namespace herd {
 
 namespace {
 
+/// What `to_json` shows for a key; read back, it stands for none.
+constexpr const char* redacted_key = "***";
+
 std::optional<std::string> process_env(const std::string& name) {
   if (const char* value = std::getenv(name.c_str()))
     return std::string{value};
@@ -56,6 +59,8 @@ http_service_config http_service_config::from_json(const json_reader& in, const 
   result.api_key_env =
       in.string("api_key_env", result.type == "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY");
   result.api_key = in.string("api_key", "");
+  if (result.api_key == redacted_key)
+    result.api_key.clear(); // `to_json`'s stand-in (e.g. from `herd config show`): not a key
   if (result.api_key.empty() && !result.api_key_env.empty()) {
     auto value = env ? env(result.api_key_env) : process_env(result.api_key_env);
     if (value)
@@ -90,7 +95,7 @@ nlohmann::json http_service_config::to_json() const {
   j["api_key_env"] = api_key_env;
   j["api_key_required"] = api_key_required;
   if (!api_key.empty())
-    j["api_key"] = "***";
+    j["api_key"] = redacted_key;
   return j;
 }
 
