@@ -18,6 +18,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/http/http_test_support.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/http/http_client.hpp"
@@ -291,6 +292,10 @@ BOOST_AUTO_TEST_CASE(a_closed_port_is_connection_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(an_unresolvable_name_is_a_dns_error) {
+  if (!herd::test::resolver_fails_fast()) {
+    BOOST_TEST_MESSAGE("skipped: this machine's resolver does not answer at once");
+    return;
+  }
   herd::http_client client;
   auto response = exchange(client, get_request("http://no-such-host.invalid/hello"));
   BOOST_TEST(response.error == herd::http_error::dns, response.error_message);

@@ -1,6 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <future>
+#include <memory>
+#include <thread>
+
+#include <netdb.h>
 #include <ostream>
 #include <string>
 #include <variant>
@@ -35,6 +41,22 @@ inline http_request encoded(const http_codec& codec, const std::string& payload)
   if (auto* why = std::get_if<failure>(&result))
     BOOST_FAIL("encode failed: " << to_string(*why));
   return std::get<http_request>(result);
+}
+
+/// True when this machine's resolver says at once (within a second) that a name under
+/// `.invalid` does not exist. Where DNS is unreachable a lookup waits for the resolver's own
+/// timeout instead, and a test of the `dns` classification cannot tell it from a timeout.
+inline bool resolver_fails_fast() {
+  auto answer = std::make_shared<std::promise<bool>>();
+  auto answered = answer->get_future();
+  std::thread{[answer] {
+    addrinfo* found = nullptr;
+    auto rc = getaddrinfo("no-such-host.invalid", "80", nullptr, &found);
+    if (found != nullptr)
+      freeaddrinfo(found);
+    answer->set_value(rc != 0);
+  }}.detach();
+  return answered.wait_for(std::chrono::seconds(1)) == std::future_status::ready && answered.get();
 }
 
 /// A complete response with `status` and `body`.
