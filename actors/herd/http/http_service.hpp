@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "herd/core/metrics_registry.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_codec.hpp"
 #include "herd/http/protocol.hpp"
@@ -25,14 +26,20 @@ namespace herd {
 /// classifies the response (429 with its Retry-After, 5xx, timeouts, ...); this actor stamps
 /// the failure with the service's name and the status code.
 ///
+/// With a metrics registry it counts every exchange in `herd_http_requests_total{service,
+/// result}` (result: the status code, or the transport error such as "timeout" or
+/// "connection_refused") and times it in `herd_http_request_duration_seconds{service}`.
+///
 /// A call whose caller terminates before the answer is cancelled at the client (its connection
 /// closed). When the service stops, calls still running are cancelled and answered as
 /// `unavailable` ("service stopping"), never left without a reply.
 class http_service : public http_service_actor::base {
 public:
-  /// A service named `name` (in failures and logs) speaking through `codec` over `client`.
+  /// A service named `name` (in failures and logs) speaking through `codec` over `client`,
+  /// counting into `metrics` (default: none).
   http_service(caf::actor_config& cfg, std::string name, std::shared_ptr<http_client> client,
-               std::shared_ptr<const http_codec> codec);
+               std::shared_ptr<const http_codec> codec,
+               std::shared_ptr<metrics_registry> metrics = nullptr);
 
   /// The actor's name in logs: "herd.http_service".
   const char* name() const override { return "herd.http_service"; }
@@ -55,6 +62,8 @@ private:
   void on_done(uint64_t tag, http_response& response);
   void on_caller_down(const caf::down_msg& msg);
   outcome failed(failure why) const;
+  /// Counts and times one exchange's end.
+  void record(const http_response& response);
 
   std::string service_name_;
   std::shared_ptr<http_client> client_;
@@ -63,6 +72,10 @@ private:
   uint64_t next_tag_ = 1;
   std::unordered_map<uint64_t, running_call> running_;
   std::unordered_map<caf::actor_addr, int32_t> calls_by_caller_;
+  std::shared_ptr<metrics_registry> metrics_;
+  /// The counter of each result seen so far, and the duration histogram (with `metrics_`).
+  std::unordered_map<std::string, counter*> requests_by_result_;
+  histogram* durations_ = nullptr;
 };
 
 } // namespace herd

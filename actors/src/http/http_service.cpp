@@ -9,9 +9,15 @@ namespace herd {
 
 http_service::http_service(caf::actor_config& cfg, std::string name,
                            std::shared_ptr<http_client> client,
-                           std::shared_ptr<const http_codec> codec)
+                           std::shared_ptr<const http_codec> codec,
+                           std::shared_ptr<metrics_registry> metrics)
     : http_service_actor::base(cfg), service_name_(std::move(name)), client_(std::move(client)),
-      codec_(std::move(codec)), log_(component_logger("http_service")) {
+      codec_(std::move(codec)), log_(component_logger("http_service")),
+      metrics_(std::move(metrics)) {
+  if (metrics_)
+    durations_ = &metrics_->histogram("herd_http_request_duration_seconds",
+                                      "Time of an HTTP exchange with a downstream service.",
+                                      {{"service", service_name_}});
   set_down_handler([this](caf::down_msg& msg) { on_caller_down(msg); });
 }
 
@@ -58,6 +64,7 @@ void http_service::on_done(uint64_t tag, http_response& response) {
     if (j != calls_by_caller_.end() && --j->second == 0)
       calls_by_caller_.erase(j);
   }
+  record(response);
   auto result = codec_->decode(response);
   if (!result.ok()) {
     result.error.service = service_name_;
@@ -78,6 +85,23 @@ void http_service::on_caller_down(const caf::down_msg& msg) {
     client_->cancel(i->second.client_id);
     i = running_.erase(i);
   }
+}
+
+void http_service::record(const http_response& response) {
+  if (!metrics_)
+    return;
+  auto result = response.error == http_error::none ? std::to_string(response.status)
+                                                   : to_string(response.error);
+  auto i = requests_by_result_.find(result);
+  if (i == requests_by_result_.end())
+    i = requests_by_result_
+            .emplace(result, &metrics_->counter("herd_http_requests_total",
+                                                "HTTP exchanges with downstream services, by "
+                                                "status code or transport error.",
+                                                {{"service", service_name_}, {"result", result}}))
+            .first;
+  i->second->inc();
+  durations_->observe(std::chrono::duration<double>(response.elapsed).count());
 }
 
 outcome http_service::failed(failure why) const {

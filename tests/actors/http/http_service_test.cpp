@@ -38,6 +38,7 @@ struct fixture {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   std::shared_ptr<herd::http_client> client;
+  std::shared_ptr<herd::metrics_registry> metrics = std::make_shared<herd::metrics_registry>();
 
   fixture() {
     mock.start();
@@ -59,7 +60,7 @@ struct fixture {
       endpoint.headers.emplace_back("x-mock-fault", fault);
     auto codec = std::make_shared<herd::openai_codec>(std::move(endpoint), "sk-test-secret-key",
                                                       "mock-small", 0);
-    return sys->spawn<herd::http_service>("llm", client, codec);
+    return sys->spawn<herd::http_service>("llm", client, codec, metrics);
   }
 
   /// The outcome of one call with `fault` (and `payload`).
@@ -189,6 +190,22 @@ BOOST_AUTO_TEST_CASE(unreachable_and_invalid_endpoints_are_classified) {
   auto tls = call("", chat, "https://127.0.0.1:" + std::to_string(mock.port()));
   BOOST_TEST(category(tls) == "permanent");
   BOOST_TEST(tls.error.reason == "tls");
+}
+
+BOOST_AUTO_TEST_CASE(every_exchange_is_counted_by_status_or_transport_error) {
+  call("");
+  call("");
+  call("status=429; retry-after=1");
+  call("", chat, "http://127.0.0.1:1");
+  auto count = [&](const char* result) {
+    return metrics->total("herd_http_requests_total", {{"service", "llm"}, {"result", result}});
+  };
+  BOOST_TEST(count("200") == 2);
+  BOOST_TEST(count("429") == 1);
+  BOOST_TEST(count("connection_refused") == 1);
+  BOOST_TEST(
+      metrics->prometheus().find("herd_http_request_duration_seconds_count{service=\"llm\"} 4") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(calls_reuse_one_kept_alive_connection) {
