@@ -22,9 +22,7 @@ void set_header(http_request& request, std::string name, std::string value) {
 
 } // namespace
 
-json_http_codec::json_http_codec(http_endpoint endpoint) : endpoint_(std::move(endpoint)) {
-  // Nop.
-}
+json_http_codec::json_http_codec(http_endpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
 std::variant<http_request, failure> json_http_codec::encode(const std::string& request_json) const {
   try {

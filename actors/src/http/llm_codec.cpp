@@ -11,9 +11,7 @@ namespace herd {
 llm_codec::llm_codec(http_endpoint endpoint, std::string api_key, std::string model,
                      int64_t max_tokens)
     : endpoint_(std::move(endpoint)), api_key_(std::move(api_key)), model_(std::move(model)),
-      max_tokens_(max_tokens) {
-  // Nop.
-}
+      max_tokens_(max_tokens) {}
 
 std::variant<http_request, failure> llm_codec::encode(const std::string& request_json) const {
   auto parsed = chat_request::parse(request_json);
