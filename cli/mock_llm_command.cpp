@@ -90,12 +90,8 @@ mock_llm_profile mock_llm_profile_of(const command_line& cmd) {
   if (cmd.has("profile"))
     p = mock_llm_profile::from_json(json_reader{read_json_file(cmd.get("profile"))});
   p.capacity_per_s = cmd.integer("capacity", p.capacity_per_s, 0, 1000000000);
-  p.error_rate = cmd.number("error-rate", p.error_rate, 0, 1);
-  p.hang_rate = cmd.number("hang-rate", p.hang_rate, 0, 1);
-  p.reset_rate = cmd.number("reset-rate", p.reset_rate, 0, 1);
-  p.truncated_rate = cmd.number("truncated-rate", p.truncated_rate, 0, 1);
-  p.malformed_rate = cmd.number("malformed-rate", p.malformed_rate, 0, 1);
-  p.trickle_rate = cmd.number("trickle-rate", p.trickle_rate, 0, 1);
+  for (auto& r : mock_llm_profile::rates())
+    p.*r.member = cmd.number(std::string{r.name} + "-rate", p.*r.member, 0, 1);
   p.trickle_ms = cmd.integer("trickle-ms", p.trickle_ms, 0, 600000);
   if (cmd.has("latency-ms")) {
     auto [min, max] = pair_of(cmd, "latency-ms", true);

@@ -86,26 +86,14 @@ mock_llm_decision mock_llm_faults::decide(int64_t elapsed_ms, std::string_view h
           spread * static_cast<double>(profile_.latency_max_ms - profile_.latency_min_ms + 1));
   if (d.fault.latency_ms > profile_.latency_max_ms)
     d.fault.latency_ms = profile_.latency_max_ms;
-  struct share {
-    double rate;
-    mock_llm_fault_kind kind;
-    const char* cause;
-  };
-  const share shares[] = {
-      {profile_.error_rate, mock_llm_fault_kind::status, "error_rate"},
-      {profile_.hang_rate, mock_llm_fault_kind::hang, "hang_rate"},
-      {profile_.reset_rate, mock_llm_fault_kind::reset, "reset_rate"},
-      {profile_.truncated_rate, mock_llm_fault_kind::truncated, "truncated_rate"},
-      {profile_.malformed_rate, mock_llm_fault_kind::malformed, "malformed_rate"},
-      {profile_.trickle_rate, mock_llm_fault_kind::trickle, "trickle_rate"},
-  };
   double edge = 0;
-  for (auto& s : shares) {
-    edge += s.rate;
-    if (s.rate > 0 && coin < edge) {
-      d.cause = s.cause;
-      d.fault.kind = s.kind;
-      if (s.kind == mock_llm_fault_kind::status) {
+  for (auto& r : mock_llm_profile::rates()) {
+    auto share = profile_.*r.member;
+    edge += share;
+    if (share > 0 && coin < edge) {
+      d.cause = std::string{r.name} + "_rate";
+      d.fault.kind = r.kind;
+      if (r.kind == mock_llm_fault_kind::status) {
         d.fault.status = 500;
         d.message = "mock server error";
       }

@@ -37,12 +37,8 @@ mock_llm_profile mock_llm_profile::from_json(const json_reader& in) {
       latency.fail("max_ms",
                    "a number of ms at least min_ms (" + std::to_string(p.latency_min_ms) + ")");
   }
-  p.error_rate = in.number("error_rate", p.error_rate, 0, 1);
-  p.hang_rate = in.number("hang_rate", p.hang_rate, 0, 1);
-  p.reset_rate = in.number("reset_rate", p.reset_rate, 0, 1);
-  p.truncated_rate = in.number("truncated_rate", p.truncated_rate, 0, 1);
-  p.malformed_rate = in.number("malformed_rate", p.malformed_rate, 0, 1);
-  p.trickle_rate = in.number("trickle_rate", p.trickle_rate, 0, 1);
+  for (auto& r : rates())
+    p.*r.member = in.number(std::string{r.name} + "_rate", p.*r.member, 0, 1);
   p.trickle_ms = in.integer("trickle_ms", p.trickle_ms, 0, 600000);
   p.seed = static_cast<uint64_t>(in.integer("seed", static_cast<int64_t>(p.seed), 0));
   p.context_window_tokens =
@@ -55,7 +51,9 @@ mock_llm_profile mock_llm_profile::from_json(const json_reader& in) {
 }
 
 void mock_llm_profile::validate() const {
-  auto sum = error_rate + hang_rate + reset_rate + truncated_rate + malformed_rate + trickle_rate;
+  double sum = 0;
+  for (auto& r : rates())
+    sum += this->*r.member;
   if (sum > 1.0 + 1e-9) {
     char text[64];
     std::snprintf(text, sizeof text, "%g", sum);
@@ -67,6 +65,17 @@ void mock_llm_profile::validate() const {
     throw config_error("/latency/max_ms", "expected at least min_ms (" +
                                               std::to_string(latency_min_ms) + "), got " +
                                               std::to_string(latency_max_ms));
+}
+
+const std::vector<mock_llm_profile::rate>& mock_llm_profile::rates() {
+  static const std::vector<rate> result{
+      {"error", &mock_llm_profile::error_rate, mock_llm_fault_kind::status},
+      {"hang", &mock_llm_profile::hang_rate, mock_llm_fault_kind::hang},
+      {"reset", &mock_llm_profile::reset_rate, mock_llm_fault_kind::reset},
+      {"truncated", &mock_llm_profile::truncated_rate, mock_llm_fault_kind::truncated},
+      {"malformed", &mock_llm_profile::malformed_rate, mock_llm_fault_kind::malformed},
+      {"trickle", &mock_llm_profile::trickle_rate, mock_llm_fault_kind::trickle}};
+  return result;
 }
 
 const mock_llm_outage* mock_llm_profile::outage_at(int64_t elapsed_ms) const {

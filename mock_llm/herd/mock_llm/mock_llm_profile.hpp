@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "herd/core/json_reader.hpp"
+#include "herd/mock_llm/mock_llm_fault.hpp"
 
 namespace herd {
 
@@ -63,6 +64,19 @@ public:
   std::string api_key;
   /// Worker threads, so as many connections are served at once. Default: 64.
   int64_t threads = 64;
+
+  /// One fault rate: its name (the JSON key is NAME_rate, the flag --NAME-rate, and /stats
+  /// names a call it decided NAME_rate), the member holding it and the fault it draws.
+  struct rate {
+    /// "error", "hang", "reset", "truncated", "malformed" or "trickle".
+    const char* name;
+    /// The member holding the share.
+    double mock_llm_profile::*member;
+    /// The fault a call drawn into this share gets.
+    mock_llm_fault_kind kind;
+  };
+  /// The fault rates, in the order calls draw from them.
+  static const std::vector<rate>& rates();
 
   /// The profile in `in`; throws `config_error` naming the JSON path of a bad or unknown field.
   static mock_llm_profile from_json(const json_reader& in);
