@@ -31,6 +31,16 @@ herd::retry_scheduler_config unthrottled() {
   return c;
 }
 
+/// A budget of 4 tokens that never refills by itself (retries stop at 2 tokens or fewer), no
+/// pacing.
+herd::retry_scheduler_config small_budget() {
+  auto c = unthrottled();
+  c.budget_enabled = true;
+  c.budget.max_tokens = 4;
+  c.budget.min_retries_per_s = 0;
+  return c;
+}
+
 /// Pacing at a constant 2 releases per second (one every 500 ms), no budget.
 herd::retry_scheduler_config paced() {
   auto c = unthrottled();
@@ -219,10 +229,7 @@ BOOST_AUTO_TEST_CASE(a_per_agent_breaker_holds_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(a_spent_budget_dead_letters_when_the_config_says_so) {
-  auto config = unthrottled();
-  config.budget_enabled = true;
-  config.budget.max_tokens = 4; // retries stop at 2 tokens or fewer
-  config.budget.min_retries_per_s = 0;
+  auto config = small_budget();
   config.on_budget_exhausted = herd::budget_action::dead_letter;
   start(config);
   fail("a");
@@ -240,10 +247,7 @@ BOOST_AUTO_TEST_CASE(a_spent_budget_dead_letters_when_the_config_says_so) {
 }
 
 BOOST_AUTO_TEST_CASE(non_retryable_failures_cost_no_budget) {
-  auto config = unthrottled();
-  config.budget_enabled = true;
-  config.budget.max_tokens = 4; // retries stop at 2 tokens or fewer
-  config.budget.min_retries_per_s = 0;
+  auto config = small_budget();
   config.on_budget_exhausted = herd::budget_action::dead_letter;
   start(config);
   // Bad requests say nothing about the service's health: they end, and cost nothing.
@@ -275,11 +279,8 @@ BOOST_AUTO_TEST_CASE(with_the_defaults_a_service_failing_30_percent_is_retried_a
 }
 
 BOOST_AUTO_TEST_CASE(a_success_observed_for_a_service_refunds_its_budget) {
-  auto config = unthrottled();
-  config.budget_enabled = true;
-  config.budget.max_tokens = 4;
+  auto config = small_budget();
   config.budget.token_ratio = 1;
-  config.budget.min_retries_per_s = 0;
   start(config);
   fail("a");
   fail("b");
@@ -292,11 +293,7 @@ BOOST_AUTO_TEST_CASE(a_success_observed_for_a_service_refunds_its_budget) {
 }
 
 BOOST_AUTO_TEST_CASE(a_spent_budget_holds_retries_when_the_config_says_wait) {
-  auto config = unthrottled();
-  config.budget_enabled = true;
-  config.budget.max_tokens = 4;
-  config.budget.min_retries_per_s = 0;
-  start(config);
+  start(small_budget());
   fail("a");
   fail("b");
   fail("c");
