@@ -14,6 +14,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/http/http_test_support.hpp"
 #include "herd/herd.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/simulation/calling_agent.hpp"
@@ -157,9 +158,7 @@ BOOST_AUTO_TEST_CASE(shutdown_ends_calls_that_hang) {
   for (int i = 0; i < 4; ++i)
     futures.push_back(rt.submit(
         herd::task::make("h-" + std::to_string(i), "read_only", "summarize", "writers", "llm")));
-  auto deadline = clock_type::now() + 5s;
-  while (rt.http()->stats().in_flight < 2 && clock_type::now() < deadline)
-    std::this_thread::sleep_for(5ms);
+  herd::test::wait_until([&] { return rt.http()->stats().in_flight >= 2; }, 5s);
   BOOST_REQUIRE(rt.http()->stats().in_flight == 2u);
   auto started = clock_type::now();
   auto report = rt.shutdown(herd::from_ms(200), herd::from_ms(1000));

@@ -45,6 +45,8 @@ struct test_server {
   /// Handlers currently running and the most seen at once (for /concurrent).
   std::atomic<int> running{0};
   std::atomic<int> most_running{0};
+  /// Requests the slow handler has taken so far.
+  std::atomic<int> slow_taken{0};
   /// Set when the fixture ends, so slow handlers return at once.
   std::mutex release_mutex;
   std::condition_variable release_cv;
@@ -84,6 +86,7 @@ struct test_server {
       res.set_content("done", "text/plain");
     });
     auto slow = [this](const httplib::Request&, httplib::Response& res) {
+      ++slow_taken;
       std::unique_lock<std::mutex> lock{release_mutex};
       release_cv.wait_for(lock, 2s, [this] { return released; });
       res.set_content("late", "text/plain");
@@ -384,7 +387,8 @@ BOOST_AUTO_TEST_CASE(cancel_ends_a_request_at_once_with_cancelled) {
   auto began = std::chrono::steady_clock::now();
   auto id = client.start(get_request(server.url("/slow")), counter.callback(0));
   BOOST_TEST(id != 0u);
-  std::this_thread::sleep_for(50ms); // let the request reach the server (the test's only sleep)
+  // Cancelled once the request has reached the server.
+  BOOST_REQUIRE(herd::test::wait_until([&] { return server.slow_taken > 0; }, 1000ms));
   client.cancel(id);
   BOOST_REQUIRE(counter.wait_all(1s));
   BOOST_TEST(ms_since(began) < 1000); // the handler answers after 2 s

@@ -226,13 +226,10 @@ BOOST_AUTO_TEST_CASE(a_call_whose_caller_terminates_is_cancelled) {
         .then([](herd::outcome&) {});
   });
   // The hanging exchange is open; the caller gives up (terminates) long before the 2 s timeout.
-  auto deadline = std::chrono::steady_clock::now() + 1500ms;
-  while (client->stats().in_flight == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
+  herd::test::wait_until([&] { return client->stats().in_flight > 0; }, 1500ms);
   BOOST_REQUIRE(client->stats().in_flight == 1u);
   caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
-  while (client->stats().cancelled == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
+  herd::test::wait_until([&] { return client->stats().cancelled > 0; }, 1500ms);
   BOOST_TEST(client->stats().cancelled == 1u);
   BOOST_TEST(client->stats().in_flight == 0u);
   caf::anon_send_exit(llm, caf::exit_reason::user_shutdown);

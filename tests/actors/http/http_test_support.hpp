@@ -59,6 +59,17 @@ inline bool resolver_fails_fast() {
   return answered.wait_for(std::chrono::seconds(1)) == std::future_status::ready && answered.get();
 }
 
+/// Waits until `done()` holds, at most `limit`; returns whether it does. For state of real
+/// threads and sockets (an HTTP client's counters) that no event reports: it looks every
+/// millisecond, so a test waits no longer than the state takes to change.
+template <class Predicate>
+bool wait_until(Predicate done, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return done();
+}
+
 /// A complete response with `status` and `body`.
 inline http_response response_with(int32_t status, std::string body) {
   http_response r;
