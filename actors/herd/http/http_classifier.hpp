@@ -37,8 +37,14 @@ public:
   /// Most bytes of an error body quoted in a failure message: 256.
   static constexpr size_t max_excerpt = 256;
 
-  /// The failure `response` stands for, or nothing when it is a 2xx response.
+  /// The failure `response` stands for, or nothing when it is a 2xx response; HTTP dates are
+  /// measured from `now`.
   static std::optional<failure> classify(const http_response& response, wall_time now);
+  /// The same, with HTTP dates measured from when the response arrived (`received_ms`; the
+  /// wall clock now for a response built by hand): what the codecs call.
+  static std::optional<failure> classify(const http_response& response);
+  /// When `response` arrived, on the wall clock (now, for a response built by hand).
+  static wall_time arrival_of(const http_response& response);
 
   /// The human-readable error in `body`: the JSON `error.message` (or `error` when it is a
   /// string, or a top-level `message`), else the body itself; bounded and escaped.

@@ -31,6 +31,9 @@ struct http_response {
   duration elapsed{0};
   /// True when the exchange reused a kept-alive connection.
   bool reused_connection = false;
+  /// When the exchange ended, in ms since the Unix epoch (UTC), as the client saw it: what an
+  /// HTTP date in Retry-After is measured from. 0 for a response built by hand.
+  int64_t received_ms = 0;
 
   /// The value of the first header named `name` (compared case-insensitively), if any.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -45,7 +48,7 @@ bool operator==(const http_response& x, const http_response& y);
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, http_response& x) {
   return f(caf::meta::type_name("herd::http_response"), x.status, x.headers, x.body, x.error,
-           x.error_message, x.elapsed, x.reused_connection);
+           x.error_message, x.elapsed, x.reused_connection, x.received_ms);
 }
 
 } // namespace herd

@@ -55,6 +55,16 @@ bool retryable(failure_category category) {
 
 } // namespace
 
+http_classifier::wall_time http_classifier::arrival_of(const http_response& response) {
+  if (response.received_ms == 0)
+    return std::chrono::system_clock::now();
+  return wall_time{std::chrono::milliseconds(response.received_ms)};
+}
+
+std::optional<failure> http_classifier::classify(const http_response& response) {
+  return classify(response, arrival_of(response));
+}
+
 std::optional<failure> http_classifier::classify(const http_response& response, wall_time now) {
   if (response.error != http_error::none)
     return transport_failure(response);

@@ -14,7 +14,7 @@ std::optional<std::string_view> http_response::header(std::string_view name) con
 bool operator==(const http_response& x, const http_response& y) {
   return x.status == y.status && x.headers == y.headers && x.body == y.body && x.error == y.error &&
          x.error_message == y.error_message && x.elapsed == y.elapsed &&
-         x.reused_connection == y.reused_connection;
+         x.reused_connection == y.reused_connection && x.received_ms == y.received_ms;
 }
 
 } // namespace herd

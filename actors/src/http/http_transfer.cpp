@@ -1,5 +1,7 @@
 #include "http_transfer.hpp"
 
+#include "herd/core/wall_time.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -230,6 +232,7 @@ void http_transfer::finish(CURLcode code) {
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(easy_, CURLINFO_REQUEST_SIZE, &request_bytes);
   response_.elapsed = elapsed();
+  response_.received_ms = wall_now_ms();
   response_.error = classify(code, size_limit_hit_, request_bytes > 0);
   if (response_.error == http_error::none) {
     response_.status = static_cast<int32_t>(status);
@@ -260,6 +263,7 @@ void http_transfer::fail(http_error error, std::string message) {
   response_.error = error;
   response_.error_message = std::move(message);
   response_.elapsed = elapsed();
+  response_.received_ms = wall_now_ms();
 }
 
 } // namespace herd

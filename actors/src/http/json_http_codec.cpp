@@ -72,7 +72,7 @@ std::variant<http_request, failure> json_http_codec::encode(const std::string& r
 
 outcome json_http_codec::decode(const http_response& response) const {
   try {
-    if (auto why = http_classifier::classify(response, std::chrono::system_clock::now()))
+    if (auto why = http_classifier::classify(response))
       return outcome::fail(std::move(*why));
     auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (body.is_discarded())

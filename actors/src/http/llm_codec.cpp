@@ -26,13 +26,12 @@ std::variant<http_request, failure> llm_codec::encode(const std::string& request
 
 outcome llm_codec::decode(const http_response& response) const {
   try {
-    auto now = std::chrono::system_clock::now();
     if (!response.ok()) {
       // Scrub an echoed key before the body is excerpted: a cut could keep part of it.
       auto scrubbed = response;
       scrubbed.body = redacted(std::move(scrubbed.body));
       scrubbed.error_message = redacted(std::move(scrubbed.error_message));
-      auto classified = http_classifier::classify(scrubbed, now);
+      auto classified = http_classifier::classify(scrubbed);
       if (classified) {
         auto body = nlohmann::json::parse(scrubbed.body, nullptr, false);
         if (response.error == http_error::none)
