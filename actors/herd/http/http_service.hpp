@@ -73,8 +73,9 @@ private:
   std::unordered_map<uint64_t, running_call> running_;
   std::unordered_map<caf::actor_addr, int32_t> calls_by_caller_;
   std::shared_ptr<metrics_registry> metrics_;
-  /// The counter of each result seen so far, and the duration histogram (with `metrics_`).
-  std::unordered_map<std::string, counter*> requests_by_result_;
+  /// The counter of each result seen so far (a status code, or minus a transport error), and
+  /// the duration histogram (with `metrics_`).
+  std::unordered_map<int32_t, counter*> requests_by_result_;
   histogram* durations_ = nullptr;
 };
 

@@ -90,16 +90,17 @@ void http_service::on_caller_down(const caf::down_msg& msg) {
 void http_service::record(const http_response& response) {
   if (!metrics_)
     return;
-  auto result = response.error == http_error::none ? std::to_string(response.status)
-                                                   : to_string(response.error);
-  auto i = requests_by_result_.find(result);
-  if (i == requests_by_result_.end())
-    i = requests_by_result_
-            .emplace(result, &metrics_->counter("herd_http_requests_total",
-                                                "HTTP exchanges with downstream services, by "
-                                                "status code or transport error.",
-                                                {{"service", service_name_}, {"result", result}}))
-            .first;
+  auto transport_failed = response.error != http_error::none;
+  auto key = transport_failed ? -static_cast<int32_t>(response.error) : response.status;
+  auto i = requests_by_result_.find(key);
+  if (i == requests_by_result_.end()) {
+    auto result = transport_failed ? to_string(response.error) : std::to_string(response.status);
+    auto& requests = metrics_->counter(
+        "herd_http_requests_total",
+        "HTTP exchanges with downstream services, by status code or transport error.",
+        {{"service", service_name_}, {"result", result}});
+    i = requests_by_result_.emplace(key, &requests).first;
+  }
   i->second->inc();
   durations_->observe(std::chrono::duration<double>(response.elapsed).count());
 }
