@@ -238,6 +238,8 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       breaker.max_open_duration = from_ms(2000);
       breaker.half_open_probes = 3;
       breaker.probe_timeout = from_ms(1000);
+      // The mock publishes its limit per one-second window (OpenAI's APIs: per minute).
+      config.admission.defaults.published_window = from_ms(1000);
       // Hung agents are found within half a second and replaced; a few are the point here.
       config.health.heartbeat_interval = from_ms(250);
       config.health.check_interval = from_ms(100);
@@ -316,12 +318,23 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     }
     auto outcomes = inbox->outcomes();
     auto refused = inbox->refused();
+    auto admission = rt.admission_stats_of(service_name);
     auto report = rt.shutdown(from_ms(10000));
     if (!quiet)
       events->print_new(out);
     print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats);
     out << "  breaker         opened " << events->openings << " times, " << events->transitions
         << " transitions\n";
+    if (admission) {
+      out << "  admission       " << admission->admitted << " calls admitted, " << admission->waited
+          << " waited for their turn, " << admission->throttled << " throttled, "
+          << admission->rejected() << " refused; rate ";
+      if (admission->rate_per_s < 0)
+        out << "unlimited\n";
+      else
+        out << static_cast<int64_t>(admission->rate_per_s) << "/s (" << to_string(admission->source)
+            << ")\n";
+    }
     auto count = [&](const char* name) { return static_cast<int64_t>(rt.metrics().total(name)); };
     out << "  supervision     " << count("herd_isolations_total") << " agents isolated, "
         << count("herd_children_abandoned_total") << " hung agents replaced, "

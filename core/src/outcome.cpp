@@ -38,7 +38,7 @@ nlohmann::json outcome::result_json() const {
 
 bool operator==(const outcome& x, const outcome& y) {
   return x.task_id == y.task_id && x.status == y.status && x.result == y.result &&
-         x.error == y.error && x.agent == y.agent && x.attempt == y.attempt;
+         x.error == y.error && x.agent == y.agent && x.attempt == y.attempt && x.limit == y.limit;
 }
 
 void to_json(nlohmann::json& j, const outcome& x) {

@@ -2,6 +2,15 @@
 
 /// Everything a herd user needs: `#include <herd/herd.hpp>` and link `herd::herd`.
 
+#include "herd/admission/admission_config.hpp"
+#include "herd/admission/admission_controller.hpp"
+#include "herd/admission/admission_gate.hpp"
+#include "herd/admission/admission_policy.hpp"
+#include "herd/admission/admission_rate.hpp"
+#include "herd/admission/admission_stats.hpp"
+#include "herd/admission/concurrency_limit.hpp"
+#include "herd/admission/protocol.hpp"
+#include "herd/admission/rate_source.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/breaker_machine.hpp"
 #include "herd/breakers/breaker_policy.hpp"

@@ -119,6 +119,20 @@ caf::expected<caf::actor> runtime::breaker_for(const std::string& service,
   return ask<caf::actor>(*sys_, breakers(), caf::infinite, caf::get_atom::value, agent, service);
 }
 
+caf::actor runtime::admission(const std::string& service) const {
+  return actors_->admission_gate(service);
+}
+
+std::optional<admission_stats> runtime::admission_stats_of(const std::string& service) {
+  auto gate = admission(service);
+  if (!gate)
+    return std::nullopt;
+  auto result = ask<admission_stats>(*sys_, gate, caf::infinite, admission_stats_atom::value);
+  if (!result)
+    return std::nullopt;
+  return std::move(*result);
+}
+
 std::future<caf::expected<outcome>> runtime::submit(task t) {
   return request_reply<outcome>(*sys_, dispatcher(), caf::infinite, submit_atom::value,
                                 std::move(t));

@@ -42,8 +42,9 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "dead_letters", "health",
-                "supervision", "pools", "policies", "fallback_policy", "http_client", "services"});
+  in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "admission",
+                "dead_letters", "health", "supervision", "pools", "policies", "fallback_policy",
+                "http_client", "services"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -54,6 +55,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.retry = retry_scheduler_config::from_json(in.at("retry"));
   if (in.has("breakers"))
     result.breakers = breaker_registry_config::from_json(in.at("breakers"));
+  if (in.has("admission"))
+    result.admission = admission_config::from_json(in.at("admission"));
   if (in.has("dead_letters") && !in.at("dead_letters").value().is_null())
     result.dead_letters = dead_letter_queue_config::from_json(in.at("dead_letters"));
   if (in.has("health"))
@@ -111,6 +114,7 @@ nlohmann::json runtime_config::to_json() const {
                         {"dispatcher", dispatcher.to_json()},
                         {"retry", retry.to_json()},
                         {"breakers", breakers.to_json()},
+                        {"admission", admission.to_json()},
                         {"dead_letters", nullptr},
                         {"health", health.to_json()},
                         {"supervision", supervision.to_json()},

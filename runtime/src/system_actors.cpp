@@ -8,6 +8,7 @@
 #include <caf/send.hpp>
 
 #include "dispatch/dispatcher.hpp"
+#include "herd/admission/admission_gate.hpp"
 #include "herd/breakers/breaker_registry.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
@@ -122,8 +123,10 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
   // The scheduler holds a service's retries while its breaker is open and paces them after.
   caf::anon_send(handle, subscribe_atom::value, retry_scheduler());
   std::lock_guard<std::mutex> guard{mtx_};
-  for (auto& [service, actor] : services_)
-    caf::anon_send(handle, caf::put_atom::value, service, actor);
+  for (auto& [service, gate] : gates_) {
+    caf::anon_send(handle, caf::put_atom::value, service, gate);
+    caf::anon_send(handle, subscribe_atom::value, gate);
+  }
   breakers_ = handle;
   return handle;
 }
@@ -282,6 +285,8 @@ std::pair<std::string, size_t> system_actors::reserve_agent(const std::string& p
 
 void system_actors::add_service(const std::string& service, caf::actor handle) {
   caf::actor breakers;
+  caf::actor gate;
+  bool new_gate = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     auto& current = services_[service];
@@ -289,8 +294,20 @@ void system_actors::add_service(const std::string& service, caf::actor handle) {
       replaced_services_.emplace_back(service, current); // still the runtime's to stop
     current = handle;
     breakers = breakers_;
+    auto& known = gates_[service];
+    if (!known) {
+      known = caf::actor_cast<caf::actor>(sys_.spawn<herd::admission_gate>(
+          service, handle, config_.admission.policy_for(service), metrics_));
+      new_gate = true;
+    }
+    gate = known;
   }
-  caf::anon_send(breakers, caf::put_atom::value, service, std::move(handle));
+  // A replaced service keeps its gate, and with it what the gate learned about the service.
+  if (new_gate) {
+    caf::anon_send(breakers, caf::put_atom::value, service, gate);
+    caf::anon_send(breakers, subscribe_atom::value, std::move(gate));
+  } else
+    caf::anon_send(gate, caf::put_atom::value, std::move(handle));
 }
 
 void system_actors::subscribe(const caf::actor& listener) {
@@ -312,6 +329,8 @@ std::vector<stop_target> system_actors::stop_targets() const {
   std::vector<stop_target> result;
   std::lock_guard<std::mutex> guard{mtx_};
   result.push_back({"herd.root", root_, true});
+  for (auto& [service, gate] : gates_)
+    result.push_back({"admission " + service, gate, true});
   for (auto& [service, handle] : services_)
     result.push_back({"service " + service, handle, true});
   for (auto& [service, handle] : replaced_services_)
@@ -347,6 +366,7 @@ void system_actors::release() {
   observed_.clear();
   unsupervised_.clear();
   services_.clear();
+  gates_.clear();
   replaced_services_.clear();
   pools_.clear();
   dispatcher_ = nullptr;
@@ -365,6 +385,12 @@ dispatcher_actor system_actors::dispatcher() const {
 caf::actor system_actors::retry_scheduler() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return retry_scheduler_;
+}
+
+caf::actor system_actors::admission_gate(const std::string& service) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = gates_.find(service);
+  return i != gates_.end() ? i->second : caf::actor{};
 }
 
 caf::actor system_actors::breakers() const {

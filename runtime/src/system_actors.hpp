@@ -72,6 +72,8 @@ public:
   caf::actor retry_scheduler() const;
   /// The breaker registry.
   caf::actor breakers() const;
+  /// The admission gate of `service`; nullptr if it was never added.
+  caf::actor admission_gate(const std::string& service) const;
   /// The dead-letter queue, if configured.
   caf::actor dead_letter_queue() const;
   /// The escalation queue, if configured.
@@ -117,6 +119,7 @@ private:
   caf::actor pools_supervisor_;
   caf::actor root_;
   std::map<std::string, caf::actor> services_;
+  std::map<std::string, caf::actor> gates_; // each service's admission gate, behind its breakers
   std::vector<std::pair<std::string, caf::actor>> replaced_services_; // stopped at shutdown too
   std::vector<child_spec> pool_supervisors_; // children of "herd.pools", kept for its restarts
   std::map<std::string, std::vector<caf::actor>> pools_;

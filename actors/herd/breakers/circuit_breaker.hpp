@@ -72,7 +72,7 @@ private:
   };
   using call_key = std::pair<time_point, uint64_t>;
 
-  caf::result<outcome> on_call(std::string& payload);
+  caf::result<outcome> on_call(std::string& payload, time_point deadline);
   void on_service_reply(const call_key& key, outcome& result);
   void expire_calls(time_point now);
   void on_answer(const breaker_permit& permit, caf::response_promise& promise, outcome& result);

@@ -14,6 +14,7 @@
 #include "herd/breakers/breaker_status.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/outcome.hpp"
+#include "herd/core/time.hpp"
 
 /// The circuit breakers' protocol: the atoms of a breaker and of the breaker registry (CAF 0.17
 /// atoms: at most 10 characters). A breaker also answers `call_atom`, `subscribe_atom`,
@@ -39,6 +40,7 @@ using configure_atom = caf::atom_constant<caf::atom("configure")>;
 /// `tick_atom` is its own timer.
 using circuit_breaker_actor =
     caf::typed_actor<caf::replies_to<call_atom, std::string>::with<outcome>,
+                     caf::replies_to<call_atom, std::string, time_point>::with<outcome>,
                      caf::reacts_to<caf::put_atom, caf::actor>,
                      caf::reacts_to<subscribe_atom, caf::actor>,
                      caf::reacts_to<unsubscribe_atom, caf::actor>,

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "herd/core/published_limit.hpp"
 #include "herd/core/time.hpp"
 #include "herd/http/http_response.hpp"
 
@@ -34,6 +35,12 @@ public:
   static std::optional<duration> requested_wait(const http_response& response, wall_time now);
   /// The wait before a rate-limited request may succeed (sources 1, 2 and 3), if any.
   static std::optional<duration> rate_limit_wait(const http_response& response, wall_time now);
+
+  /// The request limit a response publishes: OpenAI's `x-ratelimit-limit-requests`,
+  /// `-remaining-requests` and `-reset-requests` (a Go duration), else Anthropic's
+  /// `anthropic-ratelimit-requests-limit`, `-remaining` and `-reset` (RFC 3339). Values that do
+  /// not parse are left out.
+  static published_limit published(const http_response& response, wall_time now);
 
   /// A non-negative decimal number of seconds ("2", "0.25") as a duration.
   static std::optional<duration> parse_seconds(std::string_view text);

@@ -52,7 +52,10 @@ circuit_breaker::circuit_breaker(caf::actor_config& cfg, std::string key, std::s
 circuit_breaker::behavior_type circuit_breaker::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
   return {
-      [this](call_atom, std::string& payload) { return on_call(payload); },
+      [this](call_atom, std::string& payload) { return on_call(payload, time_point{}); },
+      [this](call_atom, std::string& payload, time_point deadline) {
+        return on_call(payload, deadline);
+      },
       [this](caf::put_atom, const caf::actor& service) { service_ = service; },
       [this](subscribe_atom, const caf::actor& subscriber) {
         if (subscribers_.add(subscriber))
@@ -112,7 +115,7 @@ void circuit_breaker::on_exit() {
   service_ = nullptr;
 }
 
-caf::result<outcome> circuit_breaker::on_call(std::string& payload) {
+caf::result<outcome> circuit_breaker::on_call(std::string& payload, time_point deadline) {
   auto permit = machine_.try_acquire(clock().now());
   if (permit.probe)
     after_change(); // the call may have turned the breaker half-open
@@ -129,12 +132,15 @@ caf::result<outcome> circuit_breaker::on_call(std::string& payload) {
   call_key key{permit.started + permit.timeout, ++next_call_};
   auto promise = make_response_promise();
   calls_.emplace(key, pending_call{permit, promise});
-  request(service_, caf::infinite, call_atom::value, std::move(payload))
-      .then([this, key](outcome& result) { on_service_reply(key, result); },
-            [this, key](caf::error& err) {
-              auto result = outcome::fail(map_error(err));
-              on_service_reply(key, result);
-            });
+  auto sent =
+      deadline == time_point{}
+          ? request(service_, caf::infinite, call_atom::value, std::move(payload))
+          : request(service_, caf::infinite, call_atom::value, std::move(payload), deadline);
+  std::move(sent).then([this, key](outcome& result) { on_service_reply(key, result); },
+                       [this, key](caf::error& err) {
+                         auto result = outcome::fail(map_error(err));
+                         on_service_reply(key, result);
+                       });
   arm_timer();
   return promise;
 }
@@ -162,6 +168,13 @@ void circuit_breaker::expire_calls(time_point now) {
 void circuit_breaker::on_answer(const breaker_permit& permit, caf::response_promise& promise,
                                 outcome& result) {
   auto now = clock().now();
+  if (!result.ok() && result.error.refused_locally()) {
+    // Admission control refused the call before it reached the service: no verdict on the
+    // service (a refused probe leaves the half-open breaker to its max_half_open timer).
+    ignored_metric_->inc();
+    promise.deliver(std::move(result));
+    return;
+  }
   auto& policy = machine_.policy();
   bool failed = !result.ok() && policy.records(result.error.category);
   if (result.ok())

@@ -4,6 +4,8 @@
 #include <caf/send.hpp>
 
 #include "herd/core/logging.hpp"
+#include "herd/http/http_classifier.hpp"
+#include "herd/http/rate_limit_headers.hpp"
 
 namespace herd {
 
@@ -66,6 +68,7 @@ void http_service::on_done(uint64_t tag, http_response& response) {
   }
   record(response);
   auto result = codec_->decode(response);
+  result.limit = rate_limit_headers::published(response, http_classifier::arrival_of(response));
   if (!result.ok()) {
     result.error.service = service_name_;
     if (result.error.status_code == 0)

@@ -151,6 +151,31 @@ std::optional<duration> rate_limit_headers::rate_limit_wait(const http_response&
       until);
 }
 
+published_limit rate_limit_headers::published(const http_response& response, wall_time now) {
+  published_limit result;
+  auto number = [&](const char* name) {
+    auto text = response.header(name);
+    auto value = text ? parse_number(*text) : std::nullopt;
+    return value ? *value : -1.0;
+  };
+  if (response.header("x-ratelimit-limit-requests") ||
+      response.header("x-ratelimit-remaining-requests")) {
+    result.limit = number("x-ratelimit-limit-requests");
+    result.remaining = number("x-ratelimit-remaining-requests");
+    if (auto text = response.header("x-ratelimit-reset-requests"))
+      if (auto reset = parse_go_duration(*text))
+        result.reset = *reset;
+    return result;
+  }
+  result.limit = number("anthropic-ratelimit-requests-limit");
+  result.remaining = number("anthropic-ratelimit-requests-remaining");
+  if (auto text = response.header("anthropic-ratelimit-requests-reset"))
+    if (auto when = parse_rfc3339(*text))
+      if (auto wait = wait_until(*when, now))
+        result.reset = *wait;
+  return result;
+}
+
 std::optional<duration> rate_limit_headers::parse_seconds(std::string_view text) {
   auto value = parse_number(text);
   return value ? bounded_seconds(*value) : std::nullopt;

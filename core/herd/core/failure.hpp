@@ -60,6 +60,9 @@ struct failure {
     reason = std::move(why);
     return *this;
   }
+  /// True if the call never reached the service: admission control refused it (a reason
+  /// starting with "admission_"). Circuit breakers do not count such failures.
+  bool refused_locally() const { return reason.rfind("admission_", 0) == 0; }
 };
 
 /// Field-wise equality.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/core/failure.hpp"
+#include "herd/core/published_limit.hpp"
 
 namespace herd {
 
@@ -41,6 +42,9 @@ struct outcome {
   std::string agent;
   /// The attempt that produced it.
   int32_t attempt = 0;
+  /// The request limit the service published with this answer, if any (read by admission
+  /// control). Default: none.
+  published_limit limit;
 
   /// A completed outcome with a JSON result.
   static outcome success(const nlohmann::json& value = nullptr);
@@ -60,7 +64,7 @@ bool operator==(const outcome& x, const outcome& y);
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outcome& x) {
   return f(caf::meta::type_name("herd::outcome"), x.task_id, x.status, x.result, x.error, x.agent,
-           x.attempt);
+           x.attempt, x.limit);
 }
 
 /// JSON form: {"task_id", "status", "result" | "error", "agent", "attempt"}.

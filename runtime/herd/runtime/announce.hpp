@@ -7,6 +7,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 
+#include "herd/admission/admission_policy.hpp"
+#include "herd/admission/admission_stats.hpp"
+#include "herd/admission/rate_source.hpp"
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/breakers/breaker_policy.hpp"
 #include "herd/breakers/breaker_registry_config.hpp"
@@ -62,6 +65,11 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<std::vector<task>>{}, "std::vector<herd::task>");
   visit(announced<std::vector<outcome>>{}, "std::vector<herd::outcome>");
   visit(announced<http_error>{}, "herd::http_error");
+  visit(announced<time_point>{}, "herd::time_point");
+  visit(announced<rate_source>{}, "herd::rate_source");
+  visit(announced<concurrency_mode>{}, "herd::concurrency_mode");
+  visit(announced<admission_policy>{}, "herd::admission_policy");
+  visit(announced<admission_stats>{}, "herd::admission_stats");
   visit(announced<http_request>{}, "herd::http_request");
   visit(announced<http_response>{}, "herd::http_response");
   visit(announced<std::vector<uint64_t>>{}, "std::vector<uint64_t>");

@@ -4,6 +4,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
 
+#include "herd/admission/admission_stats.hpp"
+#include "herd/admission/protocol.hpp"
 #include "herd/core/atoms.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
@@ -79,6 +82,13 @@ public:
   /// The breaker in front of `service` for calls by `agent` (one per service by default; one
   /// per agent and service when `breakers.scope` says so). Agents call it like the service.
   caf::expected<caf::actor> breaker_for(const std::string& service, const std::string& agent = "");
+  /// The admission gate of `service` (behind its breakers, in front of the service; see
+  /// `admission_gate`): `(admission_stats_atom) -> admission_stats` asks for its numbers.
+  /// nullptr for a service never added.
+  caf::actor admission(const std::string& service) const;
+  /// The admission numbers of `service` (rate and its source, queued, admitted, rejected); none
+  /// for a service never added.
+  std::optional<admission_stats> admission_stats_of(const std::string& service);
   /// Starts a service reached over HTTP, as `config` says (an `http_service` on the shared
   /// `http()` client), and adds it like `add_service`; returns it. The services of the
   /// configuration's `"services"` object are started this way at boot.

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "herd/admission/admission_config.hpp"
 #include "herd/breakers/breaker_registry_config.hpp"
 #include "herd/core/time.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
@@ -32,6 +33,7 @@ struct pool_config {
 ///
 /// JSON form (all keys optional):
 /// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
+///  "admission": {"defaults": {...}, "services": {"NAME": {...}}},
 ///  "dead_letters": {"db": FILE, ...} or null, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
 ///  "http_client": {...}, "services": {"NAME": {"type": "openai", "base_url": URL, ...}},
@@ -47,6 +49,9 @@ struct runtime_config {
   retry_scheduler_config retry;
   /// The circuit breakers' settings: scope, default policy, policies per service.
   breaker_registry_config breakers;
+  /// Admission control of every service (rates configured, published or learned; queue;
+  /// concurrency): a default policy and policies per service. Default: on, learning.
+  admission_config admission;
   /// The durable dead-letter and escalation queues (a SQLite file); none = tasks that would be
   /// dead-lettered or escalated end as failed instead. Default: none.
   std::optional<dead_letter_queue_config> dead_letters;
