@@ -121,15 +121,16 @@ BOOST_AUTO_TEST_CASE(the_scheduler_paces_the_retries_of_the_row) {
 }
 
 BOOST_AUTO_TEST_CASE(the_scheduler_is_configured_as_a_user_would) {
-  // The settings and the policy have a JSON form a user can write in the runtime's config.
-  auto settings = herd::occ_scheduler_harness::settings(7);
-  auto json = settings.to_json();
-  auto read = herd::retry_scheduler_config::from_json(herd::json_reader{json, "/retry"});
-  BOOST_TEST(read.to_json() == json);
-  auto policy = herd::occ_scheduler_harness::policy();
-  auto policy_json = policy.to_json();
-  auto read_policy = herd::failure_policy::from_json(herd::json_reader{policy_json, "/policies"});
-  BOOST_TEST(read_policy.to_json() == policy_json);
+  // The settings are what a user writes under "retry" in the runtime's config.
+  auto user = nlohmann::json::parse(R"({"seed": 7,
+      "pacing": {"initial_rate": 40, "max_rate": 40, "burst": 1},
+      "budget": {"min_retries_per_s": 40}})");
+  auto read = herd::retry_scheduler_config::from_json(herd::json_reader{user, "/retry"});
+  BOOST_TEST(read.to_json() == herd::occ_scheduler_harness::settings(7).to_json());
+  // The policy too has its JSON form under "policies".
+  auto policy = herd::occ_scheduler_harness::policy().to_json();
+  auto read_policy = herd::failure_policy::from_json(herd::json_reader{policy, "/policies"});
+  BOOST_TEST(read_policy.to_json() == policy);
 }
 
 BOOST_AUTO_TEST_CASE(herd_on_the_scheduler_meets_the_aws_target_at_100_clients,

@@ -27,8 +27,10 @@ public:
   /// The failure policy a user gives the kind: the `default` preset retrying until the write
   /// succeeds (max_attempts 1000000) with the experiment's full jitter (base 5 ms, cap 2 s).
   static failure_policy policy();
-  /// The scheduler's settings a user gives for the row (seeded with `seed`): releases paced to
-  /// about one retry per read-to-write round (see the definition for the numbers).
+  /// The scheduler's settings a user gives for the row, seeded with `seed`: one retry at a time
+  /// at 40/s (a write lands two hops, about 20 ms, after its read), conflicts not treated as an
+  /// outage; in the runtime's config `"retry": {"pacing": {"initial_rate": 40, "max_rate": 40,
+  /// "burst": 1}, "budget": {"min_retries_per_s": 40}}`, the rest at its defaults.
   static retry_scheduler_config settings(uint64_t seed);
 
   /// A scheduler with `settings(seed)` and `policy()` for `clients` clients, at virtual time 0.
