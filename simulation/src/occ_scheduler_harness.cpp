@@ -21,6 +21,7 @@
 #include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/runtime/announce.hpp"
+#include "herd/simulation/occ_experiment.hpp"
 
 namespace herd {
 
@@ -62,16 +63,12 @@ struct occ_scheduler_harness::actors {
   caf::actor dispatcher;
   retry_scheduler_actor scheduler;
   std::vector<task> tasks;
-
-  double ms_since_start() const {
-    return std::chrono::duration<double, std::milli>(vt.now() - start).count();
-  }
 };
 
 failure_policy occ_scheduler_harness::policy() {
   auto result = failure_policy::preset("default");
   result.max_attempts = 1000000;
-  result.backoff = {backoff_kind::full_jitter, from_ms(5), 2.0, from_ms(2000)};
+  result.backoff = occ_experiment::policy_of("full_jitter");
   return result;
 }
 
