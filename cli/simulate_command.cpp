@@ -35,7 +35,8 @@ Runs a thundering-herd scenario (benchmarks/scenarios/*.json) for every strategy
 virtual time, and prints a summary (or the JSON report with --json). --out DIR also writes
 DIR/<scenario>-<strategy>.csv and the plots DIR/<scenario>-calls.png and -backlog.png.
 --realtime runs the herd strategy on the real scheduler (small scenarios only).
---aws-occ reproduces the optimistic-concurrency experiment of "Exponential Backoff and Jitter".
+--aws-occ reproduces the optimistic-concurrency experiment of "Exponential Backoff and Jitter";
+its herd line runs herd's retry scheduler in virtual time.
 )";
 
 /// The progress line on stderr: rewritten in place on a terminal; elsewhere one line per

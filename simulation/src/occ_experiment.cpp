@@ -2,14 +2,16 @@
 
 #include <chrono>
 #include <cmath>
-#include <deque>
+#include <optional>
 #include <queue>
 #include <random>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "herd/retry/backoff.hpp"
 #include "herd/simulation/baseline_simulation.hpp"
+#include "herd/simulation/occ_scheduler_harness.hpp"
 
 namespace herd {
 
@@ -18,7 +20,7 @@ namespace {
 constexpr double hop_mean_ms = 10;
 constexpr double hop_sd_ms = 2;
 
-enum class step : uint8_t { read_arrives, read_reply, write_arrives, write_reply, release };
+enum class step : uint8_t { read_arrives, read_reply, write_arrives, write_reply };
 
 struct event {
   double at;
@@ -44,7 +46,7 @@ const std::vector<std::string>& occ_experiment::strategy_names() {
 }
 
 backoff_policy occ_experiment::policy_of(const std::string& strategy) {
-  // herd's clients do not sleep: the central scheduler decides when they go again.
+  // herd's clients do not sleep: the retry scheduler decides when they go again.
   return baseline_simulation::classic_policy(strategy == "herd" ? "none" : strategy, from_ms(5),
                                              from_ms(2000));
 }
@@ -52,7 +54,9 @@ backoff_policy occ_experiment::policy_of(const std::string& strategy) {
 occ_experiment::trial occ_experiment::run_trial(const std::string& strategy, int32_t clients,
                                                 uint64_t seed) {
   auto policy = policy_of(strategy);
-  auto central = strategy == "herd";
+  std::optional<occ_scheduler_harness> scheduler;
+  if (strategy == "herd")
+    scheduler.emplace(clients, seed);
   std::mt19937_64 rng{seed};
   std::normal_distribution<double> hop_dist{hop_mean_ms, hop_sd_ms};
   auto hop = [&] { return std::abs(hop_dist(rng)); };
@@ -66,22 +70,26 @@ occ_experiment::trial occ_experiment::run_trial(const std::string& strategy, int
   auto at = [&](double t, step kind, int32_t c, int64_t version = 0) {
     events.push(event{t, seq++, kind, c, version});
   };
-  int64_t row_version = 0;
-  trial result;
-  // herd: retries wait in the central scheduler; one is out at a time.
-  std::deque<int32_t> waiting;
-  bool out = false;
-  auto release = [&](double now) {
-    if (out || waiting.empty())
-      return;
-    out = true;
-    auto c = waiting.front();
-    waiting.pop_front();
-    at(now + hop(), step::read_arrives, c);
+  // A client the scheduler released at `now` sends its next read.
+  auto start_reads = [&](const std::vector<int32_t>& released, double now) {
+    for (auto c : released)
+      at(now + hop(), step::read_arrives, c);
   };
+  int64_t row_version = 0;
+  int32_t succeeded = 0;
+  trial result;
   for (int32_t c = 0; c < clients; ++c)
     at(hop(), step::read_arrives, c);
-  while (!events.empty()) {
+  while (succeeded < clients) {
+    // The scheduler's timers and the hops run on one clock, earliest first.
+    auto timer = scheduler ? scheduler->next_timer_ms() : std::nullopt;
+    if (timer && (events.empty() || *timer <= events.top().at)) {
+      start_reads(scheduler->fire_next_timer(), *timer);
+      continue;
+    }
+    if (events.empty())
+      throw std::logic_error("occ_experiment: " + strategy + " stopped with " +
+                             std::to_string(clients - succeeded) + " clients unfinished");
     auto ev = events.top();
     events.pop();
     auto now = ev.at;
@@ -92,11 +100,6 @@ occ_experiment::trial occ_experiment::run_trial(const std::string& strategy, int
     case step::read_reply:
       ++result.calls;
       at(now + hop(), step::write_arrives, ev.client, ev.version);
-      // The scheduler saw the write go: the next retry may start half a hop later.
-      if (central && out && failures[static_cast<size_t>(ev.client)] > 0) {
-        out = false;
-        at(now + hop_mean_ms / 2, step::release, -1);
-      }
       break;
     case step::write_arrives: {
       auto ok = ev.version == row_version;
@@ -107,13 +110,15 @@ occ_experiment::trial occ_experiment::run_trial(const std::string& strategy, int
     }
     case step::write_reply: {
       if (ev.version == 1) {
+        ++succeeded;
         result.time_ms = std::max(result.time_ms, now);
+        if (scheduler)
+          start_reads(scheduler->write_succeeded(now), now);
         break;
       }
       auto n = ++failures[static_cast<size_t>(ev.client)];
-      if (central) {
-        waiting.push_back(ev.client);
-        release(now);
+      if (scheduler) {
+        start_reads(scheduler->write_failed(ev.client, now), now);
         break;
       }
       auto sleep = policy.kind == backoff_kind::none
@@ -122,11 +127,10 @@ occ_experiment::trial occ_experiment::run_trial(const std::string& strategy, int
       at(now + hop() + sleep, step::read_arrives, ev.client);
       break;
     }
-    case step::release:
-      release(now);
-      break;
     }
   }
+  if (scheduler)
+    result.scheduler_releases = scheduler->releases();
   return result;
 }
 

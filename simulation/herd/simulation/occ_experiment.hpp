@@ -19,10 +19,12 @@ namespace herd {
 /// |Normal(10 ms, sd 2 ms)|, drawn per hop. On a failed write the client counts the failure and
 /// sends its next read so that it arrives after one hop plus backoff(failures), base 5 ms, cap
 /// 2000 ms. Strategies: none, exponential, full_jitter, equal_jitter, decorrelated_jitter, and
-/// herd: a failed client hands its retry to a central scheduler, which sees the contention on
-/// the row and releases one retry at a time, the next one half a hop after the previous one
-/// sent its write. A point is the mean over trials of the write calls and of the time at which
-/// the last client succeeded.
+/// herd: herd's real `retry_scheduler` actor, run in virtual time by `occ_scheduler_harness`,
+/// gets each failed write as a failed attempt (as the dispatcher hands it over) and decides
+/// when the client goes again, with the policy and pacing a user would configure for the row
+/// (`occ_scheduler_harness::policy()` and `settings()`); its release starts the client's next
+/// read a hop later. A point is the mean over trials of the write calls and of the time at
+/// which the last client succeeded.
 class occ_experiment {
 public:
   /// One point of the experiment.
@@ -43,6 +45,8 @@ public:
     uint64_t calls = 0;
     /// When the last client succeeded, ms.
     double time_ms = 0;
+    /// Retries the retry scheduler released (herd only; 0 for the classic strategies).
+    uint64_t scheduler_releases = 0;
   };
 
   /// Called after each point.
