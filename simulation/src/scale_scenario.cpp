@@ -17,7 +17,8 @@ int64_t scaled_count(int64_t count, double factor) {
 
 scenario scale_scenario(const scenario& config, double factor) {
   if (!(factor > 0 && factor <= 1000))
-    throw std::invalid_argument("--scale expects a factor in (0, 1000]");
+    throw std::invalid_argument("a scenario's scale factor must be in (0, 1000], got " +
+                                std::to_string(factor));
   if (factor == 1)
     return config;
   auto result = config;
