@@ -365,8 +365,11 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       throw std::invalid_argument("--live and --realtime exclude each other (--live runs every "
                                   "strategy in real time)");
     auto live = cmd.has("live");
-    auto config =
-        scale_scenario(scenario::load(cmd.positionals()[0]), cmd.number("scale", 1.0, 1e-6, 1000));
+    auto scale = cmd.number("scale", 1.0, 0, 1000);
+    if (scale <= 0)
+      throw std::invalid_argument("--scale expects a factor in (0, 1000], got \"" +
+                                  cmd.get("scale") + "\"");
+    auto config = scale_scenario(scenario::load(cmd.positionals()[0]), scale);
     memory_estimate need{config};
     if (auto have = memory_estimate::available_bytes(); have && need.bytes() > *have) {
       err << "herd simulate: " << config.name << " needs " << need.describe() << ", but only "
