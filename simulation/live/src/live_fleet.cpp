@@ -112,7 +112,8 @@ void live_fleet::run(double wall_limit_s, const progress_fn& progress) {
     std::optional<duration> sleep;
     if (honours_hints) {
       auto asked = rate_limit_headers::requested_wait(r, std::chrono::system_clock::now());
-      if (asked && *asked <= std::chrono::duration<double>(max_retry_after_s))
+      if (asked && *asked > duration{0} &&
+          *asked <= std::chrono::duration<double>(max_retry_after_s))
         sleep = *asked;
     }
     if (!sleep)

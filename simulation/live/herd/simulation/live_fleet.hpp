@@ -15,9 +15,9 @@ namespace herd {
 /// one task at a time (tasks beyond the fleet wait in a queue, first come first served), POSTs a
 /// chat completion to the mock and retries a failed call up to `max_attempts` calls in all,
 /// sleeping as the official SDKs do: the response's Retry-After (`retry-after-ms`, else
-/// `retry-after`) when it asks for at most 60 s, else the strategy's backoff between the
-/// scenario's base and cap (`immediate` retries at once and ignores Retry-After, as in the
-/// simulation). The calls go through one `http_client` (libcurl, a connection per client at
+/// `retry-after`) when it asks for more than 0 and at most 60 s, else the strategy's backoff
+/// between the scenario's base and cap (`immediate` retries at once and ignores Retry-After, as in
+/// the simulation). The calls go through one `http_client` (libcurl, a connection per client at
 /// most); one thread of the caller's runs the fleet's clock: arrivals, wake-ups and answers.
 class live_fleet {
 public:
