@@ -26,7 +26,9 @@ GET /health. Prints "mock-llm listening on http://HOST:PORT" and serves until SI
   --profile FILE       JSON profile (keys: capacity_per_s, outages [{start_ms, length_ms}],
                        latency {min_ms, max_ms}, error_rate, hang_rate, reset_rate,
                        truncated_rate, malformed_rate, trickle_rate, trickle_ms, seed,
-                       context_window_tokens, content_policy_marker, api_key, threads);
+                       context_window_tokens, content_policy_marker, api_key, threads,
+                       overload_status (429 or 503), overload_retry_after_s ("window",
+                       "none" or seconds), publish_limits (x-ratelimit-* on every answer));
                        the flags below override it
   --capacity R         calls served per second since start; beyond: 429 with retry-after,
                        retry-after-ms, x-ratelimit-* (default 0 = unlimited)

@@ -18,8 +18,10 @@
 #include "command_line.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/simulation/live_run.hpp"
 #include "herd/simulation/memory_estimate.hpp"
 #include "herd/simulation/occ_experiment.hpp"
+#include "herd/simulation/scale_scenario.hpp"
 #include "herd/simulation/scenario.hpp"
 #include "herd/simulation/service_model.hpp"
 #include "herd/simulation/simulation_report.hpp"
@@ -28,7 +30,8 @@ namespace herd::cli {
 
 namespace {
 
-const char* usage = R"(usage: herd simulate SCENARIO.json [--json] [--out DIR] [--realtime]
+const char* usage =
+    R"(usage: herd simulate SCENARIO.json [--json] [--out DIR] [--realtime] [--live] [--scale F]
        herd simulate --aws-occ [--clients 10,20,...,190] [--trials 100] [--json] [--out DIR]
 
 Runs a thundering-herd scenario (benchmarks/scenarios/*.json) for every strategy it lists, in
@@ -37,6 +40,13 @@ DIR/<scenario>-<strategy>.csv and the plots DIR/<scenario>-calls.png and -backlo
 --realtime runs the herd strategy on the real scheduler (small scenarios only).
 --aws-occ reproduces the optimistic-concurrency experiment of "Exponential Backoff and Jitter";
 its herd line runs herd's retry scheduler in virtual time.
+--live runs every strategy in real time against an in-process herd mock-llm over HTTP on
+127.0.0.1 (configured from the scenario: capacity, outages, overload status and Retry-After,
+latency); calls and peaks are counted by the mock (its /stats). Small scenarios only (e.g. 200
+agents over 60 s: benchmarks/scenarios/live-*.json, benchmarks/run_live.sh).
+--scale F multiplies the agents, tasks, arrival rate and capacity by F and keeps every duration
+(with or without --live), so a big scenario fits one machine; default 1.
+--aws-occ reproduces the optimistic-concurrency experiment of "Exponential Backoff and Jitter".
 )";
 
 /// The progress line on stderr: rewritten in place on a terminal; elsewhere one line per
@@ -339,8 +349,8 @@ int run_occ(const command_line& cmd, std::ostream& out, std::ostream& err) {
 int run_simulate_command(const std::vector<std::string>& args, std::ostream& out,
                          std::ostream& err) {
   try {
-    command_line cmd{args, {"json", "realtime", "aws-occ", "help"}};
-    cmd.only({"json", "out", "realtime", "aws-occ", "clients", "trials", "help"});
+    command_line cmd{args, {"json", "realtime", "live", "aws-occ", "help"}};
+    cmd.only({"json", "out", "realtime", "live", "scale", "aws-occ", "clients", "trials", "help"});
     if (cmd.has("help")) {
       out << usage;
       return 0;
@@ -353,7 +363,15 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       err << usage;
       return 2;
     }
-    auto config = scenario::load(cmd.positionals()[0]);
+    if (cmd.has("live") && cmd.has("realtime"))
+      throw std::invalid_argument("--live and --realtime exclude each other (--live runs every "
+                                  "strategy in real time)");
+    auto live = cmd.has("live");
+    auto scale = cmd.number("scale", 1.0, 0, 1000);
+    if (scale <= 0)
+      throw std::invalid_argument("--scale expects a factor in (0, 1000], got \"" +
+                                  cmd.get("scale") + "\"");
+    auto config = scale_scenario(scenario::load(cmd.positionals()[0]), scale);
     memory_estimate need{config};
     if (auto have = memory_estimate::available_bytes(); have && need.bytes() > *have) {
       err << "herd simulate: " << config.name << " needs " << need.describe() << ", but only "
@@ -361,17 +379,25 @@ int run_simulate_command(const std::vector<std::string>& args, std::ostream& out
       return 2;
     }
     progress_line progress{err};
-    auto report = simulation_report::run(
-        config, cmd.has("realtime"), [&](const std::string& strategy, double sim_s) {
-          progress.update(config.name + ": " + strategy + ", " + fixed(sim_s, 0) + " simulated s",
-                          strategy);
-        });
+    auto on_progress = [&](const std::string& strategy, double s) {
+      progress.update(config.name + ": " + strategy + ", " + fixed(s, 0) +
+                          (live ? " s live" : " simulated s"),
+                      strategy);
+    };
+    auto report = live ? live_run::run(config, on_progress)
+                       : simulation_report::run(config, cmd.has("realtime"), on_progress);
     progress.done();
     auto plotted = !cmd.has("out") || write_outputs(cmd.get("out"), config, report, err);
-    if (cmd.has("json"))
-      out << report.to_json().dump(2) << '\n';
-    else
+    if (cmd.has("json")) {
+      auto json = report.to_json();
+      if (live)
+        json["live"] = true;
+      out << json.dump(2) << '\n';
+    } else {
+      if (live)
+        out << "live over HTTP: an in-process herd mock-llm counted the calls\n";
       print_table(out, config, report);
+    }
     auto problems = report.problems(config);
     for (auto& problem : problems)
       err << "herd simulate: " << config.name << ": " << problem << '\n';

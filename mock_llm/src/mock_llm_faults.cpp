@@ -1,5 +1,6 @@
 #include "herd/mock_llm/mock_llm_faults.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace herd {
@@ -10,6 +11,17 @@ mock_llm_faults::mock_llm_faults(mock_llm_profile profile)
 double mock_llm_faults::draw() {
   // 53 random bits as a double in [0, 1): the same on every standard library.
   return static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+std::string mock_llm_faults::format_seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);
+  std::string result = text;
+  while (result.back() == '0')
+    result.pop_back();
+  if (result.back() == '.')
+    result.pop_back();
+  return result;
 }
 
 std::string mock_llm_faults::format_reset(int64_t ms) {
@@ -47,38 +59,51 @@ mock_llm_decision mock_llm_faults::decide(int64_t elapsed_ms, std::string_view h
     }
     return d;
   }
+  // The capacity window of this second, so every answer may publish it.
+  auto limited = profile_.capacity_per_s > 0;
+  auto second = elapsed_ms / 1000;
+  if (limited && second != second_) {
+    second_ = second;
+    served_ = 0;
+  }
+  auto until_reset = (second + 1) * 1000 - elapsed_ms;
+  auto limit = std::to_string(profile_.capacity_per_s);
+  auto publish = [&](int64_t remaining) {
+    if (limited && profile_.publish_limits)
+      d.fault.headers.insert(d.fault.headers.end(),
+                             {{"x-ratelimit-limit-requests", limit},
+                              {"x-ratelimit-remaining-requests", std::to_string(remaining)},
+                              {"x-ratelimit-reset-requests", format_reset(until_reset)}});
+  };
   if (profile_.outage_at(elapsed_ms)) {
     d.cause = "outage";
     d.fault.kind = mock_llm_fault_kind::status;
     d.fault.status = 503;
     d.message = "mock outage: the service is temporarily unavailable";
+    publish(profile_.capacity_per_s - served_);
     return d;
   }
-  if (profile_.capacity_per_s > 0) {
-    auto second = elapsed_ms / 1000;
-    if (second != second_) {
-      second_ = second;
-      served_ = 0;
-    }
-    auto until_reset = (second + 1) * 1000 - elapsed_ms;
-    auto limit = std::to_string(profile_.capacity_per_s);
+  if (limited) {
     if (served_ >= profile_.capacity_per_s) {
       d.cause = "capacity";
       d.fault.kind = mock_llm_fault_kind::status;
-      d.fault.status = 429;
-      d.message = "mock rate limit: more than " + limit + " requests per second";
-      d.fault.headers = {{"retry-after", std::to_string((until_reset + 999) / 1000)},
-                         {"retry-after-ms", std::to_string(until_reset)},
-                         {"x-ratelimit-limit-requests", limit},
-                         {"x-ratelimit-remaining-requests", "0"},
-                         {"x-ratelimit-reset-requests", format_reset(until_reset)}};
+      d.fault.status = profile_.overload_status;
+      d.message = (profile_.overload_status == 429 ? "mock rate limit: more than "
+                                                   : "mock overload: more than ") +
+                  limit + " requests per second";
+      using kind = mock_llm_profile::retry_after_kind;
+      if (profile_.overload_retry_after == kind::window)
+        d.fault.headers = {{"retry-after", std::to_string((until_reset + 999) / 1000)},
+                           {"retry-after-ms", std::to_string(until_reset)}};
+      else if (profile_.overload_retry_after == kind::fixed)
+        d.fault.headers = {
+            {"retry-after", format_seconds(profile_.overload_retry_after_s)},
+            {"retry-after-ms", format_seconds(profile_.overload_retry_after_s * 1000)}};
+      publish(0);
       return d;
     }
     ++served_;
-    d.fault.headers = {
-        {"x-ratelimit-limit-requests", limit},
-        {"x-ratelimit-remaining-requests", std::to_string(profile_.capacity_per_s - served_)},
-        {"x-ratelimit-reset-requests", format_reset(until_reset)}};
+    publish(profile_.capacity_per_s - served_);
   }
   d.fault.latency_ms =
       profile_.latency_min_ms +

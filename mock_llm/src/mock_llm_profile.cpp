@@ -13,9 +13,28 @@ constexpr int64_t max_ms = int64_t{365} * 24 * 3600 * 1000;
 mock_llm_profile mock_llm_profile::from_json(const json_reader& in) {
   in.only_keys({"capacity_per_s", "outages", "latency", "error_rate", "hang_rate", "reset_rate",
                 "truncated_rate", "malformed_rate", "trickle_rate", "trickle_ms", "seed",
-                "context_window_tokens", "content_policy_marker", "api_key", "threads"});
+                "context_window_tokens", "content_policy_marker", "api_key", "threads",
+                "overload_status", "overload_retry_after_s", "publish_limits"});
   mock_llm_profile p;
   p.capacity_per_s = in.integer("capacity_per_s", p.capacity_per_s, 0, 1000000000);
+  p.overload_status = static_cast<int32_t>(in.integer("overload_status", p.overload_status));
+  if (p.overload_status != 429 && p.overload_status != 503)
+    in.fail("overload_status", "429 or 503");
+  if (in.has("overload_retry_after_s")) {
+    auto value = in.at("overload_retry_after_s").value();
+    if (value.is_string() && value.get<std::string>() == "window") {
+      p.overload_retry_after = retry_after_kind::window;
+    } else if (value.is_string() && value.get<std::string>() == "none") {
+      p.overload_retry_after = retry_after_kind::none;
+    } else if (value.is_number() && value.get<double>() >= 0 && value.get<double>() <= 86400) {
+      p.overload_retry_after = retry_after_kind::fixed;
+      p.overload_retry_after_s = value.get<double>();
+    } else {
+      in.fail("overload_retry_after_s",
+              "\"window\", \"none\" or a number of seconds in [0, 86400]");
+    }
+  }
+  p.publish_limits = in.boolean("publish_limits", p.publish_limits);
   if (in.has("outages")) {
     auto list = in.at("outages");
     if (!list.value().is_array())
@@ -61,6 +80,9 @@ void mock_llm_profile::validate() const {
                            "add up to " +
                                std::string{text} + ", more than 1");
   }
+  if (overload_status != 429 && overload_status != 503)
+    throw config_error("/overload_status",
+                       "expected 429 or 503, got " + std::to_string(overload_status));
   if (latency_max_ms < latency_min_ms)
     throw config_error("/latency/max_ms", "expected at least min_ms (" +
                                               std::to_string(latency_min_ms) + "), got " +

@@ -28,10 +28,11 @@ task_end end_of(outcome_status status) {
 
 task_source::task_source(caf::actor_config& cfg, caf::actor dispatcher,
                          std::vector<double> arrivals, time_point start, std::string kind,
-                         std::string service, std::shared_ptr<run_recorder> recorder)
+                         std::string service, std::shared_ptr<run_recorder> recorder,
+                         nlohmann::json payload)
     : caf::event_based_actor(cfg), dispatcher_(std::move(dispatcher)),
       arrivals_(std::move(arrivals)), start_(start), kind_(std::move(kind)),
-      service_(std::move(service)), recorder_(std::move(recorder)) {}
+      service_(std::move(service)), recorder_(std::move(recorder)), payload_(std::move(payload)) {}
 
 double task_source::seconds_since_start() const {
   return std::chrono::duration<double>(clock().now() - start_).count();
@@ -46,7 +47,7 @@ void task_source::submit_due() {
   auto now_s = seconds_since_start();
   for (; next_ < arrivals_.size() && arrivals_[next_] <= now_s; ++next_) {
     auto arrived = arrivals_[next_];
-    auto t = task::make("t-" + std::to_string(next_), kind_, nullptr, "agents");
+    auto t = task::make("t-" + std::to_string(next_), kind_, payload_, "agents");
     t.service = service_;
     t.created = clock().now();
     recorder_->on_arrival();

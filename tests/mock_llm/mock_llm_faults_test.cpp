@@ -113,6 +113,65 @@ BOOST_AUTO_TEST_CASE(capacity_is_per_whole_second_with_four_header_forms) {
   BOOST_TEST(faults.decide(2003, "").fault.status == 429);
 }
 
+BOOST_AUTO_TEST_CASE(a_storm_answers_every_overloaded_call_with_the_same_retry_after) {
+  mock_llm_profile p;
+  p.capacity_per_s = 1;
+  p.overload_retry_after = mock_llm_profile::retry_after_kind::fixed;
+  p.overload_retry_after_s = 5;
+  mock_llm_faults faults{p};
+  BOOST_TEST(faults.decide(100, "").fault.status == 0);
+  for (auto at : {200, 700, 999}) {
+    auto limited = faults.decide(at, "");
+    BOOST_TEST(limited.fault.status == 429);
+    BOOST_TEST(header(limited, "retry-after") == "5");
+    BOOST_TEST(header(limited, "retry-after-ms") == "5000");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(overload_may_be_503_without_a_retry_after) {
+  mock_llm_profile p;
+  p.capacity_per_s = 1;
+  p.overload_status = 503;
+  p.overload_retry_after = mock_llm_profile::retry_after_kind::none;
+  mock_llm_faults faults{p};
+  faults.decide(0, "");
+  auto overloaded = faults.decide(10, "");
+  BOOST_TEST(overloaded.fault.status == 503);
+  BOOST_TEST(overloaded.cause == "capacity");
+  BOOST_TEST(header(overloaded, "retry-after") == "<absent>");
+  BOOST_TEST(header(overloaded, "retry-after-ms") == "<absent>");
+  BOOST_TEST(header(overloaded, "x-ratelimit-remaining-requests") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(published_limits_are_on_every_answer_or_on_none) {
+  mock_llm_profile p;
+  p.capacity_per_s = 3;
+  p.outages = {{2000, 1000}};
+  mock_llm_faults publishing{p};
+  auto in_outage = publishing.decide(2400, "");
+  BOOST_TEST(in_outage.fault.status == 503);
+  BOOST_TEST(header(in_outage, "x-ratelimit-limit-requests") == "3");
+  BOOST_TEST(header(in_outage, "x-ratelimit-remaining-requests") == "3");
+  BOOST_TEST(header(in_outage, "x-ratelimit-reset-requests") == "600ms");
+  p.publish_limits = false;
+  mock_llm_faults silent{p};
+  BOOST_TEST(header(silent.decide(0, ""), "x-ratelimit-limit-requests") == "<absent>");
+  silent.decide(10, "");
+  silent.decide(20, "");
+  auto limited = silent.decide(30, "");
+  BOOST_TEST(limited.fault.status == 429);
+  BOOST_TEST(header(limited, "retry-after") == "1");
+  BOOST_TEST(header(limited, "x-ratelimit-remaining-requests") == "<absent>");
+  BOOST_TEST(header(silent.decide(2400, ""), "x-ratelimit-limit-requests") == "<absent>");
+}
+
+BOOST_AUTO_TEST_CASE(header_seconds_are_written_without_trailing_zeros) {
+  BOOST_TEST(mock_llm_faults::format_seconds(5) == "5");
+  BOOST_TEST(mock_llm_faults::format_seconds(2.5) == "2.5");
+  BOOST_TEST(mock_llm_faults::format_seconds(0.25) == "0.25");
+  BOOST_TEST(mock_llm_faults::format_seconds(1500) == "1500");
+}
+
 BOOST_AUTO_TEST_CASE(reset_times_are_written_the_openai_way) {
   BOOST_TEST(mock_llm_faults::format_reset(250) == "250ms");
   BOOST_TEST(mock_llm_faults::format_reset(1000) == "1s");

@@ -81,6 +81,28 @@ BOOST_AUTO_TEST_CASE(errors_name_the_json_path) {
   BOOST_TEST(error_of(R"({"threads": 0})").find("/threads") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(overload_answers_and_published_limits_are_configured) {
+  using kind = herd::mock_llm_profile::retry_after_kind;
+  auto defaults = parse("{}");
+  BOOST_TEST(defaults.overload_status == 429);
+  BOOST_TEST((defaults.overload_retry_after == kind::window));
+  BOOST_TEST(defaults.publish_limits);
+  auto storm = parse(R"({"capacity_per_s": 40, "overload_status": 503,
+    "overload_retry_after_s": 5, "publish_limits": false})");
+  BOOST_TEST(storm.overload_status == 503);
+  BOOST_TEST((storm.overload_retry_after == kind::fixed));
+  BOOST_TEST(storm.overload_retry_after_s == 5.0);
+  BOOST_TEST(!storm.publish_limits);
+  BOOST_TEST((parse(R"({"overload_retry_after_s": "none"})").overload_retry_after == kind::none));
+  BOOST_TEST(
+      (parse(R"({"overload_retry_after_s": "window"})").overload_retry_after == kind::window));
+  BOOST_TEST(error_of(R"({"overload_status": 500})").find("/overload_status") != std::string::npos);
+  auto e = error_of(R"({"overload_retry_after_s": "soon"})");
+  BOOST_TEST(e.find("/overload_retry_after_s") != std::string::npos, e);
+  BOOST_TEST(error_of(R"({"overload_retry_after_s": -1})").find("/overload_retry_after_s") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(rates_adding_up_to_more_than_one_are_refused) {
   auto e = error_of(R"({"error_rate": 0.6, "hang_rate": 0.6})");
   BOOST_TEST(e.find("add up to 1.2") != std::string::npos, e);

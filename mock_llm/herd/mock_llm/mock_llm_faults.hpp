@@ -23,13 +23,14 @@ struct mock_llm_decision {
 
 /// Decides, without sockets or clocks, what each API call gets from a profile: the call's own
 /// `x-mock-fault` header first (a bad one: 400 naming the problem); else 503 inside an outage;
-/// else 429 beyond `capacity_per_s` calls in the current whole second since start (with
-/// `retry-after` (whole seconds, rounded up), `retry-after-ms` and OpenAI's
-/// `x-ratelimit-{limit,remaining,reset}-requests` headers; served calls get the x-ratelimit
-/// headers too); else one draw against the fault rates, and a latency uniform in
-/// [latency_min_ms, latency_max_ms]. Every call draws the same two numbers from a generator
-/// seeded with the profile's seed, so the same seed and call sequence give the same decisions.
-/// Not thread-safe: the server serializes calls.
+/// else `overload_status` (429 or 503) beyond `capacity_per_s` calls in the current whole second
+/// since start (with `retry-after` and `retry-after-ms` as `overload_retry_after` says: until the
+/// window resets, a fixed time, or none); else one draw against the fault rates, and a latency
+/// uniform in [latency_min_ms, latency_max_ms]. With a capacity and `publish_limits`, every answer
+/// but a hooked one carries OpenAI's `x-ratelimit-{limit,remaining,reset}-requests` for the window.
+/// Every call draws the same two numbers from a generator seeded with the profile's seed, so the
+/// same seed and call sequence give the same decisions. Not thread-safe: the server serializes
+/// calls.
 class mock_llm_faults {
 public:
   /// Decides from `profile`, which it copies.
@@ -42,6 +43,8 @@ public:
   /// The profile it decides from.
   const mock_llm_profile& profile() const { return profile_; }
 
+  /// Seconds (or any decimal) as a header writes them: "5", "2.5", "0.25" (to the thousandth).
+  static std::string format_seconds(double seconds);
   /// A reset time as OpenAI writes it: "250ms", "1s", "1.5s", "6m0s".
   static std::string format_reset(int64_t ms);
 

@@ -26,11 +26,35 @@ struct mock_llm_outage {
 ///      "latency": {"min_ms": 10, "max_ms": 50}, "error_rate": 0.1, "hang_rate": 0,
 ///      "reset_rate": 0, "truncated_rate": 0, "malformed_rate": 0, "trickle_rate": 0,
 ///      "trickle_ms": 100, "seed": 1, "context_window_tokens": 0,
-///      "content_policy_marker": "MOCK_CONTENT_POLICY", "api_key": "", "threads": 64}
+///      "content_policy_marker": "MOCK_CONTENT_POLICY", "api_key": "", "threads": 64,
+///      "overload_status": 429, "overload_retry_after_s": "window", "publish_limits": true}
 class mock_llm_profile {
 public:
-  /// Calls served per whole second since start; beyond it 429. Default: 0 (unlimited).
+  /// Calls served per whole second since start; beyond it `overload_status`. Default: 0
+  /// (unlimited).
   int64_t capacity_per_s = 0;
+  /// The status of a call beyond the capacity: 429 (rate limited) or 503 (overloaded).
+  /// Default: 429.
+  int32_t overload_status = 429;
+  /// What an overload answer says in `retry-after` (and `retry-after-ms`).
+  enum class retry_after_kind {
+    /// The time until the capacity window resets (whole seconds rounded up; exact in ms).
+    window,
+    /// Always `overload_retry_after_s`, as a rate-limit storm whose every 429 says the same.
+    fixed,
+    /// No Retry-After at all.
+    none,
+  };
+  /// JSON "overload_retry_after_s": "window", "none" or a number of seconds (fixed).
+  /// Default: window.
+  retry_after_kind overload_retry_after = retry_after_kind::window;
+  /// The fixed Retry-After of overload answers, seconds (used when `overload_retry_after` is
+  /// fixed). Default: 0.
+  double overload_retry_after_s = 0;
+  /// With a capacity, every API answer (served, overloaded or in an outage) carries OpenAI's
+  /// `x-ratelimit-limit-requests`, `-remaining-requests` and `-reset-requests` for the current
+  /// one-second window. Default: true.
+  bool publish_limits = true;
   /// Windows answered with 503. Default: none.
   std::vector<mock_llm_outage> outages;
   /// The smallest latency added before an answer, ms (uniform in [min, max]). Default: 0.

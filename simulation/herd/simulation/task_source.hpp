@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
+#include <nlohmann/json.hpp>
 
 #include "herd/core/time.hpp"
 #include "herd/simulation/run_recorder.hpp"
@@ -17,10 +18,10 @@ namespace herd {
 class task_source : public caf::event_based_actor {
 public:
   /// Submits one task of `kind` calling `service` to `dispatcher` at each of `arrivals` (seconds
-  /// after `start`), recording into `recorder`.
+  /// after `start`), recording into `recorder`; every task carries `payload` (default: null).
   task_source(caf::actor_config& cfg, caf::actor dispatcher, std::vector<double> arrivals,
               time_point start, std::string kind, std::string service,
-              std::shared_ptr<run_recorder> recorder);
+              std::shared_ptr<run_recorder> recorder, nlohmann::json payload = nullptr);
 
   /// "herd.sim.task_source".
   const char* name() const override { return "herd.sim.task_source"; }
@@ -38,6 +39,7 @@ private:
   std::string kind_;
   std::string service_;
   std::shared_ptr<run_recorder> recorder_;
+  nlohmann::json payload_;
   size_t next_ = 0;
 };
 
