@@ -46,7 +46,6 @@ latency); calls and peaks are counted by the mock (its /stats). Small scenarios 
 agents over 60 s: benchmarks/scenarios/live-*.json, benchmarks/run_live.sh).
 --scale F multiplies the agents, tasks, arrival rate and capacity by F and keeps every duration
 (with or without --live), so a big scenario fits one machine; default 1.
---aws-occ reproduces the optimistic-concurrency experiment of "Exponential Backoff and Jitter".
 )";
 
 /// The progress line on stderr: rewritten in place on a terminal; elsewhere one line per

@@ -19,7 +19,6 @@
 #include "herd/runtime/runtime.hpp"
 #include "herd/runtime/system_config.hpp"
 #include "herd/simulation/calling_agent.hpp"
-#include "herd/simulation/rate_gate.hpp"
 #include "herd/simulation/service_actor.hpp"
 #include "herd/simulation/task_source.hpp"
 
@@ -63,10 +62,14 @@ struct temp_db {
 } // namespace
 
 herd_simulation::herd_simulation(const scenario& config, const arrival_schedule& arrivals,
-                                 bool realtime)
-    : config_(&config), arrivals_(&arrivals), realtime_(realtime) {}
+                                 bool realtime, std::string strategy)
+    : config_(&config), arrivals_(&arrivals), realtime_(realtime), strategy_(std::move(strategy)) {}
 
-runtime_config herd_simulation::configure(const scenario& s) {
+const char* herd_simulation::service() {
+  return service_name;
+}
+
+runtime_config herd_simulation::configure(const scenario& s, bool blind) {
   runtime_config rc;
   rc.log_level = "error";
   auto n = static_cast<int64_t>(s.tasks) + 1;
@@ -82,17 +85,32 @@ runtime_config herd_simulation::configure(const scenario& s) {
   policy.backoff = {backoff_kind::full_jitter, seconds(s.base_ms / 1000), 2.0,
                     seconds(s.cap_ms / 1000)};
   rc.retry.seed = s.seed;
-  // Retries go no faster than the capacity; a recovering service gets a ramp from a fifth of it
-  // that reaches it within five seconds.
-  rc.retry.pacing.initial_rate = s.capacity_per_s / 5;
-  rc.retry.pacing.increase_per_s = s.capacity_per_s / 5;
-  rc.retry.pacing.max_rate = s.capacity_per_s;
-  rc.retry.pacing.min_rate = std::max(1.0, s.capacity_per_s / 100);
-  rc.retry.pacing.burst = std::max(5.0, s.capacity_per_s / 100);
-  // The gate already keeps calls under the capacity; the budget caps what failures that are not
-  // overload may cost: a success earns half a retry, and a fifth of the capacity may always go.
-  rc.retry.budget.token_ratio = 0.5;
-  rc.retry.budget.min_retries_per_s = std::max(10.0, s.capacity_per_s / 5);
+  if (!blind) {
+    // The service's rate limit, as a user who knows it configures it: every call is admitted at
+    // most at the capacity (a hundredth of a second's worth back to back).
+    auto& admission = rc.admission.services[service_name];
+    admission.rate_per_s = s.capacity_per_s;
+    admission.burst = std::max(1.0, s.capacity_per_s / 100);
+    admission.queue_limit = n;
+    admission.max_queue_wait = seconds(3600);
+    // Retries go no faster than the capacity; a recovering service gets a ramp from a fifth of
+    // it that reaches it within five seconds.
+    rc.retry.pacing.initial_rate = s.capacity_per_s / 5;
+    rc.retry.pacing.increase_per_s = s.capacity_per_s / 5;
+    rc.retry.pacing.max_rate = s.capacity_per_s;
+    rc.retry.pacing.min_rate = std::max(1.0, s.capacity_per_s / 100);
+    rc.retry.pacing.burst = std::max(5.0, s.capacity_per_s / 100);
+    // Admission already keeps calls under the capacity; the budget caps what failures that are
+    // not overload may cost: a success earns half a retry, a fifth of the capacity may always go.
+    rc.retry.budget.token_ratio = 0.5;
+    rc.retry.budget.min_retries_per_s = std::max(10.0, s.capacity_per_s / 5);
+  } else {
+    // Told nothing about the service: admission learns its rate; its queue holds the fleet's
+    // backlog (the dispatcher bounds it) and a call may wait as long as a lease lasts.
+    auto& admission = rc.admission.services[service_name];
+    admission.queue_limit = n;
+    admission.max_queue_wait = seconds(3600);
+  }
   auto& breaker = rc.breakers.defaults;
   breaker.window_size = 50;
   breaker.min_calls = 20;
@@ -113,22 +131,10 @@ runtime_config herd_simulation::configure(const scenario& s) {
   return rc;
 }
 
-adaptive_pacer::settings herd_simulation::gate_pacing(const scenario& s) {
-  adaptive_pacer::settings p;
-  p.initial_rate = s.capacity_per_s;
-  p.max_rate = s.capacity_per_s;
-  p.min_rate = s.capacity_per_s / 10;
-  p.increase_per_s = s.capacity_per_s / 2;
-  p.decrease_factor = 0.9;
-  p.failure_ratio = 0.1;
-  p.burst = std::max(1.0, s.capacity_per_s / 100);
-  return p;
-}
-
 strategy_result herd_simulation::run(const progress_fn& progress) {
   auto wall_start = std::chrono::steady_clock::now();
   const auto& s = *config_;
-  auto rc = configure(s);
+  auto rc = configure(s, strategy_ == "herd_blind");
   temp_db db;
   rc.dead_letters->db = db.path;
   auto recorder = std::make_shared<run_recorder>();
@@ -143,11 +149,11 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   }
   auto start = sys.clock().now();
   // The real runtime: dispatcher, retry scheduler, breakers and the durable queues under its
-  // supervision tree, the agents in a supervised pool; only the service and its gate are ours.
+  // supervision tree, the agents in a supervised pool; only the service is ours (the runtime
+  // puts its admission gate and breaker in front of it).
   std::optional<herd::runtime> rt{std::in_place, sys, rc};
   auto service = sys.spawn<service_actor>(s, service_name, s.seed, start, recorder);
-  auto gate = sys.spawn<rate_gate>(service, gate_pacing(s));
-  rt->add_service(service_name, gate);
+  rt->add_service(service_name, service);
   auto breaker = rt->breaker_for(service_name);
   if (!breaker)
     throw std::runtime_error("herd simulate: no breaker: " + sys.render(breaker.error()));
@@ -181,11 +187,11 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   // herd's books must agree with what the submitters saw.
   auto stats = rt->stats();
   rt.reset(); // drains (nothing is pending) and stops the runtime's actors
-  for (auto& x : {source, gate, service})
+  for (auto& x : {source, service})
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
   if (vt)
     vt->run();
-  auto result = strategy_result::make("herd", s, *recorder);
+  auto result = strategy_result::make(strategy_, s, *recorder);
   result.reconciled = stats.balanced() && stats.pending() == 0 && stats.accepted == n &&
                       stats.completed == result.tasks_completed &&
                       stats.dead_lettered == result.tasks_dead_lettered &&

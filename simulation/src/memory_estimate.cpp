@@ -13,13 +13,12 @@ namespace herd {
 namespace {
 
 bool has_herd(const scenario& config) {
-  return std::find(config.strategies.begin(), config.strategies.end(), "herd") !=
-         config.strategies.end();
+  return config.runs_herd();
 }
 
 bool has_classic(const scenario& config) {
   return std::any_of(config.strategies.begin(), config.strategies.end(),
-                     [](const std::string& s) { return s != "herd"; });
+                     [](const std::string& s) { return !scenario::is_herd(s); });
 }
 
 /// Simulated seconds a run is expected to last: its arrivals plus an hour to drain.

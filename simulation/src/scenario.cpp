@@ -38,7 +38,8 @@ int64_t count(const json_reader& in, std::string_view key, int64_t min, int64_t 
 
 const std::vector<std::string>& scenario::strategy_names() {
   static const std::vector<std::string> names{"immediate",    "exponential",         "full_jitter",
-                                              "equal_jitter", "decorrelated_jitter", "herd"};
+                                              "equal_jitter", "decorrelated_jitter", "herd",
+                                              "herd_blind"};
   return names;
 }
 
@@ -103,11 +104,10 @@ scenario scenario::from_json(const json_reader& in) {
     if (!s.value().is_string() ||
         std::find(names.begin(), names.end(), s.value().get<std::string>()) == names.end())
       s.fail("one of immediate, exponential, full_jitter, equal_jitter, decorrelated_jitter, "
-             "herd");
+             "herd, herd_blind");
     x.strategies.push_back(s.value().get<std::string>());
   }
-  auto herd = std::find(x.strategies.begin(), x.strategies.end(), "herd") != x.strategies.end();
-  if (herd && x.agents > max_herd_agents)
+  if (x.runs_herd() && x.agents > max_herd_agents)
     in.fail("agents", "an integer in [1, " + std::to_string(max_herd_agents) +
                           "] with the herd strategy (one supervised actor per agent)");
   return x;
@@ -138,6 +138,14 @@ nlohmann::json scenario::to_json() const {
             {"overload", {{"status", overload_status}, {"retry_after_s", retry_after}}}}},
           {"retry", {{"max_attempts", max_attempts}, {"base_ms", base_ms}, {"cap_ms", cap_ms}}},
           {"strategies", strategies}};
+}
+
+bool scenario::is_herd(const std::string& strategy) {
+  return strategy == "herd" || strategy == "herd_blind";
+}
+
+bool scenario::runs_herd() const {
+  return std::any_of(strategies.begin(), strategies.end(), is_herd);
 }
 
 std::optional<double> scenario::last_outage_end() const {

@@ -24,8 +24,8 @@ simulation_report simulation_report::run(const herd::scenario& config, bool real
         progress(name, sim_s);
     };
     tick(0); // before the agents are set up, which takes a while in a large fleet
-    if (name == "herd")
-      report.results.push_back(herd_simulation{config, arrivals, realtime}.run(tick));
+    if (scenario::is_herd(name))
+      report.results.push_back(herd_simulation{config, arrivals, realtime, name}.run(tick));
     else
       report.results.push_back(baseline_simulation{config, name, arrivals}.run(tick));
     auto& r = report.results.back();

@@ -37,11 +37,14 @@ std::optional<double> strategy_result::drain_minimum(const scenario& config, dou
   auto arrivals_end =
       std::min(config.duration_s, static_cast<double>(config.tasks) / config.rate_per_s);
   auto with_arrivals = std::max(0.0, arrivals_end - *end);
-  auto spare = config.capacity_per_s - config.rate_per_s;
+  // A call fails with error_rate even when served: the service completes at most this many
+  // tasks per second.
+  auto completions = config.capacity_per_s * (1 - config.error_rate);
+  auto spare = completions - config.rate_per_s;
   if (spare > 0 && excess <= spare * with_arrivals)
     return rounded(excess / spare);
-  // The rest drains at the full capacity once arrivals stopped (it grew meanwhile if spare < 0).
-  return rounded(with_arrivals + (excess - spare * with_arrivals) / config.capacity_per_s);
+  // The rest drains at the full rate once arrivals stopped (it grew meanwhile if spare < 0).
+  return rounded(with_arrivals + (excess - spare * with_arrivals) / completions);
 }
 
 strategy_result strategy_result::make(const std::string& strategy, const scenario& config,

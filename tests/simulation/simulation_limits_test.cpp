@@ -60,6 +60,7 @@ BOOST_AUTO_TEST_CASE(memory_is_estimated_before_the_run) {
 BOOST_AUTO_TEST_CASE(the_drain_minimum_uses_the_full_capacity_once_arrivals_stopped) {
   auto doc = herd::test::small_scenario();
   // 600 tasks at 30/s: arrivals end at 20 s; an outage from 5 s to 25 s ends after them.
+  doc["service"]["error_rate"] = 0.0;
   doc["service"]["outages"] = {{{"start_s", 5}, {"duration_s", 20}}};
   auto s = read(doc);
   // 400 tasks left: nothing arrives any more, all 40/s of capacity drain them: 10 s (the
@@ -77,6 +78,15 @@ BOOST_AUTO_TEST_CASE(the_drain_minimum_uses_the_full_capacity_once_arrivals_stop
   BOOST_TEST(*herd::strategy_result::drain_minimum(s, 100) == 3.0 + 130.0 / 40);
   doc["service"]["outages"] = nlohmann::json::array();
   BOOST_TEST(!herd::strategy_result::drain_minimum(read(doc), 100).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_drain_minimum_counts_the_calls_that_fail_anyway) {
+  auto doc = herd::test::small_scenario();
+  doc["service"]["outages"] = {{{"start_s", 5}, {"duration_s", 4}}};
+  // A quarter of the served calls fail with 500: 40 calls/s complete 30 tasks/s, so with 30/s
+  // arriving nothing is spare while arrivals go on (11 s), then 30/s drain what is left.
+  doc["service"]["error_rate"] = 0.25;
+  BOOST_TEST(*herd::strategy_result::drain_minimum(read(doc), 60) == 11.0 + 60.0 / 30);
 }
 
 BOOST_AUTO_TEST_CASE(lost_unreconciled_and_permanent_outages_are_reported) {

@@ -67,8 +67,13 @@ struct scenario {
   std::vector<std::string> strategies;
 
   /// Every strategy name: immediate, exponential, full_jitter, equal_jitter,
-  /// decorrelated_jitter, herd.
+  /// decorrelated_jitter, herd, herd_blind.
   static const std::vector<std::string>& strategy_names();
+  /// True for the strategies that run herd's runtime: "herd" (told the service's capacity, as
+  /// a configured rate limit) and "herd_blind" (told nothing; its admission control learns).
+  static bool is_herd(const std::string& strategy);
+  /// True if `strategies` names a strategy that runs herd's runtime.
+  bool runs_herd() const;
 
   /// Reads the JSON form; throws `config_error` naming the JSON path of a bad field.
   static scenario from_json(const json_reader& in);

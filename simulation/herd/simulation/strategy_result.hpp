@@ -59,9 +59,10 @@ struct strategy_result {
   double wall_s = 0;
 
   /// The least time serving at `capacity_per_s` can take to work off `excess` tasks of backlog
-  /// left at the end of the last outage: at the spare capacity (capacity - rate) while
-  /// arrivals go on (until min(duration_s, tasks / rate_per_s)), at the full capacity after
-  /// they stopped; none without outages.
+  /// left at the end of the last outage, where a served call completes its task with
+  /// probability 1 - error_rate: at the spare rate (capacity * (1 - error_rate) - rate) while
+  /// arrivals go on (until min(duration_s, tasks / rate_per_s)), at the full rate after they
+  /// stopped; none without outages.
   static std::optional<double> drain_minimum(const scenario& config, double excess);
   /// Summarizes a finished run of `strategy` in `config`.
   static strategy_result make(const std::string& strategy, const scenario& config,

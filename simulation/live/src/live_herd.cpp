@@ -20,7 +20,7 @@ namespace herd {
 
 namespace {
 
-const char* service_name = "llm";
+const char* const service_name = herd_simulation::service();
 
 /// A folder of its own for the run's dead-letter database, removed with everything in it.
 class scratch_folder {
@@ -45,14 +45,15 @@ private:
 
 } // namespace
 
-live_herd::live_herd(const scenario& config, const arrival_schedule& arrivals,
+live_herd::live_herd(const scenario& config, std::string strategy, const arrival_schedule& arrivals,
                      mock_llm_server& mock, std::shared_ptr<run_recorder> recorder)
-    : config_(&config), arrivals_(&arrivals), mock_(&mock), recorder_(std::move(recorder)) {}
+    : config_(&config), strategy_(std::move(strategy)), arrivals_(&arrivals), mock_(&mock),
+      recorder_(std::move(recorder)) {}
 
 bool live_herd::run(double wall_limit_s, const progress_fn& progress) {
   const auto& s = *config_;
   scratch_folder scratch;
-  auto rc = herd_simulation::configure(s);
+  auto rc = herd_simulation::configure(s, strategy_ == "herd_blind");
   rc.dead_letters->db = (scratch.path() / "dead_letters.db").string();
   // One connection per agent at most, as the classic fleet has: herd is not held back by the
   // client's default cap per host, nor helped by it.

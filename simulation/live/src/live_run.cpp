@@ -68,8 +68,8 @@ simulation_report live_run::run(const scenario& config,
     auto recorder = std::make_shared<run_recorder>();
     mock_llm_server mock{mock_profile(config)};
     auto reconciled = true;
-    if (strategy == "herd") {
-      live_herd herd{config, arrivals, mock, recorder};
+    if (scenario::is_herd(strategy)) {
+      live_herd herd{config, strategy, arrivals, mock, recorder};
       reconciled = herd.run(wall_limit_s(config), on_progress);
     } else {
       mock.start("127.0.0.1", 0);
