@@ -30,9 +30,10 @@ const char* other_usage =
                             inspect and replay dead letters (herd dlq --help)
   escalations list|show|resolve|amend|resubmit --db FILE [--json] ...
                             decide on tasks that wait for a person (herd escalations --help)
-  simulate SCENARIO.json [--json] [--out DIR] [--realtime]
+  simulate SCENARIO.json [--json] [--out DIR] [--realtime] [--live] [--scale F]
                             compare retry strategies in a thundering-herd scenario, in virtual
-                            time (benchmarks/scenarios/*.json; herd simulate --help)
+                            time, or live over HTTP against an in-process mock-llm
+                            (benchmarks/scenarios/*.json; herd simulate --help)
   simulate --aws-occ [--clients 10,20,...,190] [--trials 100] [--json] [--out DIR]
                             the AWS "Exponential Backoff and Jitter" experiment
   mock-llm [--port N] [--host H] [--profile FILE] [--capacity R] [--error-rate X] ...
