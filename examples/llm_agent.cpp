@@ -36,7 +36,9 @@ protected:
          {{{"role", "system"}, {"content", "Summarize the user's text in one sentence."}},
           {{"role", "user"}, {"content", t.payload_json().value("text", "")}}}},
         {"max_tokens", 100}};
-    request(llm_, std::chrono::seconds{90}, herd::call_atom::value, payload.dump())
+    // With the task's deadline (none: the epoch), admission control refuses a call that would
+    // wait for its turn past it.
+    request(llm_, std::chrono::seconds{90}, herd::call_atom::value, payload.dump(), t.deadline)
         .then(
             [done](herd::outcome& answer) {
               if (!answer.ok()) // classified by herd: the retry policy decides what happens

@@ -7,9 +7,10 @@
 
 namespace herd {
 
-/// An agent that forwards each task's payload to a downstream service (or the service's circuit
-/// breaker) as `(call_atom, payload)` and reports the outcome the service answers; a call that
-/// fails or takes longer than its timeout ends as a `timeout` failure. The agent of `herd demo`
+/// An agent that forwards each task's payload to a service's circuit breaker (which passes it
+/// through the service's admission gate) as `(call_atom, payload, deadline)` with the task's
+/// deadline, and reports the outcome the service answers; a call that fails or takes longer than
+/// its timeout ends as a `timeout` failure. The agent of `herd demo`
 /// and of the herd strategy of `herd simulate`.
 class calling_agent : public agent {
 public:
