@@ -3,7 +3,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -12,6 +11,7 @@
 #include <caf/all.hpp>
 #include <httplib.h>
 
+#include "herd/core/wall_time.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -22,16 +22,6 @@ namespace {
 
 /// How long a handler waits for an actor's answer.
 constexpr auto ask_timeout = std::chrono::seconds(1);
-
-/// The current wall-clock time as "YYYY-MM-DDTHH:MM:SSZ".
-std::string utc_now() {
-  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 /// Asks `actor` for `Answer` with `ask_timeout`; nullopt on timeout or error.
 template <class Answer, class Actor, class... Ts>
@@ -155,7 +145,7 @@ nlohmann::json ops_endpoint::readiness() const {
 nlohmann::json ops_endpoint::state() const {
   auto view = impl_->health();
   auto stats = impl_->stats();
-  return {{"generated_at", utc_now()},
+  return {{"generated_at", format_utc(wall_now_ms())},
           {"agents", view ? view->to_json()["agents"] : nlohmann::json(nullptr)},
           {"dispatcher", stats ? stats->to_json() : nlohmann::json(nullptr)}};
 }
