@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 #include <httplib.h>
 
+#include "dashboard_page.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime.hpp"
@@ -65,6 +66,14 @@ struct ops_endpoint::impl {
 ops_endpoint::ops_endpoint(runtime& rt, ops_endpoint_config config)
     : impl_(new impl{rt, std::move(config)}) {
   auto& server = impl_->server;
+  server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    auto page = dashboard_page();
+    // The page is self-contained: the browser may load nothing from elsewhere.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                   "connect-src 'self'");
+    res.set_content(page.data(), page.size(), "text/html; charset=utf-8");
+  });
   server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(impl_->rt.metrics().prometheus(), "text/plain; version=0.0.4");
   });
