@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build libcaf-dev libspdlog-dev nlohmann-json3-dev
           libboost-test-dev libsqlite3-dev sqlite3 gnuplot-nox clang-format
-          libcurl4-openssl-dev libcpp-httplib-dev pkg-config python3 prometheus)
+          libcurl4-openssl-dev libcpp-httplib-dev pkg-config python3 prometheus
+          chromium)
 
 missing=()
 for p in "${packages[@]}"; do
