@@ -5,9 +5,9 @@ dispatcher's completed count; a screenshot is saved as an artifact.
 usage: dashboard_browser_test.py --artifacts DIR --herd HERD
            runs `HERD demo --serve --listen 127.0.0.1:0` (a short run), then stops it with SIGTERM
        dashboard_browser_test.py --artifacts DIR --fixture STATE_JSON --page INDEX_HTML
-           serves the page and a sample state from this script; also checks the "stale" note when
-           /api/state fails and the replay button (401 shows "token refused") over Chromium's
-           DevTools pipe
+           serves the page and a sample state from this script; also checks the throughput,
+           the "stale" note when /api/state fails and the replay button (401 shows "token
+           refused") over Chromium's DevTools pipe
 
 Chromium is found on the PATH as `chromium` or `chromium-browser` (scripts/setup.sh installs it).
 Exits 0 on success; on a mismatch prints what the page showed against what /api/state said."""
@@ -288,6 +288,7 @@ class Fixture(http.server.ThreadingHTTPServer):
 
     def __init__(self, page, state):
         self.page, self.state, self.failing, self.replays = page, state, False, []
+        self.completing = 0  # added to dispatcher.completed on every GET /api/state
         super().__init__(("127.0.0.1", 0), FixtureHandler)
 
 
@@ -309,6 +310,7 @@ class FixtureHandler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/api/state" and self.server.failing:
             self.send(503, "application/json", '{"error": "fixture fails on purpose"}')
         elif self.path == "/api/state":
+            self.server.state["dispatcher"]["completed"] += self.server.completing
             self.send(200, "application/json", json.dumps(self.server.state))
         else:
             self.send(404, "application/json", '{"error": "unknown path"}')
@@ -333,10 +335,11 @@ def run_against_fixture(chromium, profile, state_file, page_file, artifacts):
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         check_page_route(base)
-        check_rendering(chromium, profile, base)
+        checked = check_rendering(chromium, profile, base)
         check_escaping(chromium, profile, base, state)
         shot = save_screenshot(chromium, profile, base, artifacts)
         check_replay(chromium, profile, base, server)
+        check_throughput(chromium, profile, base, server)
         server.failing = True
         dom = DashboardDom(run_chromium(chromium, profile, base + "/", "--dump-dom"))
         stale = dom.texts.get("stale", "")
@@ -345,7 +348,20 @@ def run_against_fixture(chromium, profile, state_file, page_file, artifacts):
     finally:
         server.shutdown()
         server.server_close()
-    return state, shot
+    return checked, shot
+
+
+def check_throughput(chromium, profile, base, server):
+    """10 more tasks completed at every one-second poll show as about 10 tasks/s."""
+    server.completing = 10
+    try:
+        dom = DashboardDom(run_chromium(chromium, profile, base + "/", "--dump-dom"))
+    finally:
+        server.completing = 0
+    shown = dom.texts.get("throughput", "")
+    if not re.fullmatch(r"\d+\.\d", shown) or not 5 <= float(shown) <= 20:
+        raise Failure(f"completed grows by 10 per one-second poll; the page shows throughput "
+                      f"{shown!r}, expected about 10.0")
 
 
 def check_escaping(chromium, profile, base, state):
