@@ -226,12 +226,24 @@ class Demo:
                                      text=True)
         self.lines = queue.Queue()
         self.seen = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.errors = []  # stderr, drained so that the demo never blocks on a full pipe
+        self.readers = [threading.Thread(target=self._read, daemon=True),
+                        threading.Thread(target=self._drain_stderr, daemon=True)]
+        for reader in self.readers:
+            reader.start()
 
     def _read(self):
         for line in self.proc.stdout:
             self.lines.put(line)
         self.lines.put(None)
+
+    def _drain_stderr(self):
+        for line in self.proc.stderr:
+            self.errors.append(line)
+
+    def stderr(self):
+        self.readers[1].join(timeout=5)
+        return "".join(self.errors)[-2000:]
 
     def url(self):
         deadline = time.monotonic() + SERVE_TIMEOUT_S
@@ -242,7 +254,7 @@ class Demo:
                 break
             if line is None:
                 raise Failure(f"{' '.join(self.command)} exited with {self.proc.wait()} before "
-                              f"serving:\n{''.join(self.seen)}{self.proc.stderr.read()}")
+                              f"serving:\n{''.join(self.seen)}{self.stderr()}")
             self.seen.append(line)
             match = re.search(r"serving on (http://[^\s/]+)", line)
             if match:
@@ -261,7 +273,7 @@ class Demo:
             raise Failure("herd demo --serve did not stop within 30 s of SIGTERM")
         if self.proc.returncode != 0:
             raise Failure(f"herd demo --serve exited with {self.proc.returncode} after SIGTERM:\n"
-                          f"{self.proc.stderr.read()[-2000:]}")
+                          f"{self.stderr()}")
 
 
 def run_against_demo(chromium, profile, herd, artifacts):
