@@ -114,6 +114,7 @@ private:
   std::map<int64_t, replay_run> replays_;
   subscriber_list subscribers_;
   bool alerted_ = false;
+  std::string store_error_; // the store's last failure since its last committed batch
 
   counter* stored_metric_;
   counter* commits_metric_;

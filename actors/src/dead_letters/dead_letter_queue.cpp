@@ -84,7 +84,9 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
       },
       [this](dlq_stats_atom) -> caf::result<dead_letter_stats> {
         try {
-          return store_->stats();
+          auto stats = store_->stats();
+          stats.store_error = store_error_;
+          return stats;
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -148,6 +150,7 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
 
 caf::error dead_letter_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
+  store_error_ = e.what();
   return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
 }
 
@@ -193,6 +196,7 @@ void dead_letter_queue::flush() {
       promise.deliver(err);
     return;
   }
+  store_error_.clear();
   stored_metric_->inc(batch.size());
   commits_metric_->inc();
   for (auto& letter : batch)

@@ -46,6 +46,8 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
   };
   if (draining_)
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
+  if (stats_.intake_paused)
+    return reject(errc::intake_paused, "intake is paused: " + stats_.pause_reason);
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
   if (!knows_kind(t.kind))
@@ -258,8 +260,14 @@ void dispatcher_state::expire(uint64_t generation, time_point now) {
   arm_timer();
 }
 
+void dispatcher_state::pause_intake(bool paused, std::string reason) {
+  stats_.intake_paused = paused;
+  stats_.pause_reason = paused ? std::move(reason) : std::string{};
+}
+
 bool dispatcher_state::drain() {
   draining_ = true;
+  stats_.draining = true;
   return stats_.pending() == 0;
 }
 

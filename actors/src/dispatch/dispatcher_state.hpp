@@ -68,6 +68,9 @@ public:
   void lease_pool(const std::string& pool, time_point now);
   /// Takes back the leases due at `now` if `generation` is the armed timer's.
   void expire(uint64_t generation, time_point now);
+  /// Pauses (or resumes) intake: while paused, submits are refused with `errc::intake_paused`
+  /// and `reason`; retries, replays and queued tasks go on.
+  void pause_intake(bool paused, std::string reason);
   /// Refuses new submits; true if nothing is pending already.
   bool drain();
   /// Ends every queued and leased task as handed_back and returns them.
