@@ -93,7 +93,7 @@ class DashboardDom(html.parser.HTMLParser):
 
     def __init__(self, text):
         super().__init__()
-        self.breakers = []  # (service, agent, state)
+        self.breakers = []  # (service, key, agent, state)
         self.agents = []  # (name, state)
         self.counts = {}  # dispatcher count name -> text
         self.texts = {}  # element id -> text
@@ -106,8 +106,8 @@ class DashboardDom(html.parser.HTMLParser):
         attributes = dict(attrs)
         self.injected = self.injected or "data-injected" in attributes
         if "data-breaker" in attributes:
-            self.breakers.append((attributes["data-breaker"], attributes.get("data-agent", ""),
-                                  attributes.get("data-state")))
+            self.breakers.append((attributes["data-breaker"], attributes.get("data-key"),
+                                  attributes.get("data-agent", ""), attributes.get("data-state")))
         if "data-agent" in attributes and "data-breaker" not in attributes:
             self.agents.append((attributes["data-agent"], attributes.get("data-state")))
         key = None
@@ -137,10 +137,16 @@ class DashboardDom(html.parser.HTMLParser):
             self._open[-1][2].append(data)
 
 
+def breaker_seen(b):
+    """(service, key, agent, state) of a breaker in /api/state, as the page's data attributes
+    say it: the key is the service's name when the state has none."""
+    return (b.get("service"), b.get("key") or b.get("service"), b.get("agent") or "",
+            b.get("state"))
+
+
 def observable(state):
     """The parts of a state the check compares, to tell whether it changed during a render."""
-    return (sorted((b.get("service"), b.get("agent") or "", b.get("state"))
-                   for b in state.get("breakers") or []),
+    return (sorted(breaker_seen(b) for b in state.get("breakers") or []),
             sorted((a.get("name"), a.get("state")) for a in state.get("agents") or []),
             (state.get("dispatcher") or {}).get("completed"))
 
@@ -151,10 +157,10 @@ def check_dom(dom, state):
     if not breakers:
         problems.append(f"/api/state lists no breakers (got {breakers!r}): nothing to compare")
     for b in breakers or []:
-        wanted = (b["service"], b.get("agent") or "", b["state"])
+        wanted = breaker_seen(b)
         if wanted not in dom.breakers:
-            problems.append(f"breaker {wanted[0]!r} (agent {wanted[1]!r}) is {wanted[2]!r} in "
-                            f"/api/state; the page shows {dom.breakers}")
+            problems.append(f"breaker {wanted[1]!r} is {wanted[3]!r} in /api/state; the page "
+                            f"shows {dom.breakers}")
     if len(dom.breakers) != len(breakers or []):
         problems.append(f"the page shows {len(dom.breakers)} breakers, /api/state has "
                         f"{len(breakers or [])}")
@@ -219,9 +225,9 @@ def check_page_route(base):
 class Demo:
     """`herd demo --serve` in the background: its stdout lines arrive on a queue."""
 
-    def __init__(self, herd):
+    def __init__(self, herd, db):
         self.command = [herd, "demo", "--serve", "--listen", "127.0.0.1:0", "--tasks", "300",
-                        "--agents", "8", "--quiet"]
+                        "--agents", "8", "--db", db, "--quiet"]
         self.proc = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
         self.lines = queue.Queue()
@@ -277,12 +283,13 @@ class Demo:
 
 
 def run_against_demo(chromium, profile, herd, artifacts):
-    demo = Demo(herd)
+    demo = Demo(herd, os.path.join(profile, "dead_letters.db"))
     try:
         base = demo.url()
         check_page_route(base)
         state = check_rendering(chromium, profile, base)
         shot = save_screenshot(chromium, profile, base, artifacts)
+        check_demo_replay(chromium, profile, base)
     except BaseException:
         if demo.proc.poll() is None:
             demo.proc.kill()
@@ -334,7 +341,8 @@ class FixtureHandler(http.server.BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {FIXTURE_TOKEN}":
             return self.send(401, "application/json", '{"error": "token refused"}')
         self.server.replays.append(json.loads(body))
-        self.send(200, "application/json", json.dumps({"replayed": 9}))
+        self.send(202, "application/json",
+                  json.dumps({"id": 4, "total": 9, "state": "running", "sent": 0}))
 
 
 def run_against_fixture(chromium, profile, state_file, page_file, artifacts):
@@ -463,7 +471,10 @@ REPLAY_SCRIPT = """
 """
 
 
-def check_replay(chromium, profile, base, server):
+def press_replay(chromium, profile, base, tokens):
+    """Opens the page, then types each token and presses the replay button; returns what the
+    page showed after each as {"status": data-status, "text": text}."""
+    shown = []
     browser = DevTools(chromium, profile, "about:blank")
     try:
         page = next(t for t in browser.call("Target.getTargets")["targetInfos"]
@@ -472,9 +483,7 @@ def check_replay(chromium, profile, base, server):
                                flatten=True)["sessionId"]
         browser.call("Page.enable", session)
         browser.call("Page.navigate", session, url=base + "/")
-        for token, wanted in (("wrong-token", {"status": "refused", "text": "token refused"}),
-                              (FIXTURE_TOKEN, {"status": "ok",
-                                               "text": "replayed 9 dead letters"})):
+        for token in tokens:
             for _ in range(100):  # until the page's script runs
                 ready = browser.call("Runtime.evaluate", session, returnByValue=True,
                                      expression="!!document.getElementById('replay-button')")
@@ -484,15 +493,38 @@ def check_replay(chromium, profile, base, server):
             answer = browser.call("Runtime.evaluate", session, awaitPromise=True,
                                   returnByValue=True,
                                   expression=REPLAY_SCRIPT % json.dumps(token))
-            shown = answer["result"].get("value")
-            if shown != wanted:
-                raise Failure(f"replay with token {token!r}: the page shows {shown}, "
-                              f"expected {wanted}")
-        if server.replays != [{"all": True}]:
-            raise Failure(f"the fixture got replay bodies {server.replays}, expected one "
-                          f"{{'all': true}}")
+            shown.append(answer["result"].get("value"))
     finally:
         browser.close()
+    return shown
+
+
+def check_replay(chromium, profile, base, server):
+    """A wrong token shows "token refused" and replays nothing; the right one shows the replay
+    request the fixture answers with."""
+    wanted = [{"status": "refused", "text": "token refused"},
+              {"status": "ok", "text": "replay #4 of 9 dead letters: running"}]
+    shown = press_replay(chromium, profile, base, ["wrong-token", FIXTURE_TOKEN])
+    if shown != wanted:
+        raise Failure(f"replay with a wrong, then the right token: the page shows {shown}, "
+                      f"expected {wanted}")
+    if server.replays != [{"all": True}]:
+        raise Failure(f"the fixture got replay bodies {server.replays}, expected one "
+                      f"{{'all': true}}")
+
+
+def check_demo_replay(chromium, profile, base):
+    """The demo's endpoint (loopback, no token configured) takes the replay of every dead letter
+    and the page shows the replay request it answered with."""
+    before = get_state(base)["dead_letters"]
+    if not before.get("configured") or before.get("depth", 0) == 0:
+        raise Failure(f"the demo kept no dead letters to replay: {before}")
+    shown = press_replay(chromium, profile, base, [""])[0]
+    if shown["status"] != "ok" or not re.fullmatch(r"replay #\d+ of [1-9]\d* dead letters: \w+",
+                                                   shown["text"]):
+        raise Failure(f"replaying the demo's {before['depth']} dead letters: the page shows "
+                      f"{shown}")
+    print(f"dashboard: the replay button shows {shown['text']!r}")
 
 
 def main():
