@@ -12,9 +12,9 @@ namespace herd {
 
 class runtime;
 
-/// The runtime's embedded HTTP endpoint: GET /metrics (Prometheus text), /health/live,
-/// /health/ready and /api/state. Handlers run on cpp-httplib's own threads and ask actors
-/// with a 1 s timeout, so they never block an actor.
+/// The runtime's embedded HTTP endpoint: GET / (the live dashboard), /metrics (Prometheus text),
+/// /health/live, /health/ready and /api/state. Handlers run on cpp-httplib's own threads and ask
+/// actors with a 1 s timeout, so they never block an actor.
 class ops_endpoint {
 public:
   /// An endpoint for `rt` (which must outlive it) as `config` says; `start()` binds it.
