@@ -5,9 +5,16 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/scripted_service.hpp"
 #include "dispatch/dispatcher_state.hpp"
+#include "herd/breakers/circuit_breaker.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/settlement.hpp"
+#include "herd/core/wall_time.hpp"
+#include "herd/dead_letters/dead_letter_queue.hpp"
+#include "herd/dead_letters/protocol.hpp"
+#include "virtual_time_fixture.hpp"
 
 using namespace herd;
 
@@ -58,6 +65,11 @@ struct dispatcher_fixture {
     return metrics.prometheus().find(line + "\n") != std::string::npos;
   }
 };
+
+/// The wall clock now, in seconds since the Unix epoch.
+double wall_now_s() {
+  return static_cast<double>(wall_now_ms()) / 1000.0;
+}
 
 } // namespace
 
@@ -120,6 +132,70 @@ BOOST_AUTO_TEST_CASE(configured_kinds_are_exposed_at_zero_from_the_start) {
              std::string::npos);
   BOOST_TEST(text.find(R"(herd_task_duration_seconds_count{kind="payment"} 0)") !=
              std::string::npos);
+}
+
+// -- 2. breaker: time in state -----------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(a_breaker_stamps_its_last_transition_on_the_wall_clock,
+                        test::virtual_time_fixture) {
+  auto script = std::make_shared<test::service_script>();
+  auto service = sys.spawn<test::scripted_service>(script);
+  breaker_policy policy;
+  policy.min_calls = 2;
+  policy.window_size = 2;
+  auto started = wall_now_s();
+  auto breaker = sys.spawn<circuit_breaker>("llm", "llm", service, policy, metrics, uint64_t{1});
+  vt.run();
+  auto& since = metrics->gauge("herd_breaker_state_since_timestamp_seconds", "",
+                               {{"breaker", "llm"}, {"service", "llm"}});
+  BOOST_TEST(since.value() >= started - 0.001);
+  // Moving it by hand is a transition: the stamp moves to the wall-clock time of it.
+  since.set(0);
+  auto before = wall_now_s();
+  self->send(breaker, transition_atom::value, breaker_state::forced_open);
+  vt.run();
+  BOOST_TEST(since.value() >= before - 0.001);
+  BOOST_TEST(since.value() <= wall_now_s() + 0.001);
+  self->send_exit(breaker, caf::exit_reason::kill);
+  self->send_exit(service, caf::exit_reason::kill);
+  vt.run();
+}
+
+// -- 3. dead letters by reason -----------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(dead_letter_depth_counts_by_reason, test::virtual_time_fixture) {
+  test::temp_dir dir;
+  dead_letter_queue_config config;
+  config.poll_interval = duration{0};
+  auto dlq =
+      sys.spawn<dead_letter_queue>(config, std::make_unique<dead_letter_store>(dir.file("dlq.db")),
+                                   caf::actor{self}, metrics, [] { return int64_t{1000}; });
+  vt.run();
+  auto add = [&](const std::string& id, dead_letter_reason why) {
+    self->send(dlq, dead_letter_atom::value, test::failed_task(id), why);
+    vt.run();
+    BOOST_REQUIRE(next<caf::ok_atom>());
+  };
+  auto depth = [&](const std::string& reason) {
+    return metrics->gauge("herd_dlq_depth", "", {{"reason", reason}}).value();
+  };
+  // Every reason is exposed, at 0 while none waits.
+  BOOST_TEST(depth("budget_exhausted") == 0);
+  add("a", dead_letter_reason::exhausted);
+  add("b", dead_letter_reason::exhausted);
+  add("c", dead_letter_reason::non_retryable);
+  BOOST_TEST(depth("exhausted") == 2);
+  BOOST_TEST(depth("non_retryable") == 1);
+  BOOST_TEST(depth("handed_back") == 0);
+  // A resolved letter no longer waits.
+  self->send(dlq, dlq_resolve_atom::value, std::string{"c"}, std::string{"fixed by hand"});
+  vt.run();
+  BOOST_TEST(next<bool>().value_or(false));
+  BOOST_TEST(depth("non_retryable") == 0);
+  BOOST_TEST(metrics->prometheus().find(R"(herd_dlq_depth{reason="exhausted"} 2)") !=
+             std::string::npos);
+  caf::anon_send_exit(dlq, caf::exit_reason::user_shutdown);
+  vt.run();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
