@@ -14,6 +14,8 @@
 #include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/protocol.hpp"
+#include "herd/supervision/health_monitor.hpp"
+#include "herd/supervision/protocol.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -195,6 +197,38 @@ BOOST_FIXTURE_TEST_CASE(dead_letter_depth_counts_by_reason, test::virtual_time_f
   BOOST_TEST(metrics->prometheus().find(R"(herd_dlq_depth{reason="exhausted"} 2)") !=
              std::string::npos);
   caf::anon_send_exit(dlq, caf::exit_reason::user_shutdown);
+  vt.run();
+}
+
+// -- 4. agents by health state -----------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(agents_count_by_health_state_with_every_state_present,
+                        test::virtual_time_fixture) {
+  auto monitor = sys.spawn<health_monitor>(health_monitor_config{}, caf::actor{}, metrics);
+  auto idle = [](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; };
+  auto a = sys.spawn(idle);
+  auto b = sys.spawn(idle);
+  auto c = sys.spawn(idle);
+  for (auto& [agent, name] : {std::pair{a, "a"}, std::pair{b, "b"}, std::pair{c, "c"}})
+    self->send(monitor, track_atom::value, agent, std::string{name}, supervisor_actor{});
+  vt.run();
+  auto agents = [&](const std::string& state) {
+    return metrics->gauge("herd_agents", "", {{"state", state}}).value();
+  };
+  BOOST_TEST(agents("healthy") == 3);
+  for (auto state : {"suspect", "isolated", "restarting", "stopped"})
+    BOOST_TEST(agents(state) == 0, state);
+  self->send(monitor, state_atom::value, std::string{"b"}, health_state::restarting);
+  caf::anon_send_exit(c, caf::exit_reason::kill); // gone for good: stopped
+  vt.run();
+  BOOST_TEST(agents("healthy") == 1);
+  BOOST_TEST(agents("restarting") == 1);
+  BOOST_TEST(agents("stopped") == 1);
+  self->send(monitor, untrack_atom::value, std::string{"a"});
+  vt.run();
+  BOOST_TEST(agents("healthy") == 0);
+  for (auto& x : {a, b, caf::actor_cast<caf::actor>(monitor)})
+    caf::anon_send_exit(x, caf::exit_reason::kill);
   vt.run();
 }
 
