@@ -14,6 +14,7 @@
 #include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/protocol.hpp"
+#include "herd/retry/retry_lanes.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "virtual_time_fixture.hpp"
@@ -230,6 +231,43 @@ BOOST_FIXTURE_TEST_CASE(agents_count_by_health_state_with_every_state_present,
   for (auto& x : {a, b, caf::actor_cast<caf::actor>(monitor)})
     caf::anon_send_exit(x, caf::exit_reason::kill);
   vt.run();
+}
+
+// -- 5. a task stuck in a retry loop ------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(the_oldest_task_waiting_for_a_retry_shows_its_age_per_service) {
+  auto metrics = std::make_shared<metrics_registry>();
+  retry_scheduler_config config;
+  config.budget_enabled = false;
+  config.pacing_enabled = false;
+  failure_policy every_minute;
+  every_minute.max_attempts = 10;
+  every_minute.backoff = {backoff_kind::fixed, from_ms(60000), 1.0, from_ms(60000)};
+  retry_lanes lanes{config, {{"default", every_minute}}, metrics};
+  auto t0 = from_epoch_ms(1000000);
+  auto at = [&](int64_t s) { return t0 + from_ms(s * 1000); };
+  // Accepted at `accepted_s`, its first attempt fails at `failed_s` (seconds after t0).
+  auto fail = [&](const std::string& id, int64_t accepted_s, int64_t failed_s) {
+    auto t = task::make(id, "default");
+    t.created = at(accepted_s);
+    t.history.push_back(
+        attempt_record{1, at(failed_s), "agent-1", failure::transient("busy").from("llm", 503)});
+    lanes.attempt_failed(std::move(t), at(failed_s));
+    lanes.actions().clear();
+  };
+  auto age = [&] {
+    return metrics->gauge("herd_retry_oldest_age_seconds", "", {{"service", "llm"}}).value();
+  };
+  fail("a", 0, 5); // due again at 65 s
+  BOOST_TEST(age() == 5);
+  fail("b", 20, 30);                      // due again at 90 s
+  BOOST_TEST(age() == 30);                // a is the oldest
+  lanes.tick(lanes.generation(), at(65)); // a goes back to the dispatcher
+  BOOST_TEST(lanes.actions().resubmit.size() == 1u);
+  lanes.actions().clear();
+  BOOST_TEST(age() == 45); // b, accepted at 20 s
+  lanes.tick(lanes.generation(), at(90));
+  BOOST_TEST(age() == 0); // none waits
 }
 
 BOOST_AUTO_TEST_SUITE_END()
