@@ -6,14 +6,18 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/http/http_test_support.hpp"
 #include "actors/scripted_service.hpp"
 #include "dispatch/dispatcher_state.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/core/json_reader.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/settlement.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_queue.hpp"
 #include "herd/dead_letters/protocol.hpp"
+#include "herd/http/http_service_config.hpp"
 #include "herd/retry/retry_lanes.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -268,6 +272,90 @@ BOOST_AUTO_TEST_CASE(the_oldest_task_waiting_for_a_retry_shows_its_age_per_servi
   BOOST_TEST(age() == 45); // b, accepted at 20 s
   lanes.tick(lanes.generation(), at(90));
   BOOST_TEST(age() == 0); // none waits
+}
+
+// -- 6. LLM tokens and cost ---------------------------------------------------------------------
+
+namespace {
+
+/// The service config `text` (at /services/llm, a key that needs no environment).
+http_service_config llm_service(const std::string& text) {
+  auto j = nlohmann::json::parse(text);
+  j["api_key_required"] = false;
+  return http_service_config::from_json(json_reader{j, "/services/llm"});
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(llm_answers_count_tokens_and_cost_by_provider_and_model) {
+  auto metrics = std::make_shared<metrics_registry>();
+  auto openai = llm_service(R"({"type": "openai", "base_url": "http://127.0.0.1:1",
+      "model": "gpt-4o", "prices": {"input_per_million": 2.5, "output_per_million": 10}})")
+                    .make_codec(metrics);
+  auto answer = R"({"model": "gpt-4o-2024-08-06", "choices": [{"index": 0, "message":
+      {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
+      "usage": {"prompt_tokens": 1000, "completion_tokens": 200}})";
+  BOOST_REQUIRE(openai->decode(test::response_with(200, answer)).ok());
+  BOOST_REQUIRE(openai->decode(test::response_with(200, answer)).ok());
+  metric_labels model{{"provider", "openai"}, {"model", "gpt-4o-2024-08-06"}};
+  auto tokens = [&](metric_labels labels, const std::string& type) {
+    labels.emplace_back("token_type", type);
+    return metrics->total("herd_llm_tokens_total", labels);
+  };
+  BOOST_TEST(tokens(model, "input") == 2000);
+  BOOST_TEST(tokens(model, "output") == 400);
+  // 2 x (1000 x 2.5 + 200 x 10) / 1e6 USD
+  BOOST_TEST(metrics->total("herd_llm_cost_usd_total", model) == 0.009,
+             boost::test_tools::tolerance(1e-12));
+  // Without prices, tokens are counted and cost is not.
+  auto anthropic = llm_service(R"({"type": "anthropic", "base_url": "http://127.0.0.1:1",
+      "model": "claude-sonnet-4-5"})")
+                       .make_codec(metrics);
+  BOOST_REQUIRE(anthropic
+                    ->decode(test::response_with(200, R"({"type": "message",
+      "model": "claude-sonnet-4-5", "content": [{"type": "text", "text": "hi"}],
+      "stop_reason": "end_turn", "usage": {"input_tokens": 30, "output_tokens": 7}})"))
+                    .ok());
+  metric_labels claude{{"provider", "anthropic"}, {"model", "claude-sonnet-4-5"}};
+  BOOST_TEST(tokens(claude, "input") == 30);
+  BOOST_TEST(tokens(claude, "output") == 7);
+  auto text = metrics->prometheus();
+  BOOST_TEST(text.find(R"(herd_llm_cost_usd_total{provider="anthropic")") == std::string::npos);
+  BOOST_TEST(
+      text.find(R"(herd_llm_cost_usd_total{provider="openai",model="gpt-4o-2024-08-06"} 0.00)") !=
+          std::string::npos,
+      text);
+  // A failed answer counts nothing.
+  BOOST_TEST(!openai->decode(test::response_with(503, "{}")).ok());
+  BOOST_TEST(tokens(model, "input") == 2000);
+}
+
+BOOST_AUTO_TEST_CASE(llm_prices_are_read_with_their_json_path) {
+  auto prices = llm_service(R"({"type": "openai", "base_url": "http://127.0.0.1:1", "model": "m",
+      "prices": {"input_per_million": 3, "output_per_million": 15}})")
+                    .prices;
+  BOOST_REQUIRE(prices.has_value());
+  BOOST_TEST(prices->output_per_million == 15);
+  BOOST_TEST(!llm_service(R"({"type": "openai", "base_url": "http://127.0.0.1:1", "model": "m"})")
+                  .prices.has_value());
+  for (auto& [bad, path] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"input_per_million": 3})", "/services/llm/prices/output_per_million"},
+           {R"({"input_per_million": -1, "output_per_million": 1})",
+            "/services/llm/prices/input_per_million"},
+           {R"({"input_per_million": 1, "output_per_million": "15"})",
+            "/services/llm/prices/output_per_million"},
+           {R"({"input_per_million": 1, "output_per_million": 1, "currency": "EUR"})",
+            "/services/llm/prices/currency"},
+           {R"(3.0)", "/services/llm/prices"}}) {
+    try {
+      llm_service(R"({"type": "openai", "base_url": "http://127.0.0.1:1", "model": "m",
+          "prices": )" +
+                  bad + "}");
+      BOOST_FAIL(bad << " should be rejected");
+    } catch (const config_error& e) {
+      BOOST_TEST(e.path() == path, bad << ": " << e.what());
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
