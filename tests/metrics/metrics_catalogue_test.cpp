@@ -8,6 +8,7 @@
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "actors/http/http_test_support.hpp"
 #include "actors/scripted_service.hpp"
+#include "actors/test_agents.hpp"
 #include "dispatch/dispatcher_state.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
 #include "herd/core/config_error.hpp"
@@ -19,6 +20,7 @@
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/retry/retry_lanes.hpp"
+#include "herd/runtime/runtime.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "virtual_time_fixture.hpp"
@@ -127,6 +129,27 @@ BOOST_FIXTURE_TEST_CASE(success_after_retry_and_settlements_from_elsewhere_count
   BOOST_TEST(count("herd_retried_tasks_settled_total",
                    {{"kind", "summarize"}, {"state", "dead_lettered"}}) == 0);
   BOOST_TEST(exposes(R"(herd_task_duration_seconds_count{kind="summarize"} 2)"));
+}
+
+BOOST_AUTO_TEST_CASE(a_task_the_retry_scheduler_ends_counts_with_its_kind_at_the_dispatcher) {
+  // No dead-letter queue: the retry scheduler settles a non-retryable failure as failed, through
+  // the dispatcher's settle message.
+  runtime_config config;
+  config.log_level = "off";
+  herd::runtime rt{config};
+  rt.spawn_pool<test::failing_agent>("llm", 1);
+  auto ok = rt.run(task::make("ok", "read_only", nullptr, "llm"));
+  auto bad = rt.run(task::make("bad", "read_only", {{"fail", "permanent"}}, "llm"));
+  BOOST_REQUIRE(ok);
+  BOOST_REQUIRE(bad);
+  BOOST_TEST((bad->status == outcome_status::failed));
+  auto& m = rt.metrics();
+  BOOST_TEST(m.total("herd_tasks_settled_total", {{"kind", "read_only"}, {"state", "failed"}}) ==
+             1);
+  BOOST_TEST(m.total("herd_tasks_settled_total", {{"kind", "read_only"}, {"state", "completed"}}) ==
+             1);
+  BOOST_TEST(m.total("herd_task_attempts_total", {{"kind", "read_only"}}) == 2);
+  rt.shutdown(from_ms(5000));
 }
 
 BOOST_AUTO_TEST_CASE(configured_kinds_are_exposed_at_zero_from_the_start) {
