@@ -70,7 +70,7 @@ void runtime::add_service(const std::string& service, caf::actor handle) {
 
 caf::actor runtime::add_http_service(const std::string& service,
                                      const http_service_config& config) {
-  std::shared_ptr<const http_codec> codec = config.make_codec();
+  std::shared_ptr<const http_codec> codec = config.make_codec(metrics_);
   auto handle =
       caf::actor_cast<caf::actor>(sys_->spawn<http_service>(service, http(), codec, metrics_));
   add_service(service, handle);

@@ -97,6 +97,8 @@ private:
   void poll();
   void recover();
   void update_depth();
+  // The herd_dlq_depth series of `reason`, registered on first use.
+  gauge& depth_gauge(const std::string& reason);
   caf::error failed(const std::exception& e);
 
   dead_letter_queue_config config_;
@@ -120,7 +122,7 @@ private:
   counter* commits_metric_;
   counter* replayed_metric_;
   counter* alerts_metric_;
-  gauge* depth_metric_;
+  std::map<std::string, gauge*> depth_metrics_; // herd_dlq_depth by reason name
 };
 
 } // namespace herd
