@@ -15,6 +15,7 @@
 #include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/protocol.hpp"
+#include "report_route.hpp"
 
 namespace herd {
 
@@ -77,6 +78,11 @@ ops_endpoint::ops_endpoint(runtime& rt, ops_endpoint_config config)
   });
   server.Get("/api/state", [this](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, state());
+  });
+  server.Get("/api/report", [this](const httplib::Request& req, httplib::Response& res) {
+    auto since = req.has_param("since") ? std::optional{req.get_param_value("since")} : std::nullopt;
+    auto answer = answer_report_request(impl_->rt, since, wall_now_ms());
+    send_json(res, answer.status, answer.body);
   });
 }
 
