@@ -80,7 +80,8 @@ ops_endpoint::ops_endpoint(runtime& rt, ops_endpoint_config config)
     send_json(res, 200, state());
   });
   server.Get("/api/report", [this](const httplib::Request& req, httplib::Response& res) {
-    auto since = req.has_param("since") ? std::optional{req.get_param_value("since")} : std::nullopt;
+    auto since =
+        req.has_param("since") ? std::optional{req.get_param_value("since")} : std::nullopt;
     auto answer = answer_report_request(impl_->rt, since, wall_now_ms());
     send_json(res, answer.status, answer.body);
   });

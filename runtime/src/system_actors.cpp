@@ -116,9 +116,9 @@ caf::actor system_actors::start_history_recorder(caf::actor_system& sys) {
 }
 
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
-  auto handle = sys.spawn<herd::dispatcher>(
-      config_.dispatcher_settings(), metrics_, failed_attempts::retry,
-      caf::actor_cast<history_feed_actor>(history_recorder()));
+  auto handle =
+      sys.spawn<herd::dispatcher>(config_.dispatcher_settings(), metrics_, failed_attempts::retry,
+                                  caf::actor_cast<history_feed_actor>(history_recorder()));
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
   return caf::actor_cast<caf::actor>(handle);
@@ -395,8 +395,8 @@ void system_actors::release() {
   replaced_services_.clear();
   pools_.clear();
   dispatcher_ = nullptr;
-  for (auto* handle : {&history_recorder_, &retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,
-                       &health_monitor_, &pools_supervisor_, &root_})
+  for (auto* handle : {&history_recorder_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
+                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
     *handle = nullptr;
 }
 

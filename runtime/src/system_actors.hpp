@@ -25,8 +25,8 @@ namespace herd {
 /// The runtime's supervision tree and the handles of its actors (internal to the facade).
 ///
 ///     root "herd.root" (rest_for_one)
-///       [history recorder], dispatcher, [dead-letter queue, escalation queue], retry scheduler, breaker registry,
-///       health monitor, "herd.pools" (one_for_one)
+///       [history recorder], dispatcher, [dead-letter queue, escalation queue], retry scheduler,
+///       breaker registry, health monitor, "herd.pools" (one_for_one)
 ///                          "pool:<name>" (the configured supervision) -> the pool's agents
 ///
 /// Each child's factory spawns it with the handles of the actors before it (its peers), and

@@ -105,9 +105,12 @@ private:
   caf::actor retry_scheduler_;       // once connected, while it lives
   std::vector<task> unsent_retries_; // failed attempts before the connect
   subscriber_list stuck_subscribers_;
-  history_feed_actor history_;         // none: no history is kept
-  std::unique_ptr<task_ledger> ledger_; // the pending tasks' kinds, with a history recorder
   bool reporting_ = false; // inside a batch of reports: lease on a reminder
+
+  // The task history: the recorder (none: nothing is noted or sent) and the pending tasks'
+  // kinds, pools, services and entry times.
+  history_feed_actor history_;
+  std::unique_ptr<task_ledger> ledger_;
 
   // Agents: the state knows them by a key, the actor by address and handle.
   std::unordered_map<caf::actor_addr, uint64_t> agent_keys_;
