@@ -9,7 +9,10 @@
 #include "herd/herd.hpp"
 #include "herd/history/history_store.hpp"
 #include "herd/history/sla_report.hpp"
+#include "herd/runtime/ops_endpoint.hpp"
 #include "report_route.hpp"
+
+#include <httplib.h>
 
 using namespace herd;
 
@@ -77,10 +80,19 @@ BOOST_AUTO_TEST_CASE(the_report_agrees_with_the_dispatchers_counts) {
       BOOST_REQUIRE(f.get());
     stats = rt.stats();
     // GET /api/report while the runtime runs: the recorder commits first, so it is complete.
-    auto answer = answer_report_request(rt, std::string{"1h"}, wall_now_ms());
-    BOOST_TEST(answer.status == 200);
-    served = answer.body;
-    BOOST_TEST(answer_report_request(rt, std::string{"last tuesday"}, wall_now_ms()).status == 400);
+    ops_endpoint_config http;
+    http.listen = "127.0.0.1:0";
+    ops_endpoint endpoint{rt, http};
+    httplib::Client client{"127.0.0.1", endpoint.start()};
+    auto answer = client.Get("/api/report?since=1h");
+    BOOST_REQUIRE(answer);
+    BOOST_TEST(answer->status == 200);
+    served = nlohmann::json::parse(answer->body);
+    auto refused = client.Get("/api/report?since=last%20tuesday");
+    BOOST_REQUIRE(refused);
+    BOOST_TEST(refused->status == 400);
+    BOOST_TEST(refused->body.find("since: expected an age") != std::string::npos, refused->body);
+    endpoint.stop();
     rt.shutdown(from_ms(5000));
   }
   BOOST_TEST(stats.completed == 24u);
