@@ -78,6 +78,11 @@ BOOST_AUTO_TEST_CASE(the_report_agrees_with_the_dispatchers_counts) {
       submit("pay-" + std::to_string(i), "payment", {{"fail", "permanent"}});
     for (auto& f : outcomes)
       BOOST_REQUIRE(f.get());
+    // A submit answered from the record, and a refused one, settle nothing new.
+    auto again = rt.run(task::make("ok-0", "quick", nullptr, "work"));
+    BOOST_REQUIRE(again);
+    BOOST_TEST(again->ok());
+    BOOST_TEST(!rt.run(task::make("lost", "quick", nullptr, "no-such-pool")));
     stats = rt.stats();
     // GET /api/report while the runtime runs: the recorder commits first, so it is complete.
     ops_endpoint_config http;
@@ -106,6 +111,7 @@ BOOST_AUTO_TEST_CASE(the_report_agrees_with_the_dispatchers_counts) {
   BOOST_TEST(all.escalated == static_cast<int64_t>(stats.escalated));
   BOOST_TEST(all.failed == static_cast<int64_t>(stats.failed));
   BOOST_TEST(all.tasks == static_cast<int64_t>(stats.accepted));
+  BOOST_TEST(all.tasks == 29); // one row per accepted task
   BOOST_TEST(report.kinds().at("quick").retried == 4); // the flaky ones; permanent is not retried
   BOOST_TEST(report.kinds().at("quick").retried_completed == 4);
   BOOST_TEST(report.kinds().at("payment").escalated == 2);
