@@ -17,10 +17,12 @@
 #include "herd/http/http_service_config.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/retry/failure_policy.hpp"
+#include "herd/runtime/ops_endpoint.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
 #include "outcome_inbox.hpp"
+#include "stop_signals.hpp"
 
 namespace herd::cli {
 
@@ -179,9 +181,11 @@ std::string mock_received(const nlohmann::json& stats) {
 
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
-    command_line cmd{args, {"quiet"}};
+    command_line cmd{args, {"quiet", "serve"}};
     cmd.only({"agents", "tasks", "failure-rate", "capacity", "seed", "config", "db", "crashes",
-              "hangs", "quiet", "target", "model"});
+              "hangs", "quiet", "target", "model", "serve", "listen"});
+    if (cmd.has("listen") && !cmd.has("serve"))
+      throw std::invalid_argument("--listen needs --serve");
     auto remote = cmd.has("target");
     if (remote)
       for (auto mock_only : {"failure-rate", "capacity", "seed"})
@@ -253,6 +257,21 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       dead_letters.db = cmd.get("db");
       config.dead_letters = dead_letters;
     }
+    auto serve = cmd.has("serve");
+    if (serve) {
+      config.http.listen =
+          cmd.get("listen", config.http.enabled() ? config.http.listen : "127.0.0.1:9464");
+      try {
+        config.http.host();
+        config.http.port();
+      } catch (const config_error& e) {
+        throw std::invalid_argument("--listen " + config.http.listen + ": " + e.reason());
+      }
+    }
+    // Before the runtime's threads start, so SIGINT/SIGTERM wait for `signals.wait()`.
+    std::optional<stop_signals> signals;
+    if (serve)
+      signals.emplace();
     herd::runtime rt{config};
     // The mock starts once the runtime is up: its clock (outage, capacity) starts here.
     if (profile) {
@@ -319,6 +338,11 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     auto outcomes = inbox->outcomes();
     auto refused = inbox->refused();
     auto admission = rt.admission_stats_of(service_name);
+    if (signals) {
+      out << "serving on " << rt.endpoint()->url() << " (dashboard, /metrics, /api/state); "
+          << "Ctrl-C stops" << std::endl;
+      out << "stopped by " << signals->wait() << '\n';
+    }
     auto report = rt.shutdown(from_ms(10000));
     if (!quiet)
       events->print_new(out);

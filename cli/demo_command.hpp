@@ -12,7 +12,8 @@ namespace herd::cli {
 /// that OpenAI-compatible endpoint (key from OPENAI_API_KEY). Prints progress and a summary,
 /// including what the mock received. Options: --agents N, --tasks N, --failure-rate X,
 /// --capacity R, --seed N, --db FILE (keep dead letters there), --config FILE, --quiet,
-/// --target URL, --model NAME.
+/// --target URL, --model NAME, --serve (keep the HTTP endpoint up after the run until
+/// SIGINT/SIGTERM, printing "serving on URL"), --listen HOST:PORT (default 127.0.0.1:9464).
 int run_demo_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace herd::cli

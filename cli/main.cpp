@@ -17,13 +17,17 @@ namespace {
 const char* demo_usage =
     R"(  demo [--agents N] [--tasks N] [--failure-rate X] [--capacity R] [--seed N] [--crashes N]
        [--hangs N] [--db FILE] [--config FILE] [--quiet] [--target URL] [--model NAME]
+       [--serve [--listen HOST:PORT]]
                             run agents in real time against an in-process mock-llm over HTTP
                             (429s with Retry-After beyond --capacity calls/s, default 400; an
                             outage; 500s at --failure-rate, default 0.05; over-long prompts
                             refused); --target URL: against that
                             OpenAI-compatible endpoint instead (key from OPENAI_API_KEY; real
                             requests cost money: --tasks defaults to 20, --agents to 4),
-                            --model NAME (default gpt-4o-mini; mock-small for the mock)
+                            --model NAME (default gpt-4o-mini; mock-small for the mock);
+                            --serve: after the run, keep the HTTP endpoint up (dashboard at /,
+                            /metrics, /health/*, /api/state) on --listen (default
+                            127.0.0.1:9464; port 0: a free one) until SIGINT/SIGTERM
 )";
 
 const char* other_usage =

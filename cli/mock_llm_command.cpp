@@ -1,14 +1,12 @@
 #include "mock_llm_command.hpp"
 
 #include <algorithm>
-#include <csignal>
 #include <ostream>
 #include <stdexcept>
 
-#include <pthread.h>
-
 #include "herd/core/config_error.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
+#include "stop_signals.hpp"
 
 namespace herd::cli {
 
@@ -140,27 +138,19 @@ int run_mock_llm_command(const std::vector<std::string>& args, std::ostream& out
     err << "herd mock-llm: " << e.what() << "\n(herd mock-llm --help for usage)\n";
     return 2;
   }
-  // The server's threads inherit this mask, so SIGINT and SIGTERM reach only sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigset_t previous;
-  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+  stop_signals signals; // before the server's threads start
   int code = 0;
   try {
     mock_llm_server server{profile};
     server.start(host, port);
     out << "mock-llm listening on " << server.url() << std::endl;
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
+    auto signal = signals.wait();
     server.stop();
-    out << "mock-llm stopped (" << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ")" << std::endl;
+    out << "mock-llm stopped (" << signal << ")" << std::endl;
   } catch (const std::exception& e) {
     err << "herd " << e.what() << '\n';
     code = 1;
   }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return code;
 }
 

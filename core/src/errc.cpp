@@ -27,6 +27,8 @@ std::string to_string(errc code) {
     return "timeout";
   case errc::unknown_kind:
     return "unknown_kind";
+  case errc::intake_paused:
+    return "intake_paused";
   }
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

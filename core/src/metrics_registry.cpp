@@ -108,7 +108,7 @@ double metrics_registry::total(const std::string& name, const metric_labels& fil
   };
   double result = 0;
   for (auto& [labels, c] : i->second.counters)
-    result += matches(labels) ? c->value() : 0;
+    result += matches(labels) ? c->total() : 0;
   for (auto& [labels, g] : i->second.gauges)
     result += matches(labels) ? g->value() : 0;
   return result;
@@ -120,7 +120,9 @@ nlohmann::json metrics_registry::snapshot() const {
   for (auto& [name, fam] : families_) {
     auto series = nlohmann::json::array();
     for (auto& [labels, c] : fam.counters)
-      series.push_back({{"labels", label_object(labels)}, {"value", c->value()}});
+      series.push_back(
+          {{"labels", label_object(labels)},
+           {"value", c->amount() == 0 ? nlohmann::json(c->value()) : nlohmann::json(c->total())}});
     for (auto& [labels, g] : fam.gauges)
       series.push_back({{"labels", label_object(labels)}, {"value", g->value()}});
     for (auto& [labels, h] : fam.histograms)
@@ -142,7 +144,10 @@ std::string metrics_registry::prometheus() const {
     out << "# HELP " << name << ' ' << fam.help << '\n';
     out << "# TYPE " << name << ' ' << type_name(static_cast<int>(fam.type)) << '\n';
     for (auto& [labels, c] : fam.counters)
-      out << name << label_text(labels) << ' ' << c->value() << '\n';
+      if (c->amount() == 0)
+        out << name << label_text(labels) << ' ' << c->value() << '\n'; // exact beyond 2^53
+      else
+        out << name << label_text(labels) << ' ' << number_text(c->total()) << '\n';
     for (auto& [labels, g] : fam.gauges)
       out << name << label_text(labels) << ' ' << number_text(g->value()) << '\n';
     for (auto& [labels, h] : fam.histograms) {

@@ -11,10 +11,15 @@
 #include <caf/all.hpp>
 #include <httplib.h>
 
+#include "ask.hpp"
+#include "herd/core/config_error.hpp"
+#include "herd/core/json_reader.hpp"
 #include "herd/core/wall_time.hpp"
-#include "herd/dispatch/protocol.hpp"
+#include "herd/dead_letters/dead_letter_filter.hpp"
+#include "herd/dead_letters/protocol.hpp"
+#include "herd/dead_letters/replay_request.hpp"
 #include "herd/runtime/runtime.hpp"
-#include "herd/supervision/protocol.hpp"
+#include "ops_state.hpp"
 #include "report_route.hpp"
 
 namespace herd {
@@ -24,48 +29,137 @@ namespace {
 /// How long a handler waits for an actor's answer.
 constexpr auto ask_timeout = std::chrono::seconds(1);
 
-/// Asks `actor` for `Answer` with `ask_timeout`; nullopt on timeout or error.
-template <class Answer, class Actor, class... Ts>
-std::optional<Answer> ask_briefly(caf::actor_system& sys, const Actor& actor, Ts... xs) {
-  if (!actor)
-    return std::nullopt;
-  std::optional<Answer> result;
-  caf::scoped_actor self{sys};
-  self->request(actor, ask_timeout, xs...)
-      .receive([&](Answer& answer) { result = std::move(answer); }, [](caf::error&) {});
-  return result;
-}
+/// Request bodies above this size are refused (413): no route needs more.
+constexpr size_t max_body_bytes = 64 * 1024;
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
 }
 
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
+
+/// True if `given` equals `secret`, in a time that does not depend on where they differ.
+bool same_secret(const std::string& given, const std::string& secret) {
+  if (given.size() != secret.size())
+    return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < given.size(); ++i)
+    diff |= static_cast<unsigned char>(given[i] ^ secret[i]);
+  return diff == 0;
+}
+
+/// The request body as JSON (an empty body is an empty object); throws `config_error`.
+nlohmann::json body_of(const httplib::Request& req) {
+  if (req.body.empty())
+    return nlohmann::json::object();
+  return parse_json_text(req.body, "the request body");
+}
+
 } // namespace
 
 struct ops_endpoint::impl {
-  impl(runtime& rt, ops_endpoint_config config) : rt(rt), config(std::move(config)) {}
+  impl(runtime& rt, ops_endpoint_config config)
+      : rt(rt), config(std::move(config)), reader(rt, ask_timeout) {}
   runtime& rt;
   ops_endpoint_config config;
+  ops_state reader;
   httplib::Server server;
   std::thread thread;
   uint16_t port = 0;
   std::atomic<bool> finished{false};
 
-  std::optional<health_view> health() {
-    return ask_briefly<health_view>(rt.system(), caf::actor_cast<caf::actor>(rt.health_monitor()),
-                                    health_atom::value);
+  /// Why a state-changing request is refused (401/403 and a reason), or nullopt if it may go on.
+  /// With `token_env` set, the request must carry `Authorization: Bearer <token>`; without it,
+  /// only an endpoint on a loopback address takes state changes.
+  std::optional<std::pair<int, std::string>> refusal(const httplib::Request& req) const {
+    if (config.token_env.empty()) {
+      if (config.loopback())
+        return std::nullopt;
+      return std::make_pair(403, std::string{"state changes on a non-loopback address need a "
+                                             "bearer token (http.token_env)"});
+    }
+    const char* token = std::getenv(config.token_env.c_str());
+    if (token == nullptr || *token == '\0')
+      return std::make_pair(403, "the token variable " + config.token_env + " is not set");
+    auto header = req.get_header_value("Authorization");
+    const std::string scheme = "Bearer ";
+    if (header.compare(0, scheme.size(), scheme) != 0 ||
+        !same_secret(header.substr(scheme.size()), token))
+      return std::make_pair(401, std::string{"missing or wrong bearer token"});
+    return std::nullopt;
   }
 
-  std::optional<dispatcher_stats> stats() {
-    return ask_briefly<dispatcher_stats>(rt.system(), caf::actor_cast<caf::actor>(rt.dispatcher()),
-                                         dispatcher_stats_atom::value);
+  /// Registers a POST route that changes state: refused without the token, a body that is not
+  /// JSON or names a bad field gets 400 with the JSON path.
+  void post(const std::string& path,
+            std::function<void(const nlohmann::json&, httplib::Response&)> handle) {
+    server.Post(path, [this, handle](const httplib::Request& req, httplib::Response& res) {
+      if (auto refused = refusal(req)) {
+        send_error(res, refused->first, refused->second);
+        return;
+      }
+      try {
+        handle(body_of(req), res);
+      } catch (const config_error& e) {
+        send_error(res, 400, e.what());
+      }
+    });
+  }
+
+  void intake(bool paused, const nlohmann::json& body, httplib::Response& res) {
+    json_reader in{body};
+    in.only_keys({"reason"});
+    auto reason = in.string("reason", "paused by an operator over HTTP");
+    auto stats = paused ? rt.pause_intake(reason) : rt.resume_intake();
+    if (!stats) {
+      send_error(res, 503, rt.system().render(stats.error()));
+      return;
+    }
+    send_json(res, 200, {{"paused", stats->intake_paused}, {"reason", stats->pause_reason}});
+  }
+
+  void replay(const nlohmann::json& body, httplib::Response& res) {
+    json_reader in{body};
+    in.only_keys({"ids", "all", "filter", "rate"});
+    dead_letter_filter filter;
+    auto choices =
+        (in.has("ids") ? 1 : 0) + (in.has("filter") ? 1 : 0) + (in.boolean("all", false) ? 1 : 0);
+    if (choices != 1)
+      in.fail("exactly one of \"ids\", \"filter\" or \"all\": true (which letters to replay)");
+    if (in.has("ids")) {
+      std::vector<std::string> ids;
+      for (auto& id : in.at("ids").elements()) {
+        if (!id.value().is_string())
+          id.fail("a task id (a string)");
+        ids.push_back(id.value().get<std::string>());
+      }
+      filter = dead_letter_filter::of_ids(std::move(ids));
+    } else if (in.has("filter")) {
+      filter = dead_letter_filter::from_json(in.at("filter"));
+    }
+    auto rate = in.number("rate", 0, 0, 1e6);
+    auto queue = rt.dead_letter_queue();
+    if (!queue) {
+      send_error(res, 404, "no dead-letter queue is configured (dead_letters)");
+      return;
+    }
+    auto request = detail::ask<replay_request>(rt.system(), queue, ask_timeout,
+                                               dlq_replay_atom::value, filter, rate);
+    if (!request) {
+      send_error(res, 503, rt.system().render(request.error()));
+      return;
+    }
+    send_json(res, 202, *request);
   }
 };
 
 ops_endpoint::ops_endpoint(runtime& rt, ops_endpoint_config config)
     : impl_(new impl{rt, std::move(config)}) {
   auto& server = impl_->server;
+  server.set_payload_max_length(max_body_bytes);
   server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(impl_->rt.metrics().prometheus(), "text/plain; version=0.0.4");
   });
@@ -85,6 +179,32 @@ ops_endpoint::ops_endpoint(runtime& rt, ops_endpoint_config config)
     auto answer = answer_report_request(impl_->rt, since, wall_now_ms());
     send_json(res, answer.status, answer.body);
   });
+  impl_->post("/api/intake/pause", [this](const nlohmann::json& body, httplib::Response& res) {
+    impl_->intake(true, body, res);
+  });
+  impl_->post("/api/intake/resume", [this](const nlohmann::json& body, httplib::Response& res) {
+    impl_->intake(false, body, res);
+  });
+  impl_->post(
+      "/api/dead-letters/replay",
+      [this](const nlohmann::json& body, httplib::Response& res) { impl_->replay(body, res); });
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404)
+      send_error(res, 404, "no route " + req.method + " " + req.path);
+    else if (res.body.empty())
+      send_error(res, res.status, "HTTP status " + std::to_string(res.status));
+  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        send_error(res, 500, what);
+      });
 }
 
 ops_endpoint::~ops_endpoint() {
@@ -96,11 +216,9 @@ uint16_t ops_endpoint::start() {
     return impl_->port;
   auto host = impl_->config.host();
   auto wanted = impl_->config.port();
-  auto token_set =
-      !impl_->config.token_env.empty() && std::getenv(impl_->config.token_env.c_str()) != nullptr;
-  if (!impl_->config.loopback() && !token_set)
+  if (!impl_->config.loopback() && impl_->config.token_env.empty())
     std::cerr << "herd: warning: the HTTP endpoint listens on non-loopback " << host
-              << " without a bearer token\n";
+              << " without a bearer token: it refuses every state change\n";
   auto bound = wanted == 0 ? impl_->server.bind_to_any_port(host)
                            : (impl_->server.bind_to_port(host, wanted) ? wanted : -1);
   if (bound < 0)
@@ -129,32 +247,18 @@ uint16_t ops_endpoint::port() const {
 }
 
 std::string ops_endpoint::url() const {
-  return "http://" + impl_->config.host() + ":" + std::to_string(impl_->port);
+  auto host = impl_->config.host();
+  if (host.find(':') != std::string::npos)
+    host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(impl_->port);
 }
 
 nlohmann::json ops_endpoint::readiness() const {
-  nlohmann::json reasons = nlohmann::json::array();
-  size_t healthy = 0;
-  if (auto view = impl_->health()) {
-    for (auto& agent : view->agents)
-      if (agent.state == health_state::healthy)
-        ++healthy;
-  } else {
-    reasons.push_back("health monitor did not answer within 1 s");
-  }
-  if (healthy == 0)
-    reasons.push_back("no healthy agent");
-  if (!impl_->stats())
-    reasons.push_back("dispatcher did not answer within 1 s (shutting down?)");
-  return {{"ready", reasons.empty()}, {"reasons", reasons}, {"healthy_agents", healthy}};
+  return impl_->reader.readiness();
 }
 
 nlohmann::json ops_endpoint::state() const {
-  auto view = impl_->health();
-  auto stats = impl_->stats();
-  return {{"generated_at", format_utc(wall_now_ms())},
-          {"agents", view ? view->to_json()["agents"] : nlohmann::json(nullptr)},
-          {"dispatcher", stats ? stats->to_json() : nlohmann::json(nullptr)}};
+  return impl_->reader.state();
 }
 
 } // namespace herd

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "herd/core/config_error.hpp"
+#include "herd/core/json_reader.hpp"
 
 namespace herd {
 
@@ -45,20 +46,18 @@ bool ops_endpoint_config::loopback() const {
 
 ops_endpoint_config ops_endpoint_config::from_json(const nlohmann::json& object,
                                                    const std::string& path) {
-  if (!object.is_object())
-    throw config_error(path, "expected an object");
+  json_reader in{object, path};
+  in.only_keys({"listen", "token_env"});
   ops_endpoint_config result;
-  for (auto& [key, value] : object.items()) {
-    if (key != "listen" && key != "token_env")
-      throw config_error(path + "/" + key, "unknown key (expected listen, token_env)");
-    if (!value.is_string())
-      throw config_error(path + "/" + key, "expected a string");
-  }
-  result.listen = object.value("listen", "");
-  result.token_env = object.value("token_env", "");
+  result.listen = in.string("listen", result.listen);
+  result.token_env = in.string("token_env", result.token_env);
   if (result.enabled()) {
-    result.host();
-    result.port();
+    try {
+      result.host();
+      result.port();
+    } catch (const config_error& e) {
+      throw config_error(in.path_of("listen"), e.reason());
+    }
   }
   return result;
 }

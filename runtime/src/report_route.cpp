@@ -2,8 +2,7 @@
 
 #include <chrono>
 
-#include <caf/scoped_actor.hpp>
-
+#include "ask.hpp"
 #include "herd/history/history_store.hpp"
 #include "herd/history/protocol.hpp"
 #include "herd/history/sla_report.hpp"
@@ -28,11 +27,8 @@ report_route_answer answer_report_request(runtime& rt, const std::optional<std::
     since_ms = *parsed;
   }
   // What the recorder holds is committed first: the report includes tasks settled just now.
-  if (auto recorder = rt.history_recorder()) {
-    caf::scoped_actor self{rt.system()};
-    self->request(recorder, std::chrono::seconds(1), history_flush_atom::value)
-        .receive([](int64_t) {}, [](caf::error&) {});
-  }
+  if (auto recorder = rt.history_recorder())
+    detail::ask<int64_t>(rt.system(), recorder, std::chrono::seconds(1), history_flush_atom::value);
   try {
     history_store store{db, history_store::open_mode::read_only};
     return {200, sla_report::of(store, since_ms, now_ms).to_json()};

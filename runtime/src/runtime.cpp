@@ -4,6 +4,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
+#include "ask.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/virtual_time.hpp"
@@ -11,54 +12,13 @@
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/http/http_service.hpp"
+#include "herd/runtime/ops_endpoint.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "shutdown_reaper.hpp"
 #include "stop_roster.hpp"
 #include "system_actors.hpp"
 
 namespace herd {
-
-namespace {
-
-/// Sends `xs...` to `dest` as a request; the future yields the reply (a `T`) or the error.
-template <class T, class Handle, class Timeout, class... Ts>
-std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const Handle& dest,
-                                            Timeout timeout, Ts... xs) {
-  auto promise = std::make_shared<std::promise<caf::expected<T>>>();
-  auto reply = promise->get_future();
-  if (!dest) {
-    promise->set_value(caf::make_error(errc::shutting_down, "the runtime's actor is gone"));
-    return reply;
-  }
-  sys.spawn([=](caf::event_based_actor* self) {
-    self->request(dest, timeout, xs...)
-        .then([promise](T& x) { promise->set_value(std::move(x)); },
-              [promise](caf::error& e) { promise->set_value(std::move(e)); });
-  });
-  return reply;
-}
-
-/// The reply `reply` brings: blocks on the real scheduler; on the test coordinator
-/// (`scheduler.policy = 'testing'`) runs it, through its timers, until the reply is there.
-template <class T>
-caf::expected<T> wait_reply(caf::actor_system& sys, std::future<caf::expected<T>>& reply) {
-  if (virtual_time::drives(sys)) {
-    virtual_time vt{sys};
-    while (reply.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-      if (vt.run() == 0 && !vt.next_timer())
-        return caf::make_error(errc::timeout, "no reply and nothing left to run");
-  }
-  return reply.get();
-}
-
-/// The reply of `dest` to `xs...` (see `wait_reply`).
-template <class T, class Handle, class Timeout, class... Ts>
-caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Timeout timeout, Ts... xs) {
-  auto reply = request_reply<T>(sys, dest, timeout, std::move(xs)...);
-  return wait_reply(sys, reply);
-}
-
-} // namespace
 
 runtime::runtime(runtime_config config)
     : config_(std::move(config)), own_config_(std::make_unique<system_config>(config_)),
@@ -82,6 +42,15 @@ void runtime::boot() {
   actors_->boot();
   for (auto& [name, service] : config_.services)
     add_http_service(name, service);
+  if (config_.http.enabled()) {
+    endpoint_ = std::make_unique<ops_endpoint>(*this, config_.http);
+    try {
+      endpoint_->start();
+    } catch (...) {
+      shutdown(duration{0}); // nothing was accepted yet: stop what boot started
+      throw;
+    }
+  }
   component_logger("runtime")->debug("runtime started");
 }
 
@@ -101,7 +70,7 @@ void runtime::add_service(const std::string& service, caf::actor handle) {
 
 caf::actor runtime::add_http_service(const std::string& service,
                                      const http_service_config& config) {
-  std::shared_ptr<const http_codec> codec = config.make_codec();
+  std::shared_ptr<const http_codec> codec = config.make_codec(metrics_);
   auto handle =
       caf::actor_cast<caf::actor>(sys_->spawn<http_service>(service, http(), codec, metrics_));
   add_service(service, handle);
@@ -116,7 +85,8 @@ std::shared_ptr<http_client> runtime::http() {
 
 caf::expected<caf::actor> runtime::breaker_for(const std::string& service,
                                                const std::string& agent) {
-  return ask<caf::actor>(*sys_, breakers(), caf::infinite, caf::get_atom::value, agent, service);
+  return detail::ask<caf::actor>(*sys_, breakers(), caf::infinite, caf::get_atom::value, agent,
+                                 service);
 }
 
 caf::actor runtime::admission(const std::string& service) const {
@@ -127,19 +97,21 @@ std::optional<admission_stats> runtime::admission_stats_of(const std::string& se
   auto gate = admission(service);
   if (!gate)
     return std::nullopt;
-  auto result = ask<admission_stats>(*sys_, gate, caf::infinite, admission_stats_atom::value);
+  auto result =
+      detail::ask<admission_stats>(*sys_, gate, caf::infinite, admission_stats_atom::value);
   if (!result)
     return std::nullopt;
   return std::move(*result);
 }
 
 std::future<caf::expected<outcome>> runtime::submit(task t) {
-  return request_reply<outcome>(*sys_, dispatcher(), caf::infinite, submit_atom::value,
-                                std::move(t));
+  return detail::request_reply<outcome>(*sys_, dispatcher(), caf::infinite, submit_atom::value,
+                                        std::move(t));
 }
 
 caf::expected<outcome> runtime::run(task t, duration timeout) {
-  auto result = ask<outcome>(*sys_, dispatcher(), timeout, submit_atom::value, std::move(t));
+  auto result =
+      detail::ask<outcome>(*sys_, dispatcher(), timeout, submit_atom::value, std::move(t));
   if (!result && result.error() == caf::sec::request_timeout)
     return caf::make_error(errc::timeout, "no outcome within the timeout");
   return result;
@@ -150,14 +122,28 @@ void runtime::submit(task t, const caf::actor& reply_to) {
 }
 
 dispatcher_stats runtime::stats() {
-  auto result =
-      ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, dispatcher_stats_atom::value);
+  auto result = detail::ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite,
+                                              dispatcher_stats_atom::value);
   return result ? *result : dispatcher_stats{};
 }
 
+caf::expected<dispatcher_stats> runtime::pause_intake(const std::string& reason) {
+  return detail::ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, intake_atom::value, true,
+                                       reason);
+}
+
+caf::expected<dispatcher_stats> runtime::resume_intake() {
+  return detail::ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, intake_atom::value,
+                                       false, std::string{});
+}
+
+std::vector<std::string> runtime::services() const {
+  return actors_->service_names();
+}
+
 health_view runtime::health() {
-  auto result = ask<health_view>(*sys_, caf::actor_cast<caf::actor>(health_monitor()),
-                                 caf::infinite, health_atom::value);
+  auto result = detail::ask<health_view>(*sys_, caf::actor_cast<caf::actor>(health_monitor()),
+                                         caf::infinite, health_atom::value);
   return result ? *result : health_view{};
 }
 
@@ -207,14 +193,14 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
   auto log = component_logger("runtime");
   shutdown_report report;
   auto dispatcher = this->dispatcher();
-  if (auto drained = ask<dispatcher_stats>(*sys_, dispatcher, grace, drain_atom::value)) {
+  if (auto drained = detail::ask<dispatcher_stats>(*sys_, dispatcher, grace, drain_atom::value)) {
     report.stats = *drained;
     report.drained = true;
   } else {
     // Waiting retries live in the scheduler; queued and leased tasks in the dispatcher.
     auto hand_back = [&](const auto& holder) {
       if (auto unfinished =
-              ask<std::vector<task>>(*sys_, holder, caf::infinite, handback_atom::value))
+              detail::ask<std::vector<task>>(*sys_, holder, caf::infinite, handback_atom::value))
         for (auto& t : *unfinished)
           report.unfinished.push_back(std::move(t));
     };
@@ -225,6 +211,7 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
     log->warn("shutdown: handed back {} unfinished tasks ({} kept in the dead-letter queue)",
               report.unfinished.size(), report.dead_lettered);
   }
+  endpoint_.reset(); // stops serving before the actors it asks go down
   stop_actors(report, stop_timeout);
   if (http_)
     http_->stop(); // the services are down: nothing waits for an exchange any more
@@ -240,11 +227,11 @@ size_t runtime::keep_as_dead_letters(const std::vector<task>& unfinished, durati
   // All at once, so the queue stores them in a few group commits.
   std::vector<std::future<caf::expected<caf::ok_atom>>> acks;
   for (auto& t : unfinished)
-    acks.push_back(request_reply<caf::ok_atom>(*sys_, queue, timeout, dead_letter_atom::value, t,
-                                               dead_letter_reason::handed_back));
+    acks.push_back(detail::request_reply<caf::ok_atom>(
+        *sys_, queue, timeout, dead_letter_atom::value, t, dead_letter_reason::handed_back));
   size_t stored = 0;
   for (size_t i = 0; i < acks.size(); ++i) {
-    auto ack = wait_reply(*sys_, acks[i]);
+    auto ack = detail::wait_reply(*sys_, acks[i]);
     if (ack)
       ++stored;
     else
@@ -259,7 +246,7 @@ void runtime::stop_actors(shutdown_report& report, duration stop_timeout) {
   auto roster = std::make_shared<stop_roster>();
   auto reaper = sys_->spawn(shutdown_reaper, actors_->stop_targets(), roster, stop_timeout);
   // The reaper always answers, after at most twice the stop time.
-  ask<caf::ok_atom>(*sys_, reaper, caf::infinite, reap_atom::value);
+  detail::ask<caf::ok_atom>(*sys_, reaper, caf::infinite, reap_atom::value);
   report.killed = roster->killed();
   report.still_running = roster->still_running();
   auto names = [](const std::vector<std::string>& xs) {

@@ -44,7 +44,7 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
   in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "admission",
                 "dead_letters", "history", "health", "supervision", "pools", "policies",
-                "fallback_policy", "http_client", "services"});
+                "fallback_policy", "http_client", "services", "http"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -76,6 +76,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.supervision = supervisor_config::from_json(in.at("supervision"));
   if (in.has("http_client"))
     result.http_client = http_client_config::from_json(in.at("http_client"));
+  if (in.has("http"))
+    result.http = ops_endpoint_config::from_json(in.at("http").value(), in.path_of("http"));
   if (in.has("services")) {
     auto services = in.at("services");
     for (auto& name : services.keys())
@@ -146,7 +148,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"policies", nlohmann::json::object()},
                         {"fallback_policy", fallback_policy},
                         {"http_client", http_client.to_json()},
-                        {"services", nlohmann::json::object()}};
+                        {"services", nlohmann::json::object()},
+                        {"http", http.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

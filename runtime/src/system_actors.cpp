@@ -418,6 +418,14 @@ caf::actor system_actors::admission_gate(const std::string& service) const {
   return i != gates_.end() ? i->second : caf::actor{};
 }
 
+std::vector<std::string> system_actors::service_names() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::vector<std::string> names;
+  for (auto& entry : services_)
+    names.push_back(entry.first);
+  return names;
+}
+
 caf::actor system_actors::breakers() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return breakers_;

@@ -74,6 +74,8 @@ public:
   caf::actor breakers() const;
   /// The admission gate of `service`; nullptr if it was never added.
   caf::actor admission_gate(const std::string& service) const;
+  /// The names of the services added so far, sorted.
+  std::vector<std::string> service_names() const;
   /// The dead-letter queue, if configured.
   caf::actor dead_letter_queue() const;
   /// The history recorder, if the task history is on (`runtime_config::history_db`).

@@ -34,6 +34,8 @@ retired_incarnation health_checks::track(const std::string& name, caf::actor age
                                          time_point now) {
   auto [pos, inserted] = agents_.try_emplace(name);
   auto& e = pos->second;
+  if (inserted)
+    ++by_state_[static_cast<size_t>(e.state)];
   if (!inserted && !e.board_watched)
     --heartbeat_entries_;
   retired_incarnation retired;
@@ -67,6 +69,7 @@ retired_incarnation health_checks::untrack(const std::string& name) {
   if (!i->second.board_watched)
     --heartbeat_entries_;
   auto retired = retire(i->second);
+  --by_state_[static_cast<size_t>(i->second.state)];
   agents_.erase(i);
   return retired;
 }
@@ -167,6 +170,8 @@ bool health_checks::suspect(const std::string& name, entry& e, time_point now) {
 void health_checks::change_state(entry& e, health_state s, time_point now) {
   if (e.state == s)
     return;
+  --by_state_[static_cast<size_t>(e.state)];
+  ++by_state_[static_cast<size_t>(s)];
   e.state = s;
   e.since = now;
 }
@@ -229,6 +234,7 @@ void health_checks::clear() {
   slot_owners_.clear();
   found_.clear();
   heartbeat_entries_ = 0;
+  by_state_ = {};
 }
 
 } // namespace herd

@@ -29,6 +29,10 @@ health_monitor::health_monitor(caf::actor_config& cfg, health_monitor_config con
   stale_metric_ = &metrics_->counter("herd_heartbeats_stale_total",
                                      "Heartbeats from unknown agents or old incarnations");
   tracked_metric_ = &metrics_->gauge("herd_agents_tracked", "Agents the health monitor watches");
+  for (auto state : {health_state::healthy, health_state::suspect, health_state::isolated,
+                     health_state::restarting, health_state::stopped})
+    agents_metrics_[static_cast<size_t>(state)] = &metrics_->gauge(
+        "herd_agents", "Tracked agents by health state", {{"state", to_string(state)}});
 }
 
 health_monitor::behavior_type health_monitor::make_behavior() {
@@ -47,6 +51,7 @@ health_monitor::behavior_type health_monitor::make_behavior() {
     auto slot = checks_.gone(name, dm.source, clock().now());
     if (slot && board_)
       board_->release(*slot);
+    publish_counts();
   });
   if (dispatcher_)
     caf::unsafe_send_as(this, dispatcher_, subscribe_atom::value,
@@ -66,7 +71,7 @@ health_monitor::behavior_type health_monitor::make_behavior() {
       },
       [this](untrack_atom, const std::string& name) {
         release(checks_.untrack(name));
-        tracked_metric_->set(static_cast<double>(checks_.size()));
+        publish_counts();
       },
       [this](heartbeat_atom, const std::string& name, uint64_t seq) { on_heartbeat(name, seq); },
       [this](stuck_atom, const std::string& name, const std::string& task_id) {
@@ -74,6 +79,7 @@ health_monitor::behavior_type health_monitor::make_behavior() {
       },
       [this](state_atom, const std::string& name, health_state state) {
         checks_.set_state(name, state, clock().now());
+        publish_counts();
       },
       [this](health_atom) { return checks_.view(clock().now()); },
       [this](tracked_count_atom) { return static_cast<uint64_t>(checks_.size()); },
@@ -100,7 +106,7 @@ void health_monitor::on_track(const caf::actor& agent, const std::string& name,
   release(checks_.track(name, agent, supervisor, slot, clock().now()));
   names_[agent.address()] = name;
   monitor(agent);
-  tracked_metric_->set(static_cast<double>(checks_.size()));
+  publish_counts();
   arm_timer();
 }
 
@@ -122,8 +128,10 @@ void health_monitor::on_stuck(const std::string& name, const std::string& task_i
   log_->warn("task {} is stuck on agent {} (last heartbeat {} ms ago)", task_id, name,
              to_ms(now - *last));
   emit(supervision_event_kind::stuck, name, task_id);
-  if (auto s = checks_.check(name, now))
+  if (auto s = checks_.check(name, now)) {
     isolate(*s);
+    publish_counts();
+  }
 }
 
 void health_monitor::on_exit() {
@@ -137,8 +145,11 @@ void health_monitor::on_tick(uint64_t generation) {
   if (generation != timer_generation_)
     return;
   timer_armed_ = false;
-  for (auto& s : checks_.check_all(clock().now()))
+  auto& found = checks_.check_all(clock().now());
+  for (auto& s : found)
     isolate(s);
+  if (!found.empty())
+    publish_counts();
   arm_timer();
 }
 
@@ -161,6 +172,12 @@ void health_monitor::emit(supervision_event_kind kind, const std::string& name,
   supervision_event event{kind, "health_monitor", name, detail, clock().now()};
   for (auto& s : subscribers_.all())
     caf::unsafe_send_as(this, s, sup_event_atom::value, event);
+}
+
+void health_monitor::publish_counts() {
+  tracked_metric_->set(static_cast<double>(checks_.size()));
+  for (size_t i = 0; i < 5; ++i)
+    agents_metrics_[i]->set(static_cast<double>(checks_.count(static_cast<health_state>(i))));
 }
 
 void health_monitor::arm_timer() {

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include "actors/dead_letters/dlq_test_support.hpp"
 #include "actors/test_agents.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/herd.hpp"
@@ -34,6 +35,17 @@ std::string config_error_path(const nlohmann::json& object) {
     return e.path();
   }
   return "(accepted)";
+}
+
+/// A runtime that starts its endpoint from the `"http"` config, with two echo agents.
+runtime_config serving_config(nlohmann::json http = {{"listen", "127.0.0.1:0"}}) {
+  auto config = runtime_config::from_json({{"log_level", "warn"}, {"threads", 2}, {"http", http}});
+  return config;
+}
+
+nlohmann::json body_of(const httplib::Result& res) {
+  BOOST_REQUIRE(res);
+  return nlohmann::json::parse(res->body);
 }
 
 } // namespace
@@ -100,6 +112,131 @@ BOOST_AUTO_TEST_CASE(bad_listen_addresses_name_the_json_path) {
   BOOST_TEST(config.host() == "::1");
   BOOST_TEST(config.port() == 9464);
   BOOST_TEST(config.loopback());
+}
+
+BOOST_AUTO_TEST_CASE(the_runtime_serves_its_config_s_endpoint_until_shutdown) {
+  herd::runtime rt{serving_config()};
+  BOOST_REQUIRE(rt.endpoint() != nullptr);
+  rt.spawn_pool<test::echo_agent>("llm", 1, std::make_shared<std::map<std::string, int>>());
+  rt.add_service("search", rt.system().spawn([]() -> caf::behavior {
+    return {[](call_atom, const std::string&) { return outcome::success(); }};
+  }));
+  BOOST_REQUIRE(rt.breaker_for("search")); // breakers start on first use
+  BOOST_REQUIRE(rt.run(task::make("t-1", "read_only", nullptr, "llm")));
+  httplib::Client client{"127.0.0.1", rt.endpoint()->port()};
+  auto state = body_of(client.Get("/api/state"));
+  BOOST_TEST(state["intake"]["paused"] == false);
+  BOOST_TEST(state["dispatcher"]["completed"] == 1);
+  BOOST_REQUIRE(state["breakers"].size() == 1u);
+  BOOST_TEST(state["breakers"][0]["service"] == "search");
+  BOOST_TEST(state["breakers"][0]["state"] == "closed");
+  BOOST_TEST(state["breakers"][0]["next_probe"].is_null());
+  BOOST_REQUIRE(state["admission"].size() == 1u);
+  BOOST_TEST(state["admission"][0]["service"] == "search");
+  BOOST_TEST(state["dead_letters"]["configured"] == false);
+  BOOST_TEST(state["agents"][0]["since"].get<std::string>().back() == 'Z');
+  rt.shutdown(from_ms(5000));
+  BOOST_TEST(rt.endpoint() == nullptr);
+  BOOST_TEST(!client.Get("/health/live"));
+}
+
+BOOST_AUTO_TEST_CASE(readiness_flips_while_intake_is_paused) {
+  herd::runtime rt{serving_config()};
+  rt.spawn_pool<test::echo_agent>("llm", 1, std::make_shared<std::map<std::string, int>>());
+  httplib::Client client{"127.0.0.1", rt.endpoint()->port()};
+  BOOST_TEST(client.Get("/health/ready")->status == 200);
+  auto paused = client.Post("/api/intake/pause", R"({"reason": "deploying"})", "application/json");
+  BOOST_REQUIRE(paused);
+  BOOST_TEST(paused->status == 200);
+  auto ready = client.Get("/health/ready");
+  BOOST_TEST(ready->status == 503);
+  BOOST_TEST(body_of(ready)["reasons"].dump().find("intake is paused: deploying") !=
+             std::string::npos);
+  auto refused = rt.run(task::make("t-1", "read_only", nullptr, "llm"));
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code() == static_cast<uint8_t>(errc::intake_paused));
+  BOOST_TEST(rt.system().render(refused.error()).find("deploying") != std::string::npos);
+  BOOST_TEST(body_of(client.Get("/api/state"))["intake"]["reason"] == "deploying");
+  BOOST_TEST(client.Post("/api/intake/resume", "", "application/json")->status == 200);
+  BOOST_TEST(client.Get("/health/ready")->status == 200);
+  BOOST_TEST(static_cast<bool>(rt.run(task::make("t-2", "read_only", nullptr, "llm"))));
+  rt.shutdown(from_ms(5000));
+}
+
+BOOST_AUTO_TEST_CASE(state_changes_need_the_bearer_token) {
+  ::setenv("HERD_TEST_OPS_TOKEN", "s3cret-token", 1);
+  herd::runtime rt{
+      serving_config({{"listen", "127.0.0.1:0"}, {"token_env", "HERD_TEST_OPS_TOKEN"}})};
+  rt.spawn_pool<test::echo_agent>("llm", 1, std::make_shared<std::map<std::string, int>>());
+  httplib::Client client{"127.0.0.1", rt.endpoint()->port()};
+  auto without = client.Post("/api/intake/pause", "{}", "application/json");
+  BOOST_TEST(without->status == 401);
+  auto wrong = client.Post("/api/intake/pause", httplib::Headers{{"Authorization", "Bearer guess"}},
+                           "{}", "application/json");
+  BOOST_TEST(wrong->status == 401);
+  BOOST_TEST(client.Get("/health/ready")->status == 200); // nothing changed
+  BOOST_TEST(body_of(wrong).dump().find("s3cret") == std::string::npos);
+  auto right =
+      client.Post("/api/intake/pause", httplib::Headers{{"Authorization", "Bearer s3cret-token"}},
+                  "{}", "application/json");
+  BOOST_TEST(right->status == 200);
+  BOOST_TEST(client.Get("/health/ready")->status == 503);
+  // Reading needs no token.
+  BOOST_TEST(client.Get("/api/state")->status == 200);
+  ::unsetenv("HERD_TEST_OPS_TOKEN");
+  auto unset =
+      client.Post("/api/intake/resume", httplib::Headers{{"Authorization", "Bearer s3cret-token"}},
+                  "{}", "application/json");
+  BOOST_TEST(unset->status == 403);
+  rt.shutdown(from_ms(5000));
+}
+
+BOOST_AUTO_TEST_CASE(bad_requests_get_a_4xx_with_a_reason) {
+  herd::runtime rt{serving_config()};
+  httplib::Client client{"127.0.0.1", rt.endpoint()->port()};
+  auto unknown = client.Get("/nowhere");
+  BOOST_TEST(unknown->status == 404);
+  BOOST_TEST(body_of(unknown)["error"] == "no route GET /nowhere");
+  auto malformed = client.Post("/api/dead-letters/replay", "{\"ids\": [", "application/json");
+  BOOST_TEST(malformed->status == 400);
+  auto unnamed = client.Post("/api/dead-letters/replay", "{}", "application/json");
+  BOOST_TEST(unnamed->status == 400);
+  BOOST_TEST(body_of(unnamed)["error"].get<std::string>().find("which letters") !=
+             std::string::npos);
+  auto bad_id = client.Post("/api/dead-letters/replay", R"({"ids": [7]})", "application/json");
+  BOOST_TEST(bad_id->status == 400);
+  BOOST_TEST(body_of(bad_id)["error"].get<std::string>().find("/ids/0") != std::string::npos);
+  auto no_queue = client.Post("/api/dead-letters/replay", R"({"all": true})", "application/json");
+  BOOST_TEST(no_queue->status == 404);
+  auto unknown_key = client.Post("/api/intake/pause", R"({"why": 1})", "application/json");
+  BOOST_TEST(unknown_key->status == 400);
+  auto huge = client.Post("/api/intake/pause", std::string(100 * 1024, ' '), "application/json");
+  BOOST_TEST(huge->status == 413);
+  BOOST_TEST(client.Get("/health/live")->status == 200); // still serving
+  rt.shutdown(from_ms(5000));
+}
+
+BOOST_AUTO_TEST_CASE(dead_letters_are_replayed_over_http) {
+  test::temp_dir dir;
+  auto config = serving_config();
+  dead_letter_queue_config dead_letters;
+  dead_letters.db = (dir.path / "dl.db").string();
+  config.dead_letters = dead_letters;
+  herd::runtime rt{config};
+  rt.spawn_pool<test::failing_agent>("work", 1);
+  auto failed = rt.run(task::make("bad-1", "read_only", {{"fail", "permanent"}}, "work"));
+  BOOST_REQUIRE(failed);
+  BOOST_TEST((failed->status == outcome_status::dead_lettered));
+  httplib::Client client{"127.0.0.1", rt.endpoint()->port()};
+  auto state = body_of(client.Get("/api/state"));
+  BOOST_TEST(state["dead_letters"]["depth"] == 1);
+  BOOST_TEST(state["dead_letters"]["store_error"] == "");
+  auto replay =
+      client.Post("/api/dead-letters/replay", R"({"ids": ["bad-1"]})", "application/json");
+  BOOST_REQUIRE(replay);
+  BOOST_TEST(replay->status == 202);
+  BOOST_TEST(body_of(replay)["total"] == 1);
+  rt.shutdown(from_ms(5000));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

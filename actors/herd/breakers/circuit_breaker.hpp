@@ -80,6 +80,8 @@ private:
   breaker_status status();
   void after_change();
   void arm_timer();
+  // Sets herd_breaker_state_since_timestamp_seconds to the wall clock's now.
+  void stamp_state_since();
 
   std::string key_;
   std::string service_name_;
@@ -104,6 +106,7 @@ private:
   gauge* state_metric_;
   gauge* failure_rate_metric_;
   gauge* slow_rate_metric_;
+  gauge* state_since_metric_;
 };
 
 } // namespace herd

@@ -97,6 +97,8 @@ private:
   void poll();
   void recover();
   void update_depth();
+  // The herd_dlq_depth series of `reason`, registered on first use.
+  gauge& depth_gauge(const std::string& reason);
   caf::error failed(const std::exception& e);
 
   dead_letter_queue_config config_;
@@ -114,12 +116,13 @@ private:
   std::map<int64_t, replay_run> replays_;
   subscriber_list subscribers_;
   bool alerted_ = false;
+  std::string store_error_; // the store's last failure since its last committed batch
 
   counter* stored_metric_;
   counter* commits_metric_;
   counter* replayed_metric_;
   counter* alerts_metric_;
-  gauge* depth_metric_;
+  std::map<std::string, gauge*> depth_metrics_; // herd_dlq_depth by reason name
 };
 
 } // namespace herd

@@ -20,6 +20,9 @@ struct dead_letter_stats {
   std::map<std::string, int64_t> by_status;
   /// Waiting letters (those of `depth`) by reason name.
   std::map<std::string, int64_t> by_reason;
+  /// The store's last failure (file and problem) since its last successful write; empty while
+  /// it works. Readiness checks read it. Default: empty.
+  std::string store_error;
 };
 
 /// Field-wise equality.
@@ -29,10 +32,10 @@ bool operator==(const dead_letter_stats& x, const dead_letter_stats& y);
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dead_letter_stats& x) {
   return f(caf::meta::type_name("herd::dead_letter_stats"), x.total, x.depth, x.by_status,
-           x.by_reason);
+           x.by_reason, x.store_error);
 }
 
-/// JSON form: {"total", "depth", "by_status": {...}, "by_reason": {...}}.
+/// JSON form: {"total", "depth", "by_status": {...}, "by_reason": {...}, "store_error"}.
 void to_json(nlohmann::json& j, const dead_letter_stats& x);
 
 } // namespace herd

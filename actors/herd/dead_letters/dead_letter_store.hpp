@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,8 @@ public:
   dead_letter_stats stats() const;
   /// Letters that wait for someone: pending, replaying and poison.
   int64_t depth() const;
+  /// The letters of `depth()` by reason name; reasons without one are absent.
+  std::map<std::string, int64_t> depth_by_reason() const;
   /// Sets the status of the letters `ids` in one transaction; returns how many exist.
   int64_t set_status(const std::vector<std::string>& ids, dead_letter_status status,
                      int64_t now_ms);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <caf/meta/type_name.hpp>
 #include <nlohmann/json_fwd.hpp>
@@ -45,6 +46,12 @@ struct dispatcher_stats {
   uint64_t agents = 0;
   /// Agents isolated.
   uint64_t isolated = 0;
+  /// True while an operator has paused intake (new submits are refused). Default: false.
+  bool intake_paused = false;
+  /// Why intake is paused, as the operator said; empty when it is not.
+  std::string pause_reason;
+  /// True once shutdown began draining (no submit is accepted again). Default: false.
+  bool draining = false;
 
   /// Tasks not yet in a terminal state.
   uint64_t pending() const { return queued + leased + waiting; }
@@ -62,7 +69,7 @@ typename Inspector::result_type inspect(Inspector& f, dispatcher_stats& x) {
   return f(caf::meta::type_name("herd::dispatcher_stats"), x.accepted, x.reentered, x.rejected,
            x.duplicates, x.completed, x.failed, x.dead_lettered, x.escalated, x.handed_back,
            x.queued, x.leased, x.waiting, x.requeued, x.leases_expired, x.stale_reports, x.agents,
-           x.isolated);
+           x.isolated, x.intake_paused, x.pause_reason, x.draining);
 }
 
 } // namespace herd

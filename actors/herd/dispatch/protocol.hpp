@@ -63,6 +63,9 @@ using isolate_atom = caf::atom_constant<caf::atom("isolate")>;
 using stuck_atom = caf::atom_constant<caf::atom("stuck")>;
 /// A liveness signal from an agent: `(heartbeat_atom, name, sequence)`.
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+/// Pauses or resumes intake (an operator's lever): `(intake_atom, bool paused, std::string
+/// reason) -> dispatcher_stats`. While paused, submits are refused with `errc::intake_paused`.
+using intake_atom = caf::atom_constant<caf::atom("intake")>;
 
 // clang-format off
 /// The dispatcher's typed handle: one reply type per message.
@@ -81,6 +84,7 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// | `(drain_atom)`                                                  | `dispatcher_stats`        |
 /// | `(handback_atom)`                                               | `std::vector<task>`       |
 /// | `(dispatcher_stats_atom)`                                       | `dispatcher_stats`        |
+/// | `(intake_atom, bool paused, string reason)`                     | `dispatcher_stats`        |
 /// | `(dispatch_atom, string pool)`, `(tick_atom, uint64_t)`         | - (its own reminders)     |
 ///
 /// What the dispatcher sends its peers: to the connected retry scheduler `(retry_atom, task)`
@@ -101,6 +105,7 @@ using dispatcher_actor = caf::typed_actor<
     caf::replies_to<drain_atom>::with<dispatcher_stats>,
     caf::replies_to<handback_atom>::with<std::vector<task>>,
     caf::replies_to<dispatcher_stats_atom>::with<dispatcher_stats>,
+    caf::replies_to<intake_atom, bool, std::string>::with<dispatcher_stats>,
     caf::reacts_to<dispatch_atom, std::string>, caf::reacts_to<tick_atom, uint64_t>>;
 
 // clang-format off

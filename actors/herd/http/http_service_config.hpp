@@ -13,19 +13,21 @@
 #include "herd/core/time.hpp"
 #include "herd/http/http_codec.hpp"
 #include "herd/http/http_endpoint.hpp"
+#include "herd/http/llm_prices.hpp"
 
 namespace herd {
 
 class json_reader;
+class metrics_registry;
 
 /// One HTTP service, as in the runtime configuration's "services" object:
 /// {"type": "http"|"openai"|"anthropic", "base_url", "model", "api_key_env", "api_key",
 /// "api_key_required", "headers", "connect_timeout_ms", "timeout_ms", "max_response_bytes",
-/// "max_tokens"}. `model` is required for openai and anthropic; `headers` is for http only;
-/// the key fields and `max_tokens` are for openai and anthropic only. The key is read from the
-/// environment variable `api_key_env` when the file is read and held in memory only; `api_key` in
-/// the file itself is accepted (and wins over the environment) but discouraged, since configuration
-/// files end up in version control and backups.
+/// "max_tokens", "prices"}. `model` is required for openai and anthropic; `headers` is for http
+/// only; the key fields and `max_tokens` are for openai and anthropic only. The key is read from
+/// the environment variable `api_key_env` when the file is read and held in memory only; `api_key`
+/// in the file itself is accepted (and wins over the environment) but discouraged, since
+/// configuration files end up in version control and backups.
 struct http_service_config {
   /// Reads an environment variable: its value, or nothing when unset.
   using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
@@ -55,6 +57,10 @@ struct http_service_config {
   /// Default output token limit (openai, anthropic): sent to anthropic always, to openai when
   /// > 0. Default: 1024 for anthropic, 0 (none) otherwise.
   int64_t max_tokens = 0;
+  /// What the model's tokens cost (openai, anthropic), {"input_per_million",
+  /// "output_per_million"} in USD; with them herd_llm_cost_usd_total counts the cost of every
+  /// answer. Default: none (cost not counted; tokens are counted anyway).
+  std::optional<llm_prices> prices;
 
   /// Reads the JSON form; throws `config_error` naming the bad field's JSON path, also when the
   /// key's environment variable is unset or empty. `env` defaults to `std::getenv`.
@@ -63,8 +69,9 @@ struct http_service_config {
   nlohmann::json to_json() const;
   /// The endpoint: base URL, headers and limits.
   http_endpoint endpoint() const;
-  /// The codec for `type`.
-  std::unique_ptr<http_codec> make_codec() const;
+  /// The codec for `type`; an openai or anthropic one counts tokens (and cost, with `prices`)
+  /// into `metrics` when given (default: none, nothing counted).
+  std::unique_ptr<http_codec> make_codec(std::shared_ptr<metrics_registry> metrics = nullptr) const;
 };
 
 } // namespace herd

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 
@@ -9,6 +10,7 @@
 #include "herd/http/chat_request.hpp"
 #include "herd/http/http_codec.hpp"
 #include "herd/http/http_endpoint.hpp"
+#include "herd/http/llm_usage_meter.hpp"
 
 namespace herd {
 
@@ -34,6 +36,8 @@ public:
   const std::string& model() const { return model_; }
   /// The configured default output limit; 0 = none.
   int64_t max_tokens() const { return max_tokens_; }
+  /// Counts the tokens (and cost) of every answer into `meter` from now on. Default: none.
+  void meter_with(std::shared_ptr<llm_usage_meter> meter) { meter_ = std::move(meter); }
 
 protected:
   /// The request for a parsed payload, or a permanent failure.
@@ -64,6 +68,7 @@ private:
   std::string api_key_;
   std::string model_;
   int64_t max_tokens_;
+  std::shared_ptr<llm_usage_meter> meter_;
 };
 
 } // namespace herd

@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -82,6 +83,10 @@ public:
   }
   /// The service whose lane a failed `t` is paced in: the one that failed, else the task's.
   static const std::string& service_of(const task& t);
+  /// When the first attempt of `t` started, as herd_retry_oldest_age_seconds counts it: when it
+  /// was accepted (`created`); for a replayed task, when the first attempt of its latest replay
+  /// failed (the history keeps no start times); `now` if the task carries neither.
+  static time_point first_attempt_start(const task& t, time_point now);
   /// Pending retries, waiting in the timer queue or held in a lane.
   size_t pending() const { return pending_.size(); }
   /// Due retries held in the lanes (breaker open, budget spent, pacing).
@@ -115,11 +120,14 @@ private:
     gauge* waiting_for_budget;
     gauge* tokens;
     gauge* rate;
+    gauge* oldest_age;
+    std::multiset<time_point> starts; // first_attempt_start of each pending retry in the lane
   };
 
   struct pending_retry {
     task work;
     uint32_t lane;
+    time_point started; // first_attempt_start(work), its entry in the lane's starts
   };
 
   void pump(lane& l, time_point now);
@@ -128,6 +136,7 @@ private:
   void end(task t, retry_decision verdict);
   void arm(time_point now);
   void publish(lane& l);
+  void publish_ages(time_point now);
   lane& lane_of(const std::string& service, time_point now);
   const lane* find_lane(const std::string& service) const;
 

@@ -13,6 +13,7 @@
 #include "herd/core/errc.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/wall_time.hpp"
 
 namespace herd {
 
@@ -47,6 +48,11 @@ circuit_breaker::circuit_breaker(caf::actor_config& cfg, std::string key, std::s
       &m.gauge("herd_breaker_failure_rate", "Failure rate of the window", labels);
   slow_rate_metric_ =
       &m.gauge("herd_breaker_slow_call_rate", "Slow-call rate of the window", labels);
+  state_since_metric_ = &m.gauge("herd_breaker_state_since_timestamp_seconds",
+                                 "Wall-clock Unix time of the breaker's last transition (its "
+                                 "start until the first)",
+                                 labels);
+  stamp_state_since();
 }
 
 circuit_breaker::behavior_type circuit_breaker::make_behavior() {
@@ -238,11 +244,16 @@ void circuit_breaker::after_change() {
         caf::anon_send(subscriber, event);
     }
     state_metric_->set(static_cast<double>(machine_.state()));
+    stamp_state_since();
     auto sum = machine_.totals(clock().now());
     failure_rate_metric_->set(sum.failure_rate());
     slow_rate_metric_->set(sum.slow_rate());
   }
   arm_timer();
+}
+
+void circuit_breaker::stamp_state_since() {
+  state_since_metric_->set(static_cast<double>(wall_now_ms()) / 1000.0);
 }
 
 void circuit_breaker::arm_timer() {

@@ -14,6 +14,7 @@
 #include "herd/core/settlement.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
+#include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/protocol.hpp"
 
 namespace herd {
@@ -37,8 +38,21 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
       &m.counter("herd_dlq_replayed_total", "Dead letters sent back to the dispatcher by a replay");
   alerts_metric_ = &m.counter("herd_dlq_alerts_total",
                               "Times the dead-letter depth reached its alert threshold");
-  depth_metric_ =
-      &m.gauge("herd_dlq_depth", "Dead letters waiting for someone (pending, replaying, poison)");
+  // Every reason's series exists from the start (0 when none waits).
+  for (auto reason : {dead_letter_reason::exhausted, dead_letter_reason::non_retryable,
+                      dead_letter_reason::budget_exhausted, dead_letter_reason::escalation_timeout,
+                      dead_letter_reason::poison, dead_letter_reason::handed_back})
+    depth_gauge(to_string(reason));
+}
+
+gauge& dead_letter_queue::depth_gauge(const std::string& reason) {
+  auto& slot = depth_metrics_[reason];
+  if (slot == nullptr)
+    slot = &metrics_->gauge("herd_dlq_depth",
+                            "Dead letters waiting for someone (pending, replaying, poison), by "
+                            "reason",
+                            {{"reason", reason}});
+  return *slot;
 }
 
 dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
@@ -84,7 +98,9 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
       },
       [this](dlq_stats_atom) -> caf::result<dead_letter_stats> {
         try {
-          return store_->stats();
+          auto stats = store_->stats();
+          stats.store_error = store_error_;
+          return stats;
         } catch (const std::exception& e) {
           return failed(e);
         }
@@ -148,6 +164,7 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
 
 caf::error dead_letter_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
+  store_error_ = e.what();
   return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
 }
 
@@ -193,6 +210,7 @@ void dead_letter_queue::flush() {
       promise.deliver(err);
     return;
   }
+  store_error_.clear();
   stored_metric_->inc(batch.size());
   commits_metric_->inc();
   for (auto& letter : batch)
@@ -376,14 +394,22 @@ void dead_letter_queue::recover() {
 }
 
 void dead_letter_queue::update_depth() {
-  int64_t depth = 0;
+  std::map<std::string, int64_t> by_reason;
   try {
-    depth = store_->depth();
+    by_reason = store_->depth_by_reason();
   } catch (const std::exception& e) {
     failed(e);
     return;
   }
-  depth_metric_->set(static_cast<double>(depth));
+  int64_t depth = 0;
+  for (auto& [reason, n] : by_reason) {
+    depth += n;
+    depth_gauge(reason); // a reason this build does not know still shows
+  }
+  for (auto& [reason, series] : depth_metrics_) {
+    auto i = by_reason.find(reason);
+    series->set(i == by_reason.end() ? 0.0 : static_cast<double>(i->second));
+  }
   if (config_.depth_alert <= 0)
     return;
   if (depth < config_.depth_alert) {

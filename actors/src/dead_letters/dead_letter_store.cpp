@@ -593,6 +593,16 @@ int64_t dead_letter_store::depth() const {
   return select.step() ? select.integer(0) : 0;
 }
 
+std::map<std::string, int64_t> dead_letter_store::depth_by_reason() const {
+  // Answered from the (status, reason) index.
+  statement select{*this, "SELECT reason, COUNT(*) FROM dead_letters "
+                          "WHERE status IN ('pending', 'replaying', 'poison') GROUP BY reason"};
+  std::map<std::string, int64_t> result;
+  while (select.step())
+    result[select.text(0)] = select.integer(1);
+  return result;
+}
+
 int64_t dead_letter_store::set_status(const std::vector<std::string>& ids,
                                       dead_letter_status status, int64_t now_ms) {
   if (ids.empty())

@@ -162,6 +162,14 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         return unfinished;
       },
       [this](dispatcher_stats_atom) { return state_.stats(); },
+      [this](intake_atom, bool paused, std::string& reason) {
+        if (paused)
+          log_->warn("intake paused: {}", reason);
+        else
+          log_->info("intake resumed");
+        state_.pause_intake(paused, std::move(reason));
+        return state_.stats();
+      },
   };
 }
 

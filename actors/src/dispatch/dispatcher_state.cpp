@@ -11,9 +11,18 @@
 
 namespace herd {
 
+namespace {
+
+// herd_task_duration_seconds' upper bounds: LLM latencies, 50 ms to 5 min.
+std::vector<double> task_duration_bounds() {
+  return {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
+}
+
+} // namespace
+
 dispatcher_state::dispatcher_state(dispatcher_config config, metrics_registry& metrics,
                                    bool retries)
-    : config_(config), retries_(retries), log_(component_logger("dispatcher")) {
+    : config_(config), retries_(retries), log_(component_logger("dispatcher")), metrics_(metrics) {
   ids_.reserve(static_cast<size_t>(std::min<int64_t>(config_.completed_capacity, 1 << 16)));
   submitted_metric_ =
       &metrics.counter("herd_tasks_accepted_total", "Tasks accepted by the dispatcher");
@@ -24,12 +33,9 @@ dispatcher_state::dispatcher_state(dispatcher_config config, metrics_registry& m
                        "Tasks re-queued after an expired lease, a dead or isolated agent");
   queued_metric_ = &metrics.gauge("herd_dispatcher_queued", "Tasks waiting for an agent");
   leased_metric_ = &metrics.gauge("herd_dispatcher_leased", "Tasks held by agents");
-  for (auto status :
-       {outcome_status::completed, outcome_status::failed, outcome_status::dead_lettered,
-        outcome_status::escalated, outcome_status::handed_back})
-    settled_metrics_[static_cast<size_t>(status)] =
-        &metrics.counter("herd_tasks_settled_total", "Tasks that reached a terminal state",
-                         {{"state", to_string(status)}});
+  // The configured kinds' series exist (at 0) from the start.
+  for (const auto& kind : config_.kinds)
+    metrics_of(kind);
 }
 
 submit_decision dispatcher_state::submit(task& t, time_point now) {
@@ -46,6 +52,8 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
   };
   if (draining_)
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
+  if (stats_.intake_paused)
+    return reject(errc::intake_paused, "intake is paused: " + stats_.pause_reason);
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
   if (!knows_kind(t.kind))
@@ -79,6 +87,7 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
   t.attempt = std::max(t.attempt, int32_t{1});
   ++stats_.accepted;
   submitted_metric_->inc();
+  start_clock(record, t.kind, t.created);
   decision.what = submit_decision::verdict::accepted;
   decision.waiters = handle;
   enqueue_task(std::move(t), record, pool->second, false);
@@ -91,7 +100,9 @@ void dispatcher_state::resubmit(task& t, time_point now) {
   auto [handle, added] = ids_.insert(t.id);
   auto* record = added ? &add_record(handle) : &record_at(handle);
   if (added) {
+    // A replayed or amended task: its duration counts from its re-entry.
     ++stats_.reentered;
+    start_clock(*record, t.kind, now);
   } else if (record->state == task_state::completed) {
     ++stats_.duplicates;
     log_->info("ignored resubmit of task {}: it already completed", t.id);
@@ -258,8 +269,14 @@ void dispatcher_state::expire(uint64_t generation, time_point now) {
   arm_timer();
 }
 
+void dispatcher_state::pause_intake(bool paused, std::string reason) {
+  stats_.intake_paused = paused;
+  stats_.pause_reason = paused ? std::move(reason) : std::string{};
+}
+
 bool dispatcher_state::drain() {
   draining_ = true;
+  stats_.draining = true;
   return stats_.pending() == 0;
 }
 
@@ -391,6 +408,8 @@ void dispatcher_state::lease_queued(pool_entry& pool) {
     auto& b = batches_[static_cast<size_t>(agent->batch)];
     auto& queued = pool.queue.front();
     queued.record->state = task_state::leased;
+    ++queued.record->leases;
+    queued.record->metrics->attempts->inc();
     b.ids.push_back(open_lease().id);
     b.tasks.push_back(std::move(queued.work));
     b.records.push_back(queued.record);
@@ -520,11 +539,17 @@ void dispatcher_state::settle(const std::string& task_id, outcome result, task_r
     ++stats_.handed_back;
     break;
   }
-  settled_metrics_[static_cast<size_t>(result.status)]->inc();
   if (known == nullptr)
     known = find_record(task_id);
   if (known != nullptr) {
     auto& record = *known;
+    if (auto* m = record.metrics) {
+      auto state = static_cast<size_t>(result.status);
+      m->settled[state]->inc();
+      if (record.leases > 1)
+        m->retried_settled[state]->inc();
+      m->duration->observe(std::chrono::duration<double>(now_ - record.accepted).count());
+    }
     auto keep = result.ok() && config_.completed_capacity > 0;
     if (keep) {
       record.result = result.result;
@@ -579,6 +604,44 @@ void dispatcher_state::arm_timer() {
 void dispatcher_state::publish_gauges() {
   queued_metric_->set(static_cast<double>(stats_.queued));
   leased_metric_->set(static_cast<double>(stats_.leased));
+}
+
+// -- metrics by task kind ------------------------------------------------------------------
+
+dispatcher_state::kind_metrics& dispatcher_state::metrics_of(const std::string& kind) {
+  if (last_kind_.second != nullptr && last_kind_.first == kind)
+    return *last_kind_.second;
+  auto [i, added] = kind_metrics_.try_emplace(kind);
+  auto& entry = i->second;
+  if (added) {
+    for (auto status :
+         {outcome_status::completed, outcome_status::failed, outcome_status::dead_lettered,
+          outcome_status::escalated, outcome_status::handed_back}) {
+      metric_labels labels{{"kind", kind}, {"state", to_string(status)}};
+      auto index = static_cast<size_t>(status);
+      entry.settled[index] =
+          &metrics_.counter("herd_tasks_settled_total",
+                            "Tasks that reached a terminal state, by kind and state", labels);
+      entry.retried_settled[index] = &metrics_.counter(
+          "herd_retried_tasks_settled_total",
+          "Settled tasks that needed more than one attempt, by kind and final state", labels);
+    }
+    entry.attempts = &metrics_.counter(
+        "herd_task_attempts_total",
+        "Attempts started (leases handed to agents: first tries, retries and re-queues)",
+        {{"kind", kind}});
+    entry.duration = &metrics_.histogram("herd_task_duration_seconds",
+                                         "Time from a task's acceptance to its terminal state",
+                                         {{"kind", kind}}, task_duration_bounds());
+  }
+  last_kind_ = {kind, &entry};
+  return entry;
+}
+
+void dispatcher_state::start_clock(task_record& record, const std::string& kind,
+                                   time_point accepted) {
+  record.metrics = &metrics_of(kind);
+  record.accepted = accepted;
 }
 
 // -- task kinds ----------------------------------------------------------------------------

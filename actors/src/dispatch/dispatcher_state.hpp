@@ -68,6 +68,9 @@ public:
   void lease_pool(const std::string& pool, time_point now);
   /// Takes back the leases due at `now` if `generation` is the armed timer's.
   void expire(uint64_t generation, time_point now);
+  /// Pauses (or resumes) intake: while paused, submits are refused with `errc::intake_paused`
+  /// and `reason`; retries, replays and queued tasks go on.
+  void pause_intake(bool paused, std::string reason);
   /// Refuses new submits; true if nothing is pending already.
   bool drain();
   /// Ends every queued and leased task as handed_back and returns them.
@@ -93,12 +96,23 @@ private:
 
   enum class task_state { queued, leased, waiting, completed };
 
+  // The instruments of one task kind, registered once (`metrics_of`) and shared by its records.
+  struct kind_metrics {
+    counter* settled[5];         // herd_tasks_settled_total{kind,state}, by outcome_status
+    counter* retried_settled[5]; // herd_retried_tasks_settled_total{kind,state}
+    counter* attempts;           // herd_task_attempts_total{kind}
+    histogram* duration;         // herd_task_duration_seconds{kind}
+  };
+
   // What the dispatcher knows of a task id: pending (queued, leased, waiting for a retry) or
   // completed (kept for idempotency until evicted, oldest first).
   struct task_record {
     uint32_t handle = id_index::npos; // of its id in ids_, and its place in records_
     task_state state = task_state::queued;
     int32_t requeues = 0;
+    int32_t leases = 0;              // attempts started: leases handed to agents
+    kind_metrics* metrics = nullptr; // of its kind
+    time_point accepted;             // when it was accepted (or re-entered): its duration's start
     // When completed, its outcome without the id (the key) and the status (completed):
     std::string result;
     std::string agent;
@@ -170,6 +184,10 @@ private:
   void add_deadline(time_point deadline, uint64_t lease_id);
   void arm_timer();
   void publish_gauges();
+  /// The instruments of task kind `kind`, registered on its first use.
+  kind_metrics& metrics_of(const std::string& kind);
+  /// Tags `record` with the kind of its task and the time its duration counts from.
+  void start_clock(task_record& record, const std::string& kind, time_point accepted);
 
   dispatcher_config config_;
   bool retries_;
@@ -205,7 +223,10 @@ private:
   counter* requeued_metric_;
   gauge* queued_metric_;
   gauge* leased_metric_;
-  counter* settled_metrics_[5];
+  metrics_registry& metrics_;
+  // By task kind; node-based, so records keep pointers to the entries.
+  std::unordered_map<std::string, kind_metrics> kind_metrics_;
+  std::pair<std::string, kind_metrics*> last_kind_; // the last kind looked up, to skip hashing
 };
 
 } // namespace herd

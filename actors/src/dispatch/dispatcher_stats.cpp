@@ -22,6 +22,9 @@ nlohmann::json dispatcher_stats::to_json() const {
           {"stale_reports", stale_reports},
           {"agents", agents},
           {"isolated", isolated},
+          {"intake_paused", intake_paused},
+          {"pause_reason", pause_reason},
+          {"draining", draining},
           {"balanced", balanced()}};
 }
 

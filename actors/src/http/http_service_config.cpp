@@ -32,7 +32,8 @@ http_service_config http_service_config::from_json(const json_reader& in, const 
   bool llm = result.type != "http";
   if (llm)
     in.only_keys({"type", "base_url", "model", "api_key_env", "api_key", "api_key_required",
-                  "connect_timeout_ms", "timeout_ms", "max_response_bytes", "max_tokens"});
+                  "connect_timeout_ms", "timeout_ms", "max_response_bytes", "max_tokens",
+                  "prices"});
   else
     in.only_keys(
         {"type", "base_url", "headers", "connect_timeout_ms", "timeout_ms", "max_response_bytes"});
@@ -51,6 +52,8 @@ http_service_config http_service_config::from_json(const json_reader& in, const 
         in.integer("max_tokens", result.type == "anthropic" ? 1024 : 0, 0, 10000000);
   if (result.type == "anthropic" && result.max_tokens == 0)
     in.fail("max_tokens", "a token limit > 0 (Anthropic requires one)");
+  if (llm && in.has("prices"))
+    result.prices = llm_prices::from_json(in.at("prices"));
   if (in.has("headers"))
     result.headers = http_endpoint::headers_from_json(in, "headers");
   if (!llm)
@@ -94,6 +97,8 @@ nlohmann::json http_service_config::to_json() const {
   j["max_tokens"] = max_tokens;
   j["api_key_env"] = api_key_env;
   j["api_key_required"] = api_key_required;
+  if (prices)
+    j["prices"] = prices->to_json();
   if (!api_key.empty())
     j["api_key"] = redacted_key;
   return j;
@@ -109,12 +114,18 @@ http_endpoint http_service_config::endpoint() const {
   return result;
 }
 
-std::unique_ptr<http_codec> http_service_config::make_codec() const {
+std::unique_ptr<http_codec>
+http_service_config::make_codec(std::shared_ptr<metrics_registry> metrics) const {
+  std::unique_ptr<llm_codec> llm;
   if (type == "openai")
-    return std::make_unique<openai_codec>(endpoint(), api_key, model, max_tokens);
-  if (type == "anthropic")
-    return std::make_unique<anthropic_codec>(endpoint(), api_key, model, max_tokens);
-  return std::make_unique<json_http_codec>(endpoint());
+    llm = std::make_unique<openai_codec>(endpoint(), api_key, model, max_tokens);
+  else if (type == "anthropic")
+    llm = std::make_unique<anthropic_codec>(endpoint(), api_key, model, max_tokens);
+  else
+    return std::make_unique<json_http_codec>(endpoint());
+  if (metrics)
+    llm->meter_with(std::make_shared<llm_usage_meter>(std::move(metrics), llm->provider(), prices));
+  return llm;
 }
 
 } // namespace herd

@@ -52,6 +52,11 @@ outcome llm_codec::decode(const http_response& response) const {
     }
     auto& value = std::get<nlohmann::json>(result);
     value["provider"] = provider();
+    if (meter_) {
+      auto usage = value.value("usage", nlohmann::json::object());
+      meter_->record(value.value("model", model()), usage.value("input_tokens", int64_t{0}),
+                     usage.value("output_tokens", int64_t{0}));
+    }
     return outcome::success(value);
   } catch (const std::exception& e) {
     return outcome::fail(invalid_response(redacted(e.what())).from("", response.status));

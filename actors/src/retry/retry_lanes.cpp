@@ -62,13 +62,17 @@ void retry_lanes::attempt_failed(task t, time_point now) {
   if (verdict.action != retry_action::retry) {
     end(std::move(t), std::move(verdict));
     publish(l);
+    publish_ages(now);
     return;
   }
   counters_for(t.kind, l.service).scheduled->inc();
   auto key = next_key_++;
-  pending_.emplace(key, pending_retry{std::move(t), l.index});
+  auto started = first_attempt_start(t, now);
+  l.starts.insert(started);
+  pending_.emplace(key, pending_retry{std::move(t), l.index, started});
   queue_.push(verdict.due, key);
   publish(l);
+  publish_ages(now);
   arm(now);
 }
 
@@ -84,6 +88,7 @@ void retry_lanes::transition(const breaker_transition& x, time_point now) {
   if (x.to == breaker_state::closed && config_.budget_enabled)
     l.budget.refill();
   pump(l, now);
+  publish_ages(now);
   arm(now);
 }
 
@@ -97,6 +102,7 @@ void retry_lanes::observe(const std::string& service, int32_t successes, int32_t
       l.pacer.on_failure(now);
   }
   pump(l, now);
+  publish_ages(now);
   arm(now);
 }
 
@@ -129,6 +135,7 @@ void retry_lanes::tick(uint64_t generation, time_point now) {
   touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
   for (auto index : touched_)
     pump(lanes_[index], now);
+  publish_ages(now);
   arm(now);
 }
 
@@ -142,7 +149,9 @@ std::vector<task> retry_lanes::hand_back() {
   held_ = 0;
   for (auto& l : lanes_) {
     l.held.clear();
+    l.starts.clear();
     l.wake_armed = false;
+    l.oldest_age->set(0);
     publish(l);
   }
   std::sort(result.begin(), result.end(), [](const task& x, const task& y) { return x.id < y.id; });
@@ -197,6 +206,7 @@ void retry_lanes::pump(lane& l, time_point now) {
 task retry_lanes::take_front(lane& l) {
   auto i = pending_.find(l.held.front());
   auto t = std::move(i->second.work);
+  l.starts.erase(l.starts.find(i->second.started));
   pending_.erase(i);
   l.held.pop_front();
   --held_;
@@ -237,6 +247,21 @@ void retry_lanes::publish(lane& l) {
   held_total_->set(static_cast<double>(held_));
 }
 
+void retry_lanes::publish_ages(time_point now) {
+  // Every lane: an age grows while nothing happens in its own lane.
+  for (auto& l : lanes_)
+    l.oldest_age->set(
+        l.starts.empty() ? 0.0 : std::chrono::duration<double>(now - *l.starts.begin()).count());
+}
+
+time_point retry_lanes::first_attempt_start(const task& t, time_point now) {
+  if (t.replays > 0)
+    for (auto i = t.history.rbegin(); i != t.history.rend(); ++i)
+      if (i->number == 1)
+        return i->time;
+  return t.created != time_point{} ? t.created : now;
+}
+
 size_t retry_lanes::held(const std::string& service) const {
   auto l = find_lane(service);
   return l ? l->held.size() : 0;
@@ -274,7 +299,12 @@ retry_lanes::lane& retry_lanes::lane_of(const std::string& service, time_point n
            &m.gauge("herd_retries_waiting_for_budget", "Due retries waiting for the retry budget",
                     labels),
            &m.gauge("herd_retry_budget_tokens", "Tokens in the service's retry budget", labels),
-           &m.gauge("herd_retry_rate", "Releases per second the service's pacer allows", labels)});
+           &m.gauge("herd_retry_rate", "Releases per second the service's pacer allows", labels),
+           &m.gauge("herd_retry_oldest_age_seconds",
+                    "Age (since its first attempt started) of the oldest task waiting for a "
+                    "retry of the service; 0 when none waits",
+                    labels),
+           {}});
   lane_index_.emplace(service, index);
   return lanes_.back();
 }

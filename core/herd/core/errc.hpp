@@ -30,6 +30,8 @@ enum class errc : uint8_t {
   timeout,
   /// The task's kind has no failure policy (and no fallback policy is configured).
   unknown_kind,
+  /// An operator paused the dispatcher's intake; new tasks are refused until it resumes.
+  intake_paused,
 };
 
 /// Returns the name of an error code, e.g. "intake_full".

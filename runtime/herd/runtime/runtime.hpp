@@ -33,6 +33,7 @@
 namespace herd {
 
 class system_actors;
+class ops_endpoint;
 
 /// The entry point: boots (or joins) an actor system, spawns herd's system actors under a root
 /// supervisor and the user's agent pools under a supervisor each, watched by the health
@@ -93,6 +94,9 @@ public:
   /// `http()` client), and adds it like `add_service`; returns it. The services of the
   /// configuration's `"services"` object are started this way at boot.
   caf::actor add_http_service(const std::string& service, const http_service_config& config);
+  /// The names of the services added so far (`add_service`, `add_http_service`, config),
+  /// sorted.
+  std::vector<std::string> services() const;
   /// The HTTP client every HTTP service of the runtime shares, configured by `http_client`:
   /// started on first use, stopped at shutdown (after the services).
   std::shared_ptr<http_client> http();
@@ -105,6 +109,12 @@ public:
   /// Submits a task and blocks until its final outcome, or until `timeout` (error `timeout`;
   /// the task keeps running).
   caf::expected<outcome> run(task t, duration timeout = from_ms(24LL * 3600 * 1000));
+  /// Pauses intake (an operator's lever): submits are refused with `errc::intake_paused` and
+  /// `reason` until `resume_intake()`; retries, replays and queued tasks go on, and
+  /// /health/ready answers 503. Returns the dispatcher's stats.
+  caf::expected<dispatcher_stats> pause_intake(const std::string& reason);
+  /// Resumes intake after `pause_intake`; returns the dispatcher's stats.
+  caf::expected<dispatcher_stats> resume_intake();
   /// Submits a task on behalf of `reply_to`, which receives its `outcome` (or a `caf::error`).
   /// Actors may instead `request(dispatcher(), ..., submit_atom::value, t)`.
   void submit(task t, const caf::actor& reply_to);
@@ -123,6 +133,9 @@ public:
   const runtime_config& config() const { return config_; }
   /// The actor system.
   caf::actor_system& system() { return *sys_; }
+  /// The embedded HTTP endpoint started at boot from the `"http"` config; nullptr when it is
+  /// off (the default) or after shutdown.
+  ops_endpoint* endpoint() const { return endpoint_.get(); }
   /// The dispatcher actor (a new one after a restart of the system actors).
   dispatcher_actor dispatcher() const;
   /// The retry scheduler actor (the dispatcher's failure sink).
@@ -181,6 +194,7 @@ private:
   std::shared_ptr<system_actors> actors_;
   std::unique_ptr<shutdown_report> final_report_;
   std::shared_ptr<http_client> http_;
+  std::unique_ptr<ops_endpoint> endpoint_;
 };
 
 } // namespace herd

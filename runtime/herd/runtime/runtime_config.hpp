@@ -17,6 +17,7 @@
 #include "herd/http/http_service_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
+#include "herd/runtime/ops_endpoint_config.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
 #include "herd/supervision/supervisor_config.hpp"
 
@@ -39,6 +40,7 @@ struct pool_config {
 ///  false, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
 ///  "http_client": {...}, "services": {"NAME": {"type": "openai", "base_url": URL, ...}},
+///  "http": {"listen": "127.0.0.1:9464", "token_env": "HERD_OPS_TOKEN"},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": ""}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
@@ -73,6 +75,9 @@ struct runtime_config {
   /// Services reached over HTTP, by name: the runtime starts each at boot (an `http_service`
   /// behind its breaker, as `add_service` would). Default: none.
   std::map<std::string, http_service_config> services;
+  /// The embedded HTTP endpoint (/metrics, health, /api/state, the dashboard), started at boot
+  /// when `listen` is set. Default: off.
+  ops_endpoint_config http;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
   /// Failure policies by task kind; the presets (default, read_only, notification, mutation,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -86,6 +87,8 @@ public:
   std::optional<health_state> state_of(const std::string& name) const;
   /// The number of tracked agents.
   size_t size() const { return agents_.size(); }
+  /// The number of tracked agents in `state`.
+  size_t count(health_state state) const { return by_state_[static_cast<size_t>(state)]; }
   /// The view of every agent at `now`, sorted by name.
   health_view view(time_point now) const;
   /// Forgets every agent (the monitor is gone).
@@ -117,7 +120,8 @@ private:
   std::shared_ptr<liveness_board> board_;
   std::unordered_map<std::string, entry> agents_;
   std::vector<std::pair<const std::string*, entry*>> slot_owners_; // by slot; dense scan
-  size_t heartbeat_entries_ = 0; // entries watched by heartbeats (scanned through agents_)
+  size_t heartbeat_entries_ = 0;     // entries watched by heartbeats (scanned through agents_)
+  std::array<size_t, 5> by_state_{}; // tracked agents by health_state
   int64_t hang_limit_ns_;
   std::vector<suspicion> found_;
 };

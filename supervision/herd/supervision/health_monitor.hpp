@@ -75,6 +75,8 @@ private:
   void isolate(const suspicion& s);
   void emit(supervision_event_kind kind, const std::string& name, const std::string& detail);
   void arm_timer();
+  // Sets herd_agents_tracked and herd_agents{state} from the checks.
+  void publish_counts();
 
   health_monitor_config config_;
   caf::actor dispatcher_;
@@ -94,6 +96,7 @@ private:
   counter* stuck_metric_;
   counter* stale_metric_;
   gauge* tracked_metric_;
+  gauge* agents_metrics_[5]; // herd_agents{state}, by health_state
 };
 
 } // namespace herd
