@@ -370,6 +370,9 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     if (config.dead_letters)
       out << "  dead letters    kept in " << config.dead_letters->db
           << "; inspect them with: herd dlq list --db " << config.dead_letters->db << '\n';
+    if (auto history = config.history_db(); !history.empty())
+      out << "  task history    kept in " << history << "; the SLA report: herd report --db "
+          << history << '\n';
     if (refused > 0)
       out << "  refused         " << refused << '\n';
     // The runtime stopped the service; the demo's own listeners are the demo's to stop.

@@ -9,6 +9,7 @@
 #include "escalations_command.hpp"
 #include "herd/version.hpp"
 #include "mock_llm_command.hpp"
+#include "report_command.hpp"
 #include "simulate_command.hpp"
 
 namespace {
@@ -34,6 +35,10 @@ const char* other_usage =
                             inspect and replay dead letters (herd dlq --help)
   escalations list|show|resolve|amend|resubmit --db FILE [--json] ...
                             decide on tasks that wait for a person (herd escalations --help)
+  report --db FILE [--since DURATION|ISO-8601] [--json]
+                            the SLA report of the recorded task history: success rate,
+                            p50/p95/p99 per kind, escalation and dead-letter rates, MTTR
+                            (herd report --help)
   simulate SCENARIO.json [--json] [--out DIR] [--realtime] [--live] [--scale F]
                             compare retry strategies in a thundering-herd scenario, in virtual
                             time, or live over HTTP against an in-process mock-llm
@@ -90,6 +95,8 @@ int main(int argc, char** argv) {
     return herd::run_dlq_command(rest, std::cout, std::cerr);
   if (command == "mock-llm")
     return herd::cli::run_mock_llm_command(rest, std::cout, std::cerr);
+  if (command == "report")
+    return herd::cli::run_report_command(rest, std::cout, std::cerr);
   if (command == "escalations")
     return herd::run_escalations_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n";

@@ -15,11 +15,13 @@
 #include "dashboard_page.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_filter.hpp"
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/dead_letters/replay_request.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "ops_state.hpp"
+#include "report_route.hpp"
 
 namespace herd {
 
@@ -179,6 +181,12 @@ ops_endpoint::ops_endpoint(runtime& rt, ops_endpoint_config config)
   });
   server.Get("/api/state", [this](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, state());
+  });
+  server.Get("/api/report", [this](const httplib::Request& req, httplib::Response& res) {
+    auto since =
+        req.has_param("since") ? std::optional{req.get_param_value("since")} : std::nullopt;
+    auto answer = answer_report_request(impl_->rt, since, wall_now_ms());
+    send_json(res, answer.status, answer.body);
   });
   impl_->post("/api/intake/pause", [this](const nlohmann::json& body, httplib::Response& res) {
     impl_->intake(true, body, res);

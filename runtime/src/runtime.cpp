@@ -163,6 +163,10 @@ caf::actor runtime::dead_letter_queue() const {
   return actors_->dead_letter_queue();
 }
 
+caf::actor runtime::history_recorder() const {
+  return actors_->history_recorder();
+}
+
 caf::actor runtime::escalation_queue() const {
   return actors_->escalation_queue();
 }

@@ -43,8 +43,8 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
   in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "admission",
-                "dead_letters", "health", "supervision", "pools", "policies", "fallback_policy",
-                "http_client", "services", "http"});
+                "dead_letters", "history", "health", "supervision", "pools", "policies",
+                "fallback_policy", "http_client", "services", "http"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -59,6 +59,17 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.admission = admission_config::from_json(in.at("admission"));
   if (in.has("dead_letters") && !in.at("dead_letters").value().is_null())
     result.dead_letters = dead_letter_queue_config::from_json(in.at("dead_letters"));
+  if (in.has("history")) {
+    auto history = in.at("history");
+    if (history.value().is_boolean() && history.value().get<bool>())
+      result.history = history_config{};
+    else if (history.value().is_boolean() || history.value().is_null())
+      result.history.reset();
+    else if (history.value().is_object())
+      result.history = history_config::from_json(history);
+    else
+      in.fail("history", "an object such as {\"db\": FILE, \"retention\": \"30d\"}, or false");
+  }
   if (in.has("health"))
     result.health = health_monitor_config::from_json(in.at("health"));
   if (in.has("supervision"))
@@ -98,15 +109,27 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   return result;
 }
 
+std::string runtime_config::history_db() const {
+  if (!history)
+    return {};
+  if (!history->db.empty())
+    return history->db;
+  return dead_letters ? dead_letters->db : std::string{};
+}
+
 runtime_config runtime_config::load(const std::string& file) {
   auto result = from_json(read_json_file(file));
-  if (result.dead_letters) {
-    std::filesystem::path db{result.dead_letters->db};
+  auto beside_file = [&file](std::string& name) {
+    std::filesystem::path db{name};
     // ":memory:" and "file:" URIs are SQLite's own names, not paths.
     auto sqlite_name = db.empty() || db == ":memory:" || db.string().rfind("file:", 0) == 0;
     if (!sqlite_name && db.is_relative())
-      result.dead_letters->db = (std::filesystem::path{file}.parent_path() / db).string();
-  }
+      name = (std::filesystem::path{file}.parent_path() / db).string();
+  };
+  if (result.dead_letters)
+    beside_file(result.dead_letters->db);
+  if (result.history)
+    beside_file(result.history->db);
   return result;
 }
 
@@ -118,6 +141,7 @@ nlohmann::json runtime_config::to_json() const {
                         {"breakers", breakers.to_json()},
                         {"admission", admission.to_json()},
                         {"dead_letters", nullptr},
+                        {"history", history ? history->to_json() : nlohmann::json(false)},
                         {"health", health.to_json()},
                         {"supervision", supervision.to_json()},
                         {"pools", nlohmann::json::object()},

@@ -21,6 +21,7 @@
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"
+#include "history_recorder.hpp"
 
 namespace herd {
 
@@ -45,6 +46,8 @@ void system_actors::boot() {
   // writable fails here, before any actor runs, so the caller sees the store's error.
   if (config_.dead_letters)
     dead_letter_store{config_.dead_letters->db};
+  if (auto db = config_.history_db(); !db.empty())
+    history_store{db};
   // Spawned here, in order, so the caller holds every handle at once; the root adopts them as
   // their first incarnations and calls the same factories for later ones.
   std::vector<child_spec> children;
@@ -55,6 +58,8 @@ void system_actors::boot() {
   };
   try {
     // Every actor comes after the peers it is spawned with.
+    if (!config_.history_db().empty())
+      add("history", &system_actors::start_history_recorder);
     add("dispatcher", &system_actors::start_dispatcher);
     if (config_.dead_letters) {
       add("dead_letter_queue", &system_actors::start_dead_letter_queue);
@@ -94,9 +99,26 @@ child_spec system_actors::system_child(const std::string& id,
   return spec;
 }
 
+caf::actor system_actors::start_history_recorder(caf::actor_system& sys) {
+  // Its own connection to the file (WAL mode); it hears every supervision event, as listeners
+  // do, and every breaker's transitions (start_breakers).
+  auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::history_recorder>(
+      *config_.history, std::make_unique<history_store>(config_.history_db())));
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto old = std::find(listeners_.begin(), listeners_.end(), history_recorder_);
+  if (history_recorder_ && old != listeners_.end())
+    listeners_.erase(old);
+  history_recorder_ = handle;
+  listeners_.push_back(handle);
+  for (auto& source : observed_)
+    caf::anon_send(source, subscribe_atom::value, handle);
+  return handle;
+}
+
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
   auto handle =
-      sys.spawn<herd::dispatcher>(config_.dispatcher_settings(), metrics_, failed_attempts::retry);
+      sys.spawn<herd::dispatcher>(config_.dispatcher_settings(), metrics_, failed_attempts::retry,
+                                  caf::actor_cast<history_feed_actor>(history_recorder()));
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
   return caf::actor_cast<caf::actor>(handle);
@@ -122,6 +144,8 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
       caf::actor_cast<caf::actor>(sys.spawn<breaker_registry>(config_.breakers, metrics_));
   // The scheduler holds a service's retries while its breaker is open and paces them after.
   caf::anon_send(handle, subscribe_atom::value, retry_scheduler());
+  if (auto history = history_recorder())
+    caf::anon_send(handle, subscribe_atom::value, history);
   std::lock_guard<std::mutex> guard{mtx_};
   for (auto& [service, gate] : gates_) {
     caf::anon_send(handle, caf::put_atom::value, service, gate);
@@ -343,7 +367,8 @@ std::vector<stop_target> system_actors::stop_targets() const {
       {"retry_scheduler", retry_scheduler_},
       {"escalation_queue", escalation_queue_},
       {"dead_letter_queue", dead_letter_queue_},
-      {"dispatcher", caf::actor_cast<caf::actor>(dispatcher_)}};
+      {"dispatcher", caf::actor_cast<caf::actor>(dispatcher_)},
+      {"history", history_recorder_}};
   for (auto& [name, handle] : system_actors)
     result.push_back({name, handle, false});
   // Agents the caller added have no supervisor to stop them.
@@ -370,8 +395,8 @@ void system_actors::release() {
   replaced_services_.clear();
   pools_.clear();
   dispatcher_ = nullptr;
-  for (auto* handle : {&retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,
-                       &health_monitor_, &pools_supervisor_, &root_})
+  for (auto* handle : {&history_recorder_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
+                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
     *handle = nullptr;
 }
 
@@ -409,6 +434,11 @@ caf::actor system_actors::breakers() const {
 caf::actor system_actors::dead_letter_queue() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return dead_letter_queue_;
+}
+
+caf::actor system_actors::history_recorder() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return history_recorder_;
 }
 
 caf::actor system_actors::escalation_queue() const {

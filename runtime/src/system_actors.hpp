@@ -25,8 +25,8 @@ namespace herd {
 /// The runtime's supervision tree and the handles of its actors (internal to the facade).
 ///
 ///     root "herd.root" (rest_for_one)
-///       dispatcher, [dead-letter queue, escalation queue], retry scheduler, breaker registry,
-///       health monitor, "herd.pools" (one_for_one)
+///       [history recorder], dispatcher, [dead-letter queue, escalation queue], retry scheduler,
+///       breaker registry, health monitor, "herd.pools" (one_for_one)
 ///                          "pool:<name>" (the configured supervision) -> the pool's agents
 ///
 /// Each child's factory spawns it with the handles of the actors before it (its peers), and
@@ -78,6 +78,8 @@ public:
   std::vector<std::string> service_names() const;
   /// The dead-letter queue, if configured.
   caf::actor dead_letter_queue() const;
+  /// The history recorder, if the task history is on (`runtime_config::history_db`).
+  caf::actor history_recorder() const;
   /// The escalation queue, if configured.
   caf::actor escalation_queue() const;
   /// The health monitor.
@@ -88,6 +90,7 @@ public:
   std::map<std::string, std::vector<caf::actor>> pools() const;
 
 private:
+  caf::actor start_history_recorder(caf::actor_system& sys);
   caf::actor start_dispatcher(caf::actor_system& sys);
   caf::actor start_retry_scheduler(caf::actor_system& sys);
   caf::actor start_breakers(caf::actor_system& sys);
@@ -112,6 +115,7 @@ private:
   std::shared_ptr<liveness_board> board_;
 
   mutable std::mutex mtx_;
+  caf::actor history_recorder_;
   dispatcher_actor dispatcher_;
   caf::actor retry_scheduler_;
   caf::actor breakers_;

@@ -128,6 +128,7 @@ runtime_config herd_simulation::configure(const scenario& s, bool blind) {
   dl.poll_interval = duration{0};
   dl.depth_alert = 0;
   rc.dead_letters = dl;
+  rc.history.reset(); // a simulation reports itself; no task history is written
   return rc;
 }
 

@@ -1,6 +1,7 @@
 #include "dispatch/dispatcher.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
@@ -23,15 +24,20 @@ std::shared_ptr<metrics_registry> or_fresh(std::shared_ptr<metrics_registry> met
 } // namespace
 
 dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
-                       std::shared_ptr<metrics_registry> metrics, failed_attempts failures)
+                       std::shared_ptr<metrics_registry> metrics, failed_attempts failures,
+                       history_feed_actor history)
     : dispatcher_actor::base(cfg), metrics_(or_fresh(std::move(metrics))),
       state_(config, *metrics_, failures == failed_attempts::retry), failures_(failures),
-      log_(component_logger("dispatcher")) {}
+      log_(component_logger("dispatcher")), history_(std::move(history)) {
+  if (history_)
+    ledger_ = std::make_unique<task_ledger>();
+}
 
 void dispatcher::on_exit() {
   retry_scheduler_ = nullptr;
   unsent_retries_.clear();
   stuck_subscribers_ = subscriber_list{};
+  history_ = nullptr;
 }
 
 dispatcher::behavior_type dispatcher::make_behavior() {
@@ -48,7 +54,14 @@ dispatcher::behavior_type dispatcher::make_behavior() {
   });
   return {
       [this](submit_atom, task& t) -> caf::result<outcome> {
-        auto decision = state_.submit(t, clock().now());
+        auto now = clock().now();
+        std::optional<std::string> noted; // the id the ledger noted now
+        if (ledger_ && ledger_->note(t, now))
+          noted = t.id;
+        auto decision = state_.submit(t, now);
+        if (noted && (decision.what == submit_decision::verdict::rejected ||
+                      decision.what == submit_decision::verdict::known))
+          ledger_->forget(*noted);
         switch (decision.what) {
         case submit_decision::verdict::rejected:
           return caf::make_error(decision.error, std::move(decision.reason));
@@ -70,6 +83,8 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         return promise;
       },
       [this](resubmit_atom, task& t) {
+        if (ledger_)
+          ledger_->note(t, clock().now()); // a replay re-enters; a retry is noted already
         state_.resubmit(t, clock().now());
         act();
       },
@@ -178,6 +193,8 @@ void dispatcher::act() {
   for (auto& lease : todo.stuck)
     for (auto& subscriber : stuck_subscribers_.all())
       caf::unsafe_send_as(this, subscriber, stuck_atom::value, lease.agent, lease.task_id);
+  if (ledger_ && !todo.settled.empty())
+    tell_history(todo.settled);
   for (auto& settled : todo.settled)
     deliver(settled.waiters, std::move(settled.msg));
   for (auto& pool : todo.reminders)
@@ -192,6 +209,17 @@ void dispatcher::act() {
     drain_waiters_.clear();
   }
   todo.clear();
+}
+
+void dispatcher::tell_history(const std::vector<dispatcher_actions::settlement>& settled) {
+  std::vector<settled_task> rows;
+  rows.reserve(settled.size());
+  auto now = clock().now();
+  for (auto& s : settled)
+    if (auto row = ledger_->settle(s.result(), now))
+      rows.push_back(std::move(*row));
+  if (!rows.empty())
+    caf::unsafe_send_as(this, history_, history_atom::value, std::move(rows));
 }
 
 caf::typed_response_promise<outcome>& dispatcher::first_waiter(uint32_t waiters) {

@@ -15,6 +15,8 @@
 #include "herd/core/subscriber_list.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/history/protocol.hpp"
+#include "history/task_ledger.hpp"
 
 namespace spdlog {
 class logger;
@@ -56,14 +58,19 @@ enum class failed_attempts {
 /// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
 /// - `(dispatcher_stats_atom) -> dispatcher_stats`.
 ///
+/// With a history recorder (a peer given at spawn), every task that reaches a terminal state is
+/// sent to it as `(history_atom, std::vector<settled_task>)`, one message per handled message
+/// that settled tasks; without one, nothing is noted or sent.
+///
 /// The tables and decisions live in `dispatcher_state`; this actor turns messages into its calls
 /// and its actions into sends, deliveries and timers.
 class dispatcher : public dispatcher_actor::base {
 public:
   /// A dispatcher with `config`, counting into `metrics`, whose failed attempts go where
-  /// `failures` says.
+  /// `failures` says, telling `history` (default: none) every settled task.
   dispatcher(caf::actor_config& cfg, dispatcher_config config,
-             std::shared_ptr<metrics_registry> metrics, failed_attempts failures);
+             std::shared_ptr<metrics_registry> metrics, failed_attempts failures,
+             history_feed_actor history = {});
 
   const char* name() const override { return "herd.dispatcher"; }
 
@@ -76,6 +83,8 @@ protected:
 private:
   /// Sends, delivers and arms what the state's last call asks for.
   void act();
+  /// Sends the history recorder the tasks the state's last call settled.
+  void tell_history(const std::vector<dispatcher_actions::settlement>& settled);
   /// The slot of the first submitter waiting under `waiters` (allocated on first use).
   caf::typed_response_promise<outcome>& first_waiter(uint32_t waiters);
   /// Delivers `msg`, `(outcome)`, to the submitters waiting under `waiters`.
@@ -97,6 +106,11 @@ private:
   std::vector<task> unsent_retries_; // failed attempts before the connect
   subscriber_list stuck_subscribers_;
   bool reporting_ = false; // inside a batch of reports: lease on a reminder
+
+  // The task history: the recorder (none: nothing is noted or sent) and the pending tasks'
+  // kinds, pools, services and entry times.
+  history_feed_actor history_;
+  std::unique_ptr<task_ledger> ledger_;
 
   // Agents: the state knows them by a key, the actor by address and handle.
   std::unordered_map<caf::actor_addr, uint64_t> agent_keys_;

@@ -31,6 +31,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/history/settled_task.hpp"
 #include "herd/http/http_error.hpp"
 #include "herd/http/http_request.hpp"
 #include "herd/http/http_response.hpp"
@@ -95,6 +96,9 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<replay_request>{}, "herd::replay_request");
   visit(announced<escalation>{}, "herd::escalation");
   visit(announced<std::vector<escalation>>{}, "std::vector<herd::escalation>");
+  // history
+  visit(announced<settled_task>{}, "herd::settled_task");
+  visit(announced<std::vector<settled_task>>{}, "std::vector<herd::settled_task>");
   // supervision
   visit(announced<health_monitor_config>{}, "herd::health_monitor_config");
   visit(announced<health_state>{}, "herd::health_state");

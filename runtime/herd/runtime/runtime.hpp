@@ -146,6 +146,9 @@ public:
   caf::actor dead_letter_queue() const;
   /// The escalation queue actor, if `dead_letters` is configured.
   caf::actor escalation_queue() const;
+  /// The history recorder, if the task history is on (`runtime_config::history_db()`); it
+  /// answers `(history_flush_atom)` with the rows committed so far, once committed.
+  caf::actor history_recorder() const;
   /// The health monitor; `(subscribe_atom, actor)` to it delivers
   /// `(sup_event_atom, supervision_event)` events (suspects, isolations, stuck tasks). It runs on a
   /// thread of its own, which ends when the last handle is gone: do not keep one past the runtime's

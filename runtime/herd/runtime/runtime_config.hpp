@@ -12,6 +12,7 @@
 #include "herd/core/time.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/history/history_config.hpp"
 #include "herd/http/http_client_config.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/retry/failure_policy.hpp"
@@ -35,7 +36,8 @@ struct pool_config {
 /// JSON form (all keys optional):
 /// {"log_level": "info", "threads": 0, "dispatcher": {...}, "retry": {...}, "breakers": {...},
 ///  "admission": {"defaults": {...}, "services": {"NAME": {...}}},
-///  "dead_letters": {"db": FILE, ...} or null, "health": {...}, "supervision": {...},
+///  "dead_letters": {"db": FILE, ...} or null, "history": {"db": FILE, "retention": "30d"} or
+///  false, "health": {...}, "supervision": {...},
 ///  "pools": {"NAME": {"concurrency": N}},
 ///  "http_client": {...}, "services": {"NAME": {"type": "openai", "base_url": URL, ...}},
 ///  "http": {"listen": "127.0.0.1:9464", "token_env": "HERD_OPS_TOKEN"},
@@ -57,6 +59,10 @@ struct runtime_config {
   /// The durable dead-letter and escalation queues (a SQLite file); none = tasks that would be
   /// dead-lettered or escalated end as failed instead. Default: none.
   std::optional<dead_letter_queue_config> dead_letters;
+  /// The task history for `herd report` and `GET /api/report` (settled tasks, recoveries);
+  /// none (`"history": false`) = not recorded. Default: on, in the dead-letter database when
+  /// `dead_letters` is configured (see `history_db`).
+  std::optional<history_config> history = history_config{};
   /// How the health monitor watches agents (heartbeat interval, detector); every agent of a
   /// pool is watched.
   health_monitor_config health;
@@ -92,13 +98,17 @@ struct runtime_config {
   bool accepts_kind(const std::string& kind) const;
   /// The dispatcher's settings with the kinds it accepts (all, when a fallback is set).
   dispatcher_config dispatcher_settings() const;
+  /// The file the task history is recorded in: `history.db`, else `dead_letters.db`; empty
+  /// when history is off or has no file (then nothing is recorded).
+  std::string history_db() const;
   /// The concurrency of a pool's agents.
   int32_t concurrency_of(const std::string& pool) const;
 
   /// Reads a configuration; throws `config_error` naming the JSON path of a bad field.
   static runtime_config from_json(const nlohmann::json& document);
   /// Reads a configuration file; throws `config_error` (path "" for unreadable or invalid JSON).
-  /// A relative `dead_letters.db` is taken relative to the file's folder, not the working one.
+  /// A relative `dead_letters.db` or `history.db` is taken relative to the file's folder, not
+  /// the working one.
   static runtime_config load(const std::string& file);
   /// The JSON form, with every default spelled out.
   nlohmann::json to_json() const;
