@@ -58,7 +58,8 @@ protected:
   outcome handle(const task&) override { throw std::runtime_error("model returned garbage"); }
 };
 
-/// Fails with the category named in the payload's "fail" field, else succeeds.
+/// Fails with the category named in the payload's "fail" field; fails the first attempt
+/// (transient) when the payload has "flaky"; else succeeds.
 class failing_agent : public agent {
 public:
   using agent::agent;
@@ -66,6 +67,8 @@ public:
 protected:
   outcome handle(const task& t) override {
     auto payload = t.payload_json();
+    if (payload.is_object() && payload.contains("flaky") && t.attempt == 1)
+      return outcome::fail(failure::make(failure_category::transient, "first try fails"));
     if (payload.is_object() && payload.contains("fail"))
       return outcome::fail(failure::make(
           *parse_failure_category(payload["fail"].get<std::string>()), "asked to fail"));

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/test_agents.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/herd.hpp"
@@ -17,24 +18,6 @@
 using namespace herd;
 
 namespace {
-
-/// Fails a task's first attempt when its payload says {"flaky": true}, fails every attempt with
-/// the category in {"fail": CATEGORY}, else completes.
-class moody_agent : public agent {
-public:
-  using agent::agent;
-
-protected:
-  outcome handle(const task& t) override {
-    auto payload = t.payload_json();
-    if (payload.contains("flaky") && t.attempt == 1)
-      return outcome::fail(failure::make(failure_category::transient, "first try fails"));
-    if (payload.contains("fail"))
-      return outcome::fail(failure::make(
-          *parse_failure_category(payload["fail"].get<std::string>()), "asked to fail"));
-    return outcome::success("ok");
-  }
-};
 
 runtime_config history_config_at(const std::string& db) {
   runtime_config config;
@@ -63,7 +46,7 @@ BOOST_AUTO_TEST_CASE(the_report_agrees_with_the_dispatchers_counts) {
   nlohmann::json served;
   {
     herd::runtime rt{config};
-    rt.spawn_pool<moody_agent>("work", 3);
+    rt.spawn_pool<test::failing_agent>("work", 3);
     std::vector<std::future<caf::expected<outcome>>> outcomes;
     auto submit = [&](std::string id, std::string kind, nlohmann::json payload) {
       outcomes.push_back(rt.submit(task::make(std::move(id), std::move(kind), payload, "work")));
@@ -111,7 +94,7 @@ BOOST_AUTO_TEST_CASE(the_report_agrees_with_the_dispatchers_counts) {
   BOOST_TEST(all.escalated == static_cast<int64_t>(stats.escalated));
   BOOST_TEST(all.failed == static_cast<int64_t>(stats.failed));
   BOOST_TEST(all.tasks == static_cast<int64_t>(stats.accepted));
-  BOOST_TEST(all.tasks == 29); // one row per accepted task
+  BOOST_TEST(all.tasks == 29);                         // one row per accepted task
   BOOST_TEST(report.kinds().at("quick").retried == 4); // the flaky ones; permanent is not retried
   BOOST_TEST(report.kinds().at("quick").retried_completed == 4);
   BOOST_TEST(report.kinds().at("payment").escalated == 2);

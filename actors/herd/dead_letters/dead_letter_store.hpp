@@ -13,9 +13,8 @@
 #include "herd/dead_letters/escalation.hpp"
 #include "herd/dead_letters/replay_request.hpp"
 #include "herd/dead_letters/store_error.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "herd/storage/sqlite_connection.hpp"
+#include "herd/storage/sqlite_statement.hpp"
 
 namespace herd {
 
@@ -134,23 +133,19 @@ public:
                                       std::vector<std::string>& corrupt) const;
 
 private:
-  class statement;
+  using statement = sqlite_statement;
 
   void open_checked(open_mode mode, int schema_version, const std::string& synchronous);
-  void check_file() const;
-  [[noreturn]] void fail_sqlite() const;
   void write_letter(statement& row, const dead_letter& x);
   void migrate(int from, int to);
-  void exec(const std::string& sql) const;
-  [[noreturn]] void fail(const std::string& problem) const;
   std::string where_clause(const dead_letter_filter& filter, std::vector<std::string>& args) const;
   dead_letter read_letter(statement& row) const;
   escalation read_escalation(statement& row) const;
   replay_request read_request(statement& row) const;
 
   std::string file_;
-  sqlite3* db_ = nullptr;
-  std::unique_ptr<statement> insert_;
+  sqlite_connection db_;
+  std::unique_ptr<statement> insert_; // prepared once on db_, finalized before it closes
   int64_t commits_ = 0;
 };
 

@@ -6,8 +6,7 @@
 
 #include "herd/history/recovery_interval.hpp"
 #include "herd/history/settled_task.hpp"
-
-struct sqlite3;
+#include "herd/storage/sqlite_connection.hpp"
 
 namespace herd {
 
@@ -71,17 +70,11 @@ public:
   std::vector<recovery_interval> recoveries_since(int64_t since_ms) const;
 
 private:
-  class statement;
-
   void open_checked(open_mode mode);
-  void open_connection(const std::string& name, int flags);
   void migrate(int from);
-  void exec(const std::string& sql) const;
-  [[noreturn]] void fail(const std::string& problem) const;
-  [[noreturn]] void fail_sqlite() const;
 
   std::string file_;
-  sqlite3* db_ = nullptr;
+  sqlite_connection db_;
   int64_t commits_ = 0;
 };
 

@@ -2,13 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
@@ -17,9 +12,6 @@
 namespace herd {
 
 namespace {
-
-/// "herd" in ASCII: marks a database as herd's (`PRAGMA application_id`).
-constexpr int32_t herd_application_id = 0x68657264;
 
 /// The schema, one script per version; script i takes a file from version i to i + 1.
 const char* const migrations[] = {
@@ -84,9 +76,6 @@ constexpr const char* letter_columns =
     "deadline_ms, history_json, agent, reason, status, note, first_failure_ms, last_failure_ms, "
     "dead_lettered_ms, updated_ms, error_text, letterings_json";
 
-/// The first bytes of every SQLite database file.
-constexpr char sqlite_header[] = "SQLite format 3";
-
 constexpr const char* request_columns = "id, filter_json, rate, state, total, sent, "
                                         "requested_ms, updated_ms";
 
@@ -122,21 +111,6 @@ std::string history_json(const std::vector<attempt_record>& history) {
   return out + "]";
 }
 
-/// `path` with the characters that mean something in an SQLite URI percent-encoded.
-std::string uri_path(const std::string& path) {
-  std::string result;
-  for (auto c : path) {
-    if (c == '%' || c == '?' || c == '#') {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", static_cast<unsigned char>(c));
-      result += buf;
-    } else {
-      result += c;
-    }
-  }
-  return result;
-}
-
 /// The JSON form of a letter's dead-letterings, the same as `nlohmann::json(letterings).dump()`
 /// gives, written without a JSON tree for the same reason as `history_json`.
 std::string letterings_json(const std::vector<dead_lettering>& letterings) {
@@ -154,239 +128,64 @@ std::string letterings_json(const std::vector<dead_lettering>& letterings) {
 
 } // namespace
 
-// -- statement: a prepared SQLite statement ---------------------------------------------------
-
-class dead_letter_store::statement {
-public:
-  statement(const dead_letter_store& store, const std::string& sql) : store_(store) {
-    if (sqlite3_prepare_v2(store.db_, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-      store.fail_sqlite();
-  }
-  ~statement() { sqlite3_finalize(stmt_); }
-
-  statement& bind(int i, const std::string& x) {
-    sqlite3_bind_text(stmt_, i, x.data(), static_cast<int>(x.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  /// Binds text that stays alive and unchanged until the statement has run (no copy).
-  statement& bind_static(int i, const std::string& x) {
-    sqlite3_bind_text(stmt_, i, x.data(), static_cast<int>(x.size()), SQLITE_STATIC);
-    return *this;
-  }
-  statement& bind(int i, int64_t x) {
-    sqlite3_bind_int64(stmt_, i, x);
-    return *this;
-  }
-  statement& bind(int i, double x) {
-    sqlite3_bind_double(stmt_, i, x);
-    return *this;
-  }
-
-  /// Steps once; true if a row is ready.
-  bool step() {
-    auto rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW)
-      return true;
-    if (rc == SQLITE_DONE)
-      return false;
-    store_.fail_sqlite();
-  }
-  /// Steps to the end and resets for the next use.
-  void run() {
-    while (step()) {
-    }
-    reset();
-  }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  std::string text(int i) {
-    auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-    return p ? std::string{p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))} : std::string{};
-  }
-  int64_t integer(int i) { return sqlite3_column_int64(stmt_, i); }
-  double real(int i) { return sqlite3_column_double(stmt_, i); }
-
-private:
-  const dead_letter_store& store_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
 // -- opening and migrating --------------------------------------------------------------------
 
 dead_letter_store::dead_letter_store(const std::string& file, open_mode mode, int schema_version,
                                      const std::string& synchronous)
-    : file_(file) {
-  try {
-    open_checked(mode, schema_version, synchronous);
-  } catch (...) {
-    insert_.reset();
-    sqlite3_close_v2(db_);
-    throw;
-  }
+    : file_(file), db_(file) {
+  open_checked(mode, schema_version, synchronous);
 }
 
-dead_letter_store::~dead_letter_store() {
-  insert_.reset();
-  sqlite3_close_v2(db_);
-}
-
-void dead_letter_store::check_file() const {
-  std::ifstream in{file_, std::ios::binary};
-  char header[100] = {};
-  in.read(header, sizeof(header));
-  auto got = static_cast<size_t>(in.gcount());
-  if (got == 0)
-    return; // empty: SQLite makes a database of it (or it is refused below)
-  auto prefix = std::min(got, sizeof(sqlite_header));
-  if (std::memcmp(header, sqlite_header, prefix) != 0)
-    fail("not a herd database (not an SQLite file); nothing was changed");
-  if (got < sizeof(header))
-    fail("corrupt: truncated to " + std::to_string(got) +
-         " bytes, shorter than a database header; nothing was changed");
-  auto byte = [&header](size_t i) {
-    return static_cast<uint64_t>(static_cast<uint8_t>(header[i]));
-  };
-  auto big_endian = [&byte](size_t at, size_t n) {
-    uint64_t result = 0;
-    for (size_t i = 0; i < n; ++i)
-      result = result << 8 | byte(at + i);
-    return result;
-  };
-  auto page_size = big_endian(16, 2) == 1 ? uint64_t{65536} : big_endian(16, 2);
-  auto pages = big_endian(28, 4);
-  // The page count in the header is valid when its change counter matches (SQLite >= 3.7.0).
-  bool count_valid = big_endian(24, 4) == big_endian(92, 4);
-  // A live writer may be checkpointing its WAL into the file; only a quiet file is measured.
-  std::error_code ec;
-  auto wal_size = std::filesystem::file_size(file_ + "-wal", ec);
-  bool quiet = ec || wal_size == 0;
-  auto size = std::filesystem::file_size(file_, ec);
-  if (!ec && quiet && count_valid && pages > 0 && size < pages * page_size)
-    fail("corrupt: truncated to " + std::to_string(size) + " bytes of the " +
-         std::to_string(pages * page_size) + " its header counts; nothing was changed");
-}
+dead_letter_store::~dead_letter_store() = default;
 
 void dead_letter_store::open_checked(open_mode mode, int schema_version,
                                      const std::string& synchronous) {
   if (synchronous != "full" && synchronous != "normal")
-    fail("synchronous must be \"full\" or \"normal\", not \"" + synchronous + "\"");
-  std::error_code ec;
-  bool exists = std::filesystem::exists(file_, ec);
-  if (!exists && mode != open_mode::create)
-    fail("no such database file");
-  if (exists && std::filesystem::is_directory(file_, ec))
-    fail("is a directory, not a database file");
-  if (exists)
-    check_file();
+    db_.fail("synchronous must be \"full\" or \"normal\", not \"" + synchronous + "\"");
   bool read_only = mode == open_mode::read_only;
-  // One owner per object (see the class doc), so SQLite's own connection mutex is not needed.
-  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX |
-              (mode == open_mode::create ? SQLITE_OPEN_CREATE : 0);
-  auto open = [&](const std::string& name, int extra_flags) {
-    sqlite3_close_v2(db_);
-    db_ = nullptr;
-    if (sqlite3_open_v2(name.c_str(), &db_, flags | extra_flags, nullptr) != SQLITE_OK)
-      fail(std::string{"cannot open: "} + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
-    sqlite3_extended_result_codes(db_, 1);
-    // A second process (the `herd dlq` command, the service) may hold the write lock briefly.
-    sqlite3_busy_timeout(db_, 5000);
-  };
-  open(file_, 0);
-  int64_t app_id = 0;
-  int64_t tables = 0;
-  auto probe = [&] {
-    statement id{*this, "PRAGMA application_id"};
-    if (id.step())
-      app_id = id.integer(0);
-    statement count{*this, "SELECT COUNT(*) FROM sqlite_master"};
-    if (count.step())
-      tables = count.integer(0);
-  };
-  try {
-    probe();
-  } catch (const store_error&) {
-    // A reader in a read-only directory cannot create the WAL index: read the file as it is.
-    auto code = sqlite3_errcode(db_) & 0xff;
-    if (!read_only || (code != SQLITE_CANTOPEN && code != SQLITE_READONLY))
-      throw;
-    open("file:" + uri_path(file_) + "?immutable=1", SQLITE_OPEN_URI);
-    probe();
-  }
+  auto found = db_.open(read_only, mode == open_mode::create);
   int version = this->schema_version();
-  bool fresh = app_id == 0 && tables == 0;
-  if (fresh && mode != open_mode::create)
-    fail("empty file, not a herd database; nothing was changed");
-  if (!fresh && app_id != herd_application_id)
-    fail("not a herd database (application_id " + std::to_string(app_id) + ", " +
-         std::to_string(tables) + " schema objects); nothing was changed");
+  if (found.fresh && mode != open_mode::create)
+    db_.fail("empty file, not a herd database; nothing was changed");
   if (version > latest_schema_version)
-    fail("schema version " + std::to_string(version) + " is newer than this herd supports (up to " +
-         std::to_string(latest_schema_version) + "); upgrade herd; nothing was changed");
+    db_.fail("schema version " + std::to_string(version) +
+             " is newer than this herd supports (up to " + std::to_string(latest_schema_version) +
+             "); upgrade herd; nothing was changed");
   if (read_only) {
     if (version < std::min(schema_version, latest_schema_version))
-      fail("schema version " + std::to_string(version) + " needs a migration to version " +
-           std::to_string(latest_schema_version) +
-           ", which a read-only command does not do: run `herd dlq migrate --db " + file_ +
-           "` or start the service; nothing was changed");
+      db_.fail("schema version " + std::to_string(version) + " needs a migration to version " +
+               std::to_string(latest_schema_version) +
+               ", which a read-only command does not do: run `herd dlq migrate --db " + file_ +
+               "` or start the service; nothing was changed");
     return;
   }
-  {
-    statement wal{*this, "PRAGMA journal_mode=WAL"};
-    if (!wal.step() || wal.text(0) != "wal")
-      fail("cannot switch to WAL mode");
-  }
-  exec("PRAGMA synchronous=" + std::string{synchronous == "full" ? "FULL" : "NORMAL"});
+  db_.use_wal(synchronous == "full" ? "FULL" : "NORMAL", found.fresh);
   if (version < schema_version)
     migrate(version, std::min(schema_version, latest_schema_version));
 }
 
 void dead_letter_store::migrate(int from, int to) {
   for (int version = from; version < to; ++version) {
-    exec("BEGIN IMMEDIATE");
+    db_.exec("BEGIN IMMEDIATE");
     try {
-      exec(migrations[version]);
-      exec("PRAGMA user_version = " + std::to_string(version + 1));
-      exec("COMMIT");
+      db_.exec(migrations[version]);
+      db_.exec("PRAGMA user_version = " + std::to_string(version + 1));
+      db_.exec("COMMIT");
     } catch (const store_error& e) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      fail("migration to schema version " + std::to_string(version + 1) +
-           " failed: " + e.problem());
+      db_.rollback();
+      db_.fail("migration to schema version " + std::to_string(version + 1) +
+               " failed: " + e.problem());
     }
   }
 }
 
-void dead_letter_store::exec(const std::string& sql) const {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string problem = message ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    fail(problem);
-  }
-}
-
-void dead_letter_store::fail(const std::string& problem) const {
-  throw store_error(file_, problem);
-}
-
-void dead_letter_store::fail_sqlite() const {
-  auto code = sqlite3_errcode(db_) & 0xff;
-  std::string message = sqlite3_errmsg(db_);
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-    fail("corrupt (" + message +
-         "); restore it from a backup or salvage it with sqlite3's .recover");
-  fail(message);
-}
-
 int dead_letter_store::schema_version() const {
-  statement version{*this, "PRAGMA user_version"};
+  statement version{db_, "PRAGMA user_version"};
   return version.step() ? static_cast<int>(version.integer(0)) : 0;
 }
 
 std::string dead_letter_store::integrity_check() const {
-  statement check{*this, "PRAGMA integrity_check"};
+  statement check{db_, "PRAGMA integrity_check"};
   std::string result;
   while (check.step())
     result += (result.empty() ? "" : "\n") + check.text(0);
@@ -419,14 +218,14 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
     return;
   if (!insert_)
     insert_ = std::make_unique<statement>(
-        *this, std::string{"INSERT INTO dead_letters("} + letter_columns +
-                   ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                   "?16, ?17, ?18, ?19, ?20, ?21) ON CONFLICT(task_id) DO NOTHING");
-  exec("BEGIN IMMEDIATE");
+        db_, std::string{"INSERT INTO dead_letters("} + letter_columns +
+                 ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                 "?16, ?17, ?18, ?19, ?20, ?21) ON CONFLICT(task_id) DO NOTHING");
+  db_.exec("BEGIN IMMEDIATE");
   try {
     for (auto& x : batch) {
       write_letter(*insert_, x);
-      if (sqlite3_changes(db_) > 0)
+      if (db_.changes() > 0)
         continue;
       // Dead-lettered before: one letter per task, whose history grows.
       dead_letter merged;
@@ -438,20 +237,20 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
             append_note(x.note, x.updated_ms,
                         "replaced a stored letter that could not be read: " + e.problem());
       }
-      statement update{*this, "UPDATE dead_letters SET kind = ?2, pool = ?3, service = ?4, "
-                              "idempotency_key = ?5, payload = ?6, attempt = ?7, replays = ?8, "
-                              "created_ms = ?9, deadline_ms = ?10, history_json = ?11, "
-                              "agent = ?12, reason = ?13, status = ?14, note = ?15, "
-                              "first_failure_ms = ?16, last_failure_ms = ?17, "
-                              "dead_lettered_ms = ?18, updated_ms = ?19, error_text = ?20, "
-                              "letterings_json = ?21 WHERE task_id = ?1"};
+      statement update{db_, "UPDATE dead_letters SET kind = ?2, pool = ?3, service = ?4, "
+                            "idempotency_key = ?5, payload = ?6, attempt = ?7, replays = ?8, "
+                            "created_ms = ?9, deadline_ms = ?10, history_json = ?11, "
+                            "agent = ?12, reason = ?13, status = ?14, note = ?15, "
+                            "first_failure_ms = ?16, last_failure_ms = ?17, "
+                            "dead_lettered_ms = ?18, updated_ms = ?19, error_text = ?20, "
+                            "letterings_json = ?21 WHERE task_id = ?1"};
       write_letter(update, merged);
     }
-    exec("COMMIT");
+    db_.exec("COMMIT");
     ++commits_;
   } catch (...) {
     insert_->reset();
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    db_.rollback();
     throw;
   }
 }
@@ -523,14 +322,14 @@ dead_letter dead_letter_store::read_letter(statement& row) const {
     result.updated_ms = row.integer(18);
     result.letterings = nlohmann::json::parse(row.text(20)).get<std::vector<dead_lettering>>();
   } catch (const std::exception& e) {
-    fail("the dead letter of task \"" + t.id + "\" is corrupt: " + e.what());
+    db_.fail("the dead letter of task \"" + t.id + "\" is corrupt: " + e.what());
   }
   return result;
 }
 
 std::optional<dead_letter> dead_letter_store::get(const std::string& id) const {
-  statement select{*this, std::string{"SELECT "} + letter_columns +
-                              " FROM dead_letters WHERE task_id = ?"};
+  statement select{db_, std::string{"SELECT "} + letter_columns +
+                            " FROM dead_letters WHERE task_id = ?"};
   select.bind(1, id);
   if (!select.step())
     return std::nullopt;
@@ -544,7 +343,7 @@ std::vector<dead_letter> dead_letter_store::query(const dead_letter_filter& filt
              where_clause(filter, args) + " ORDER BY dead_lettered_ms, rowid";
   if (filter.limit > 0)
     sql += " LIMIT " + std::to_string(filter.limit);
-  statement select{*this, sql};
+  statement select{db_, sql};
   for (size_t i = 0; i < args.size(); ++i)
     select.bind(static_cast<int>(i + 1), args[i]);
   std::vector<dead_letter> result;
@@ -560,7 +359,7 @@ std::vector<dead_letter> dead_letter_store::query(const dead_letter_filter& filt
 
 int64_t dead_letter_store::count(const dead_letter_filter& filter) const {
   std::vector<std::string> args;
-  statement select{*this, "SELECT COUNT(*) FROM dead_letters" + where_clause(filter, args)};
+  statement select{db_, "SELECT COUNT(*) FROM dead_letters" + where_clause(filter, args)};
   for (size_t i = 0; i < args.size(); ++i)
     select.bind(static_cast<int>(i + 1), args[i]);
   return select.step() ? select.integer(0) : 0;
@@ -572,8 +371,8 @@ dead_letter_stats dead_letter_store::stats() const {
        {dead_letter_status::pending, dead_letter_status::replaying, dead_letter_status::replayed,
         dead_letter_status::succeeded, dead_letter_status::resolved, dead_letter_status::poison})
     result.by_status[to_string(status)] = 0;
-  statement select{*this, "SELECT status, reason, COUNT(*) FROM dead_letters "
-                          "GROUP BY status, reason"};
+  statement select{db_, "SELECT status, reason, COUNT(*) FROM dead_letters "
+                        "GROUP BY status, reason"};
   while (select.step()) {
     auto status = select.text(0);
     auto n = select.integer(2);
@@ -588,15 +387,15 @@ dead_letter_stats dead_letter_store::stats() const {
 }
 
 int64_t dead_letter_store::depth() const {
-  statement select{*this, "SELECT COUNT(*) FROM dead_letters "
-                          "WHERE status IN ('pending', 'replaying', 'poison')"};
+  statement select{db_, "SELECT COUNT(*) FROM dead_letters "
+                        "WHERE status IN ('pending', 'replaying', 'poison')"};
   return select.step() ? select.integer(0) : 0;
 }
 
 std::map<std::string, int64_t> dead_letter_store::depth_by_reason() const {
   // Answered from the (status, reason) index.
-  statement select{*this, "SELECT reason, COUNT(*) FROM dead_letters "
-                          "WHERE status IN ('pending', 'replaying', 'poison') GROUP BY reason"};
+  statement select{db_, "SELECT reason, COUNT(*) FROM dead_letters "
+                        "WHERE status IN ('pending', 'replaying', 'poison') GROUP BY reason"};
   std::map<std::string, int64_t> result;
   while (select.step())
     result[select.text(0)] = select.integer(1);
@@ -607,18 +406,18 @@ int64_t dead_letter_store::set_status(const std::vector<std::string>& ids,
                                       dead_letter_status status, int64_t now_ms) {
   if (ids.empty())
     return 0;
-  statement update{*this, "UPDATE dead_letters SET status = ?, updated_ms = ? WHERE task_id = ?"};
+  statement update{db_, "UPDATE dead_letters SET status = ?, updated_ms = ? WHERE task_id = ?"};
   int64_t result = 0;
-  exec("BEGIN IMMEDIATE");
+  db_.exec("BEGIN IMMEDIATE");
   try {
     for (auto& id : ids) {
       update.bind(1, to_string(status)).bind(2, now_ms).bind(3, id);
       update.run();
-      result += sqlite3_changes(db_);
+      result += db_.changes();
     }
-    exec("COMMIT");
+    db_.exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    db_.rollback();
     throw;
   }
   return result;
@@ -627,40 +426,40 @@ int64_t dead_letter_store::set_status(const std::vector<std::string>& ids,
 void dead_letter_store::mark_replayed(const std::vector<std::string>& ids, int64_t now_ms) {
   if (ids.empty())
     return;
-  statement update{*this, "UPDATE dead_letters SET status = 'replayed', replays = replays + 1, "
-                          "updated_ms = ? WHERE task_id = ?"};
-  exec("BEGIN IMMEDIATE");
+  statement update{db_, "UPDATE dead_letters SET status = 'replayed', replays = replays + 1, "
+                        "updated_ms = ? WHERE task_id = ?"};
+  db_.exec("BEGIN IMMEDIATE");
   try {
     for (auto& id : ids) {
       update.bind(1, now_ms).bind(2, id);
       update.run();
     }
-    exec("COMMIT");
+    db_.exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    db_.rollback();
     throw;
   }
 }
 
 bool dead_letter_store::mark_succeeded(const std::string& id, int64_t now_ms) {
-  statement update{*this, "UPDATE dead_letters SET status = 'succeeded', updated_ms = ? "
-                          "WHERE task_id = ? AND status = 'replayed'"};
+  statement update{db_, "UPDATE dead_letters SET status = 'succeeded', updated_ms = ? "
+                        "WHERE task_id = ? AND status = 'replayed'"};
   update.bind(1, now_ms).bind(2, id);
   update.run();
-  return sqlite3_changes(db_) > 0;
+  return db_.changes() > 0;
 }
 
 bool dead_letter_store::resolve(const std::string& id, const std::string& note, int64_t now_ms) {
-  statement select{*this, "SELECT note FROM dead_letters WHERE task_id = ?"};
+  statement select{db_, "SELECT note FROM dead_letters WHERE task_id = ?"};
   select.bind(1, id);
   if (!select.step())
     return false;
   auto notes = append_note(select.text(0), now_ms, "resolved: " + note);
-  statement update{*this, "UPDATE dead_letters SET status = 'resolved', note = ?, updated_ms = ? "
-                          "WHERE task_id = ?"};
+  statement update{db_, "UPDATE dead_letters SET status = 'resolved', note = ?, updated_ms = ? "
+                        "WHERE task_id = ?"};
   update.bind(1, notes).bind(2, now_ms).bind(3, id);
   update.run();
-  return sqlite3_changes(db_) > 0;
+  return db_.changes() > 0;
 }
 
 int64_t dead_letter_store::purge(const dead_letter_filter& filter) {
@@ -670,11 +469,11 @@ int64_t dead_letter_store::purge(const dead_letter_filter& filter) {
   if (filter.limit > 0)
     sql = "DELETE FROM dead_letters WHERE rowid IN (SELECT rowid FROM dead_letters" + where +
           " ORDER BY dead_lettered_ms, rowid LIMIT " + std::to_string(filter.limit) + ")";
-  statement remove{*this, sql};
+  statement remove{db_, sql};
   for (size_t i = 0; i < args.size(); ++i)
     remove.bind(static_cast<int>(i + 1), args[i]);
   remove.run();
-  return sqlite3_changes(db_);
+  return db_.changes();
 }
 
 // -- replay requests --------------------------------------------------------------------------
@@ -685,7 +484,7 @@ replay_request dead_letter_store::read_request(statement& row) const {
   try {
     result.filter = dead_letter_filter::from_json(json_reader{nlohmann::json::parse(row.text(1))});
   } catch (const std::exception& e) {
-    fail("replay request " + std::to_string(result.id) + " is corrupt: " + e.what());
+    db_.fail("replay request " + std::to_string(result.id) + " is corrupt: " + e.what());
   }
   result.rate = row.real(2);
   result.state = row.text(3);
@@ -713,8 +512,8 @@ int64_t dead_letter_store::count_replayable(const dead_letter_filter& filter) co
 replay_request dead_letter_store::add_replay_request(const dead_letter_filter& filter, double rate,
                                                      const std::string& state, int64_t now_ms,
                                                      int64_t total) {
-  statement insert{*this, "INSERT INTO replay_requests(filter_json, rate, state, total, sent, "
-                          "requested_ms, updated_ms) VALUES(?, ?, ?, ?, 0, ?, ?)"};
+  statement insert{db_, "INSERT INTO replay_requests(filter_json, rate, state, total, sent, "
+                        "requested_ms, updated_ms) VALUES(?, ?, ?, ?, 0, ?, ?)"};
   insert.bind(1, filter.to_json().dump())
       .bind(2, rate)
       .bind(3, state)
@@ -723,7 +522,7 @@ replay_request dead_letter_store::add_replay_request(const dead_letter_filter& f
       .bind(6, now_ms);
   insert.run();
   replay_request result;
-  result.id = sqlite3_last_insert_rowid(db_);
+  result.id = db_.last_insert_rowid();
   result.filter = filter;
   result.rate = rate;
   result.state = state;
@@ -734,15 +533,15 @@ replay_request dead_letter_store::add_replay_request(const dead_letter_filter& f
 }
 
 void dead_letter_store::update_replay_request(const replay_request& request, int64_t now_ms) {
-  statement update{*this, "UPDATE replay_requests SET state = ?, total = ?, sent = ?, "
-                          "updated_ms = ? WHERE id = ?"};
+  statement update{db_, "UPDATE replay_requests SET state = ?, total = ?, sent = ?, "
+                        "updated_ms = ? WHERE id = ?"};
   update.bind(1, request.state).bind(2, request.total).bind(3, request.sent).bind(4, now_ms);
   update.bind(5, request.id);
   update.run();
 }
 
 std::optional<replay_request> dead_letter_store::replay_request_of(int64_t id) const {
-  statement select{*this,
+  statement select{db_,
                    std::string{"SELECT "} + request_columns + " FROM replay_requests WHERE id = ?"};
   select.bind(1, id);
   if (!select.step())
@@ -751,8 +550,8 @@ std::optional<replay_request> dead_letter_store::replay_request_of(int64_t id) c
 }
 
 std::vector<replay_request> dead_letter_store::replay_requests(const std::string& state) const {
-  statement select{*this, std::string{"SELECT "} + request_columns + " FROM replay_requests" +
-                              (state.empty() ? "" : " WHERE state = ?") + " ORDER BY id DESC"};
+  statement select{db_, std::string{"SELECT "} + request_columns + " FROM replay_requests" +
+                            (state.empty() ? "" : " WHERE state = ?") + " ORDER BY id DESC"};
   if (!state.empty())
     select.bind(1, state);
   std::vector<replay_request> result;
@@ -777,18 +576,18 @@ escalation dead_letter_store::read_escalation(statement& row) const {
     result.updated_ms = row.integer(5);
     result.work = nlohmann::json::parse(row.text(6)).get<task>();
   } catch (const std::exception& e) {
-    fail("the escalation of task \"" + id + "\" is corrupt: " + e.what());
+    db_.fail("the escalation of task \"" + id + "\" is corrupt: " + e.what());
   }
   return result;
 }
 
 void dead_letter_store::put_escalation(const escalation& x) {
-  statement insert{*this, "INSERT INTO escalations(task_id, reason, status, note, escalated_ms, "
-                          "updated_ms, task_json) VALUES(?, ?, ?, ?, ?, ?, ?) "
-                          "ON CONFLICT(task_id) DO UPDATE SET reason = excluded.reason, "
-                          "status = excluded.status, note = excluded.note, "
-                          "escalated_ms = excluded.escalated_ms, "
-                          "updated_ms = excluded.updated_ms, task_json = excluded.task_json"};
+  statement insert{db_, "INSERT INTO escalations(task_id, reason, status, note, escalated_ms, "
+                        "updated_ms, task_json) VALUES(?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(task_id) DO UPDATE SET reason = excluded.reason, "
+                        "status = excluded.status, note = excluded.note, "
+                        "escalated_ms = excluded.escalated_ms, "
+                        "updated_ms = excluded.updated_ms, task_json = excluded.task_json"};
   nlohmann::json task_json = x.work;
   insert.bind(1, x.work.id).bind(2, x.reason).bind(3, to_string(x.status)).bind(4, x.note);
   insert.bind(5, x.escalated_ms).bind(6, x.updated_ms).bind(7, task_json.dump());
@@ -796,8 +595,8 @@ void dead_letter_store::put_escalation(const escalation& x) {
 }
 
 std::optional<escalation> dead_letter_store::get_escalation(const std::string& id) const {
-  statement select{*this, std::string{"SELECT "} + escalation_columns +
-                              " FROM escalations WHERE task_id = ?"};
+  statement select{db_, std::string{"SELECT "} + escalation_columns +
+                            " FROM escalations WHERE task_id = ?"};
   select.bind(1, id);
   if (!select.step())
     return std::nullopt;
@@ -806,9 +605,8 @@ std::optional<escalation> dead_letter_store::get_escalation(const std::string& i
 
 std::vector<escalation> dead_letter_store::escalations(std::optional<escalation_status> status,
                                                        std::vector<std::string>& corrupt) const {
-  statement select{*this, std::string{"SELECT "} + escalation_columns + " FROM escalations" +
-                              (status ? " WHERE status = ?" : "") +
-                              " ORDER BY escalated_ms, rowid"};
+  statement select{db_, std::string{"SELECT "} + escalation_columns + " FROM escalations" +
+                            (status ? " WHERE status = ?" : "") + " ORDER BY escalated_ms, rowid"};
   if (status)
     select.bind(1, to_string(*status));
   std::vector<escalation> result;
