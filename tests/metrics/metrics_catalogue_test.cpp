@@ -1,5 +1,6 @@
 // The metrics of issue #18 (docs/metrics.md), each asserted on the instrument that a real actor or
 // its plain state class keeps: series name, labels and value.
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -285,8 +286,16 @@ BOOST_AUTO_TEST_CASE(the_oldest_task_waiting_for_a_retry_shows_its_age_per_servi
   auto age = [&] {
     return metrics->gauge("herd_retry_oldest_age_seconds", "", {{"service", "llm"}}).value();
   };
+  // The start on the wall clock, so that an alert's `time() - start` keeps growing between events.
+  auto seconds_ago = [&] {
+    auto start =
+        metrics->gauge("herd_retry_oldest_start_timestamp_seconds", "", {{"service", "llm"}})
+            .value();
+    return start == 0 ? -1.0 : static_cast<double>(wall_now_ms()) / 1000.0 - start;
+  };
   fail("a", 0, 5); // due again at 65 s
   BOOST_TEST(age() == 5);
+  BOOST_TEST(std::abs(seconds_ago() - 5) < 1.0);
   fail("b", 20, 30);                      // due again at 90 s
   BOOST_TEST(age() == 30);                // a is the oldest
   lanes.tick(lanes.generation(), at(65)); // a goes back to the dispatcher
@@ -295,6 +304,7 @@ BOOST_AUTO_TEST_CASE(the_oldest_task_waiting_for_a_retry_shows_its_age_per_servi
   BOOST_TEST(age() == 45); // b, accepted at 20 s
   lanes.tick(lanes.generation(), at(90));
   BOOST_TEST(age() == 0); // none waits
+  BOOST_TEST(seconds_ago() == -1.0);
 }
 
 // -- 6. LLM tokens and cost ---------------------------------------------------------------------

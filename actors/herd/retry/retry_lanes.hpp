@@ -121,6 +121,7 @@ private:
     gauge* tokens;
     gauge* rate;
     gauge* oldest_age;
+    gauge* oldest_start; // wall clock: an alert's time() - it keeps growing between events
     std::multiset<time_point> starts; // first_attempt_start of each pending retry in the lane
   };
 

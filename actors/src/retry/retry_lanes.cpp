@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
 
 namespace herd {
@@ -152,6 +153,7 @@ std::vector<task> retry_lanes::hand_back() {
     l.starts.clear();
     l.wake_armed = false;
     l.oldest_age->set(0);
+    l.oldest_start->set(0);
     publish(l);
   }
   std::sort(result.begin(), result.end(), [](const task& x, const task& y) { return x.id < y.id; });
@@ -248,10 +250,19 @@ void retry_lanes::publish(lane& l) {
 }
 
 void retry_lanes::publish_ages(time_point now) {
-  // Every lane: an age grows while nothing happens in its own lane.
-  for (auto& l : lanes_)
-    l.oldest_age->set(
-        l.starts.empty() ? 0.0 : std::chrono::duration<double>(now - *l.starts.begin()).count());
+  // Every lane: an age grows while nothing happens in its own lane. The start's wall-clock
+  // timestamp lets Prometheus compute the age at any time (`time() - ...`), also between events.
+  auto to_wall = wall_offset(now, wall_now_ms());
+  for (auto& l : lanes_) {
+    if (l.starts.empty()) {
+      l.oldest_age->set(0);
+      l.oldest_start->set(0);
+      continue;
+    }
+    auto oldest = *l.starts.begin();
+    l.oldest_age->set(std::chrono::duration<double>(now - oldest).count());
+    l.oldest_start->set(static_cast<double>(to_epoch_ms(oldest + to_wall)) / 1000.0);
+  }
 }
 
 time_point retry_lanes::first_attempt_start(const task& t, time_point now) {
@@ -303,6 +314,10 @@ retry_lanes::lane& retry_lanes::lane_of(const std::string& service, time_point n
            &m.gauge("herd_retry_oldest_age_seconds",
                     "Age (since its first attempt started) of the oldest task waiting for a "
                     "retry of the service; 0 when none waits",
+                    labels),
+           &m.gauge("herd_retry_oldest_start_timestamp_seconds",
+                    "Wall-clock Unix time when the first attempt of the oldest task waiting for "
+                    "a retry of the service started; 0 when none waits",
                     labels),
            {}});
   lane_index_.emplace(service, index);
