@@ -14,15 +14,12 @@ Exits 0 on success; on a mismatch prints what the page showed against what /api/
 import argparse
 import html
 import html.parser
-import http.client
 import http.server
 import json
 import os
-import queue
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
