@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -248,6 +249,15 @@ BOOST_AUTO_TEST_CASE(every_action_and_end_has_a_name) {
   for (auto x : {chain_end::none, chain_end::budget_spent, chain_end::chain_exhausted,
                  chain_end::deadline, chain_end::not_retryable, chain_end::unavailable})
     BOOST_TEST(herd::to_string(x) != "invalid");
+}
+
+BOOST_AUTO_TEST_CASE(misuse_is_refused_loudly) {
+  chain_planner p{chain_of(), policy()};
+  BOOST_CHECK_THROW(p.next(at(0), {chain_planner::availability{}}), std::invalid_argument);
+  BOOST_CHECK_THROW(p.on_failure(failure::transient("x")), std::logic_error); // nothing tried
+  p.next(at(0), all_up(p));
+  BOOST_CHECK_THROW(p.next(at(0), all_up(p)), std::logic_error); // the try has no result yet
+  BOOST_CHECK_THROW((chain_planner{fallback_chain{}, policy()}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

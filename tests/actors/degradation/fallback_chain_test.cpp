@@ -9,6 +9,7 @@
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/degradation/fallback_chain.hpp"
+#include "herd/degradation/fallback_config.hpp"
 
 using nlohmann::json;
 
@@ -126,6 +127,30 @@ BOOST_AUTO_TEST_CASE(bad_chains_are_refused_with_the_json_path) {
   BOOST_TEST(
       starts_with(error_of(json::parse(R"({"tiers": [{"service": "sonnet"}], "recheck_ms": 0})")),
                   "/fallbacks/email/recheck_ms: expected a duration above 0 ms"));
+}
+
+BOOST_AUTO_TEST_CASE(chains_are_configured_per_task_kind) {
+  auto config = herd::fallback_config::from_json(
+      herd::json_reader{
+          json::parse(R"({"email": {"tiers": [{"service": "sonnet"}, {"human": true}]},
+                                        "summary": {"tiers": [{"service": "haiku"}]}})"),
+          "/fallbacks"},
+      known);
+  BOOST_TEST_REQUIRE(config.chain_for("email") != nullptr);
+  BOOST_TEST(config.chain_for("email")->tiers.size() == 2u);
+  BOOST_TEST(config.chain_for("payment") == nullptr); // a kind without a chain does not fall back
+  BOOST_TEST(
+      herd::fallback_config::from_json(herd::json_reader{config.to_json()}, known).to_json() ==
+      config.to_json());
+  try {
+    herd::fallback_config::from_json(
+        herd::json_reader{json::parse(R"({"email": {"tiers": [{"service": "nope"}]}})"),
+                          "/fallbacks"},
+        known);
+    BOOST_FAIL("an unknown service was accepted");
+  } catch (const herd::config_error& e) {
+    BOOST_TEST(e.path() == "/fallbacks/email/tiers/0/service");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
