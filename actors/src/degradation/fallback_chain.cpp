@@ -60,9 +60,12 @@ fallback_chain fallback_chain::from_json(const json_reader& in,
       auto category = element.value().is_string()
                           ? parse_failure_category(element.value().get<std::string>())
                           : std::nullopt;
-      if (!category)
-        element.fail("a failure category (transient, timeout, rate_limited, unavailable, "
-                     "circuit_open, permanent, unknown, context_window, content_policy)");
+      if (!category) {
+        std::string names;
+        for (auto known : all_failure_categories)
+          names += (names.empty() ? "" : ", ") + to_string(known);
+        element.fail("a failure category (" + names + ")");
+      }
       result.move_on.push_back(*category);
     }
   }
