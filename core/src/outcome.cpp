@@ -38,14 +38,14 @@ nlohmann::json outcome::result_json() const {
 
 bool operator==(const outcome& x, const outcome& y) {
   return x.task_id == y.task_id && x.status == y.status && x.result == y.result &&
-         x.error == y.error && x.agent == y.agent && x.attempt == y.attempt && x.limit == y.limit;
+         x.error == y.error && x.agent == y.agent && x.attempt == y.attempt && x.limit == y.limit &&
+         x.served_by == y.served_by && x.degraded == y.degraded;
 }
 
 void to_json(nlohmann::json& j, const outcome& x) {
-  j = nlohmann::json{{"task_id", x.task_id},
-                     {"status", to_string(x.status)},
-                     {"agent", x.agent},
-                     {"attempt", x.attempt}};
+  j = nlohmann::json{{"task_id", x.task_id},     {"status", to_string(x.status)},
+                     {"agent", x.agent},         {"attempt", x.attempt},
+                     {"served_by", x.served_by}, {"degraded", x.degraded}};
   if (x.ok())
     j["result"] = x.result_json();
   else

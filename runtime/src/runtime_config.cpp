@@ -1,6 +1,7 @@
 #include "herd/runtime/runtime_config.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
   in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "admission",
                 "dead_letters", "history", "health", "supervision", "pools", "policies",
-                "fallback_policy", "http_client", "services", "http"});
+                "fallback_policy", "http_client", "services", "http", "budgets", "fallbacks",
+                "loop_guard"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -83,6 +85,16 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     for (auto& name : services.keys())
       result.services[name] = http_service_config::from_json(services.at(name));
   }
+  if (in.has("budgets"))
+    result.budgets = budget_config::from_json(in.at("budgets"));
+  if (in.has("fallbacks")) {
+    std::set<std::string> service_names;
+    for (auto& entry : result.services)
+      service_names.insert(entry.first);
+    result.fallbacks = fallback_config::from_json(in.at("fallbacks"), service_names);
+  }
+  if (in.has("loop_guard"))
+    result.loop_limits = loop_guard::limits::from_json(in.at("loop_guard"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -149,7 +161,10 @@ nlohmann::json runtime_config::to_json() const {
                         {"fallback_policy", fallback_policy},
                         {"http_client", http_client.to_json()},
                         {"services", nlohmann::json::object()},
-                        {"http", http.to_json()}};
+                        {"http", http.to_json()},
+                        {"budgets", budgets.to_json()},
+                        {"fallbacks", fallbacks.to_json()},
+                        {"loop_guard", loop_limits.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

@@ -17,6 +17,12 @@ std::string error_of(const std::string& text) {
   return "";
 }
 
+/// A configuration with one HTTP service, "sonnet", and `extra` keys beside it.
+std::string with_sonnet(const std::string& extra) {
+  return R"({"services": {"sonnet": {"type": "http", "base_url": "http://127.0.0.1:1"}}, )" +
+         extra + "}";
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(config)
@@ -141,6 +147,74 @@ BOOST_AUTO_TEST_CASE(http_services_are_read_and_their_errors_name_the_path) {
   BOOST_TEST(no_key.find("HERD_TEST_UNSET_KEY") != std::string::npos);
   auto bad_client = error_of(R"({"http_client": {"max_connections_per_host": 0}})");
   BOOST_TEST(bad_client.rfind("/http_client/max_connections_per_host: ", 0) == 0, bad_client);
+}
+
+BOOST_AUTO_TEST_CASE(degradation_keys_are_read_and_read_back) {
+  auto c = herd::runtime_config::from_json(nlohmann::json::parse(with_sonnet(R"(
+    "budgets": {"runtime": {"per_day": {"soft": 40, "hard": 50}},
+                "pools": {"llm": {"per_hour": {"hard": 5}}}, "task": {"hard": 0.5},
+                "prices": {"claude-haiku": {"input_per_million": 1, "output_per_million": 5}}},
+    "fallbacks": {"email": {"tiers": [{"service": "sonnet"},
+                                      {"service": "sonnet", "params": {"model": "claude-haiku"},
+                                       "name": "haiku"},
+                                      {"rule": "triage_rules"}, {"human": true}],
+                            "attempts_per_tier": 3}},
+    "loop_guard": {"max_steps": 20, "warn_repeats": 2, "stop_repeats": 4})")));
+  BOOST_TEST(c.budgets.runtime.size() == 1u);
+  BOOST_TEST(c.budgets.pools.count("llm") == 1u);
+  BOOST_TEST(c.budgets.task.has_value());
+  auto* chain = c.fallbacks.chain_for("email");
+  BOOST_REQUIRE(chain != nullptr);
+  BOOST_TEST(chain->tiers.size() == 4u);
+  BOOST_TEST(chain->tiers[1].label == "haiku");
+  BOOST_TEST(chain->attempts_per_tier == 3);
+  BOOST_TEST(c.fallbacks.chain_for("other") == nullptr);
+  BOOST_TEST(c.loop_limits.max_steps == 20);
+  BOOST_TEST(c.loop_limits.stop_repeats == 4);
+  auto back = herd::runtime_config::from_json(c.to_json());
+  BOOST_TEST(back.to_json() == c.to_json());
+  BOOST_TEST(back.to_json()["fallbacks"]["email"]["tiers"].size() == 4u);
+  // Nothing configured: no budgets, no chains, the bounded default loop limits.
+  herd::runtime_config defaults;
+  BOOST_TEST(defaults.budgets.empty());
+  BOOST_TEST(defaults.fallbacks.chains.empty());
+  BOOST_TEST(defaults.loop_limits.max_steps == 50);
+  BOOST_TEST(defaults.to_json()["loop_guard"]["stop_repeats"] == 5);
+}
+
+BOOST_AUTO_TEST_CASE(bad_degradation_keys_name_their_path) {
+  // A tier naming a service the configuration does not define.
+  BOOST_TEST(error_of(with_sonnet(R"("fallbacks": {"email": {"tiers": [{"service": "sonnet"},
+                                                        {"service": "gpt5"}]}})")) ==
+             R"(/fallbacks/email/tiers/1/service: expected a known service, got "gpt5")");
+  // Without "services", no service tier is known.
+  BOOST_TEST(error_of(R"({"fallbacks": {"email": {"tiers": [{"service": "sonnet"}]}}})")
+                 .rfind("/fallbacks/email/tiers/0/service: expected a known service", 0) == 0u);
+  // A cycle: the chain comes back to a tier.
+  BOOST_TEST(error_of(with_sonnet(R"("fallbacks": {"email": {"tiers": [{"service": "sonnet"},
+                                   {"rule": "r"}, {"service": "sonnet"}]}})"))
+                 .rfind("/fallbacks/email/tiers/2: repeats tier /fallbacks/email/tiers/0", 0) ==
+             0u);
+  BOOST_TEST(
+      error_of(R"({"fallbacks": {"email": {"tiers": []}}})").rfind("/fallbacks/email/tiers: ", 0) ==
+      0u);
+  // Budgets: a negative price, an amount of 0, an unknown window.
+  auto negative_price = error_of(
+      R"({"budgets": {"prices": {"m": {"input_per_million": -1, "output_per_million": 1}}}})");
+  BOOST_TEST(negative_price.rfind("/budgets/prices/m/input_per_million: ", 0) == 0u,
+             negative_price);
+  auto zero_amount = error_of(R"({"budgets": {"runtime": {"per_day": {"hard": 0}}}})");
+  BOOST_TEST(zero_amount.rfind("/budgets/runtime/per_day/hard: ", 0) == 0u, zero_amount);
+  auto unknown_window = error_of(R"({"budgets": {"pools": {"llm": {"per_week": {"hard": 1}}}}})");
+  BOOST_TEST(unknown_window.rfind("/budgets/pools/llm/per_week: unknown key", 0) == 0u,
+             unknown_window);
+  // Loop limits: out of range, warn above stop, an unknown key.
+  auto no_steps = error_of(R"({"loop_guard": {"max_steps": 0}})");
+  BOOST_TEST(no_steps.rfind("/loop_guard/max_steps: ", 0) == 0u, no_steps);
+  auto warn_above_stop = error_of(R"({"loop_guard": {"warn_repeats": 6, "stop_repeats": 5}})");
+  BOOST_TEST(warn_above_stop.rfind("/loop_guard/warn_repeats: ", 0) == 0u, warn_above_stop);
+  auto unknown = error_of(R"({"loop_gaurd": {}})");
+  BOOST_TEST(unknown.rfind("/loop_gaurd: unknown key", 0) == 0u, unknown);
 }
 
 BOOST_AUTO_TEST_CASE(presets_behave_as_documented) {

@@ -65,6 +65,21 @@ BOOST_AUTO_TEST_CASE(outcome_roundtrips) {
   ok.agent = "llm-1";
   ok.attempt = 2;
   BOOST_TEST((message_roundtrip(ok) == ok));
+  // Served by a lower tier of a fallback chain: both fields travel and show in the JSON form.
+  auto degraded = ok;
+  degraded.served_by = "haiku";
+  degraded.degraded = true;
+  BOOST_TEST(!(degraded == ok));
+  auto copy = message_roundtrip(degraded);
+  BOOST_TEST(copy.served_by == "haiku");
+  BOOST_TEST(copy.degraded);
+  BOOST_TEST((copy == degraded));
+  nlohmann::json shown = degraded;
+  BOOST_TEST(shown["served_by"] == "haiku");
+  BOOST_TEST(shown["degraded"] == true);
+  nlohmann::json plain = ok;
+  BOOST_TEST(plain["served_by"] == "");
+  BOOST_TEST(plain["degraded"] == false);
   auto bad = herd::outcome::fail(sample_failure());
   bad.status = herd::outcome_status::dead_lettered;
   BOOST_TEST((message_roundtrip(bad) == bad));

@@ -45,6 +45,11 @@ struct outcome {
   /// The request limit the service published with this answer, if any (read by admission
   /// control). Default: none.
   published_limit limit;
+  /// The label of the fallback tier that served the task (e.g. "haiku", "rule:triage",
+  /// "human"); empty when no fallback chain was involved. Default: empty.
+  std::string served_by;
+  /// True when a tier other than the chain's first served the task. Default: false.
+  bool degraded = false;
 
   /// A completed outcome with a JSON result.
   static outcome success(const nlohmann::json& value = nullptr);
@@ -64,10 +69,11 @@ bool operator==(const outcome& x, const outcome& y);
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outcome& x) {
   return f(caf::meta::type_name("herd::outcome"), x.task_id, x.status, x.result, x.error, x.agent,
-           x.attempt, x.limit);
+           x.attempt, x.limit, x.served_by, x.degraded);
 }
 
-/// JSON form: {"task_id", "status", "result" | "error", "agent", "attempt"}.
+/// JSON form: {"task_id", "status", "result" | "error", "agent", "attempt", "served_by",
+/// "degraded"}.
 void to_json(nlohmann::json& j, const outcome& x);
 
 } // namespace herd

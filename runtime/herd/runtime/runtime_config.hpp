@@ -9,8 +9,11 @@
 
 #include "herd/admission/admission_config.hpp"
 #include "herd/breakers/breaker_registry_config.hpp"
+#include "herd/budgets/budget_config.hpp"
 #include "herd/core/time.hpp"
 #include "herd/dead_letters/dead_letter_queue_config.hpp"
+#include "herd/degradation/fallback_config.hpp"
+#include "herd/degradation/loop_guard.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/history/history_config.hpp"
 #include "herd/http/http_client_config.hpp"
@@ -41,7 +44,9 @@ struct pool_config {
 ///  "pools": {"NAME": {"concurrency": N}},
 ///  "http_client": {...}, "services": {"NAME": {"type": "openai", "base_url": URL, ...}},
 ///  "http": {"listen": "127.0.0.1:9464", "token_env": "HERD_OPS_TOKEN"},
-///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": ""}
+///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": "",
+///  "budgets": {...}, "fallbacks": {"KIND": {"tiers": [...], ...}},
+///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -87,6 +92,15 @@ struct runtime_config {
   /// such a kind is refused with `errc::unknown_kind`, so a misspelled kind is never retried
   /// by a policy nobody chose. Default: empty.
   std::string fallback_policy;
+  /// Cost budgets (runtime, pools, task) and the price table (see docs/budgets.md). Read and
+  /// validated; wired by #15's next step. Default: none.
+  budget_config budgets;
+  /// Fallback chains by task kind; every service tier names an entry of `services`. Read and
+  /// validated; wired by #15's next step. Default: none.
+  fallback_config fallbacks;
+  /// Step limit and loop detection of every task's service calls (JSON key "loop_guard"). Read
+  /// and validated; wired by #15's next step. Default: 50 steps, warn at 3 repeats, stop at 5.
+  loop_guard::limits loop_limits;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();
