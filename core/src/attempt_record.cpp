@@ -7,7 +7,8 @@
 namespace herd {
 
 bool operator==(const attempt_record& x, const attempt_record& y) {
-  return x.number == y.number && x.time == y.time && x.agent == y.agent && x.error == y.error;
+  return x.number == y.number && x.time == y.time && x.agent == y.agent && x.error == y.error &&
+         x.tier == y.tier;
 }
 
 void to_json(nlohmann::json& j, const attempt_record& x) {
@@ -15,16 +16,19 @@ void to_json(nlohmann::json& j, const attempt_record& x) {
                      {"time_ms", to_epoch_ms(x.time)},
                      {"agent", x.agent},
                      {"error", x.error}};
+  if (!x.tier.empty())
+    j["tier"] = x.tier;
 }
 
 void from_json(const nlohmann::json& j, attempt_record& x) {
   json_reader in{j};
-  in.only_keys({"number", "time_ms", "agent", "error"});
+  in.only_keys({"number", "time_ms", "agent", "error", "tier"});
   x.number = static_cast<int32_t>(in.integer("number", 0, 0, INT32_MAX));
   x.time = from_epoch_ms(in.integer("time_ms", 0));
   x.agent = in.string("agent", "");
   if (in.has("error"))
     from_json(j.at("error"), x.error);
+  x.tier = in.string("tier", "");
 }
 
 } // namespace herd

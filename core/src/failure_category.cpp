@@ -23,6 +23,12 @@ std::string to_string(failure_category x) {
     return "context_window";
   case failure_category::content_policy:
     return "content_policy";
+  case failure_category::budget_exhausted:
+    return "budget_exhausted";
+  case failure_category::loop_detected:
+    return "loop_detected";
+  case failure_category::step_limit:
+    return "step_limit";
   }
   return "unknown";
 }

@@ -43,7 +43,7 @@ bool operator==(const task& x, const task& y) {
   return x.id == y.id && x.kind == y.kind && x.pool == y.pool && x.service == y.service &&
          x.payload == y.payload && x.idempotency_key == y.idempotency_key &&
          x.attempt == y.attempt && x.replays == y.replays && x.created == y.created &&
-         x.deadline == y.deadline && x.history == y.history;
+         x.deadline == y.deadline && x.history == y.history && x.route == y.route;
 }
 
 void to_json(nlohmann::json& j, const task& x) {
@@ -58,12 +58,14 @@ void to_json(nlohmann::json& j, const task& x) {
                      {"created_ms", to_epoch_ms(x.created)},
                      {"deadline_ms", to_epoch_ms(x.deadline)},
                      {"history", x.history}};
+  if (x.route.on_chain())
+    j["route"] = x.route;
 }
 
 void from_json(const nlohmann::json& j, task& x) {
   json_reader in{j};
   in.only_keys({"id", "kind", "pool", "service", "payload", "idempotency_key", "attempt", "replays",
-                "created_ms", "deadline_ms", "history"});
+                "created_ms", "deadline_ms", "history", "route"});
   if (!in.has("id"))
     in.fail("id", "a task id");
   x.id = in.string("id", "");
@@ -80,6 +82,7 @@ void from_json(const nlohmann::json& j, task& x) {
   if (in.has("history"))
     for (auto& element : in.at("history").elements())
       x.history.push_back(element.value().get<attempt_record>());
+  x.route = in.has("route") ? j.at("route").get<tier_route>() : tier_route{};
 }
 
 } // namespace herd

@@ -21,6 +21,8 @@ struct attempt_record {
   std::string agent;
   /// Why it failed.
   failure error;
+  /// The fallback tier it ran on (its label); empty for a task without a chain.
+  std::string tier;
 };
 
 /// Field-wise equality.
@@ -29,10 +31,11 @@ bool operator==(const attempt_record& x, const attempt_record& y);
 /// Makes `attempt_record` serializable by CAF.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
-  return f(caf::meta::type_name("herd::attempt_record"), x.number, x.time, x.agent, x.error);
+  return f(caf::meta::type_name("herd::attempt_record"), x.number, x.time, x.agent, x.error,
+           x.tier);
 }
 
-/// JSON form: {"number", "time_ms", "agent", "error"}.
+/// JSON form: {"number", "time_ms", "agent", "error", "tier" (omitted when empty)}.
 void to_json(nlohmann::json& j, const attempt_record& x);
 /// Reads the JSON form.
 void from_json(const nlohmann::json& j, attempt_record& x);

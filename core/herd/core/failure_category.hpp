@@ -27,15 +27,24 @@ enum class failure_category : uint8_t {
   context_window,
   /// The provider refused the content (moderation, safety filter): not retryable as is.
   content_policy,
+  /// A cost budget (the task's, its pool's or the runtime's) is spent: never retried; the task
+  /// is dead-lettered or escalated by its policy.
+  budget_exhausted,
+  /// The task repeated the same call (service and request) too often: never retried; escalated
+  /// with the repeated request.
+  loop_detected,
+  /// The task made more service calls than its step limit allows: never retried; escalated.
+  step_limit,
 };
 
 /// Every category, in declaration order.
 inline constexpr failure_category all_failure_categories[] = {
-    failure_category::transient,     failure_category::timeout,
-    failure_category::rate_limited,  failure_category::unavailable,
-    failure_category::circuit_open,  failure_category::permanent,
-    failure_category::unknown,       failure_category::context_window,
-    failure_category::content_policy};
+    failure_category::transient,      failure_category::timeout,
+    failure_category::rate_limited,   failure_category::unavailable,
+    failure_category::circuit_open,   failure_category::permanent,
+    failure_category::unknown,        failure_category::context_window,
+    failure_category::content_policy, failure_category::budget_exhausted,
+    failure_category::loop_detected,  failure_category::step_limit};
 
 /// The category's name, e.g. "rate_limited".
 std::string to_string(failure_category x);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/core/attempt_record.hpp"
+#include "herd/core/tier_route.hpp"
 #include "herd/core/time.hpp"
 
 namespace herd {
@@ -39,6 +40,8 @@ struct task {
   time_point deadline;
   /// Every failed attempt so far, oldest first.
   std::vector<attempt_record> history;
+  /// Its place on its kind's fallback chain (set by herd); empty for a task without a chain.
+  tier_route route;
 
   /// A task with an id, kind and JSON payload, for the given pool (default: "default") and
   /// downstream service (default: empty, unknown).
@@ -65,7 +68,7 @@ bool operator==(const task& x, const task& y);
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task& x) {
   return f(caf::meta::type_name("herd::task"), x.id, x.kind, x.pool, x.service, x.payload,
-           x.idempotency_key, x.attempt, x.replays, x.created, x.deadline, x.history);
+           x.idempotency_key, x.attempt, x.replays, x.created, x.deadline, x.history, x.route);
 }
 
 /// JSON form with every field; the payload is embedded as JSON.
