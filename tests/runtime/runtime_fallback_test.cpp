@@ -179,6 +179,25 @@ BOOST_AUTO_TEST_CASE(the_first_tier_serves_and_the_outcome_says_so) {
   BOOST_TEST(log("backup").calls() == 0);
   BOOST_TEST(metric("herd_fallback_served_total", {{"kind", "triage"}, {"tier", "primary"}}) == 1);
   BOOST_TEST(metric("herd_fallback_degraded_total", {{"kind", "triage"}}) == 0);
+  // A second submit of the completed id gets the recorded outcome, tier included.
+  auto again = submit("t1");
+  auto known = finish(again, from_ms(1));
+  BOOST_TEST(known.served_by == "primary");
+  BOOST_TEST(log("primary").calls() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_whose_breaker_opened_meanwhile_skips_its_tier) {
+  start();
+  log("primary").failures = {failure::transient("a")};
+  auto f = submit("t1");
+  vt.run(); // attempt 1 failed; its retry on primary waits for the backoff
+  BOOST_TEST(!ready(f));
+  move_breaker("primary", breaker_state::open);
+  auto result = finish(f, from_ms(2000));
+  BOOST_TEST(result.served_by == "backup");
+  BOOST_TEST(result.attempt == 2);
+  BOOST_TEST(log("primary").calls() == 1);
+  BOOST_TEST(metric("herd_fallback_skips_total", {{"kind", "triage"}, {"tier", "primary"}}) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_move_on_failure_falls_to_the_next_tier_with_its_params_at_once) {
