@@ -386,6 +386,24 @@ BOOST_AUTO_TEST_CASE(a_chained_task_parks_while_every_tier_is_forced_open) {
   BOOST_TEST(t.attempt == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_full_admission_queue_skips_its_tier_and_costs_no_attempt) {
+  start_chained();
+  auto t = herd::task::make("t", "triage", nullptr, "p");
+  t.created = now;
+  t.service = "llm";
+  t.route.tier = "llm";
+  auto why = herd::failure::rate_limited("admission queue of llm is full", from_ms(200))
+                 .because("admission_queue_full");
+  why.from("llm", 0);
+  t.history.push_back(herd::attempt_record{1, now, "agent-t", why, "llm"});
+  lanes->attempt_failed(std::move(t), now);
+  collect();
+  BOOST_REQUIRE(released.size() == 1u);
+  BOOST_TEST(released[0].first == 0); // at once, not after the policy's 2 s backoff
+  BOOST_TEST(released[0].second.route.tier == "backup");
+  BOOST_TEST(released[0].second.attempt == 1); // the refused call was never made
+}
+
 BOOST_AUTO_TEST_CASE(a_shutdown_hands_back_parked_tasks) {
   start_chained();
   breaker(breaker_state::closed, breaker_state::forced_open, "llm");
