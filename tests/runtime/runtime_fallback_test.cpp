@@ -351,6 +351,24 @@ BOOST_AUTO_TEST_CASE(a_human_tier_escalates_and_says_it_served) {
   BOOST_TEST(metric("herd_fallback_served_total", {{"kind", "triage"}, {"tier", "human"}}) == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_chain_that_gives_up_ends_by_the_policy_with_its_reason) {
+  temp_dir dir;
+  dead_letter_queue_config dead_letters;
+  dead_letters.db = (dir.path / "dl.db").string();
+  config.dead_letters = dead_letters;
+  start();
+  log("primary").failures = {failure::unavailable("down")};
+  log("backup").failures = {failure::timeout("slow")};
+  auto f = submit("t1");
+  auto result = finish(f, from_ms(1000));
+  BOOST_TEST((result.status == outcome_status::dead_lettered));
+  BOOST_TEST(result.error.message.find("chain_exhausted") != std::string::npos);
+  BOOST_TEST(result.served_by.empty());
+  BOOST_TEST(!result.degraded);
+  BOOST_TEST(metric("herd_fallback_gave_up_total",
+                    {{"kind", "triage"}, {"reason", "chain_exhausted"}}) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_tier_service_added_from_cpp_is_known_and_a_missing_one_fails_clearly) {
   chain().tiers = {fallback_tier::service("ghost"), fallback_tier::service("late")};
   start({});

@@ -154,7 +154,8 @@ void retry_lanes::advance(task t, const fallback_chain& chain, size_t position, 
     switch (step.action) {
     case chain_action::skip:
       chain_counter("herd_fallback_skips_total",
-                    "Fallback tiers passed without a call (breaker open), by kind and tier",
+                    "Fallback tiers passed without a call (breaker open, admission queue full), by "
+                    "kind and tier",
                     {{"kind", t.kind}, {"tier", chain.tiers[step.tier].label}})
           .inc();
       continue;
