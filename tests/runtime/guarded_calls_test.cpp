@@ -264,4 +264,20 @@ BOOST_AUTO_TEST_CASE(a_call_without_an_answer_fails_as_timeout_naming_the_servic
   BOOST_TEST(rt->stats().balanced());
 }
 
+BOOST_AUTO_TEST_CASE(a_spent_pool_budget_refuses_that_pools_submits_only) {
+  config.budgets.pools["p"] = {test::limit(budget_period::hour, std::nullopt, 0.005)};
+  start<repeating_agent>();
+  rt->spawn_pool<repeating_agent>("q", 1);
+  vt.run();
+  auto first = submit("first", {{"calls", 1}});
+  BOOST_TEST(settle(first).ok());
+  auto refused = rt->run(task::make("refused", "read_only", {{"calls", 1}}, "p", "llm"));
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code() == static_cast<uint8_t>(errc::budget_exhausted));
+  BOOST_TEST(sys.render(refused.error()).find("pool p") != std::string::npos);
+  auto other = rt->submit(task::make("other", "read_only", {{"calls", 1}}, "q", "llm"));
+  BOOST_TEST(settle(other).ok());
+  BOOST_TEST(rt->stats().balanced());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
