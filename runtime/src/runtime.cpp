@@ -10,6 +10,7 @@
 #include "herd/core/virtual_time.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/protocol.hpp"
+#include "herd/degradation/rule_agent.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/http/http_service.hpp"
 #include "herd/runtime/ops_endpoint.hpp"
@@ -58,6 +59,12 @@ std::vector<caf::actor>
 runtime::spawn_supervised(const std::string& pool, size_t count,
                           std::function<caf::actor(caf::actor_system&)> make) {
   return actors_->spawn_pool(pool, count, std::move(make));
+}
+
+std::vector<caf::actor> runtime::add_rule(const std::string& name,
+                                          std::function<outcome(const task&)> fn, size_t agents) {
+  return spawn_supervised(name, agents,
+                          [fn](caf::actor_system& sys) { return sys.spawn<rule_agent>(fn); });
 }
 
 caf::actor runtime::add_agent(const std::string& pool, caf::actor agent) {

@@ -31,6 +31,10 @@ dispatcher_config runtime_config::dispatcher_settings() const {
   if (fallback_policy.empty())
     for (auto& entry : policies)
       result.kinds.push_back(entry.first);
+  result.chains.clear();
+  for (auto& [kind, chain] : fallbacks.chains)
+    if (!chain.tiers.empty())
+      result.chains[kind] = chain.tiers.front().label;
   return result;
 }
 

@@ -131,7 +131,10 @@ caf::actor system_actors::start_retry_scheduler(caf::actor_system& sys) {
                               caf::actor_cast<escalation_queue_actor>(escalation_queue())};
   auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::retry_scheduler>(
       config_.retry, config_.policies, std::move(peers), metrics_,
-      config_.fallback_policy.empty() ? "default" : config_.fallback_policy));
+      config_.fallback_policy.empty() ? "default" : config_.fallback_policy, config_.fallbacks));
+  // The services fallback tiers may name (add_service tells a running scheduler itself).
+  for (auto& service : service_names())
+    caf::anon_send(handle, caf::put_atom::value, service);
   // The one cycle: the dispatcher hands failed attempts to the scheduler it is connected to.
   caf::anon_send(dispatcher, connect_retry_atom::value, handle);
   std::lock_guard<std::mutex> guard{mtx_};
@@ -310,9 +313,11 @@ std::pair<std::string, size_t> system_actors::reserve_agent(const std::string& p
 void system_actors::add_service(const std::string& service, caf::actor handle) {
   caf::actor breakers;
   caf::actor gate;
+  caf::actor scheduler;
   bool new_gate = false;
   {
     std::lock_guard<std::mutex> guard{mtx_};
+    scheduler = retry_scheduler_;
     auto& current = services_[service];
     if (current && current != handle)
       replaced_services_.emplace_back(service, current); // still the runtime's to stop
@@ -332,6 +337,8 @@ void system_actors::add_service(const std::string& service, caf::actor handle) {
     caf::anon_send(breakers, subscribe_atom::value, std::move(gate));
   } else
     caf::anon_send(gate, caf::put_atom::value, std::move(handle));
+  if (scheduler)
+    caf::anon_send(scheduler, caf::put_atom::value, service);
 }
 
 void system_actors::subscribe(const caf::actor& listener) {

@@ -49,6 +49,12 @@ public:
   void on_failure(const failure& why);
   /// The last try served the task.
   void on_success();
+  /// Continues a walk that another planner began (the state travels with the task, not in a
+  /// map): `tier_attempts[i]` attempts were made on tier i (one entry per tier; their sum
+  /// counts against the budget) and the task is at tier `position`; with `awaiting`, the last
+  /// try, on `position`, has no result yet (`on_failure` or `on_success` comes next). Throws
+  /// `std::invalid_argument` for a wrong count of entries or a position past the chain.
+  void resume(const std::vector<int32_t>& tier_attempts, size_t position, bool awaiting);
 
   /// Attempts made so far, on every tier.
   int32_t attempts_used() const { return attempts_used_; }

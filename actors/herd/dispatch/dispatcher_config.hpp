@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct dispatcher_config {
   /// is refused (`errc::unknown_kind`); empty = any kind. Not in the JSON form: the runtime sets
   /// it to the kinds of its `policies` unless its `fallback_policy` is set. Default: empty.
   std::vector<std::string> kinds;
+  /// The task kinds with a fallback chain, each with the label of its chain's first tier. A
+  /// submit of such a kind waits (like a task waiting for a retry) while the retry scheduler
+  /// picks its tier; a success reports `served_by` (its tier) and `degraded` (not the first).
+  /// Not in the JSON form: the runtime sets it from its `fallbacks`. Default: none.
+  std::map<std::string, std::string> chains;
 
   /// Reads {"intake_capacity", "lease_timeout_ms", "max_requeues", "completed_capacity",
   /// "default_concurrency"}; absent keys keep their defaults.
@@ -42,7 +48,7 @@ struct dispatcher_config {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatcher_config& x) {
   return f(caf::meta::type_name("herd::dispatcher_config"), x.intake_capacity, x.lease_timeout,
-           x.max_requeues, x.completed_capacity, x.default_concurrency, x.kinds);
+           x.max_requeues, x.completed_capacity, x.default_concurrency, x.kinds, x.chains);
 }
 
 } // namespace herd

@@ -15,6 +15,8 @@
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/task.hpp"
 #include "herd/core/time.hpp"
+#include "herd/degradation/chain_planner.hpp"
+#include "herd/degradation/fallback_config.hpp"
 #include "herd/retry/adaptive_pacer.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_actions.hpp"
@@ -31,6 +33,16 @@ namespace herd {
 /// by its retry budget and release them at the pace of its adaptive pacer. Every call takes
 /// the time and leaves what the owner must do in `actions()`: tasks to resubmit, tasks to end
 /// with their verdict, and a timer to arm.
+///
+/// Task kinds with a fallback chain (`fallback_config`) take every chain decision here, where
+/// the breaker states and next probes are known: `route` picks a submitted task's first tier
+/// and each failed attempt goes through a `chain_planner` rebuilt from the task
+/// (`fallback_router`). A new tier is resubmitted at once; the same tier again after the
+/// policy's backoff, through its lane (a due retry whose breaker is open is decided anew, so
+/// the chain skips it); a task with every tier unavailable parks in the timer queue until the
+/// earliest next probe (or a breaker leaves open); a human tier is escalated; a chain that
+/// gives up ends by the policy (`on_exhausted`; a failure it does not retry by
+/// `retry_planner`, like any other).
 class retry_lanes {
 public:
   /// The counters of one (kind, service) pair.
@@ -56,9 +68,11 @@ public:
   /// Lanes with `config` (default: budget and pacing on, budget waits) and the failure policies
   /// by task kind, counting into `metrics` (a private registry when null); kinds without an
   /// entry take the entry `fallback_policy` (default: "default"; the runtime refuses such
-  /// kinds at submit unless its config names a fallback).
+  /// kinds at submit unless its config names a fallback), and the fallback chains by task kind
+  /// (default: none).
   retry_lanes(retry_scheduler_config config, std::map<std::string, failure_policy> policies,
-              std::shared_ptr<metrics_registry> metrics, std::string fallback_policy = "default");
+              std::shared_ptr<metrics_registry> metrics, std::string fallback_policy = "default",
+              fallback_config fallbacks = {});
 
   // -- what the scheduler is told --------------------------------------------------------------
 
@@ -72,7 +86,14 @@ public:
   void observe(const std::string& service, int32_t successes, int32_t failures, time_point now);
   /// The timer `generation` ticked at `now`: releases what is due and may go.
   void tick(uint64_t generation, time_point now);
-  /// Forgets and returns every pending retry, sorted by task id (shutdown).
+  /// A submitted task `t` of a kind with a fallback chain, at `now`: moves it onto the first
+  /// tier that can take it (resubmitted at once), parks it, escalates it (a human tier) or ends
+  /// it. A kind without a chain is resubmitted as it is.
+  void route(task t, time_point now);
+  /// `service` exists (a breaker is in front of it): chain tiers may name it. A service tier
+  /// whose service is not known when a task reaches it ends that task (`on_non_retryable`).
+  void know_service(const std::string& service);
+  /// Forgets and returns every pending retry and parked task, sorted by task id (shutdown).
   std::vector<task> hand_back();
 
   // -- properties ------------------------------------------------------------------------------
@@ -89,6 +110,10 @@ public:
   static time_point first_attempt_start(const task& t, time_point now);
   /// Pending retries, waiting in the timer queue or held in a lane.
   size_t pending() const { return pending_.size(); }
+  /// Tasks parked until a tier of their chain may be back.
+  size_t parked() const { return parked_.size(); }
+  /// The fallback chains by task kind.
+  const fallback_config& fallbacks() const { return fallbacks_; }
   /// Due retries held in the lanes (breaker open, budget spent, pacing).
   size_t held() const { return held_; }
   /// Due retries held in the lane of `service` (0 for a service without a lane).
@@ -123,6 +148,12 @@ private:
     gauge* oldest_age;
     gauge* oldest_start; // wall clock: an alert's time() - it keeps growing between events
     std::multiset<time_point> starts; // first_attempt_start of each pending retry in the lane
+    time_point probe_at;              // the breaker's next probe while open; epoch = unknown
+  };
+
+  struct parked_task {
+    task work;
+    size_t position; // the tier its chain stopped at
   };
 
   struct pending_retry {
@@ -131,6 +162,20 @@ private:
     time_point started; // first_attempt_start(work), its entry in the lane's starts
   };
 
+  /// Schedules a retry of `t` per `verdict` in lane `l` (or ends it if it is not a retry).
+  void schedule(task t, retry_decision verdict, lane& l, time_point now);
+  /// Walks `t` down `chain` from tier `position`: with `failed`, its newest history entry is a
+  /// failure there that the chain has not seen yet.
+  void advance(task t, const fallback_chain& chain, size_t position, bool failed, time_point now);
+  /// Each tier's availability at `now`: a service tier's breaker open = unavailable until its
+  /// next probe.
+  std::vector<chain_planner::availability> availability(const fallback_chain& chain) const;
+  /// Ends `t` as its chain gave up (`step`) under `policy`.
+  void give_up(task t, const chain_step& step, const failure_policy& policy, time_point now);
+  /// Decides every parked task again (a breaker left open).
+  void unpark_all(time_point now);
+  /// Counts a chain event of `kind` (herd_fallback_*_total).
+  counter& chain_counter(const char* name, const char* help, metric_labels labels);
   void pump(lane& l, time_point now);
   void wake(lane& l, time_point at);
   task take_front(lane& l);
@@ -144,6 +189,9 @@ private:
   retry_scheduler_config config_;
   std::map<std::string, failure_policy> policies_;
   std::string fallback_policy_;
+  fallback_config fallbacks_;
+  std::set<std::string> known_services_;
+  std::unordered_map<uint64_t, parked_task> parked_;
   std::shared_ptr<metrics_registry> metrics_;
   retry_planner planner_;
   timer_queue queue_;

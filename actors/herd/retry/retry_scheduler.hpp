@@ -54,12 +54,13 @@ namespace herd {
 class retry_scheduler : public retry_scheduler_actor::base {
 public:
   /// A scheduler with `config` and the failure policies by task kind (kinds without an entry
-  /// take the entry `fallback_policy`, default "default"), talking to `peers`, counting into
-  /// `metrics`. Throws `std::invalid_argument` when `peers` has no dispatcher.
+  /// take the entry `fallback_policy`, default "default") and the fallback chains by task kind
+  /// (default: none), talking to `peers`, counting into `metrics`. Throws
+  /// `std::invalid_argument` when `peers` has no dispatcher.
   retry_scheduler(caf::actor_config& cfg, retry_scheduler_config config,
                   std::map<std::string, failure_policy> policies, retry_scheduler_peers peers,
                   std::shared_ptr<metrics_registry> metrics,
-                  std::string fallback_policy = "default");
+                  std::string fallback_policy = "default", fallback_config fallbacks = {});
 
   /// The actor's name in logs: "herd.retry_scheduler".
   const char* name() const override { return "herd.retry_scheduler"; }

@@ -146,6 +146,29 @@ void chain_planner::on_failure(const failure& why) {
   }
 }
 
+void chain_planner::resume(const std::vector<int32_t>& tier_attempts, size_t position,
+                           bool awaiting) {
+  if (tier_attempts.size() != chain_.tiers.size())
+    throw std::invalid_argument("chain_planner::resume: " + std::to_string(tier_attempts.size()) +
+                                " attempt counts for " + std::to_string(chain_.tiers.size()) +
+                                " tiers");
+  if (position >= chain_.tiers.size())
+    throw std::invalid_argument("chain_planner::resume: position " + std::to_string(position) +
+                                " is past the chain's " + std::to_string(chain_.tiers.size()) +
+                                " tiers");
+  tier_attempts_ = tier_attempts;
+  attempts_used_ = 0;
+  for (auto n : tier_attempts_)
+    attempts_used_ += n;
+  position_ = position;
+  awaiting_result_ = awaiting;
+  tried_ = awaiting ? std::optional<size_t>{position} : std::nullopt;
+  served_.reset();
+  finished_ = false;
+  final_ = chain_end::none;
+  moved_why_.clear();
+}
+
 void chain_planner::on_success() {
   if (!awaiting_result_)
     throw std::logic_error("chain_planner::on_success: no try is waiting for a result");

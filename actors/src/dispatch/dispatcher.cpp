@@ -36,6 +36,7 @@ dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
 void dispatcher::on_exit() {
   retry_scheduler_ = nullptr;
   unsent_retries_.clear();
+  unsent_routes_.clear();
   stuck_subscribers_ = subscriber_list{};
   history_ = nullptr;
 }
@@ -186,9 +187,13 @@ void dispatcher::act() {
                           done.count, int32_t{0});
     for (auto& t : todo.retries)
       caf::unsafe_send_as(this, retry_scheduler_, retry_atom::value, std::move(t));
+    for (auto& t : todo.routes)
+      caf::unsafe_send_as(this, retry_scheduler_, route_atom::value, std::move(t));
   } else {
     for (auto& t : todo.retries)
       unsent_retries_.push_back(std::move(t));
+    for (auto& t : todo.routes)
+      unsent_routes_.push_back(std::move(t));
   }
   for (auto& lease : todo.stuck)
     for (auto& subscriber : stuck_subscribers_.all())
@@ -281,6 +286,9 @@ caf::result<void> dispatcher::connect_retry(const caf::actor& scheduler) {
   for (auto& t : unsent_retries_)
     caf::unsafe_send_as(this, retry_scheduler_, retry_atom::value, std::move(t));
   unsent_retries_.clear();
+  for (auto& t : unsent_routes_)
+    caf::unsafe_send_as(this, retry_scheduler_, route_atom::value, std::move(t));
+  unsent_routes_.clear();
   return caf::unit;
 }
 

@@ -38,6 +38,12 @@ enum class failed_attempts {
 ///   invalid_task) and answers with its final outcome. A submit of
 ///   a completed id answers the recorded outcome; of a pending id, waits for the same outcome.
 /// - `(resubmit_atom, task)`: a retry or replay of an accepted task re-enters the queue.
+/// - A task of a kind with a fallback chain (`dispatcher_config::chains`) is accepted and
+///   waits while the connected retry scheduler picks its tier: it is sent `(route_atom, task)`
+///   at submit and at re-entry, and comes back as a resubmit on its tier. Its failed attempts
+///   carry their tier (`attempt_record::tier`); its success says `served_by` (the tier) and
+///   `degraded` (a tier other than the chain's first). A rule tier whose pool does not exist
+///   fails at once (unavailable) and the chain moves on.
 /// - `(settle_atom, outcome)`: a waiting task ended elsewhere (dead-lettered, escalated, ...).
 /// - `(join_atom, pool, agent, name, concurrency)`, `(leave_atom, agent)`: pool membership.
 /// - `(isolate_atom, agent)`, `(resume_atom, agent)`: stop/resume leasing to an agent; isolation
@@ -104,6 +110,7 @@ private:
   std::shared_ptr<spdlog::logger> log_;
   caf::actor retry_scheduler_;       // once connected, while it lives
   std::vector<task> unsent_retries_; // failed attempts before the connect
+  std::vector<task> unsent_routes_;  // chained submits before the connect
   subscriber_list stuck_subscribers_;
   bool reporting_ = false; // inside a batch of reports: lease on a reminder
 

@@ -17,6 +17,7 @@ void dispatcher_actions::clear() {
   leases.clear();
   settled.clear();
   retries.clear();
+  routes.clear();
   successes.clear();
   stuck.clear();
   reminders.clear();

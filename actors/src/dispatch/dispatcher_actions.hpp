@@ -55,6 +55,9 @@ struct dispatcher_actions {
   /// Failed tasks for the retry scheduler (their last failure is the newest history entry).
   /// Default: none.
   std::vector<task> retries;
+  /// Submitted tasks of kinds with a fallback chain, for the retry scheduler to route
+  /// (`(route_atom, task)`); each waits meanwhile. Default: none.
+  std::vector<task> routes;
   /// Tasks with a service that completed, counted per service (the retry scheduler refunds its
   /// budgets). Default: none.
   std::vector<service_successes> successes;

@@ -90,6 +90,10 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
   start_clock(record, t.kind, t.created);
   decision.what = submit_decision::verdict::accepted;
   decision.waiters = handle;
+  if (routed(t.kind)) {
+    route(std::move(t), record);
+    return decision;
+  }
   enqueue_task(std::move(t), record, pool->second, false);
   dispatch(pool->second);
   return decision;
@@ -103,6 +107,10 @@ void dispatcher_state::resubmit(task& t, time_point now) {
     // A replayed or amended task: its duration counts from its re-entry.
     ++stats_.reentered;
     start_clock(*record, t.kind, now);
+    if (routed(t.kind)) {
+      route(std::move(t), *record);
+      return;
+    }
   } else if (record->state == task_state::completed) {
     ++stats_.duplicates;
     log_->info("ignored resubmit of task {}: it already completed", t.id);
@@ -112,6 +120,13 @@ void dispatcher_state::resubmit(task& t, time_point now) {
     return;
   } else {
     --stats_.waiting;
+  }
+  if (!t.route.home_pool.empty() && pools_.count(t.pool) == 0) {
+    // A rule tier whose pool nobody spawned: the tier fails at once and the chain moves on.
+    auto why = failure::unavailable("no agent pool named \"" + t.pool + "\" runs rule tier " +
+                                    t.route.tier + " (runtime::add_rule)");
+    attempt_failed(std::move(t), why, "", *record);
+    return;
   }
   auto& pool = pool_named(t.pool);
   enqueue_task(std::move(t), *record, pool, false);
@@ -141,6 +156,8 @@ bool dispatcher_state::report(uint64_t lease_id, outcome& result, time_point now
       if (!service.empty())
         actions_.count_success(service);
     }
+    if (work.route.on_chain())
+      note_served(work, result);
     settle(work.id, std::move(result), lease.record);
   } else {
     attempt_failed(work, result.error, agent_name, *lease.record);
@@ -339,6 +356,8 @@ outcome dispatcher_state::recorded_outcome(const task_record& record) const {
     result.error = *record.error;
   result.agent = record.agent;
   result.attempt = record.attempt;
+  result.served_by = record.served_by;
+  result.degraded = record.degraded;
   return result;
 }
 
@@ -461,7 +480,7 @@ void dispatcher_state::take_back(uint64_t lease_id, failure why, bool abandon) {
     attempt_failed(std::move(t), why, agent_name, entry);
     return;
   }
-  t.history.push_back(attempt_record{t.attempt, now_, agent_name, why});
+  t.history.push_back(attempt_record{t.attempt, now_, agent_name, why, t.route.tier});
   ++t.attempt;
   enqueue_task(std::move(t), entry, *lease.pool, true);
 }
@@ -504,7 +523,7 @@ dispatcher_state::lease_entry dispatcher_state::close_lease(lease_entry& lease) 
 
 void dispatcher_state::attempt_failed(task t, const failure& why, const std::string& agent_name,
                                       task_record& record) {
-  t.history.push_back(attempt_record{t.attempt, now_, agent_name, why});
+  t.history.push_back(attempt_record{t.attempt, now_, agent_name, why, t.route.tier});
   if (t.service.empty())
     t.service = why.service;
   learn_service(t.kind, why.service);
@@ -555,6 +574,8 @@ void dispatcher_state::settle(const std::string& task_id, outcome result, task_r
       record.result = result.result;
       record.agent = result.agent;
       record.attempt = result.attempt;
+      record.served_by = result.served_by;
+      record.degraded = result.degraded;
       if (!(result.error == failure{}))
         record.error = std::make_unique<failure>(result.error);
     }
@@ -642,6 +663,37 @@ void dispatcher_state::start_clock(task_record& record, const std::string& kind,
                                    time_point accepted) {
   record.metrics = &metrics_of(kind);
   record.accepted = accepted;
+}
+
+// -- fallback chains -----------------------------------------------------------------------
+
+bool dispatcher_state::routed(const std::string& kind) const {
+  return retries_ && !config_.chains.empty() && config_.chains.count(kind) > 0;
+}
+
+void dispatcher_state::route(task&& t, task_record& record) {
+  record.state = task_state::waiting;
+  ++stats_.waiting;
+  t.route = tier_route{}; // the scheduler places it on a tier
+  actions_.routes.push_back(std::move(t));
+}
+
+void dispatcher_state::note_served(const task& work, outcome& result) {
+  result.served_by = work.route.tier;
+  auto chain = config_.chains.find(work.kind);
+  result.degraded = chain != config_.chains.end() && chain->second != work.route.tier;
+  metrics_
+      .counter("herd_fallback_served_total",
+               "Tasks served by each tier of their fallback chain, by kind and tier (a human "
+               "tier counts at the hand-off)",
+               {{"kind", work.kind}, {"tier", work.route.tier}})
+      .inc();
+  if (result.degraded)
+    metrics_
+        .counter("herd_fallback_degraded_total",
+                 "Tasks served by a tier other than their chain's first, by kind",
+                 {{"kind", work.kind}})
+        .inc();
 }
 
 // -- task kinds ----------------------------------------------------------------------------

@@ -118,6 +118,8 @@ private:
     std::string agent;
     int32_t attempt = 0;
     std::unique_ptr<failure> error; // only if the completed outcome carried one
+    std::string served_by;          // its fallback tier, if it had a chain
+    bool degraded = false;
   };
 
   struct queued_task {
@@ -175,6 +177,12 @@ private:
   void attempt_failed(task t, const failure& why, const std::string& agent_name,
                       task_record& record);
   bool knows_kind(const std::string& kind) const;
+  /// True if tasks of `kind` go to the retry scheduler for their fallback tier.
+  bool routed(const std::string& kind) const;
+  /// Hands `t`, accepted or re-entered as `record`, to the retry scheduler for its tier.
+  void route(task&& t, task_record& record);
+  /// Notes on the successful `result` of `work` which tier served it.
+  void note_served(const task& work, outcome& result);
   std::string unknown_kind_reason(const std::string& kind) const;
   /// Remembers that a task of `kind` failed at `service` (ignored when empty).
   void learn_service(const std::string& kind, const std::string& service);

@@ -4,6 +4,7 @@
 
 #include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/degradation/fallback_router.hpp"
 
 namespace herd {
 
@@ -12,6 +13,8 @@ namespace {
 // Timer-queue keys with this bit set wake a lane (the low bits are its index); the others
 // are pending retries.
 constexpr uint64_t wake_bit = uint64_t{1} << 63;
+// Keys with this bit set are parked tasks (`parked_`); wake_bit is never set with it.
+constexpr uint64_t park_bit = uint64_t{1} << 62;
 
 bool holds_retries(breaker_state x) {
   return x == breaker_state::open || x == breaker_state::forced_open;
@@ -21,8 +24,10 @@ bool holds_retries(breaker_state x) {
 
 retry_lanes::retry_lanes(retry_scheduler_config config,
                          std::map<std::string, failure_policy> policies,
-                         std::shared_ptr<metrics_registry> metrics, std::string fallback_policy)
+                         std::shared_ptr<metrics_registry> metrics, std::string fallback_policy,
+                         fallback_config fallbacks)
     : config_(config), policies_(std::move(policies)), fallback_policy_(std::move(fallback_policy)),
+      fallbacks_(std::move(fallbacks)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<metrics_registry>()),
       planner_(config.spread, config.seed, static_cast<size_t>(config.backoff_memory)) {
   queue_depth_ = &metrics_->gauge("herd_retry_queue_depth",
@@ -52,7 +57,20 @@ void retry_lanes::attempt_failed(task t, time_point now) {
   if (config_.pacing_enabled && retryable && t.attempt >= 2 &&
       why.category != failure_category::circuit_open)
     l.pacer.on_failure(now);
+  if (auto chain = fallbacks_.chain_for(t.kind); chain != nullptr && t.route.on_chain()) {
+    auto lane_index = l.index; // advance may add lanes
+    auto position = fallback_router::tier_index(*chain, t.route.tier);
+    advance(std::move(t), *chain, position.value_or(0), position.has_value(), now);
+    publish(lanes_[lane_index]);
+    publish_ages(now);
+    arm(now);
+    return;
+  }
   auto verdict = planner_.decide(policy, t, now);
+  schedule(std::move(t), std::move(verdict), l, now);
+}
+
+void retry_lanes::schedule(task t, retry_decision verdict, lane& l, time_point now) {
   if (verdict.action == retry_action::retry &&
       static_cast<int64_t>(pending_.size()) >= config_.max_pending) {
     verdict.action = retry_action::dead_letter;
@@ -77,18 +95,200 @@ void retry_lanes::attempt_failed(task t, time_point now) {
   arm(now);
 }
 
+// -- fallback chains ------------------------------------------------------------------------
+
+void retry_lanes::route(task t, time_point now) {
+  auto chain = fallbacks_.chain_for(t.kind);
+  if (chain == nullptr) {
+    actions_.resubmit.push_back(std::move(t));
+    return;
+  }
+  t.route = tier_route{}; // a new run: its history (of a replay) holds no attempt of it
+  advance(std::move(t), *chain, 0, false, now);
+  publish_ages(now);
+  arm(now);
+}
+
+void retry_lanes::know_service(const std::string& service) {
+  known_services_.insert(service);
+}
+
+std::vector<chain_planner::availability>
+retry_lanes::availability(const fallback_chain& chain) const {
+  std::vector<chain_planner::availability> result(chain.tiers.size());
+  for (size_t i = 0; i < chain.tiers.size(); ++i) {
+    const auto& tier = chain.tiers[i];
+    if (tier.kind != tier_kind::service)
+      continue;
+    auto l = find_lane(tier.target);
+    if (l != nullptr && holds_retries(l->breaker)) {
+      result[i].available = false;
+      result[i].back_at = l->probe_at;
+    }
+  }
+  return result;
+}
+
+void retry_lanes::advance(task t, const fallback_chain& chain, size_t position, bool failed,
+                          time_point now) {
+  const auto& policy = policy_for(t.kind);
+  // A task not on a tier yet (just routed, or parked before its first try) has made no
+  // attempt in this run.
+  auto fresh = !failed && t.route.tier.empty();
+  auto planner = fallback_router::planner_for(chain, policy, t, position, failed, fresh);
+  if (failed)
+    planner.on_failure(t.last_failure());
+  auto tiers = availability(chain);
+  for (;;) {
+    auto step = planner.next(now, tiers);
+    switch (step.action) {
+    case chain_action::skip:
+      chain_counter("herd_fallback_skips_total",
+                    "Fallback tiers passed without a call (breaker open), by kind and tier",
+                    {{"kind", t.kind}, {"tier", chain.tiers[step.tier].label}})
+          .inc();
+      continue;
+    case chain_action::park: {
+      chain_counter("herd_fallback_parks_total",
+                    "Tasks parked until a tier of their fallback chain may be back, by kind",
+                    {{"kind", t.kind}})
+          .inc();
+      auto key = park_bit | next_key_++;
+      parked_.emplace(key, parked_task{std::move(t), step.tier});
+      queue_.push(step.until, key);
+      return;
+    }
+    case chain_action::give_up:
+    case chain_action::done:
+      give_up(std::move(t), step, policy, now);
+      return;
+    case chain_action::try_tier:
+      break;
+    }
+    const auto& tier = chain.tiers[step.tier];
+    if (tier.kind == tier_kind::service && known_services_.count(tier.target) == 0) {
+      chain_counter("herd_fallback_gave_up_total",
+                    "Tasks whose fallback chain gave up, by kind and reason",
+                    {{"kind", t.kind}, {"reason", "unknown_service"}})
+          .inc();
+      retry_decision verdict;
+      verdict.action = policy.on_non_retryable == terminal_action::escalate
+                           ? retry_action::escalate
+                           : retry_action::dead_letter;
+      verdict.reason = dead_letter_reason::non_retryable;
+      verdict.why = "fallback tier " + std::to_string(step.tier) + " (" + tier.label +
+                    ") names service \"" + tier.target +
+                    "\", which this runtime does not have: configure it under \"services\" or "
+                    "add it with add_service before tasks of kind \"" +
+                    t.kind + "\" reach it";
+      fallback_router::leave(t);
+      end(std::move(t), std::move(verdict));
+      return;
+    }
+    fallback_router::place(t, chain, step.tier);
+    if (tier.kind == tier_kind::human) {
+      chain_counter("herd_fallback_served_total",
+                    "Tasks served by each tier of their fallback chain, by kind and tier (a "
+                    "human tier counts at the hand-off)",
+                    {{"kind", t.kind}, {"tier", tier.label}})
+          .inc();
+      if (step.tier > 0)
+        chain_counter("herd_fallback_degraded_total",
+                      "Tasks served by a tier other than their chain's first, by kind",
+                      {{"kind", t.kind}})
+            .inc();
+      retry_decision verdict;
+      verdict.action = retry_action::escalate;
+      verdict.why = step.why + ": handed to a person" +
+                    (t.history.empty() ? "" : "; " + retry_planner::describe(t));
+      // Not an exhausted task: ended without end()'s exhausted count.
+      planner_.forget(t.id);
+      actions_.ended.emplace_back(std::move(t), std::move(verdict));
+      return;
+    }
+    if (step.retry) {
+      // The same tier again: after the policy's backoff, through the service's lane.
+      auto verdict = planner_.decide(policy, t, now);
+      if (verdict.action != retry_action::retry)
+        fallback_router::leave(t);
+      auto& l = lane_of(service_of(t), now);
+      schedule(std::move(t), std::move(verdict), l, now);
+      return;
+    }
+    t.attempt = planner.attempts_used();
+    actions_.resubmit.push_back(std::move(t));
+    return;
+  }
+}
+
+void retry_lanes::give_up(task t, const chain_step& step, const failure_policy& policy,
+                          time_point now) {
+  chain_counter("herd_fallback_gave_up_total",
+                "Tasks whose fallback chain gave up, by kind and reason",
+                {{"kind", t.kind}, {"reason", to_string(step.end)}})
+      .inc();
+  retry_decision verdict;
+  if (step.end == chain_end::not_retryable) {
+    // A failure the chain neither moves on after nor retries: the retry planner's routing (the
+    // policy's on_non_retryable; some categories always go to a person).
+    verdict = planner_.decide(policy, t, now);
+    if (verdict.action == retry_action::retry) {
+      verdict.action = policy.on_non_retryable == terminal_action::escalate
+                           ? retry_action::escalate
+                           : retry_action::dead_letter;
+      verdict.reason = dead_letter_reason::non_retryable;
+    }
+    verdict.why =
+        "fallback chain gave up (" + to_string(step.end) + "): " + step.why + "; " + verdict.why;
+  } else {
+    verdict.action = policy.on_exhausted == terminal_action::escalate ? retry_action::escalate
+                                                                      : retry_action::dead_letter;
+    verdict.reason = dead_letter_reason::exhausted;
+    verdict.why = "fallback chain gave up (" + to_string(step.end) + "): " + step.why +
+                  (t.history.empty() ? "" : "; " + retry_planner::describe(t));
+  }
+  fallback_router::leave(t);
+  end(std::move(t), std::move(verdict));
+}
+
+void retry_lanes::unpark_all(time_point now) {
+  if (parked_.empty())
+    return;
+  std::vector<parked_task> all;
+  all.reserve(parked_.size());
+  for (auto& [_, entry] : parked_)
+    all.push_back(std::move(entry));
+  parked_.clear(); // their timers find nothing and are ignored
+  std::sort(all.begin(), all.end(),
+            [](const parked_task& x, const parked_task& y) { return x.work.id < y.work.id; });
+  for (auto& entry : all) {
+    auto chain = fallbacks_.chain_for(entry.work.kind);
+    advance(std::move(entry.work), *chain, entry.position, false, now);
+  }
+}
+
+counter& retry_lanes::chain_counter(const char* name, const char* help, metric_labels labels) {
+  return metrics_->counter(name, help, std::move(labels));
+}
+
 void retry_lanes::transition(const breaker_transition& x, time_point now) {
   if (!applies(x))
     return;
   auto& l = lane_of(x.service.empty() ? x.key : x.service, now);
   auto was_holding = holds_retries(l.breaker);
   l.breaker = x.to;
+  l.probe_at = holds_retries(x.to) && x.until_probe.count() > 0
+                   ? (x.at != time_point{} ? x.at : now) + x.until_probe
+                   : time_point{};
   // Coming back from open (to half_open, or straight to closed), the service gets a ramp.
   if (!holds_retries(x.to) && (x.to == breaker_state::half_open || was_holding))
     l.pacer.restart(now);
   if (x.to == breaker_state::closed && config_.budget_enabled)
     l.budget.refill();
   pump(l, now);
+  // A tier may take calls again: parked tasks decide anew (the others stay parked).
+  if (was_holding && !holds_retries(x.to))
+    unpark_all(now);
   publish_ages(now);
   arm(now);
 }
@@ -111,7 +311,16 @@ void retry_lanes::tick(uint64_t generation, time_point now) {
   if (!queue_.fire(generation))
     return;
   touched_.clear();
+  std::vector<std::pair<task, size_t>> decide_again; // chained tasks and their chain position
   while (auto due = queue_.pop_due(now)) {
+    if ((due->key & park_bit) != 0) {
+      auto p = parked_.find(due->key);
+      if (p == parked_.end())
+        continue;
+      decide_again.emplace_back(std::move(p->second.work), p->second.position);
+      parked_.erase(p);
+      continue;
+    }
     if ((due->key & wake_bit) != 0) {
       auto& l = lanes_[due->key & ~wake_bit];
       if (l.wake_armed && l.wake_at <= now)
@@ -123,7 +332,18 @@ void retry_lanes::tick(uint64_t generation, time_point now) {
     if (i == pending_.end())
       continue;
     auto& l = lanes_[i->second.lane];
-    auto& m = counters_for(i->second.work.kind, l.service);
+    auto& work = i->second.work;
+    auto chain = fallbacks_.chain_for(work.kind);
+    if (holds_retries(l.breaker) && chain != nullptr && work.route.on_chain()) {
+      // Its tier's breaker is open: the chain decides anew (skip it) instead of holding it.
+      auto position = fallback_router::position_of(*chain, work);
+      l.starts.erase(l.starts.find(i->second.started));
+      decide_again.emplace_back(std::move(work), position);
+      pending_.erase(i);
+      touched_.push_back(l.index);
+      continue;
+    }
+    auto& m = counters_for(work.kind, l.service);
     if (holds_retries(l.breaker))
       m.held_by_breaker->inc();
     else if (config_.budget_enabled && !l.budget.allows(now))
@@ -136,6 +356,10 @@ void retry_lanes::tick(uint64_t generation, time_point now) {
   touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
   for (auto index : touched_)
     pump(lanes_[index], now);
+  for (auto& [t, position] : decide_again) {
+    auto chain = fallbacks_.chain_for(t.kind);
+    advance(std::move(t), *chain, position, false, now);
+  }
   publish_ages(now);
   arm(now);
 }
@@ -146,6 +370,9 @@ std::vector<task> retry_lanes::hand_back() {
   for (auto& [_, entry] : pending_)
     result.push_back(std::move(entry.work));
   pending_.clear();
+  for (auto& [_, entry] : parked_)
+    result.push_back(std::move(entry.work));
+  parked_.clear();
   queue_.clear();
   held_ = 0;
   for (auto& l : lanes_) {
@@ -319,7 +546,8 @@ retry_lanes::lane& retry_lanes::lane_of(const std::string& service, time_point n
                     "Wall-clock Unix time when the first attempt of the oldest task waiting for "
                     "a retry of the service started; 0 when none waits",
                     labels),
-           {}});
+           {},
+           time_point{}});
   lane_index_.emplace(service, index);
   return lanes_.back();
 }

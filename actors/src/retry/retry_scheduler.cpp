@@ -20,10 +20,10 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
                                  std::map<std::string, failure_policy> policies,
                                  retry_scheduler_peers peers,
                                  std::shared_ptr<metrics_registry> metrics,
-                                 std::string fallback_policy)
+                                 std::string fallback_policy, fallback_config fallbacks)
     : retry_scheduler_actor::base(cfg), log_(component_logger("retry_scheduler")),
-      peers_(std::move(peers)),
-      lanes_(config, std::move(policies), std::move(metrics), std::move(fallback_policy)) {
+      peers_(std::move(peers)), lanes_(config, std::move(policies), std::move(metrics),
+                                       std::move(fallback_policy), std::move(fallbacks)) {
   if (!peers_.dispatcher)
     throw std::invalid_argument("a retry scheduler needs a dispatcher to send retries to");
   if (!peers_.dead_letter_queue)
@@ -35,6 +35,11 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
 retry_scheduler::behavior_type retry_scheduler::make_behavior() {
   return {
       [this](retry_atom, task& t) { on_attempt_failed(std::move(t)); },
+      [this](route_atom, task& t) {
+        lanes_.route(std::move(t), clock().now());
+        act();
+      },
+      [this](caf::put_atom, const std::string& service) { lanes_.know_service(service); },
       [this](const breaker_transition& x) { on_transition(x); },
       [this](observe_atom, const std::string& service, int32_t successes, int32_t failures) {
         on_observe(service, successes, failures);
@@ -75,7 +80,8 @@ std::vector<task> retry_scheduler::on_handback() {
   auto result = lanes_.hand_back();
   for (auto& t : result)
     settle(t, outcome_status::handed_back,
-           "handed back unfinished at shutdown while waiting for a retry");
+           "handed back unfinished at shutdown while waiting for a retry or a fallback "
+           "tier");
   return result;
 }
 

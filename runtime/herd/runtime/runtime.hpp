@@ -71,6 +71,13 @@ public:
   std::vector<caf::actor> spawn_supervised(const std::string& pool, size_t count,
                                            std::function<caf::actor(caf::actor_system&)> make);
 
+  /// Registers the rule `name` of fallback chains' rule tiers: spawns the pool `name` with
+  /// `agents` (default 1) supervised agents that answer each task with `fn` (an exception fails
+  /// the attempt, and the chain moves on). A caller may instead spawn its own pool under that
+  /// name. Returns the agents.
+  std::vector<caf::actor> add_rule(const std::string& name, std::function<outcome(const task&)> fn,
+                                   size_t agents = 1);
+
   /// Adds an agent that the caller spawned to `pool`; it is watched (and isolated when it hangs)
   /// but not restarted, having no factory. Returns it.
   caf::actor add_agent(const std::string& pool, caf::actor agent);

@@ -95,8 +95,10 @@ struct runtime_config {
   /// Cost budgets (runtime, pools, task) and the price table (see docs/budgets.md). Read and
   /// validated; wired by #15's next step. Default: none.
   budget_config budgets;
-  /// Fallback chains by task kind; every service tier names an entry of `services`. Read and
-  /// validated; wired by #15's next step. Default: none.
+  /// Fallback chains by task kind (see docs/degradation.md). In the JSON every service tier
+  /// names an entry of `services`; chains set from C++ may also name services given to
+  /// `runtime::add_service` (a task reaching a tier whose service the runtime does not have
+  /// ends, naming it). Default: none.
   fallback_config fallbacks;
   /// Step limit and loop detection of every task's service calls (JSON key "loop_guard"). Read
   /// and validated; wired by #15's next step. Default: 50 steps, warn at 3 repeats, stop at 5.
@@ -110,7 +112,8 @@ struct runtime_config {
   const failure_policy& policy_for(const std::string& kind) const;
   /// True if tasks of `kind` may be submitted: it has a policy, or a fallback is set.
   bool accepts_kind(const std::string& kind) const;
-  /// The dispatcher's settings with the kinds it accepts (all, when a fallback is set).
+  /// The dispatcher's settings with the kinds it accepts (all, when a fallback is set) and the
+  /// kinds with a fallback chain (and their first tier).
   dispatcher_config dispatcher_settings() const;
   /// The file the task history is recorded in: `history.db`, else `dead_letters.db`; empty
   /// when history is off or has no file (then nothing is recorded).
