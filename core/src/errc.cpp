@@ -29,6 +29,8 @@ std::string to_string(errc code) {
     return "unknown_kind";
   case errc::intake_paused:
     return "intake_paused";
+  case errc::budget_exhausted:
+    return "budget_exhausted";
   }
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

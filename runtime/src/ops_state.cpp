@@ -13,6 +13,7 @@
 #include "herd/core/wall_time.hpp"
 #include "herd/dead_letters/dead_letter_stats.hpp"
 #include "herd/dead_letters/protocol.hpp"
+#include "herd/degradation/call_guard.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -99,7 +100,7 @@ nlohmann::json ops_state::state() const {
           {"admission", admission()},
           {"dead_letters", dead_letters()},
           {"escalations", {{"open", rt_.metrics().total("herd_escalations_open")}}},
-          {"budgets", nlohmann::json::array()}};
+          {"budgets", rt_.guard()->budgets_json(wall_now_ms())}};
 }
 
 nlohmann::json ops_state::agents() const {

@@ -80,7 +80,7 @@ caf::actor runtime::add_http_service(const std::string& service,
   std::shared_ptr<const http_codec> codec = config.make_codec(metrics_);
   auto handle =
       caf::actor_cast<caf::actor>(sys_->spawn<http_service>(service, http(), codec, metrics_));
-  add_service(service, handle);
+  actors_->add_service(service, handle, config.prices);
   return handle;
 }
 
@@ -142,6 +142,10 @@ caf::expected<dispatcher_stats> runtime::pause_intake(const std::string& reason)
 caf::expected<dispatcher_stats> runtime::resume_intake() {
   return detail::ask<dispatcher_stats>(*sys_, dispatcher(), caf::infinite, intake_atom::value,
                                        false, std::string{});
+}
+
+std::shared_ptr<call_guard> runtime::guard() const {
+  return actors_->guard();
 }
 
 std::vector<std::string> runtime::services() const {

@@ -37,6 +37,11 @@ system_actors::system_actors(caf::actor_system& sys, runtime_config config,
     : sys_(sys), config_(std::move(config)), metrics_(std::move(metrics)) {
   if (config_.health.watch == health_watch::board)
     board_ = std::make_shared<liveness_board>(board_capacity);
+  call_guard::settings guarded;
+  guarded.loop_limits = config_.loop_limits;
+  guarded.budgets = config_.budgets;
+  guarded.scope = config_.breakers.scope;
+  guard_ = std::make_shared<call_guard>(std::move(guarded), metrics_);
 }
 
 // -- the tree ---------------------------------------------------------------------------------
@@ -118,7 +123,7 @@ caf::actor system_actors::start_history_recorder(caf::actor_system& sys) {
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
   auto handle =
       sys.spawn<herd::dispatcher>(config_.dispatcher_settings(), metrics_, failed_attempts::retry,
-                                  caf::actor_cast<history_feed_actor>(history_recorder()));
+                                  caf::actor_cast<history_feed_actor>(history_recorder()), guard_);
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
   return caf::actor_cast<caf::actor>(handle);
@@ -155,6 +160,7 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
     caf::anon_send(handle, subscribe_atom::value, gate);
   }
   breakers_ = handle;
+  guard_->set_breakers(handle); // a new registry: new breakers
   return handle;
 }
 
@@ -288,6 +294,7 @@ std::optional<uint64_t> system_actors::enroll(const std::string& pool, const std
   settings.pool = pool;
   settings.heartbeat_target = health_monitor();
   settings.heartbeat_interval = config_.health.heartbeat_interval;
+  settings.guard = guard_;
   std::optional<uint64_t> slot;
   if (board_) {
     try {
@@ -310,7 +317,9 @@ std::pair<std::string, size_t> system_actors::reserve_agent(const std::string& p
   return {pool + "-" + std::to_string(members.size()), members.size() - 1};
 }
 
-void system_actors::add_service(const std::string& service, caf::actor handle) {
+void system_actors::add_service(const std::string& service, caf::actor handle,
+                                std::optional<llm_prices> prices) {
+  guard_->add_service(service, std::move(prices));
   caf::actor breakers;
   caf::actor gate;
   caf::actor scheduler;
@@ -392,6 +401,7 @@ std::vector<stop_target> system_actors::stop_targets() const {
 void system_actors::release() {
   // The factories hold this object and the supervisors hold the factories: drop every handle,
   // so the terminated actors are freed (a detached health monitor's thread ends only then).
+  guard_->set_breakers(nullptr); // drops the cached breakers
   std::lock_guard<std::mutex> guard{mtx_};
   pool_supervisors_.clear();
   listeners_.clear();

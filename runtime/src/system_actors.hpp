@@ -14,6 +14,7 @@
 #include <caf/actor_system.hpp>
 
 #include "herd/core/metrics_registry.hpp"
+#include "herd/degradation/call_guard.hpp"
 #include "herd/dispatch/liveness_board.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
@@ -51,8 +52,13 @@ public:
   std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, agent_factory make);
   /// Adds an agent the caller spawned to `pool`, watched but not supervised; returns it.
   caf::actor add_agent(const std::string& pool, caf::actor agent);
-  /// Registers (or replaces) the actor behind a service's breakers; kept across restarts.
-  void add_service(const std::string& service, caf::actor handle);
+  /// Registers (or replaces) the actor behind a service's breakers, and the service and its
+  /// `prices` (none: the budgets' price table) with the call guard; kept across restarts.
+  void add_service(const std::string& service, caf::actor handle,
+                   std::optional<llm_prices> prices = std::nullopt);
+  /// The guard of agents' service calls (services, breakers, loop limits, budgets), shared by
+  /// every agent and the dispatcher.
+  const std::shared_ptr<call_guard>& guard() const { return guard_; }
   /// Sends `listener` the `(sup_event_atom, supervision_event)` events of the health monitor and of
   /// every supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
   /// restarts.
@@ -113,6 +119,7 @@ private:
   const runtime_config config_;
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<liveness_board> board_;
+  std::shared_ptr<call_guard> guard_;
 
   mutable std::mutex mtx_;
   caf::actor history_recorder_;

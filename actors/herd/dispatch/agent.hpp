@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +56,20 @@ protected:
   /// Called once the agent knows its name and pool. Default: nothing.
   virtual void on_setup();
 
+  /// Calls service `t.service` for task `t` with `request` (JSON text), merging `t.route.params`
+  /// into it (JSON merge-patch); checks the task's step limit, loop guard and own budget first (a
+  /// refused call is not made and `then` gets the failure: step_limit, loop_detected,
+  /// budget_exhausted); charges the answer's cost (token usage x prices) to the task, its pool
+  /// and the runtime. A call that gets no answer (timeout, breaker gone) fails as timeout or
+  /// unavailable. Default timeout: 90 s.
+  void call(const task& t, std::string request, std::function<void(outcome)> then,
+            duration timeout = from_ms(90000));
+  /// The same for a named service (not from the task's route).
+  void call(const task& t, const std::string& service, std::string request,
+            std::function<void(outcome)> then, duration timeout = from_ms(90000));
+  /// Charges `usd`, a cost the handler reports itself, to `t`, its pool and the runtime.
+  void charge(const task& t, double usd);
+
   caf::behavior make_behavior() override;
   /// Drops the handles it holds (its heartbeat target, the dispatchers of its leases), so no
   /// reference cycle keeps a terminated actor alive; a subclass overriding it calls it.
@@ -68,6 +83,11 @@ private:
   void report(uint64_t lease_id, outcome result);
   void fail_all_leases(const std::string& reason);
   void schedule_heartbeat();
+  /// Sends the guarded call of `t` to `breaker` and hands the answer to `then`.
+  void call_breaker(caf::actor breaker, const task& t, const std::string& service,
+                    std::string request, std::function<void(outcome)> then, duration timeout);
+  /// Wall-clock UTC ms now, as the call guard maps the actor clock.
+  int64_t wall_ms();
 
   agent_settings settings_;
   std::vector<std::pair<uint64_t, caf::actor>> leases_; // lease id, the dispatcher that leased it

@@ -11,6 +11,10 @@
 #include "herd/dispatch/liveness_board.hpp"
 
 namespace herd {
+class call_guard;
+}
+
+namespace herd {
 
 /// What an agent learns from the runtime when it joins a pool (the `setup_atom` message).
 struct agent_settings {
@@ -27,9 +31,13 @@ struct agent_settings {
   std::shared_ptr<liveness_board> board;
   /// The agent's slot of `board`. Default: 0.
   uint64_t board_slot = 0;
+  /// In-process only (not serialized): the runtime's guard of service calls (`agent::call`):
+  /// services, breakers, step and loop limits, budgets; none = `call` fails unavailable.
+  /// Default: none.
+  std::shared_ptr<call_guard> guard;
 };
 
-/// Makes `agent_settings` serializable by CAF; the board stays behind (a remote agent
+/// Makes `agent_settings` serializable by CAF; the board and the guard stay behind (a remote agent
 /// sends heartbeats).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agent_settings& x) {

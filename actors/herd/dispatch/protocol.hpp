@@ -66,6 +66,9 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// Pauses or resumes intake (an operator's lever): `(intake_atom, bool paused, std::string
 /// reason) -> dispatcher_stats`. While paused, submits are refused with `errc::intake_paused`.
 using intake_atom = caf::atom_constant<caf::atom("intake")>;
+/// The dispatcher's timer at the reset of the budget window that paused its intake:
+/// `(budget_reset_atom, generation)`.
+using budget_reset_atom = caf::atom_constant<caf::atom("budgetrst")>;
 
 // clang-format off
 /// The dispatcher's typed handle: one reply type per message.
@@ -106,7 +109,8 @@ using dispatcher_actor = caf::typed_actor<
     caf::replies_to<handback_atom>::with<std::vector<task>>,
     caf::replies_to<dispatcher_stats_atom>::with<dispatcher_stats>,
     caf::replies_to<intake_atom, bool, std::string>::with<dispatcher_stats>,
-    caf::reacts_to<dispatch_atom, std::string>, caf::reacts_to<tick_atom, uint64_t>>;
+    caf::reacts_to<dispatch_atom, std::string>, caf::reacts_to<tick_atom, uint64_t>,
+    caf::reacts_to<budget_reset_atom, uint64_t>>;
 
 // clang-format off
 /// What every agent handles (agents stay dynamically typed: users add `extra_handlers`), and

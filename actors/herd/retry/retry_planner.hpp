@@ -18,6 +18,9 @@ namespace herd {
 /// is a lower bound on the wait, capped by the policy's `max_retry_after`; tasks told the same
 /// instant are spread uniformly over [hint, hint + window] with
 /// window = max(spread_window, spread_ratio * hint), so they do not come back together.
+/// The call guard's categories are never retried, whatever the policy's `retry_on`:
+/// `loop_detected` and `step_limit` are always escalated, `budget_exhausted` takes the policy's
+/// `on_non_retryable` (both with reason `non_retryable`).
 class retry_planner {
 public:
   /// The planner's tunables.

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <exception>
 
+#include <nlohmann/json.hpp>
+
 #include "herd/core/atoms.hpp"
+#include "herd/core/wall_time.hpp"
+#include "herd/degradation/call_guard.hpp"
 #include "herd/dispatch/protocol.hpp"
 
 namespace herd {
@@ -18,6 +22,19 @@ std::string describe(const std::exception_ptr& eptr) {
   } catch (...) {
     return "exception of unknown type";
   }
+}
+
+/// `request` with the tier's `params` (a JSON object, empty = none) merged in (RFC 7386); a
+/// request that is not JSON goes as it is.
+std::string merged_request(std::string request, const std::string& params) {
+  if (params.empty())
+    return request;
+  auto patch = nlohmann::json::parse(params, nullptr, false);
+  auto target = nlohmann::json::parse(request, nullptr, false);
+  if (patch.is_discarded() || target.is_discarded())
+    return request;
+  target.merge_patch(patch);
+  return target.dump();
 }
 
 } // namespace
@@ -94,8 +111,91 @@ caf::behavior agent::make_behavior() {
 void agent::on_exit() {
   settings_.heartbeat_target = nullptr;
   settings_.board = nullptr;
+  settings_.guard = nullptr;
   leases_.clear();
   batch_dispatcher_ = nullptr;
+}
+
+// -- guarded service calls ---------------------------------------------------------------------
+
+void agent::call(const task& t, std::string body, std::function<void(outcome)> then,
+                 duration timeout) {
+  if (t.service.empty()) {
+    then(outcome::fail(
+        failure::permanent("task " + t.id + " of kind " + t.kind + " names no service to call")));
+    return;
+  }
+  call(t, t.service, std::move(body), std::move(then), timeout);
+}
+
+void agent::call(const task& t, const std::string& service, std::string body,
+                 std::function<void(outcome)> then, duration timeout) {
+  auto guard = settings_.guard;
+  if (!guard) {
+    auto why = failure::unavailable("agent " + std::string{name()} +
+                                    " has no call guard (it was not set up by a runtime)");
+    then(outcome::fail(why.from(service)));
+    return;
+  }
+  auto merged = merged_request(std::move(body), t.route.params);
+  if (auto refused = guard->check(t, service, merged, wall_ms())) {
+    then(outcome::fail(std::move(*refused)));
+    return;
+  }
+  if (auto breaker = guard->cached_breaker(settings_.name, service)) {
+    call_breaker(std::move(breaker), t, service, std::move(merged), std::move(then), timeout);
+    return;
+  }
+  auto registry = guard->breakers();
+  if (!registry) {
+    then(outcome::fail(failure::unavailable("no breaker registry to reach " + service + " through")
+                           .from(service)));
+    return;
+  }
+  this->request(registry, timeout, caf::get_atom::value, settings_.name, service)
+      .then(
+          [this, guard, t, service, merged, then, timeout](caf::actor& breaker) mutable {
+            guard->remember_breaker(settings_.name, service, breaker);
+            call_breaker(std::move(breaker), t, service, std::move(merged), std::move(then),
+                         timeout);
+          },
+          [this, service, then](caf::error& e) {
+            then(outcome::fail(
+                failure::unavailable("no breaker for " + service + ": " + system().render(e))
+                    .from(service)));
+          });
+}
+
+void agent::call_breaker(caf::actor breaker, const task& t, const std::string& service,
+                         std::string body, std::function<void(outcome)> then, duration timeout) {
+  auto guard = settings_.guard;
+  this->request(breaker, timeout, call_atom::value, std::move(body), t.deadline)
+      .then(
+          [this, guard, t, service, then](outcome& answer) {
+            guard->charge(t, service, answer, wall_ms());
+            then(std::move(answer));
+          },
+          [this, guard, service, then](caf::error& e) {
+            if (e == caf::sec::request_timeout) {
+              auto why =
+                  failure::timeout("no answer from " + service + " within the call's timeout");
+              then(outcome::fail(why.from(service)));
+              return;
+            }
+            guard->forget_breaker(settings_.name, service); // gone: ask the registry next time
+            then(outcome::fail(
+                failure::unavailable("the call to " + service + " failed: " + system().render(e))
+                    .from(service)));
+          });
+}
+
+void agent::charge(const task& t, double usd) {
+  if (settings_.guard)
+    settings_.guard->charge_usd(t, usd, wall_ms());
+}
+
+int64_t agent::wall_ms() {
+  return settings_.guard ? settings_.guard->wall_ms(clock().now()) : wall_now_ms();
 }
 
 void agent::start(uint64_t lease_id, const task& t) {

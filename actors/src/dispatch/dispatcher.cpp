@@ -11,6 +11,8 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/core/wall_time.hpp"
+#include "herd/degradation/call_guard.hpp"
 #include "herd/retry/protocol.hpp"
 
 namespace herd {
@@ -25,15 +27,19 @@ std::shared_ptr<metrics_registry> or_fresh(std::shared_ptr<metrics_registry> met
 
 dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
                        std::shared_ptr<metrics_registry> metrics, failed_attempts failures,
-                       history_feed_actor history)
+                       history_feed_actor history, std::shared_ptr<call_guard> guard)
     : dispatcher_actor::base(cfg), metrics_(or_fresh(std::move(metrics))),
       state_(config, *metrics_, failures == failed_attempts::retry), failures_(failures),
-      log_(component_logger("dispatcher")), history_(std::move(history)) {
+      log_(component_logger("dispatcher")), guard_(std::move(guard)), history_(std::move(history)) {
   if (history_)
     ledger_ = std::make_unique<task_ledger>();
+  budget_paused_metric_ =
+      &metrics_->gauge("herd_budget_intake_paused",
+                       "1 while a spent hard budget refuses new submits, until its window resets");
 }
 
 void dispatcher::on_exit() {
+  guard_ = nullptr;
   retry_scheduler_ = nullptr;
   unsent_retries_.clear();
   unsent_routes_.clear();
@@ -44,6 +50,9 @@ void dispatcher::on_exit() {
 dispatcher::behavior_type dispatcher::make_behavior() {
   // Under load, lease on a reminder once the messages already in the mailbox are handled.
   state_.lease_later([this] { return reporting_ || !mailbox().empty(); });
+  if (guard_ && guard_->has_budgets())
+    state_.budget_gate(
+        [this](const std::string& pool) { return guard_->admit(pool, wall_ms(clock().now())); });
   set_down_handler([this](caf::down_msg& msg) {
     if (retry_scheduler_ && msg.source == retry_scheduler_.address()) {
       log_->warn("the retry scheduler is gone; failed attempts wait for the next one");
@@ -65,6 +74,8 @@ dispatcher::behavior_type dispatcher::make_behavior() {
           ledger_->forget(*noted);
         switch (decision.what) {
         case submit_decision::verdict::rejected:
+          if (decision.error == errc::budget_exhausted)
+            budget_refused(decision.reason, decision.until_ms);
           return caf::make_error(decision.error, std::move(decision.reason));
         case submit_decision::verdict::known:
           return std::move(*decision.known_outcome);
@@ -163,6 +174,14 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         return unfinished;
       },
       [this](dispatcher_stats_atom) { return state_.stats(); },
+      [this](budget_reset_atom, uint64_t generation) {
+        if (generation != budget_timer_ || !budget_paused_until_)
+          return;
+        log_->info("intake resumes: the budget window reset at {}",
+                   format_utc(*budget_paused_until_));
+        budget_paused_until_.reset();
+        budget_paused_metric_->set(0);
+      },
       [this](intake_atom, bool paused, std::string& reason) {
         if (paused)
           log_->warn("intake paused: {}", reason);
@@ -200,6 +219,9 @@ void dispatcher::act() {
       caf::unsafe_send_as(this, subscriber, stuck_atom::value, lease.agent, lease.task_id);
   if (ledger_ && !todo.settled.empty())
     tell_history(todo.settled);
+  if (guard_)
+    for (auto& settled : todo.settled)
+      guard_->settled(settled.result().task_id);
   for (auto& settled : todo.settled)
     deliver(settled.waiters, std::move(settled.msg));
   for (auto& pool : todo.reminders)
@@ -290,6 +312,24 @@ caf::result<void> dispatcher::connect_retry(const caf::actor& scheduler) {
     caf::unsafe_send_as(this, retry_scheduler_, route_atom::value, std::move(t));
   unsent_routes_.clear();
   return caf::unit;
+}
+
+int64_t dispatcher::wall_ms(time_point now) const {
+  return guard_ ? guard_->wall_ms(now) : to_epoch_ms(now);
+}
+
+void dispatcher::budget_refused(const std::string& why, std::optional<int64_t> until_ms) {
+  if (budget_paused_until_ && until_ms && *budget_paused_until_ == *until_ms)
+    return; // paused already, timer armed
+  budget_paused_metric_->set(1);
+  if (!until_ms) {
+    log_->error("intake refuses new tasks until an operator acts: {}", why);
+    return;
+  }
+  log_->warn("intake paused until {} ({}); tasks in flight go on", format_utc(*until_ms), why);
+  budget_paused_until_ = until_ms;
+  auto delay = std::max(from_ms(*until_ms - wall_ms(clock().now())), duration{0});
+  delayed_send(this, delay, budget_reset_atom::value, ++budget_timer_);
 }
 
 void dispatcher::forget_agent(const caf::actor_addr& addr, const std::string& why) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,8 @@ class logger;
 }
 
 namespace herd {
+
+class call_guard;
 
 /// Where a dispatcher sends failed attempts; said at construction.
 enum class failed_attempts {
@@ -60,6 +63,8 @@ enum class failed_attempts {
 ///   `failed`.
 /// - `(subscribe_atom, actor)`, `(unsubscribe_atom, actor)`: expired leases are published to
 ///   the subscribers (the health monitor) as `(stuck_atom, agent_name, task_id)`.
+/// - `(budget_reset_atom, generation)`: its own timer at the reset of the budget window that
+///   refused submits (see below).
 /// - `(drain_atom) -> dispatcher_stats`: refuses new submits, answers once nothing is pending.
 /// - `(handback_atom) -> std::vector<task>`: ends every pending task as handed_back.
 /// - `(dispatcher_stats_atom) -> dispatcher_stats`.
@@ -68,15 +73,24 @@ enum class failed_attempts {
 /// sent to it as `(history_atom, std::vector<settled_task>)`, one message per handled message
 /// that settled tasks; without one, nothing is noted or sent.
 ///
+/// With a call guard (given at spawn) holding hard runtime or pool budgets, a new submit whose
+/// runtime (or pool) budget is spent is refused with `errc::budget_exhausted` and the UTC time
+/// the window resets; retries, replays and tasks in flight go on. The first refusal logs that
+/// intake is paused by the budget and arms a timer at the reset, which logs that it resumes
+/// (the guard's windows reset by themselves; the timer keeps the log and the
+/// `herd_budget_intake_paused` gauge true). An operator's pause (`intake_atom`) is separate.
+/// Every settled task is reported to the guard, which forgets its call state.
+///
 /// The tables and decisions live in `dispatcher_state`; this actor turns messages into its calls
 /// and its actions into sends, deliveries and timers.
 class dispatcher : public dispatcher_actor::base {
 public:
   /// A dispatcher with `config`, counting into `metrics`, whose failed attempts go where
-  /// `failures` says, telling `history` (default: none) every settled task.
+  /// `failures` says, telling `history` (default: none) every settled task and asking `guard`
+  /// (default: none, no budgets) whether new submits fit the budgets.
   dispatcher(caf::actor_config& cfg, dispatcher_config config,
              std::shared_ptr<metrics_registry> metrics, failed_attempts failures,
-             history_feed_actor history = {});
+             history_feed_actor history = {}, std::shared_ptr<call_guard> guard = nullptr);
 
   const char* name() const override { return "herd.dispatcher"; }
 
@@ -103,6 +117,10 @@ private:
   void forget_agent(const caf::actor_addr& addr, const std::string& why);
   /// Closes the cycle with `scheduler`, or says why not.
   caf::result<void> connect_retry(const caf::actor& scheduler);
+  /// Wall-clock UTC ms at the actor clock's `now`.
+  int64_t wall_ms(time_point now) const;
+  /// Notes a submit refused by a budget until `until_ms`: logs the pause and arms the timer.
+  void budget_refused(const std::string& why, std::optional<int64_t> until_ms);
 
   std::shared_ptr<metrics_registry> metrics_;
   dispatcher_state state_;
@@ -113,6 +131,12 @@ private:
   std::vector<task> unsent_routes_;  // chained submits before the connect
   subscriber_list stuck_subscribers_;
   bool reporting_ = false; // inside a batch of reports: lease on a reminder
+
+  // Budgets: the guard (none: no budgets) and the budget pause's timer.
+  std::shared_ptr<call_guard> guard_;
+  std::optional<int64_t> budget_paused_until_; // ms UTC, while intake is paused by a budget
+  uint64_t budget_timer_ = 0;                  // generation of the armed reset timer
+  gauge* budget_paused_metric_ = nullptr;
 
   // The task history: the recorder (none: nothing is noted or sent) and the pending tasks'
   // kinds, pools, services and entry times.

@@ -77,6 +77,16 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     drop_record(record);
     return reject(errc::unknown_pool, "no agent pool named \"" + t.pool + "\"");
   }
+  if (admit_) {
+    auto verdict = admit_(t.pool);
+    if (!verdict.admitted) {
+      drop_record(record);
+      auto until = verdict.until_ms;
+      auto refused = reject(errc::budget_exhausted, "budget exhausted: " + verdict.why);
+      refused.until_ms = until;
+      return refused;
+    }
+  }
   if (static_cast<int64_t>(stats_.queued) >= config_.intake_capacity) {
     drop_record(record);
     return reject(errc::intake_full, "intake queue full: " + std::to_string(stats_.queued) +

@@ -16,6 +16,7 @@
 #include "dispatch/id_index.hpp"
 #include "dispatch/ring_queue.hpp"
 #include "dispatch/submit_decision.hpp"
+#include "herd/budgets/budget_admission.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
@@ -43,6 +44,12 @@ public:
   /// holds more messages), the pool is named in `actions().reminders` instead of leased at once,
   /// so one lease message later carries many tasks. Default: never busy (lease at once).
   void lease_later(std::function<bool()> busy) { busy_ = std::move(busy); }
+  /// Asks `admit` with the pool of every new task (not duplicates, retries or replays): a
+  /// refusal rejects the submit with `errc::budget_exhausted`, its `why` and `until_ms`.
+  /// Default: no budgets.
+  void budget_gate(std::function<budget_admission(const std::string& pool)> admit) {
+    admit_ = std::move(admit);
+  }
 
   /// Accepts `t` (or rejects it, or answers a duplicate id) at `now`.
   submit_decision submit(task& t, time_point now);
@@ -202,7 +209,8 @@ private:
   std::shared_ptr<spdlog::logger> log_;
   dispatcher_actions actions_;
   time_point now_;
-  std::function<bool()> busy_; // if set and true: lease by reminder
+  std::function<bool()> busy_;                                // if set and true: lease by reminder
+  std::function<budget_admission(const std::string&)> admit_; // if set: budgets at intake
 
   std::map<std::string, pool_entry> pools_;
   std::unordered_map<uint64_t, agent_entry> agents_;

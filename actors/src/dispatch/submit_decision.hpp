@@ -30,6 +30,8 @@ struct submit_decision {
   errc error = errc::invalid_task;
   /// The rejection's message. Default: empty.
   std::string reason;
+  /// For a `budget_exhausted` rejection: when the budget's window resets (ms UTC); none if never.
+  std::optional<int64_t> until_ms;
 };
 
 } // namespace herd

@@ -33,6 +33,17 @@ bool retry_planner::expired(const failure_policy& policy, const task& t, time_po
 retry_decision retry_planner::decide(const failure_policy& policy, const task& t, time_point now) {
   const auto& why = t.last_failure();
   auto attempt = [&t] { return describe(t); };
+  // The guard's verdicts (issue #15) are never retried, whatever `retry_on` says: a retry would
+  // repeat the loop or spend more. A loop or a runaway task needs a person; a spent budget
+  // follows the policy.
+  if (why.category == failure_category::loop_detected ||
+      why.category == failure_category::step_limit)
+    return stop(terminal_action::escalate, dead_letter_reason::non_retryable,
+                to_string(why.category) + " needs a human to look at the repeated request; " +
+                    attempt());
+  if (why.category == failure_category::budget_exhausted)
+    return stop(policy.on_non_retryable, dead_letter_reason::non_retryable,
+                "budget_exhausted failures are never retried; " + attempt());
   if (policy.require_idempotency_key && t.idempotency_key.empty())
     return stop(policy.on_non_retryable, dead_letter_reason::non_retryable,
                 "not retried without an idempotency key; " + attempt());

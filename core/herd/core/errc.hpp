@@ -32,6 +32,9 @@ enum class errc : uint8_t {
   unknown_kind,
   /// An operator paused the dispatcher's intake; new tasks are refused until it resumes.
   intake_paused,
+  /// A hard cost budget (the runtime's or the task's pool's) is spent; new tasks are refused
+  /// until its window resets (the message gives the UTC time).
+  budget_exhausted,
 };
 
 /// Returns the name of an error code, e.g. "intake_full".

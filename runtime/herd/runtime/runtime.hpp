@@ -34,6 +34,7 @@ namespace herd {
 
 class system_actors;
 class ops_endpoint;
+class call_guard;
 
 /// The entry point: boots (or joins) an actor system, spawns herd's system actors under a root
 /// supervisor and the user's agent pools under a supervisor each, watched by the health
@@ -104,6 +105,10 @@ public:
   /// The names of the services added so far (`add_service`, `add_http_service`, config),
   /// sorted.
   std::vector<std::string> services() const;
+  /// The guard of agents' service calls (`agent::call`): the services and their prices, the
+  /// breakers, the step and loop limits (`loop_guard`) and the cost budgets (`budgets`); shared
+  /// by every agent and the dispatcher. `budgets_json(now)` lists the budgets.
+  std::shared_ptr<call_guard> guard() const;
   /// The HTTP client every HTTP service of the runtime shares, configured by `http_client`:
   /// started on first use, stopped at shutdown (after the services).
   std::shared_ptr<http_client> http();
@@ -111,7 +116,8 @@ public:
   // -- tasks ----------------------------------------------------------------------------------
 
   /// Submits a task; the future yields its final outcome, or the error that refused it
-  /// (intake_full, unknown_pool, unknown_kind, shutting_down, invalid_task).
+  /// (intake_full, unknown_pool, unknown_kind, shutting_down, invalid_task, intake_paused,
+  /// budget_exhausted).
   std::future<caf::expected<outcome>> submit(task t);
   /// Submits a task and blocks until its final outcome, or until `timeout` (error `timeout`;
   /// the task keeps running).

@@ -156,4 +156,33 @@ BOOST_AUTO_TEST_CASE(returns_told_the_same_instant_are_spread_over_the_window) {
     BOOST_TEST_REQUIRE(count <= 80); // about 40 per bucket; never all at once
 }
 
+BOOST_AUTO_TEST_CASE(loops_and_step_limits_are_escalated_even_when_retry_on_lists_them) {
+  // read_only dead-letters what it does not retry, yet a loop always goes to a person.
+  auto p = planner();
+  auto policy = herd::failure_policy::preset("read_only");
+  policy.retry_on.push_back(herd::failure_category::loop_detected);
+  policy.retry_on.push_back(herd::failure_category::step_limit);
+  for (auto category :
+       {herd::failure_category::loop_detected, herd::failure_category::step_limit}) {
+    auto why = herd::failure::make(category, "the same call was asked for 5 times").from("llm");
+    auto d = p.decide(policy, failed("read_only", 1, why), at(10'000));
+    BOOST_TEST((d.action == herd::retry_action::escalate));
+    BOOST_TEST((d.reason == herd::dead_letter_reason::non_retryable));
+    BOOST_TEST(d.why.find(herd::to_string(category)) != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_spent_budget_is_never_retried_and_follows_on_non_retryable) {
+  auto p = planner();
+  auto why = herd::failure::make(herd::failure_category::budget_exhausted, "spent").from("llm");
+  auto policy = herd::failure_policy::preset("read_only");
+  policy.retry_on.push_back(herd::failure_category::budget_exhausted);
+  auto dead = p.decide(policy, failed("read_only", 1, why), at(10'000));
+  BOOST_TEST((dead.action == herd::retry_action::dead_letter));
+  BOOST_TEST((dead.reason == herd::dead_letter_reason::non_retryable));
+  policy.on_non_retryable = herd::terminal_action::escalate;
+  auto escalated = p.decide(policy, failed("read_only", 1, why), at(10'000));
+  BOOST_TEST((escalated.action == herd::retry_action::escalate));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
