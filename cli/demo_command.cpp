@@ -175,12 +175,16 @@ mock_llm_profile demo_profile(int64_t capacity, double error_rate, uint64_t seed
   return profile;
 }
 
-/// The fallback chain of the kind "demo": "llm-api", then "llm-lite" with the lighter model
-/// (the chain's defaults: an outage's 503 moves on at once, a 500 is retried on its tier).
+/// The fallback chain of the kind "demo": "llm-api", then "llm-lite" with the lighter model.
+/// An outage's 503 (or an open breaker, a timeout, a long rate limit) moves on at once; a 500
+/// is retried on its tier; an over-long prompt does not move on (the lighter model's context
+/// window is no larger), so it ends as before, not retryable.
 fallback_chain demo_chain() {
   fallback_chain chain;
   chain.tiers = {fallback_tier::service(service_name),
                  fallback_tier::service(lite_service_name, {{"model", lite_model}})};
+  chain.move_on = {failure_category::unavailable, failure_category::timeout,
+                   failure_category::circuit_open, failure_category::rate_limited};
   return chain;
 }
 
