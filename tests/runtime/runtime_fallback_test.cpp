@@ -179,6 +179,25 @@ BOOST_AUTO_TEST_CASE(the_first_tier_serves_and_the_outcome_says_so) {
   BOOST_TEST(log("backup").calls() == 0);
   BOOST_TEST(metric("herd_fallback_served_total", {{"kind", "triage"}, {"tier", "primary"}}) == 1);
   BOOST_TEST(metric("herd_fallback_degraded_total", {{"kind", "triage"}}) == 0);
+  // A second submit of the completed id gets the recorded outcome, tier included.
+  auto again = submit("t1");
+  auto known = finish(again, from_ms(1));
+  BOOST_TEST(known.served_by == "primary");
+  BOOST_TEST(log("primary").calls() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_whose_breaker_opened_meanwhile_skips_its_tier) {
+  start();
+  log("primary").failures = {failure::transient("a")};
+  auto f = submit("t1");
+  vt.run(); // attempt 1 failed; its retry on primary waits for the backoff
+  BOOST_TEST(!ready(f));
+  move_breaker("primary", breaker_state::open);
+  auto result = finish(f, from_ms(2000));
+  BOOST_TEST(result.served_by == "backup");
+  BOOST_TEST(result.attempt == 2);
+  BOOST_TEST(log("primary").calls() == 1);
+  BOOST_TEST(metric("herd_fallback_skips_total", {{"kind", "triage"}, {"tier", "primary"}}) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_move_on_failure_falls_to_the_next_tier_with_its_params_at_once) {
@@ -330,6 +349,24 @@ BOOST_AUTO_TEST_CASE(a_human_tier_escalates_and_says_it_served) {
   BOOST_TEST(result.served_by == "human");
   BOOST_TEST(result.degraded);
   BOOST_TEST(metric("herd_fallback_served_total", {{"kind", "triage"}, {"tier", "human"}}) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_chain_that_gives_up_ends_by_the_policy_with_its_reason) {
+  temp_dir dir;
+  dead_letter_queue_config dead_letters;
+  dead_letters.db = (dir.path / "dl.db").string();
+  config.dead_letters = dead_letters;
+  start();
+  log("primary").failures = {failure::unavailable("down")};
+  log("backup").failures = {failure::timeout("slow")};
+  auto f = submit("t1");
+  auto result = finish(f, from_ms(1000));
+  BOOST_TEST((result.status == outcome_status::dead_lettered));
+  BOOST_TEST(result.error.message.find("chain_exhausted") != std::string::npos);
+  BOOST_TEST(result.served_by.empty());
+  BOOST_TEST(!result.degraded);
+  BOOST_TEST(metric("herd_fallback_gave_up_total",
+                    {{"kind", "triage"}, {"reason", "chain_exhausted"}}) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_tier_service_added_from_cpp_is_known_and_a_missing_one_fails_clearly) {

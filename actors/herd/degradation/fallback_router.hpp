@@ -29,8 +29,9 @@ public:
   /// A planner for `t` on `chain` under `policy`, resumed at tier `position`: attempts per tier
   /// counted from the entries of `t.history` of its current run (from the newest entry numbered
   /// 1: a replay or amendment starts a new run at attempt 1; none when `fresh`, a task just
-  /// entering); with `awaiting`, the newest history entry is the failure of a try on
-  /// `position` that the planner has not been told yet (call `on_failure` next).
+  /// entering), except calls admission control refused (never made); with `awaiting`, the newest
+  /// history entry is the failure of a try on `position` that the planner has not been told yet
+  /// (call `on_failure` next).
   static chain_planner planner_for(const fallback_chain& chain, const failure_policy& policy,
                                    const task& t, size_t position, bool awaiting,
                                    bool fresh = false);

@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -40,7 +41,9 @@ namespace herd {
 /// (`fallback_router`). A new tier is resubmitted at once; the same tier again after the
 /// policy's backoff, through its lane (a due retry whose breaker is open is decided anew, so
 /// the chain skips it); a task with every tier unavailable parks in the timer queue until the
-/// earliest next probe (or a breaker leaves open); a human tier is escalated; a chain that
+/// earliest next probe (or a breaker leaves open); a tier whose admission queue refused the
+/// call (full) is skipped like an open one, and the refused call is not an attempt; a human
+/// tier is escalated; a chain that
 /// gives up ends by the policy (`on_exhausted`; a failure it does not retry by
 /// `retry_planner`, like any other).
 class retry_lanes {
@@ -165,8 +168,10 @@ private:
   /// Schedules a retry of `t` per `verdict` in lane `l` (or ends it if it is not a retry).
   void schedule(task t, retry_decision verdict, lane& l, time_point now);
   /// Walks `t` down `chain` from tier `position`: with `failed`, its newest history entry is a
-  /// failure there that the chain has not seen yet.
-  void advance(task t, const fallback_chain& chain, size_t position, bool failed, time_point now);
+  /// failure there that the chain has not seen yet; with `full_until`, the tier at `position`
+  /// refused the call (its admission queue is full) and is unavailable until then.
+  void advance(task t, const fallback_chain& chain, size_t position, bool failed, time_point now,
+               std::optional<time_point> full_until = std::nullopt);
   /// Each tier's availability at `now`: a service tier's breaker open = unavailable until its
   /// next probe.
   std::vector<chain_planner::availability> availability(const fallback_chain& chain) const;

@@ -44,7 +44,8 @@ chain_planner fallback_router::planner_for(const fallback_chain& chain,
         break;
       }
   for (auto i = run; i < t.history.size(); ++i)
-    if (auto tier = tier_index(chain, t.history[i].tier))
+    if (auto tier = tier_index(chain, t.history[i].tier);
+        tier && !t.history[i].error.refused_locally()) // a call never made is not an attempt
       ++attempts[*tier];
   result.resume(attempts, std::min(position, chain.tiers.size() - 1), awaiting);
   return result;

@@ -60,7 +60,13 @@ void retry_lanes::attempt_failed(task t, time_point now) {
   if (auto chain = fallbacks_.chain_for(t.kind); chain != nullptr && t.route.on_chain()) {
     auto lane_index = l.index; // advance may add lanes
     auto position = fallback_router::tier_index(*chain, t.route.tier);
-    advance(std::move(t), *chain, position.value_or(0), position.has_value(), now);
+    if (position && why.reason == "admission_queue_full") {
+      // The call was never made: not an attempt, and the tier is busy until its queue drains.
+      auto until = now + std::max(why.retry_after, duration{1});
+      advance(std::move(t), *chain, *position, false, now, until);
+    } else {
+      advance(std::move(t), *chain, position.value_or(0), position.has_value(), now);
+    }
     publish(lanes_[lane_index]);
     publish_ages(now);
     arm(now);
@@ -130,7 +136,7 @@ retry_lanes::availability(const fallback_chain& chain) const {
 }
 
 void retry_lanes::advance(task t, const fallback_chain& chain, size_t position, bool failed,
-                          time_point now) {
+                          time_point now, std::optional<time_point> full_until) {
   const auto& policy = policy_for(t.kind);
   // A task not on a tier yet (just routed, or parked before its first try) has made no
   // attempt in this run.
@@ -139,12 +145,17 @@ void retry_lanes::advance(task t, const fallback_chain& chain, size_t position, 
   if (failed)
     planner.on_failure(t.last_failure());
   auto tiers = availability(chain);
+  if (full_until && position < tiers.size()) {
+    tiers[position].available = false;
+    tiers[position].back_at = std::max(tiers[position].back_at, *full_until);
+  }
   for (;;) {
     auto step = planner.next(now, tiers);
     switch (step.action) {
     case chain_action::skip:
       chain_counter("herd_fallback_skips_total",
-                    "Fallback tiers passed without a call (breaker open), by kind and tier",
+                    "Fallback tiers passed without a call (breaker open, admission queue full), by "
+                    "kind and tier",
                     {{"kind", t.kind}, {"tier", chain.tiers[step.tier].label}})
           .inc();
       continue;

@@ -121,6 +121,25 @@ struct lanes_fixture {
     collect();
   }
 
+  /// Lanes with the chain "triage": llm, then backup (recheck 1 s); both services known.
+  void start_chained() {
+    std::map<std::string, herd::failure_policy> policies{{"default", fixed(2000)}};
+    herd::fallback_config fallbacks;
+    herd::fallback_chain chain;
+    chain.tiers = {herd::fallback_tier::service("llm"), herd::fallback_tier::service("backup")};
+    fallbacks.chains["triage"] = chain;
+    lanes.emplace(unthrottled(), std::move(policies), nullptr, "default", fallbacks);
+    lanes->know_service("llm");
+    lanes->know_service("backup");
+  }
+
+  void route(const std::string& id) {
+    auto t = herd::task::make(id, "triage", nullptr, "p");
+    t.created = now;
+    lanes->route(std::move(t), now);
+    collect();
+  }
+
   std::vector<std::string> released_ids() const {
     std::vector<std::string> ids;
     for (auto& [_, t] : released)
@@ -344,6 +363,57 @@ BOOST_AUTO_TEST_CASE(hand_back_returns_every_pending_retry_sorted_and_forgets_it
   BOOST_TEST(lanes->held() == 0u);
   breaker(breaker_state::open, breaker_state::closed);
   advance(5000);
+  BOOST_TEST(released.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_chained_task_parks_while_every_tier_is_forced_open) {
+  start_chained();
+  breaker(breaker_state::closed, breaker_state::forced_open, "llm");
+  breaker(breaker_state::closed, breaker_state::forced_open, "backup");
+  route("t");
+  BOOST_TEST(lanes->parked() == 1u);
+  // No probe time is known (forced open): the task looks again every recheck (1 s).
+  advance(1000);
+  BOOST_TEST(lanes->parked() == 1u);
+  BOOST_TEST(released.empty());
+  BOOST_TEST(ended.empty());
+  breaker(breaker_state::forced_open, breaker_state::closed, "backup");
+  BOOST_TEST(lanes->parked() == 0u);
+  BOOST_REQUIRE(released.size() == 1u);
+  auto& t = released[0].second;
+  BOOST_TEST(t.route.tier == "backup");
+  BOOST_TEST(t.service == "backup");
+  BOOST_TEST(t.attempt == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_full_admission_queue_skips_its_tier_and_costs_no_attempt) {
+  start_chained();
+  auto t = herd::task::make("t", "triage", nullptr, "p");
+  t.created = now;
+  t.service = "llm";
+  t.route.tier = "llm";
+  auto why = herd::failure::rate_limited("admission queue of llm is full", from_ms(200))
+                 .because("admission_queue_full");
+  why.from("llm", 0);
+  t.history.push_back(herd::attempt_record{1, now, "agent-t", why, "llm"});
+  lanes->attempt_failed(std::move(t), now);
+  collect();
+  BOOST_REQUIRE(released.size() == 1u);
+  BOOST_TEST(released[0].first == 0); // at once, not after the policy's 2 s backoff
+  BOOST_TEST(released[0].second.route.tier == "backup");
+  BOOST_TEST(released[0].second.attempt == 1); // the refused call was never made
+}
+
+BOOST_AUTO_TEST_CASE(a_shutdown_hands_back_parked_tasks) {
+  start_chained();
+  breaker(breaker_state::closed, breaker_state::forced_open, "llm");
+  breaker(breaker_state::closed, breaker_state::forced_open, "backup");
+  route("t");
+  auto back = lanes->hand_back();
+  BOOST_REQUIRE(back.size() == 1u);
+  BOOST_TEST(back[0].id == "t");
+  BOOST_TEST(lanes->parked() == 0u);
+  advance(5000); // its timer finds nothing
   BOOST_TEST(released.empty());
 }
 
