@@ -12,6 +12,7 @@
 
 #include "actors/budgets/budget_test_support.hpp"
 #include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/scripted_service.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/degradation/call_guard.hpp"
 #include "herd/dispatch/agent.hpp"
@@ -73,6 +74,18 @@ private:
   }
 };
 
+/// Calls the task's service with its payload and a 1 s timeout.
+class impatient_agent : public agent {
+public:
+  using agent::agent;
+
+protected:
+  void handle_async(const task& t, task_completion done) override {
+    call(
+        t, t.payload, [done](outcome answer) { done.finish(std::move(answer)); }, from_ms(1000));
+  }
+};
+
 struct guarded_runtime_fixture : test::virtual_time_fixture {
   test::temp_dir dir;
   runtime_config config;
@@ -90,6 +103,9 @@ struct guarded_runtime_fixture : test::virtual_time_fixture {
     quick.max_attempts = 6;
     quick.backoff = {backoff_kind::none, duration{0}, 1.0, duration{0}};
     config.policies["read_only"] = failure_policy::preset("read_only");
+    auto& once = config.policies["once"];
+    once = failure_policy::preset("read_only");
+    once.max_attempts = 1;
     // 1000 input tokens of "m" cost 0.01 USD.
     config.budgets.prices.set("m", llm_prices{10.0, 0.0});
   }
@@ -100,9 +116,9 @@ struct guarded_runtime_fixture : test::virtual_time_fixture {
   }
 
   template <class Agent>
-  void start(size_t agents = 1) {
+  void start(size_t agents = 1, caf::actor service = {}) {
     rt = std::make_unique<runtime>(sys, config);
-    rt->add_service("llm", sys.spawn(priced_llm, seen));
+    rt->add_service("llm", service ? service : sys.spawn(priced_llm, seen));
     rt->spawn_pool<Agent>("p", agents);
     vt.run();
   }
@@ -232,6 +248,35 @@ BOOST_AUTO_TEST_CASE(a_task_over_its_own_budget_ends_as_budget_exhausted) {
   BOOST_TEST(to_string(o.error.category) == "budget_exhausted");
   BOOST_TEST(o.attempt == 1); // never retried
   BOOST_TEST(seen->size() == 2u);
+  BOOST_TEST(rt->stats().balanced());
+}
+
+BOOST_AUTO_TEST_CASE(a_call_without_an_answer_fails_as_timeout_naming_the_service) {
+  auto script = std::make_shared<test::service_script>();
+  script->mode = "hang";
+  start<impatient_agent>(1, sys.spawn<test::scripted_service>(script));
+  auto f = submit("silent", {{"q", "hi"}}, "once");
+  auto o = settle(f);
+  BOOST_TEST(to_string(o.status) == "dead_lettered");
+  BOOST_TEST(to_string(o.error.category) == "timeout");
+  BOOST_TEST(o.error.service == "llm");
+  BOOST_TEST(script->calls == 1);
+  BOOST_TEST(rt->stats().balanced());
+}
+
+BOOST_AUTO_TEST_CASE(a_spent_pool_budget_refuses_that_pools_submits_only) {
+  config.budgets.pools["p"] = {test::limit(budget_period::hour, std::nullopt, 0.005)};
+  start<repeating_agent>();
+  rt->spawn_pool<repeating_agent>("q", 1);
+  vt.run();
+  auto first = submit("first", {{"calls", 1}});
+  BOOST_TEST(settle(first).ok());
+  auto refused = rt->run(task::make("refused", "read_only", {{"calls", 1}}, "p", "llm"));
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code() == static_cast<uint8_t>(errc::budget_exhausted));
+  BOOST_TEST(sys.render(refused.error()).find("pool p") != std::string::npos);
+  auto other = rt->submit(task::make("other", "read_only", {{"calls", 1}}, "q", "llm"));
+  BOOST_TEST(settle(other).ok());
   BOOST_TEST(rt->stats().balanced());
 }
 

@@ -239,4 +239,25 @@ BOOST_AUTO_TEST_CASE(dead_letters_are_replayed_over_http) {
   rt.shutdown(from_ms(5000));
 }
 
+BOOST_AUTO_TEST_CASE(api_state_lists_each_budget_window_with_its_utc_reset) {
+  auto config = runtime_config::from_json(nlohmann::json::parse(R"({
+    "log_level": "warn", "threads": 2, "http": {"listen": "127.0.0.1:0"},
+    "budgets": {"runtime": {"per_day": {"soft": 5, "hard": 10}},
+                "pools": {"llm": {"per_hour": {"hard": 1}}}}})"));
+  herd::runtime rt{config};
+  httplib::Client client{"127.0.0.1", rt.endpoint()->port()};
+  auto budgets = body_of(client.Get("/api/state"))["budgets"];
+  BOOST_REQUIRE(budgets.size() == 2u);
+  BOOST_TEST(budgets[0]["subject"] == "runtime");
+  BOOST_TEST(budgets[0]["window"] == "day");
+  BOOST_TEST(budgets[0]["soft_usd"] == 5.0);
+  BOOST_TEST(budgets[0]["remaining_usd"] == 10.0);
+  BOOST_TEST(budgets[0]["spent_usd"] == 0.0);
+  BOOST_TEST(budgets[0]["resets_at"].get<std::string>().find("T00:00:00.000Z") !=
+             std::string::npos);
+  BOOST_TEST(budgets[1]["subject"] == "pool:llm");
+  BOOST_TEST(budgets[1]["window"] == "hour");
+  rt.shutdown(from_ms(5000));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -169,13 +169,14 @@ std::optional<failure> call_guard::check(const task& t, const std::string& servi
     log_->warn("task {}: {}", t.id, why.message);
     return why;
   }
+  auto stopped_before = entry.guard.stopped();
   auto check = entry.guard.on_call(call_fingerprint::of_text(service, request));
   auto steps = entry.earlier_steps + check.steps;
   if (check.verdict == loop_verdict::allow)
     return std::nullopt;
   auto counts = "attempt " + std::to_string(t.attempt) + ", call " + std::to_string(steps) +
-                " of the task, this request " + std::to_string(check.repeats) +
-                " times in this attempt";
+                " of the task, that request " + std::to_string(check.repeats) +
+                " times in this attempt" + (stopped_before ? ", stopped before" : "");
   if (check.verdict == loop_verdict::warn) {
     loop_warnings_->inc();
     log_->warn("task {}: possible loop: {} ({}); request to {}: {}", t.id, check.why, counts,

@@ -3,6 +3,7 @@
 // at settle, the budgets' JSON for /api/state.
 #include <boost/test/unit_test.hpp>
 
+#include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/budgets/budget_test_support.hpp"
@@ -165,6 +166,24 @@ BOOST_AUTO_TEST_CASE(settled_tasks_are_forgotten_and_the_state_is_bounded) {
   guard.check(work("c"), "llm", "{}", noon);
   guard.check(work("d"), "llm", "{}", noon); // over max_tasks: the least recent (b) goes
   BOOST_TEST(guard.tasks_tracked() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(breakers_are_cached_per_service_or_per_agent_as_the_scope_says) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto breaker = sys.spawn([] { return caf::behavior{[](int) {}}; });
+  call_guard shared{call_guard::settings{}};
+  shared.remember_breaker("a-1", "llm", breaker);
+  BOOST_TEST((shared.cached_breaker("a-2", "llm") == breaker));
+  call_guard::settings per_agent;
+  per_agent.scope = breaker_scope::agent_service;
+  call_guard own{per_agent};
+  own.remember_breaker("a-1", "llm", breaker);
+  BOOST_TEST((own.cached_breaker("a-1", "llm") == breaker));
+  BOOST_TEST(!own.cached_breaker("a-2", "llm"));
+  own.set_breakers(caf::actor{}); // a new registry: new breakers
+  BOOST_TEST(!own.cached_breaker("a-1", "llm"));
+  caf::anon_send_exit(breaker, caf::exit_reason::kill);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
