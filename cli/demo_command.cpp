@@ -13,6 +13,7 @@
 #include "demo/demo_agent.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/core/config_error.hpp"
+#include "herd/degradation/fallback_chain.hpp"
 #include "herd/http/http_endpoint.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
@@ -29,8 +30,9 @@ namespace herd::cli {
 namespace {
 
 void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& outcomes,
-                   const dispatcher_stats& stats) {
+                   const dispatcher_stats& stats, const std::string& first_tier) {
   std::map<std::string, size_t> by_status;
+  std::map<std::string, size_t> served_by; // completed tasks by the tier that served them
   std::map<std::string, size_t> failures_by_category;
   std::map<std::string, size_t> per_agent;
   for (auto& o : outcomes) {
@@ -39,6 +41,8 @@ void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& 
       ++failures_by_category[to_string(o.error.category)];
     if (!o.agent.empty())
       ++per_agent[o.agent];
+    if (o.ok())
+      ++served_by[o.served_by.empty() ? first_tier : o.served_by];
   }
   out << "\nsummary of " << tasks << " tasks\n";
   for (auto& [status, n] : by_status)
@@ -58,6 +62,16 @@ void print_summary(std::ostream& out, size_t tasks, const std::vector<outcome>& 
     out << "  per agent       min " << lo << " / mean " << std::fixed << std::setprecision(1)
         << static_cast<double>(sum) / per_agent.size() << " / max " << hi << " tasks ("
         << per_agent.size() << " agents)\n";
+  }
+  if (served_by.size() > 1 || (served_by.size() == 1 && served_by.begin()->first != first_tier)) {
+    // Degradation: during the outage a lighter tier served what the first could not.
+    out << "  served by tier ";
+    const char* separator = " ";
+    for (auto& [tier, n] : served_by) {
+      out << separator << tier << ' ' << n << (tier == first_tier ? "" : " (degraded)");
+      separator = ", ";
+    }
+    out << '\n';
   }
   out << "  dispatcher      accepted " << stats.accepted << ", completed " << stats.completed
       << ", failed " << stats.failed << ", dead-lettered " << stats.dead_lettered << ", escalated "
@@ -128,6 +142,13 @@ std::shared_ptr<demo_chaos> make_chaos(int64_t tasks, int64_t crashes, int64_t h
 /// The service's name in the demo.
 const char* const service_name = "llm-api";
 
+/// The demo's fallback: a lighter model behind a second in-process mock (no outage, a third of
+/// the capacity) that the kind "demo" falls back to while "llm-api" is out.
+const char* const lite_service_name = "llm-lite";
+
+/// The model the fallback tier asks for (merged into each request as the tier's params).
+const char* const lite_model = "mock-lite";
+
 /// The environment variable holding the key for `--target`.
 const char* const api_key_variable = "OPENAI_API_KEY";
 
@@ -150,6 +171,29 @@ mock_llm_profile demo_profile(int64_t capacity, double error_rate, uint64_t seed
   profile.error_rate = error_rate;
   profile.seed = seed;
   profile.context_window_tokens = demo_context_window;
+  profile.validate();
+  return profile;
+}
+
+/// The fallback chain of the kind "demo": "llm-api", then "llm-lite" with the lighter model.
+/// An outage's 503 (or an open breaker, a timeout, a long rate limit) moves on at once; a 500
+/// is retried on its tier; an over-long prompt does not move on (the lighter model's context
+/// window is no larger), so it ends as before, not retryable.
+fallback_chain demo_chain() {
+  fallback_chain chain;
+  chain.tiers = {fallback_tier::service(service_name),
+                 fallback_tier::service(lite_service_name, {{"model", lite_model}})};
+  chain.move_on = {failure_category::unavailable, failure_category::timeout,
+                   failure_category::circuit_open, failure_category::rate_limited};
+  return chain;
+}
+
+/// The fallback mock's story: the primary's at a third of its capacity, without the outage.
+mock_llm_profile lite_profile(const mock_llm_profile& primary) {
+  auto profile = primary;
+  profile.capacity_per_s = std::max<int64_t>(1, primary.capacity_per_s / 3);
+  profile.outages.clear();
+  profile.seed = primary.seed + 1;
   profile.validate();
   return profile;
 }
@@ -251,6 +295,11 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     }
     // The demo's tasks have kind "demo": a config without a policy for it gets the default one.
     config.policies.emplace("demo", failure_policy::preset("default"));
+    // With the in-process mock, "demo" falls back to a lighter model during the outage (unless
+    // the config has a chain for it).
+    auto degrade = profile && config.fallbacks.chain_for("demo") == nullptr;
+    if (degrade)
+      config.fallbacks.chains["demo"] = demo_chain();
 
     if (cmd.has("db")) {
       dead_letter_queue_config dead_letters;
@@ -279,11 +328,26 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       mock->start("127.0.0.1", 0);
       service.base_url = mock->url();
     }
-    rt.add_http_service(service_name, service);
-    auto breaker = rt.breaker_for(service_name);
-    if (!breaker) {
-      err << "herd demo: no breaker: " << rt.system().render(breaker.error()) << '\n';
-      return 1;
+    std::optional<mock_llm_server> lite_mock;
+    int64_t lite_capacity = 0;
+    std::map<std::string, caf::actor> breakers;
+    auto add_service = [&](const std::string& name, const http_service_config& config) {
+      rt.add_http_service(name, config);
+      auto breaker = rt.breaker_for(name);
+      if (!breaker)
+        throw std::runtime_error("no breaker for " + name + ": " +
+                                 rt.system().render(breaker.error()));
+      breakers.emplace(name, *breaker);
+    };
+    add_service(service_name, service);
+    if (degrade) {
+      lite_mock.emplace(lite_profile(*profile));
+      lite_capacity = lite_profile(*profile).capacity_per_s;
+      lite_mock->start("127.0.0.1", 0);
+      auto lite = service;
+      lite.base_url = lite_mock->url();
+      lite.model = lite_model;
+      add_service(lite_service_name, lite);
     }
     auto events = std::make_shared<event_lines>();
     auto watcher = rt.system().spawn([events](caf::event_based_actor*) -> caf::behavior {
@@ -295,8 +359,8 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     });
     caf::anon_send(rt.breakers(), subscribe_atom::value, watcher);
     rt.subscribe_supervision(watcher);
-    // The agents call the service through its breaker.
-    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), *breaker, chaos);
+    // The agents call the service a task names (a chain's tier) through its breaker.
+    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(agents), breakers, chaos);
     out << "herd demo: " << agents << " agents, " << tasks << " tasks against \"" << service_name
         << "\" at " << service.base_url << " over HTTP (model " << service.model << "; ";
     if (mock) {
@@ -305,6 +369,9 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
           << profile->error_rate << ", outage " << outage.start_ms << "-"
           << outage.start_ms + outage.length_ms << " ms, context window "
           << profile->context_window_tokens << " tokens, seed " << profile->seed << "; ";
+      if (lite_mock)
+        out << "falls back to \"" << lite_service_name << "\" (model " << lite_model
+            << ", capacity " << lite_capacity << " calls/s, no outage); ";
     } else {
       out << "real requests: they cost money; ";
     }
@@ -346,7 +413,7 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     auto report = rt.shutdown(from_ms(10000));
     if (!quiet)
       events->print_new(out);
-    print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats);
+    print_summary(out, static_cast<size_t>(tasks), outcomes, report.stats, service_name);
     out << "  breaker         opened " << events->openings << " times, " << events->transitions
         << " transitions\n";
     if (admission) {
@@ -366,6 +433,10 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     if (mock) {
       mock->stop();
       out << "  mock-llm        " << mock_received(mock->stats()) << '\n';
+    }
+    if (lite_mock) {
+      lite_mock->stop();
+      out << "  mock-llm lite   " << mock_received(lite_mock->stats()) << '\n';
     }
     if (config.dead_letters)
       out << "  dead letters    kept in " << config.dead_letters->db

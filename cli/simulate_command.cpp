@@ -46,6 +46,8 @@ latency); calls and peaks are counted by the mock (its /stats). Small scenarios 
 agents over 60 s: benchmarks/scenarios/live-*.json, benchmarks/run_live.sh).
 --scale F multiplies the agents, tasks, arrival rate and capacity by F and keeps every duration
 (with or without --live), so a big scenario fits one machine; default 1.
+A scenario with a "fallback" service (benchmarks/scenarios/fallback-outage.json) also prints
+how many tasks each tier served; its with_chain strategy falls back along the chain.
 )";
 
 /// The progress line on stderr: rewritten in place on a terminal; elsewhere one line per
@@ -109,6 +111,17 @@ void print_table(std::ostream& out, const scenario& config, const simulation_rep
         << fixed(r.completion_time_s, 0) << std::setw(9) << fixed(r.latency_p50_ms, 0)
         << std::setw(10) << fixed(r.latency_p99_ms, 0) << std::setw(9) << fixed(r.wall_s, 2)
         << std::setw(14) << fixed(speed, 0) << '\n';
+  }
+  if (!config.fallback)
+    return;
+  out << "served by tier (fallback \"" << config.fallback->name << "\": capacity "
+      << config.fallback->behaviour->capacity_per_s << "/s):\n";
+  for (auto& r : report.results) {
+    out << "  " << std::left << std::setw(18) << r.strategy << std::right;
+    for (auto& [tier, n] : r.served_by)
+      out << ' ' << tier << ' ' << n;
+    out << "; failed " << r.tasks_failed + r.tasks_dead_lettered + r.tasks_escalated
+        << "; fallback calls " << r.fallback_calls.value_or(0) << '\n';
   }
 }
 

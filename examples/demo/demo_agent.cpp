@@ -5,9 +5,9 @@
 
 namespace herd::cli {
 
-demo_agent::demo_agent(caf::actor_config& cfg, caf::actor service,
+demo_agent::demo_agent(caf::actor_config& cfg, std::map<std::string, caf::actor> services,
                        std::shared_ptr<demo_chaos> chaos)
-    : calling_agent(cfg, std::move(service), caf::duration{std::chrono::seconds(10)}),
+    : calling_agent(cfg, std::move(services), caf::duration{std::chrono::seconds(10)}),
       chaos_(std::move(chaos)) {}
 
 void demo_agent::handle_async(const task& t, task_completion done) {

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -26,7 +28,7 @@ namespace herd {
 
 namespace {
 
-const char* service_name = "service";
+const char* const service_name = scenario::service_name;
 
 struct sim_system_config : caf::actor_system_config {
   explicit sim_system_config(bool realtime) {
@@ -69,7 +71,7 @@ const char* herd_simulation::service() {
   return service_name;
 }
 
-runtime_config herd_simulation::configure(const scenario& s, bool blind) {
+runtime_config herd_simulation::configure(const scenario& s, bool blind, bool chain) {
   runtime_config rc;
   rc.log_level = "error";
   auto n = static_cast<int64_t>(s.tasks) + 1;
@@ -85,14 +87,26 @@ runtime_config herd_simulation::configure(const scenario& s, bool blind) {
   policy.backoff = {backoff_kind::full_jitter, seconds(s.base_ms / 1000), 2.0,
                     seconds(s.cap_ms / 1000)};
   rc.retry.seed = s.seed;
-  if (!blind) {
-    // The service's rate limit, as a user who knows it configures it: every call is admitted at
-    // most at the capacity (a hundredth of a second's worth back to back).
-    auto& admission = rc.admission.services[service_name];
-    admission.rate_per_s = s.capacity_per_s;
-    admission.burst = std::max(1.0, s.capacity_per_s / 100);
+  // Each service's admission: told its capacity (herd), or nothing (blind: it learns the rate);
+  // its queue holds the fleet's backlog (the dispatcher bounds it) and a call may wait as long
+  // as a lease lasts.
+  auto admit = [&](const std::string& service, const scenario& behaviour) {
+    auto& admission = rc.admission.services[service];
     admission.queue_limit = n;
     admission.max_queue_wait = seconds(3600);
+    if (!blind) {
+      // The service's rate limit, as a user who knows it configures it: every call is admitted
+      // at most at the capacity (a hundredth of a second's worth back to back).
+      admission.rate_per_s = behaviour.capacity_per_s;
+      admission.burst = std::max(1.0, behaviour.capacity_per_s / 100);
+    }
+  };
+  admit(service_name, s);
+  if (s.fallback)
+    admit(s.fallback->name, *s.fallback->behaviour);
+  if (chain && s.fallback)
+    rc.fallbacks.chains[s.kind] = s.fallback->chain;
+  if (!blind) {
     // Retries go no faster than the capacity; a recovering service gets a ramp from a fifth of
     // it that reaches it within five seconds.
     rc.retry.pacing.initial_rate = s.capacity_per_s / 5;
@@ -104,12 +118,6 @@ runtime_config herd_simulation::configure(const scenario& s, bool blind) {
     // not overload may cost: a success earns half a retry, a fifth of the capacity may always go.
     rc.retry.budget.token_ratio = 0.5;
     rc.retry.budget.min_retries_per_s = std::max(10.0, s.capacity_per_s / 5);
-  } else {
-    // Told nothing about the service: admission learns its rate; its queue holds the fleet's
-    // backlog (the dispatcher bounds it) and a call may wait as long as a lease lasts.
-    auto& admission = rc.admission.services[service_name];
-    admission.queue_limit = n;
-    admission.max_queue_wait = seconds(3600);
   }
   auto& breaker = rc.breakers.defaults;
   breaker.window_size = 50;
@@ -135,7 +143,7 @@ runtime_config herd_simulation::configure(const scenario& s, bool blind) {
 strategy_result herd_simulation::run(const progress_fn& progress) {
   auto wall_start = std::chrono::steady_clock::now();
   const auto& s = *config_;
-  auto rc = configure(s, strategy_ == "herd_blind");
+  auto rc = configure(s, strategy_ == "herd_blind", scenario::uses_chain(strategy_));
   temp_db db;
   rc.dead_letters->db = db.path;
   auto recorder = std::make_shared<run_recorder>();
@@ -153,12 +161,26 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   // supervision tree, the agents in a supervised pool; only the service is ours (the runtime
   // puts its admission gate and breaker in front of it).
   std::optional<herd::runtime> rt{std::in_place, sys, rc};
-  auto service = sys.spawn<service_actor>(s, service_name, s.seed, start, recorder);
-  rt->add_service(service_name, service);
-  auto breaker = rt->breaker_for(service_name);
-  if (!breaker)
-    throw std::runtime_error("herd simulate: no breaker: " + sys.render(breaker.error()));
-  rt->spawn_pool<calling_agent>("agents", static_cast<size_t>(s.agents), *breaker);
+  // Each service behind its breaker and admission gate; the agents call the one a task names.
+  std::vector<caf::actor> services{
+      sys.spawn<service_actor>(s, service_name, s.seed, start, recorder)};
+  std::map<std::string, caf::actor> breakers;
+  auto fallback_recorder = std::make_shared<run_recorder>();
+  auto add = [&](const std::string& name, const caf::actor& service) {
+    rt->add_service(name, service);
+    auto breaker = rt->breaker_for(name);
+    if (!breaker)
+      throw std::runtime_error("herd simulate: no breaker: " + sys.render(breaker.error()));
+    breakers.emplace(name, *breaker);
+  };
+  add(service_name, services.front());
+  if (s.fallback) {
+    // Seeded apart from the primary, so the two services do not draw the same latencies.
+    services.push_back(sys.spawn<service_actor>(*s.fallback->behaviour, s.fallback->name,
+                                                s.seed + 1, start, fallback_recorder));
+    add(s.fallback->name, services.back());
+  }
+  rt->spawn_pool<calling_agent>("agents", static_cast<size_t>(s.agents), breakers);
   auto dispatcher = caf::actor_cast<caf::actor>(rt->dispatcher());
   auto source = sys.spawn<task_source>(dispatcher, arrivals_->times(), start, s.kind,
                                        std::string{service_name}, recorder);
@@ -188,11 +210,14 @@ strategy_result herd_simulation::run(const progress_fn& progress) {
   // herd's books must agree with what the submitters saw.
   auto stats = rt->stats();
   rt.reset(); // drains (nothing is pending) and stops the runtime's actors
-  for (auto& x : {source, service})
+  caf::anon_send_exit(source, caf::exit_reason::user_shutdown);
+  for (auto& x : services)
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
   if (vt)
     vt->run();
   auto result = strategy_result::make(strategy_, s, *recorder);
+  if (s.fallback)
+    result.fallback_calls = fallback_recorder->calls();
   result.reconciled = stats.balanced() && stats.pending() == 0 && stats.accepted == n &&
                       stats.completed == result.tasks_completed &&
                       stats.dead_lettered == result.tasks_dead_lettered &&

@@ -28,13 +28,15 @@ void run_recorder::on_arrival() {
   ++arrived_;
 }
 
-void run_recorder::on_end(double t_s, task_end how, double latency_s) {
+void run_recorder::on_end(double t_s, task_end how, double latency_s,
+                          const std::string& served_by) {
   std::lock_guard<std::mutex> guard{mtx_};
   ++ended_[static_cast<size_t>(how)];
   last_end_ = std::max(last_end_, t_s);
   if (how == task_end::completed) {
     ++at(t_s).completed;
     latencies_.push_back(latency_s);
+    ++served_[served_by];
   }
 }
 
@@ -86,6 +88,11 @@ std::vector<double> run_recorder::latencies() const {
 double run_recorder::last_end() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return last_end_;
+}
+
+std::map<std::string, uint64_t> run_recorder::served() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return served_;
 }
 
 } // namespace herd

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -26,6 +27,11 @@ scenario scale_scenario(const scenario& config, double factor) {
   result.tasks = scaled_count(config.tasks, factor);
   result.rate_per_s = config.rate_per_s * factor;
   result.capacity_per_s = config.capacity_per_s * factor;
+  if (config.fallback) {
+    auto behaviour = std::make_shared<scenario>(*config.fallback->behaviour);
+    behaviour->capacity_per_s *= factor;
+    result.fallback->behaviour = std::move(behaviour);
+  }
   std::ostringstream name;
   name << config.name << "@x" << factor;
   result.name = name.str();

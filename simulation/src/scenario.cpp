@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -34,18 +35,86 @@ int64_t count(const json_reader& in, std::string_view key, int64_t min, int64_t 
   return in.integer(key, 0, min, max);
 }
 
+/// Reads the keys of a service ("service", "fallback/service") into `x`'s service fields.
+void read_service(const json_reader& service, scenario& x) {
+  service.only_keys({"capacity_per_s", "latency_ms", "outages", "error_rate", "overload"});
+  x.capacity_per_s = positive(service, "capacity_per_s", 1e7);
+  auto latency = required(service, "latency_ms");
+  latency.only_keys({"mean", "p99"});
+  x.latency_mean_ms = positive(latency, "mean", 1e7);
+  x.latency_p99_ms = positive(latency, "p99", 1e8);
+  // A lognormal with this mean and p99 exists while p99 <= mean * e^(z99^2 / 2) (~14.9x).
+  if (x.latency_p99_ms < x.latency_mean_ms || x.latency_p99_ms > 14.9 * x.latency_mean_ms)
+    latency.fail("p99", "a number between the mean and 14.9 times the mean");
+  x.outages.clear();
+  for (auto& window : required(service, "outages").elements()) {
+    window.only_keys({"start_s", "duration_s"});
+    x.outages.push_back({non_negative(window, "start_s"), positive(window, "duration_s")});
+  }
+  std::sort(
+      x.outages.begin(), x.outages.end(),
+      [](const scenario::outage& a, const scenario::outage& b) { return a.start_s < b.start_s; });
+  required(service, "error_rate");
+  x.error_rate = service.number("error_rate", 0, 0, 1);
+  auto overload = required(service, "overload");
+  overload.only_keys({"status", "retry_after_s"});
+  x.overload_status = static_cast<int32_t>(count(overload, "status", 0, 999));
+  if (x.overload_status != 429 && x.overload_status != 503)
+    overload.fail("status", "429 or 503");
+  x.overload_retry_after_s.reset();
+  if (!required(overload, "retry_after_s").value().is_null())
+    x.overload_retry_after_s = non_negative(overload, "retry_after_s", 86400);
+}
+
+/// The JSON form of `x`'s service fields (the keys of "service").
+nlohmann::json service_json(const scenario& x) {
+  auto windows = nlohmann::json::array();
+  for (auto& w : x.outages)
+    windows.push_back({{"start_s", w.start_s}, {"duration_s", w.duration_s}});
+  nlohmann::json retry_after = nullptr;
+  if (x.overload_retry_after_s)
+    retry_after = *x.overload_retry_after_s;
+  return {{"capacity_per_s", x.capacity_per_s},
+          {"latency_ms", {{"mean", x.latency_mean_ms}, {"p99", x.latency_p99_ms}}},
+          {"outages", windows},
+          {"error_rate", x.error_rate},
+          {"overload", {{"status", x.overload_status}, {"retry_after_s", retry_after}}}};
+}
+
+/// Reads "fallback" of the scenario `primary` (its other keys already read).
+scenario::fallback_service read_fallback(const json_reader& in, const scenario& primary) {
+  in.only_keys({"name", "service", "chain"});
+  scenario::fallback_service result;
+  result.name = in.string("name", result.name);
+  if (result.name.empty() || result.name == scenario::service_name)
+    in.fail("name", std::string{"a non-empty name other than \""} + scenario::service_name +
+                        "\" (the primary service)");
+  auto behaviour = std::make_shared<scenario>(primary);
+  behaviour->fallback.reset();
+  read_service(required(in, "service"), *behaviour);
+  result.behaviour = std::move(behaviour);
+  std::set<std::string> services{scenario::service_name, result.name};
+  if (in.has("chain")) {
+    result.chain = fallback_chain::from_json(in.at("chain"), services);
+  } else {
+    result.chain.tiers = {fallback_tier::service(scenario::service_name),
+                          fallback_tier::service(result.name)};
+  }
+  return result;
+}
+
 } // namespace
 
 const std::vector<std::string>& scenario::strategy_names() {
-  static const std::vector<std::string> names{"immediate",    "exponential",         "full_jitter",
-                                              "equal_jitter", "decorrelated_jitter", "herd",
-                                              "herd_blind"};
+  static const std::vector<std::string> names{
+      "immediate", "exponential", "full_jitter", "equal_jitter", "decorrelated_jitter",
+      "herd",      "herd_blind",  "with_chain",  "without_chain"};
   return names;
 }
 
 scenario scenario::from_json(const json_reader& in) {
-  in.only_keys(
-      {"name", "seed", "duration_s", "agents", "workload", "service", "retry", "strategies"});
+  in.only_keys({"name", "seed", "duration_s", "agents", "workload", "service", "fallback", "retry",
+                "strategies"});
   scenario x;
   required(in, "name");
   x.name = in.string("name", "");
@@ -62,31 +131,9 @@ scenario scenario::from_json(const json_reader& in) {
   required(workload, "kind");
   x.kind = workload.string("kind", "");
 
-  auto service = required(in, "service");
-  service.only_keys({"capacity_per_s", "latency_ms", "outages", "error_rate", "overload"});
-  x.capacity_per_s = positive(service, "capacity_per_s", 1e7);
-  auto latency = required(service, "latency_ms");
-  latency.only_keys({"mean", "p99"});
-  x.latency_mean_ms = positive(latency, "mean", 1e7);
-  x.latency_p99_ms = positive(latency, "p99", 1e8);
-  // A lognormal with this mean and p99 exists while p99 <= mean * e^(z99^2 / 2) (~14.9x).
-  if (x.latency_p99_ms < x.latency_mean_ms || x.latency_p99_ms > 14.9 * x.latency_mean_ms)
-    latency.fail("p99", "a number between the mean and 14.9 times the mean");
-  for (auto& window : required(service, "outages").elements()) {
-    window.only_keys({"start_s", "duration_s"});
-    x.outages.push_back({non_negative(window, "start_s"), positive(window, "duration_s")});
-  }
-  std::sort(x.outages.begin(), x.outages.end(),
-            [](const outage& a, const outage& b) { return a.start_s < b.start_s; });
-  required(service, "error_rate");
-  x.error_rate = service.number("error_rate", 0, 0, 1);
-  auto overload = required(service, "overload");
-  overload.only_keys({"status", "retry_after_s"});
-  x.overload_status = static_cast<int32_t>(count(overload, "status", 0, 999));
-  if (x.overload_status != 429 && x.overload_status != 503)
-    overload.fail("status", "429 or 503");
-  if (!required(overload, "retry_after_s").value().is_null())
-    x.overload_retry_after_s = non_negative(overload, "retry_after_s", 86400);
+  read_service(required(in, "service"), x);
+  if (in.has("fallback"))
+    x.fallback = read_fallback(in.at("fallback"), x);
 
   auto retry = required(in, "retry");
   retry.only_keys({"max_attempts", "base_ms", "cap_ms"});
@@ -104,8 +151,10 @@ scenario scenario::from_json(const json_reader& in) {
     if (!s.value().is_string() ||
         std::find(names.begin(), names.end(), s.value().get<std::string>()) == names.end())
       s.fail("one of immediate, exponential, full_jitter, equal_jitter, decorrelated_jitter, "
-             "herd, herd_blind");
+             "herd, herd_blind, with_chain, without_chain");
     x.strategies.push_back(s.value().get<std::string>());
+    if (uses_chain(x.strategies.back()) && !x.fallback)
+      s.fail("a strategy the scenario can run (with_chain needs a \"fallback\")");
   }
   if (x.runs_herd() && x.agents > max_herd_agents)
     in.fail("agents", "an integer in [1, " + std::to_string(max_herd_agents) +
@@ -119,29 +168,29 @@ scenario scenario::load(const std::string& file) {
 }
 
 nlohmann::json scenario::to_json() const {
-  auto windows = nlohmann::json::array();
-  for (auto& w : outages)
-    windows.push_back({{"start_s", w.start_s}, {"duration_s", w.duration_s}});
-  nlohmann::json retry_after = nullptr;
-  if (overload_retry_after_s)
-    retry_after = *overload_retry_after_s;
-  return {{"name", name},
-          {"seed", seed},
-          {"duration_s", duration_s},
-          {"agents", agents},
-          {"workload", {{"tasks", tasks}, {"rate_per_s", rate_per_s}, {"kind", kind}}},
-          {"service",
-           {{"capacity_per_s", capacity_per_s},
-            {"latency_ms", {{"mean", latency_mean_ms}, {"p99", latency_p99_ms}}},
-            {"outages", windows},
-            {"error_rate", error_rate},
-            {"overload", {{"status", overload_status}, {"retry_after_s", retry_after}}}}},
-          {"retry", {{"max_attempts", max_attempts}, {"base_ms", base_ms}, {"cap_ms", cap_ms}}},
-          {"strategies", strategies}};
+  nlohmann::json result = {
+      {"name", name},
+      {"seed", seed},
+      {"duration_s", duration_s},
+      {"agents", agents},
+      {"workload", {{"tasks", tasks}, {"rate_per_s", rate_per_s}, {"kind", kind}}},
+      {"service", service_json(*this)},
+      {"retry", {{"max_attempts", max_attempts}, {"base_ms", base_ms}, {"cap_ms", cap_ms}}},
+      {"strategies", strategies}};
+  if (fallback)
+    result["fallback"] = {{"name", fallback->name},
+                          {"service", service_json(*fallback->behaviour)},
+                          {"chain", fallback->chain.to_json()}};
+  return result;
 }
 
 bool scenario::is_herd(const std::string& strategy) {
-  return strategy == "herd" || strategy == "herd_blind";
+  return strategy == "herd" || strategy == "herd_blind" || strategy == "with_chain" ||
+         strategy == "without_chain";
+}
+
+bool scenario::uses_chain(const std::string& strategy) {
+  return strategy == "with_chain";
 }
 
 bool scenario::runs_herd() const {

@@ -89,27 +89,37 @@ strategy_result strategy_result::make(const std::string& strategy, const scenari
   auto latencies = recorder.latencies();
   r.latency_p50_ms = percentile_ms(latencies, 0.5);
   r.latency_p99_ms = percentile_ms(latencies, 0.99);
+  for (auto& [tier, n] : recorder.served())
+    r.served_by[tier.empty() ? scenario::service_name : tier] += n;
+  if (config.fallback)
+    r.fallback_calls = 0;
   return r;
 }
 
 nlohmann::ordered_json strategy_result::to_json() const {
-  return {{"strategy", strategy},
-          {"tasks_submitted", tasks_submitted},
-          {"tasks_completed", tasks_completed},
-          {"tasks_dead_lettered", tasks_dead_lettered},
-          {"tasks_escalated", tasks_escalated},
-          {"tasks_failed", tasks_failed},
-          {"tasks_lost", tasks_lost},
-          {"reconciled", reconciled},
-          {"calls_total", calls_total},
-          {"calls_failed", calls_failed},
-          {"amplification", amplification},
-          {"peak_calls_per_s", peak_calls_per_s},
-          {"peak_over_capacity", peak_over_capacity},
-          {"drain_time_s", optional_json(drain_time_s)},
-          {"drain_minimum_s", optional_json(drain_minimum_s)},
-          {"completion_time_s", completion_time_s},
-          {"latency_ms", {{"p50", latency_p50_ms}, {"p99", latency_p99_ms}}}};
+  nlohmann::ordered_json result = {
+      {"strategy", strategy},
+      {"tasks_submitted", tasks_submitted},
+      {"tasks_completed", tasks_completed},
+      {"tasks_dead_lettered", tasks_dead_lettered},
+      {"tasks_escalated", tasks_escalated},
+      {"tasks_failed", tasks_failed},
+      {"tasks_lost", tasks_lost},
+      {"reconciled", reconciled},
+      {"calls_total", calls_total},
+      {"calls_failed", calls_failed},
+      {"amplification", amplification},
+      {"peak_calls_per_s", peak_calls_per_s},
+      {"peak_over_capacity", peak_over_capacity},
+      {"drain_time_s", optional_json(drain_time_s)},
+      {"drain_minimum_s", optional_json(drain_minimum_s)},
+      {"completion_time_s", completion_time_s},
+      {"latency_ms", {{"p50", latency_p50_ms}, {"p99", latency_p99_ms}}}};
+  if (fallback_calls) {
+    result["served_by"] = served_by;
+    result["fallback_calls"] = *fallback_calls;
+  }
+  return result;
 }
 
 } // namespace herd

@@ -55,7 +55,9 @@ void task_source::submit_due() {
         .then(
             [this, arrived](outcome& o) {
               auto now = seconds_since_start();
-              recorder_->on_end(now, end_of(o.status), now - arrived);
+              // An empty served_by: no chain, or its first tier, i.e. the service named here.
+              recorder_->on_end(now, end_of(o.status), now - arrived,
+                                o.served_by.empty() ? service_ : o.served_by);
             },
             [this, arrived](caf::error&) {
               auto now = seconds_since_start();

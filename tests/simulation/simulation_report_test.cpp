@@ -68,4 +68,31 @@ BOOST_AUTO_TEST_CASE(herd_keeps_a_recovering_service_near_its_capacity) {
   BOOST_TEST(herd.amplification < immediate.amplification);
 }
 
+BOOST_AUTO_TEST_CASE(a_fallback_service_is_spawned_and_reported_per_tier) {
+  herd::set_log_level("off");
+  auto doc = herd::test::small_scenario();
+  auto light = doc["service"];
+  light["outages"] = nlohmann::json::array();
+  doc["fallback"] = {{"name", "light"}, {"service", light}};
+  doc["strategies"] = {"full_jitter", "without_chain"};
+  auto s = herd::scenario::from_json(herd::json_reader{doc});
+  auto report = herd::simulation_report::run(s);
+  for (auto& r : report.results) {
+    BOOST_TEST_CONTEXT(r.strategy) {
+      BOOST_TEST(r.tasks_lost == 0);
+      BOOST_TEST(r.reconciled);
+      // Without a chain every completed task is the primary's; nobody calls the fallback.
+      BOOST_TEST(r.served_by.size() == 1u);
+      BOOST_TEST(r.served_by.at("service") == r.tasks_completed);
+      BOOST_REQUIRE(r.fallback_calls.has_value());
+      BOOST_TEST(*r.fallback_calls == 0u);
+      auto json = r.to_json();
+      BOOST_TEST(json["served_by"]["service"] == r.tasks_completed);
+      BOOST_TEST(json["fallback_calls"] == 0);
+    }
+  }
+  // A scenario without a fallback keeps its report as it was.
+  BOOST_TEST(!herd::strategy_result{}.to_json().contains("served_by"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,14 +11,15 @@
 
 namespace herd {
 
-/// The `herd` and `herd_blind` strategies: the real herd runtime — dispatcher,
-/// `calling_agent`s, the service's circuit breaker and admission gate, the retry scheduler with
-/// its budget and pacer, the dead-letter and escalation queues (in a temporary SQLite file) —
-/// serves the scenario's arrivals against a `service_actor`, configured as a user would
-/// (`configure`): `herd` is told the service's capacity as its rate limit, `herd_blind` nothing
-/// (its admission control learns the rate from the service's 429s and 503s). Runs on CAF's test
-/// coordinator driven by `herd::virtual_time` (or, `realtime`, on the real scheduler); the same
-/// seed repeats a virtual run exactly.
+/// The `herd` and `herd_blind` strategies (and `with_chain`, `without_chain`): the real herd
+/// runtime — dispatcher, `calling_agent`s, each service's circuit breaker and admission gate,
+/// the retry scheduler with its budget and pacer, the dead-letter and escalation queues (in a
+/// temporary SQLite file) — serves the scenario's arrivals against a `service_actor` (and one
+/// for the fallback service, if any), configured as a user would (`configure`): `herd` is told
+/// the service's capacity as its rate limit, `herd_blind` nothing (its admission control learns
+/// the rate from the service's 429s and 503s); `with_chain` is `herd` with the fallback chain. Runs
+/// on CAF's test coordinator driven by `herd::virtual_time` (or, `realtime`, on the real
+/// scheduler); the same seed repeats a virtual run exactly.
 class herd_simulation {
 public:
   /// Called about every simulated second with the simulated seconds so far.
@@ -34,11 +35,12 @@ public:
 
   /// herd's configuration for a scenario: the task kind's preset policy with the scenario's
   /// attempts, full jitter between base and cap; a breaker that notices an outage within a few
-  /// dozen calls and probes every second or so; for `herd` (not `blind`) the capacity as the
-  /// service's admission rate, with retry pacing and budget scaled to it; `blind` keeps every
-  /// rate at its default.
-  static runtime_config configure(const scenario& config, bool blind = false);
-  /// The name of the service the agents call: "service".
+  /// dozen calls and probes every second or so; for `herd` (not `blind`) each service's
+  /// capacity as its admission rate, with retry pacing and budget scaled to the primary's;
+  /// `blind` keeps every rate at its default; `chain` (with a fallback service) configures the
+  /// scenario's fallback chain for the task kind.
+  static runtime_config configure(const scenario& config, bool blind = false, bool chain = false);
+  /// The name of the service the tasks name (the primary): "service".
   static const char* service();
 
 private:

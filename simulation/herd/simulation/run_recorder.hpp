@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace herd {
@@ -39,8 +41,9 @@ public:
   void on_call(double t_s, bool ok);
   /// A task arrived.
   void on_arrival();
-  /// A task ended at `t_s` seconds, `latency_s` after it arrived.
-  void on_end(double t_s, task_end how, double latency_s);
+  /// A task ended at `t_s` seconds, `latency_s` after it arrived; a completed one was served by
+  /// the tier labelled `served_by` (default: empty, none named).
+  void on_end(double t_s, task_end how, double latency_s, const std::string& served_by = {});
   /// Closes every second up to `t_s` (exclusive), sampling the backlog.
   void close_until(double t_s);
 
@@ -60,6 +63,8 @@ public:
   std::vector<double> latencies() const;
   /// When the last task ended, seconds.
   double last_end() const;
+  /// Completed tasks by the tier label that served them (empty: none named).
+  std::map<std::string, uint64_t> served() const;
 
 private:
   second& at(double t_s);
@@ -73,6 +78,7 @@ private:
   uint64_t failed_ = 0;
   std::vector<double> latencies_;
   double last_end_ = 0;
+  std::map<std::string, uint64_t> served_;
 };
 
 } // namespace herd

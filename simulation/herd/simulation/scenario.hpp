@@ -1,20 +1,23 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "herd/degradation/fallback_chain.hpp"
+
 namespace herd {
 
 class json_reader;
 
 /// A thundering-herd scenario: a fleet of agents, a workload, a downstream service that fails
-/// and recovers, the retry settings and the strategies to compare. Read from the JSON form of
-/// issue #7; every key is required unless marked optional and unknown keys are errors naming
-/// their JSON path.
+/// and recovers, optionally a second service the task kind falls back to (issue #15), the retry
+/// settings and the strategies to compare. Read from the JSON form of issue #7; every key is
+/// required unless marked optional and unknown keys are errors naming their JSON path.
 struct scenario {
   /// A window in which every call fails with 503.
   struct outage {
@@ -23,6 +26,24 @@ struct scenario {
     /// How long it lasts, seconds. Default: 0.
     double duration_s = 0;
   };
+
+  /// A second service and the fallback chain of the task kind (JSON "fallback", optional):
+  /// {"name": "fallback", "service": {the keys of "service"}, "chain": CHAIN}. `name` is
+  /// optional (default "fallback"); `chain` is optional (default: the primary, then this
+  /// service; the `fallback_chain` JSON form, tiers naming `service_name` and `name`).
+  struct fallback_service {
+    /// The service's name in chains and reports. Default: "fallback".
+    std::string name = "fallback";
+    /// How it behaves: the scenario as this service sees it, i.e. this scenario with the keys
+    /// of "fallback/service" in place of those of "service". Never null once read.
+    std::shared_ptr<const scenario> behaviour;
+    /// The chain of the task kind when a strategy uses one (`with_chain`). Default: the
+    /// primary, then this service, with the chain's defaults.
+    fallback_chain chain;
+  };
+
+  /// The primary service's name in chains and reports: "service".
+  static constexpr const char* service_name = "service";
 
   /// Agents at most when the herd strategy runs: each is a supervised actor (about 7 kB; 50000
   /// run in 2 s, 200000 in 17 s and 1.4 GB on a 2-core machine).
@@ -57,6 +78,8 @@ struct scenario {
   int32_t overload_status = 429;
   /// Retry-After of an overload rejection, seconds; none = no header. Default: none.
   std::optional<double> overload_retry_after_s;
+  /// The fallback service and chain. Default: none.
+  std::optional<fallback_service> fallback;
   /// Attempts per task, the first included. Default: 10.
   int32_t max_attempts = 10;
   /// Backoff base, ms. Default: 100.
@@ -67,11 +90,15 @@ struct scenario {
   std::vector<std::string> strategies;
 
   /// Every strategy name: immediate, exponential, full_jitter, equal_jitter,
-  /// decorrelated_jitter, herd, herd_blind.
+  /// decorrelated_jitter, herd, herd_blind, with_chain, without_chain.
   static const std::vector<std::string>& strategy_names();
   /// True for the strategies that run herd's runtime: "herd" (told the service's capacity, as
-  /// a configured rate limit) and "herd_blind" (told nothing; its admission control learns).
+  /// a configured rate limit), "herd_blind" (told nothing; its admission control learns),
+  /// "with_chain" (like herd, with the fallback chain for the task kind) and "without_chain"
+  /// (like herd: both services, no chain).
   static bool is_herd(const std::string& strategy);
+  /// True for the strategy that configures the scenario's fallback chain: "with_chain".
+  static bool uses_chain(const std::string& strategy);
   /// True if `strategies` names a strategy that runs herd's runtime.
   bool runs_herd() const;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ struct strategy_result {
   double latency_p50_ms = 0;
   /// 99th percentile of it, ms.
   double latency_p99_ms = 0;
+  /// Completed tasks by the tier that served them (the primary `scenario::service_name` when
+  /// none was named: no chain, or a classic strategy).
+  std::map<std::string, uint64_t> served_by;
+  /// Calls that reached the fallback service; none when the scenario has no fallback (then
+  /// neither this nor `served_by` is in the JSON report).
+  std::optional<uint64_t> fallback_calls;
   /// True if herd's own accounting (the dispatcher's statistics) agrees with the submitters'
   /// view: every task accepted once, as many completed and dead-lettered, none pending. Always
   /// true for the classic strategies, which keep no other books.
@@ -67,7 +74,8 @@ struct strategy_result {
   /// Summarizes a finished run of `strategy` in `config`.
   static strategy_result make(const std::string& strategy, const scenario& config,
                               const run_recorder& recorder);
-  /// The report entry (every key of issue #7, `latency_ms` as {"p50", "p99"}).
+  /// The report entry (every key of issue #7, `latency_ms` as {"p50", "p99"}; with a fallback
+  /// service also "served_by" {TIER: COUNT} and "fallback_calls").
   nlohmann::ordered_json to_json() const;
 };
 

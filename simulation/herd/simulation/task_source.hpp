@@ -14,7 +14,8 @@
 namespace herd {
 
 /// Submits a simulation's tasks to the dispatcher at their arrival times (on the actor clock,
-/// relative to `start`) and records how each one ended, as its submitter sees it.
+/// relative to `start`) and records how each one ended, as its submitter sees it, and which
+/// tier served it (the outcome's `served_by`; empty: the service the task named).
 class task_source : public caf::event_based_actor {
 public:
   /// Submits one task of `kind` calling `service` to `dispatcher` at each of `arrivals` (seconds

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -54,6 +55,9 @@ void live_run::record_server_calls(const nlohmann::json& stats, run_recorder& re
 
 simulation_report live_run::run(const scenario& config,
                                 const simulation_report::progress_fn& progress) {
+  if (config.fallback)
+    throw std::invalid_argument("--live runs one service: " + config.name +
+                                " has a \"fallback\" service (run it in virtual time)");
   simulation_report report;
   report.scenario = config.name;
   report.seed = config.seed;

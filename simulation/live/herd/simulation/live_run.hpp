@@ -36,7 +36,8 @@ public:
   /// `recorder`: each second's requests, those not answered 2xx as failed.
   static void record_server_calls(const nlohmann::json& stats, run_recorder& recorder);
 
-  /// Runs every strategy of `config`; `progress` as for the simulation.
+  /// Runs every strategy of `config`; `progress` as for the simulation. Throws
+  /// std::invalid_argument for a scenario with a fallback service (one mock, one service).
   static simulation_report run(const scenario& config,
                                const simulation_report::progress_fn& progress = {});
 };
