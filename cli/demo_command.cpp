@@ -292,6 +292,13 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       config.health.heartbeat_interval = from_ms(250);
       config.health.check_interval = from_ms(100);
       config.supervision.max_restarts = 20;
+      // A daily budget as a team would set one: /api/state and /metrics show its windows (the
+      // demo's mock answers cost far less than its limits).
+      budget_limit daily;
+      daily.period = budget_period::day;
+      daily.soft = 50.0;
+      daily.hard = 100.0;
+      config.budgets.runtime = {daily};
     }
     // The demo's tasks have kind "demo": a config without a policy for it gets the default one.
     config.policies.emplace("demo", failure_policy::preset("default"));

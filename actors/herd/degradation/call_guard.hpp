@@ -141,6 +141,8 @@ private:
   void spend(const task& t, double usd, int64_t now_ms);
   void report(const std::string& subject, const budget_charge& charge);
   void publish(const std::string& subject, const cost_budget& budget, int64_t now_ms);
+  /// The crossing counter of one subject, window and level (created at 0 on first use).
+  counter& crossings(const std::string& subject, budget_period period, budget_level level);
   void evict_if_full();
 
   settings config_;

@@ -253,13 +253,7 @@ void call_guard::report(const std::string& subject, const budget_charge& charge)
   // A task's own budget has one series, not one per task.
   auto label = subject.rfind("task ", 0) == 0 ? std::string{"task"} : subject;
   for (auto& crossing : charge.crossings) {
-    metrics_
-        ->counter("herd_budget_crossings_total",
-                  "Budget limits reached (once per window), by subject, window and level",
-                  {{"subject", label},
-                   {"window", to_string(crossing.period)},
-                   {"level", to_string(crossing.level)}})
-        .inc();
+    crossings(label, crossing.period, crossing.level).inc();
     auto resets = crossing.resets_at_ms ? "; resets at " + format_utc(*crossing.resets_at_ms)
                                         : std::string{"; never resets"};
     auto line = "the " + subject + " budget reached its " + to_string(crossing.level) + " " +
@@ -272,8 +266,22 @@ void call_guard::report(const std::string& subject, const budget_charge& charge)
   }
 }
 
+counter& call_guard::crossings(const std::string& subject, budget_period period,
+                               budget_level level) {
+  return metrics_->counter(
+      "herd_budget_crossings_total",
+      "Budget limits reached (once per window), by subject, window and level",
+      {{"subject", subject}, {"window", to_string(period)}, {"level", to_string(level)}});
+}
+
 void call_guard::publish(const std::string& subject, const cost_budget& budget, int64_t now_ms) {
   for (auto& window : budget.windows()) {
+    // Each configured limit's crossing counter exists from the start (at 0), so alerts on it
+    // see the series before the first crossing.
+    if (window.limit().soft)
+      crossings(subject, window.limit().period, budget_level::soft);
+    if (window.limit().hard)
+      crossings(subject, window.limit().period, budget_level::hard);
     metric_labels labels{{"subject", subject}, {"window", to_string(window.limit().period)}};
     metrics_->gauge("herd_budget_spent_usd", "USD spent in the current window", labels)
         .set(window.spent(now_ms));
