@@ -1,5 +1,8 @@
 #include "herd/core/failure_category.hpp"
 #include "herd/core/enum_name.hpp"
+#include "herd/core/json_reader.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace herd {
 
@@ -35,6 +38,23 @@ std::string to_string(failure_category x) {
 
 std::optional<failure_category> parse_failure_category(std::string_view name) {
   return parse_enum_name<failure_category>(name, all_failure_categories);
+}
+
+std::vector<failure_category> read_failure_categories(const json_reader& list) {
+  std::vector<failure_category> result;
+  for (auto& element : list.elements()) {
+    auto category = element.value().is_string()
+                        ? parse_failure_category(element.value().get<std::string>())
+                        : std::nullopt;
+    if (!category) {
+      std::string names;
+      for (auto known : all_failure_categories)
+        names += (names.empty() ? "" : ", ") + to_string(known);
+      element.fail("a failure category (" + names + ")");
+    }
+    result.push_back(*category);
+  }
+  return result;
 }
 
 failure_category classify_http_status(int status) {

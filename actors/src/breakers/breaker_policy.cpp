@@ -10,20 +10,6 @@ namespace herd {
 
 namespace {
 
-/// Reads an array of failure category names.
-std::vector<failure_category> read_categories(const json_reader& list) {
-  std::vector<failure_category> result;
-  for (auto& element : list.elements()) {
-    std::optional<failure_category> category;
-    if (element.value().is_string())
-      category = parse_failure_category(element.value().get<std::string>());
-    if (!category.has_value())
-      element.fail("a failure category name such as \"transient\" or \"timeout\"");
-    result.push_back(*category);
-  }
-  return result;
-}
-
 /// Requires `value` > 0 at `key`.
 void require_positive(const json_reader& in, std::string_view key, duration value) {
   if (value <= duration{0})
@@ -81,7 +67,7 @@ breaker_policy breaker_policy::from_json(const json_reader& in, const breaker_po
   r.consecutive_failures =
       static_cast<int32_t>(in.integer("consecutive_failures", r.consecutive_failures, 0, 1000000));
   if (in.has("record_on"))
-    r.record_on = read_categories(in.at("record_on"));
+    r.record_on = read_failure_categories(in.at("record_on"));
   r.open_duration = in.millis("open_duration_ms", r.open_duration);
   r.open_multiplier = in.number("open_multiplier", r.open_multiplier, 1.0, 100.0);
   r.max_open_duration = in.millis("max_open_duration_ms", r.max_open_duration);

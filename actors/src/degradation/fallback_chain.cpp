@@ -54,21 +54,8 @@ fallback_chain fallback_chain::from_json(const json_reader& in,
     }
     result.tiers.push_back(std::move(tier));
   }
-  if (in.has("move_on")) {
-    result.move_on.clear();
-    for (auto& element : in.at("move_on").elements()) {
-      auto category = element.value().is_string()
-                          ? parse_failure_category(element.value().get<std::string>())
-                          : std::nullopt;
-      if (!category) {
-        std::string names;
-        for (auto known : all_failure_categories)
-          names += (names.empty() ? "" : ", ") + to_string(known);
-        element.fail("a failure category (" + names + ")");
-      }
-      result.move_on.push_back(*category);
-    }
-  }
+  if (in.has("move_on"))
+    result.move_on = read_failure_categories(in.at("move_on"));
   result.max_rate_limit_wait = in.millis("max_rate_limit_wait_ms", result.max_rate_limit_wait);
   result.attempts_per_tier =
       static_cast<int32_t>(in.integer("attempts_per_tier", result.attempts_per_tier, 1, 1000000));

@@ -71,18 +71,8 @@ failure_policy failure_policy::from_json(const json_reader& in) {
   if (in.has("backoff"))
     result.backoff = backoff_policy::from_json(in.at("backoff"), result.backoff);
   result.retry_deadline = in.millis("retry_deadline_ms", result.retry_deadline);
-  if (in.has("retry_on")) {
-    result.retry_on.clear();
-    for (auto& element : in.at("retry_on").elements()) {
-      auto category = element.value().is_string()
-                          ? parse_failure_category(element.value().get<std::string>())
-                          : std::nullopt;
-      if (!category)
-        element.fail("a failure category (transient, timeout, rate_limited, unavailable, "
-                     "circuit_open, permanent, unknown)");
-      result.retry_on.push_back(*category);
-    }
-  }
+  if (in.has("retry_on"))
+    result.retry_on = read_failure_categories(in.at("retry_on"));
   auto action = [&](std::string_view key, terminal_action fallback) {
     auto name = in.choice(key, to_string(fallback), {"dead_letter", "escalate"});
     return name == "escalate" ? terminal_action::escalate : terminal_action::dead_letter;

@@ -3,8 +3,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace herd {
+
+class json_reader;
 
 /// Why a call or task failed; decides whether and how it is retried.
 enum class failure_category : uint8_t {
@@ -51,6 +54,10 @@ std::string to_string(failure_category x);
 
 /// Parses a category name; empty when the name is unknown.
 std::optional<failure_category> parse_failure_category(std::string_view name);
+
+/// Reads a JSON array of category names (e.g. a policy's "retry_on"); throws `config_error`
+/// naming the element's JSON path and listing every category when a name is unknown.
+std::vector<failure_category> read_failure_categories(const json_reader& list);
 
 /// Classifies an HTTP status code the way the official LLM SDKs do (408/409/429/5xx retryable;
 /// 502, 503 and 529, Anthropic's "overloaded", are unavailable).
