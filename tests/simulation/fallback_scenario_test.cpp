@@ -5,18 +5,9 @@
 
 #include "herd/core/logging.hpp"
 #include "herd/simulation/simulation_report.hpp"
+#include "simulation/scenario_json.hpp"
 
-namespace {
-
-const herd::strategy_result& result_of(const herd::simulation_report& report,
-                                       const std::string& strategy) {
-  for (auto& r : report.results)
-    if (r.strategy == strategy)
-      return r;
-  throw std::logic_error("no result for " + strategy);
-}
-
-} // namespace
+using herd::test::result_of;
 
 BOOST_AUTO_TEST_SUITE(simulation_fallback)
 

@@ -1,6 +1,11 @@
 #pragma once
 
+#include <stdexcept>
+#include <string>
+
 #include <nlohmann/json.hpp>
+
+#include "herd/simulation/simulation_report.hpp"
 
 namespace herd::test {
 
@@ -24,6 +29,15 @@ inline nlohmann::json small_scenario() {
     "strategies": ["immediate", "exponential", "full_jitter", "equal_jitter",
                    "decorrelated_jitter", "herd"]
   })");
+}
+
+/// The result of `strategy` in `report`; throws when the report has none.
+inline const herd::strategy_result& result_of(const herd::simulation_report& report,
+                                              const std::string& strategy) {
+  for (auto& r : report.results)
+    if (r.strategy == strategy)
+      return r;
+  throw std::logic_error("no result for " + strategy);
 }
 
 } // namespace herd::test

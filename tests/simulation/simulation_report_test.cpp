@@ -6,15 +6,9 @@
 #include "herd/simulation/simulation_report.hpp"
 #include "simulation/scenario_json.hpp"
 
-namespace {
+using herd::test::result_of;
 
-const herd::strategy_result& result_of(const herd::simulation_report& report,
-                                       const std::string& strategy) {
-  for (auto& r : report.results)
-    if (r.strategy == strategy)
-      return r;
-  throw std::logic_error("no result for " + strategy);
-}
+namespace {
 
 herd::simulation_report run_small() {
   herd::set_log_level("off");
