@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -153,6 +154,8 @@ private:
   caf::actor registry_;
   std::map<std::string, caf::actor> breakers_; // by breaker key
   std::map<std::string, task_entry> tasks_;
+  /// True once any task has an entry (set under the lock, read without it by `settled`).
+  std::atomic<bool> tracks_tasks_{false};
   uint64_t uses_ = 0;
   std::optional<duration> wall_offset_; // actor clock -> wall clock, from the first wall_ms
   cost_budget runtime_budget_;

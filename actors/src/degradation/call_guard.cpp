@@ -124,6 +124,7 @@ call_guard::task_entry& call_guard::entry_of(const task& t) {
   if (i == tasks_.end()) {
     evict_if_full();
     i = tasks_.emplace(t.id, task_entry{}).first;
+    tracks_tasks_.store(true, std::memory_order_relaxed);
     auto& fresh = i->second;
     fresh.pool = t.route.home_pool.empty() ? t.pool : t.route.home_pool;
     fresh.attempt = t.attempt;
@@ -293,6 +294,10 @@ void call_guard::publish(const std::string& subject, const cost_budget& budget, 
 }
 
 void call_guard::settled(const std::string& task_id) {
+  // The dispatcher calls this for every task: skip the lock while no agent has called through
+  // the guard (an agent's call happens before its task's report, so the flag is seen).
+  if (!tracks_tasks_.load(std::memory_order_relaxed))
+    return;
   std::lock_guard<std::mutex> guard{mtx_};
   tasks_.erase(task_id);
 }
