@@ -31,6 +31,8 @@ std::string to_string(errc code) {
     return "intake_paused";
   case errc::budget_exhausted:
     return "budget_exhausted";
+  case errc::journal_failed:
+    return "journal_failed";
   }
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

@@ -116,6 +116,19 @@ std::future<caf::expected<outcome>> runtime::submit(task t) {
                                         std::move(t));
 }
 
+caf::expected<std::string> runtime::enqueue(task t, duration timeout) {
+  auto result =
+      detail::ask<std::string>(*sys_, dispatcher(), timeout, enqueue_atom::value, std::move(t));
+  if (!result && result.error() == caf::sec::request_timeout)
+    return caf::make_error(errc::timeout, "no acknowledgement within the timeout");
+  return result;
+}
+
+std::future<caf::expected<std::string>> runtime::enqueue_async(task t) {
+  return detail::request_reply<std::string>(*sys_, dispatcher(), caf::infinite, enqueue_atom::value,
+                                            std::move(t));
+}
+
 caf::expected<outcome> runtime::run(task t, duration timeout) {
   auto result =
       detail::ask<outcome>(*sys_, dispatcher(), timeout, submit_atom::value, std::move(t));
@@ -218,9 +231,15 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
     hand_back(retry_scheduler());
     hand_back(dispatcher);
     report.stats = stats();
-    report.dead_lettered = keep_as_dead_letters(report.unfinished, stop_timeout);
-    log->warn("shutdown: handed back {} unfinished tasks ({} kept in the dead-letter queue)",
-              report.unfinished.size(), report.dead_lettered);
+    if (config_.journal.durable()) {
+      log->warn("shutdown: handed back {} unfinished tasks; they stay in the journal {} and "
+                "re-enter at the next start",
+                report.unfinished.size(), config_.journal_file());
+    } else {
+      report.dead_lettered = keep_as_dead_letters(report.unfinished, stop_timeout);
+      log->warn("shutdown: handed back {} unfinished tasks ({} kept in the dead-letter queue)",
+                report.unfinished.size(), report.dead_lettered);
+    }
   }
   endpoint_.reset(); // stops serving before the actors it asks go down
   stop_actors(report, stop_timeout);

@@ -38,6 +38,10 @@ dispatcher_config runtime_config::dispatcher_settings() const {
   return result;
 }
 
+std::string runtime_config::journal_file() const {
+  return journal.file_beside(dead_letters ? dead_letters->db : std::string{});
+}
+
 int32_t runtime_config::concurrency_of(const std::string& pool) const {
   auto i = pools.find(pool);
   if (i != pools.end() && i->second.concurrency > 0)
@@ -47,10 +51,10 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "admission",
-                "dead_letters", "history", "health", "supervision", "pools", "policies",
-                "fallback_policy", "http_client", "services", "http", "budgets", "fallbacks",
-                "loop_guard"});
+  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",       "breakers",
+                "admission", "dead_letters", "history",         "health",      "supervision",
+                "pools",     "policies",     "fallback_policy", "http_client", "services",
+                "http",      "budgets",      "fallbacks",       "loop_guard",  "journal"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -99,6 +103,12 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   }
   if (in.has("loop_guard"))
     result.loop_limits = loop_guard::limits::from_json(in.at("loop_guard"));
+  if (in.has("journal")) {
+    result.journal = journal_config::from_json(in.at("journal"));
+    if (result.journal.durable() && result.journal_file().empty())
+      in.at("journal").fail("file", "a journal file (durability \"sync\" needs one, or "
+                                    "\"dead_letters\" to keep it beside)");
+  }
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -146,6 +156,8 @@ runtime_config runtime_config::load(const std::string& file) {
     beside_file(result.dead_letters->db);
   if (result.history)
     beside_file(result.history->db);
+  if (!result.journal.file.empty())
+    beside_file(result.journal.file);
   return result;
 }
 
@@ -168,7 +180,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"http", http.to_json()},
                         {"budgets", budgets.to_json()},
                         {"fallbacks", fallbacks.to_json()},
-                        {"loop_guard", loop_limits.to_json()}};
+                        {"loop_guard", loop_limits.to_json()},
+                        {"journal", journal.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

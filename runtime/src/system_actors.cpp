@@ -17,6 +17,8 @@
 #include "herd/dead_letters/escalation_queue.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/journal/journal_writer.hpp"
+#include "herd/journal/task_journal.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -53,6 +55,10 @@ void system_actors::boot() {
     dead_letter_store{config_.dead_letters->db};
   if (auto db = config_.history_db(); !db.empty())
     history_store{db};
+  if (config_.journal.durable())
+    journal_ = std::make_shared<journal_writer>(
+        std::make_unique<task_journal>(config_.journal_file(), config_.journal), config_.journal,
+        metrics_);
   // Spawned here, in order, so the caller holds every handle at once; the root adopts them as
   // their first incarnations and calls the same factories for later ones.
   std::vector<child_spec> children;
@@ -121,9 +127,9 @@ caf::actor system_actors::start_history_recorder(caf::actor_system& sys) {
 }
 
 caf::actor system_actors::start_dispatcher(caf::actor_system& sys) {
-  auto handle =
-      sys.spawn<herd::dispatcher>(config_.dispatcher_settings(), metrics_, failed_attempts::retry,
-                                  caf::actor_cast<history_feed_actor>(history_recorder()), guard_);
+  auto handle = sys.spawn<herd::dispatcher>(
+      config_.dispatcher_settings(), metrics_, failed_attempts::retry,
+      caf::actor_cast<history_feed_actor>(history_recorder()), guard_, journal_);
   std::lock_guard<std::mutex> guard{mtx_};
   dispatcher_ = handle;
   return caf::actor_cast<caf::actor>(handle);
@@ -402,6 +408,8 @@ void system_actors::release() {
   // The factories hold this object and the supervisors hold the factories: drop every handle,
   // so the terminated actors are freed (a detached health monitor's thread ends only then).
   guard_->set_breakers(nullptr); // drops the cached breakers
+  if (journal_)
+    journal_->close(); // the dispatcher is down: commit what it appended, release the lock
   std::lock_guard<std::mutex> guard{mtx_};
   pool_supervisors_.clear();
   listeners_.clear();

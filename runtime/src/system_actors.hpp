@@ -23,6 +23,8 @@
 
 namespace herd {
 
+class journal_writer;
+
 /// The runtime's supervision tree and the handles of its actors (internal to the facade).
 ///
 ///     root "herd.root" (rest_for_one)
@@ -44,9 +46,10 @@ public:
   system_actors(caf::actor_system& sys, runtime_config config,
                 std::shared_ptr<metrics_registry> metrics);
 
-  /// Opens the dead-letter database (if configured), then spawns the system actors and the
-  /// root supervisor, which adopts them. Throws what failed (a `store_error` naming the file),
-  /// with nothing left running.
+  /// Opens the dead-letter database (if configured) and the task journal (with durability
+  /// "sync": locked for the runtime's life, its writer thread started), then spawns the system
+  /// actors and the root supervisor, which adopts them. Throws what failed (a `store_error` naming
+  /// the file), with nothing left running.
   void boot();
   /// Starts `count` agents made by `make` in `pool` under a new pool supervisor; returns them.
   std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, agent_factory make);
@@ -67,8 +70,11 @@ public:
   /// the unsupervised agents and the services, each sent an exit; and, watched, every system
   /// actor and agent under the root, so one that does not stop in time is killed too.
   std::vector<stop_target> stop_targets() const;
-  /// Forgets the factories (they hold this object) and every handle, once the runtime is done.
+  /// Forgets the factories (they hold this object) and every handle, once the runtime is done;
+  /// commits and closes the task journal, releasing its lock.
   void release();
+  /// The task journal's writer, shared by every dispatcher incarnation; nullptr without one.
+  const std::shared_ptr<journal_writer>& journal() const { return journal_; }
 
   // -- handles (copies taken under the lock) ------------------------------------------------
 
@@ -120,6 +126,7 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<liveness_board> board_;
   std::shared_ptr<call_guard> guard_;
+  std::shared_ptr<journal_writer> journal_; // set by boot with durability "sync"
 
   mutable std::mutex mtx_;
   caf::actor history_recorder_;

@@ -23,6 +23,13 @@ namespace herd {
 
 /// Hands a task to the dispatcher: `(submit_atom, task)`, replies with the final `outcome`.
 using submit_atom = caf::atom_constant<caf::atom("submit")>;
+/// Hands a task to the dispatcher for an acknowledgement: `(enqueue_atom, task) -> std::string`
+/// replies with the task id once the task is accepted (and, with a journal, durable), without
+/// waiting for its outcome; or with the error that refused it.
+using enqueue_atom = caf::atom_constant<caf::atom("enqueue")>;
+/// The journal writer's word to the dispatcher after a commit: `(journaled_atom, uint64_t seq,
+/// std::string error)`: every record numbered up to `seq` is durable (error empty) or failed.
+using journaled_atom = caf::atom_constant<caf::atom("journaled")>;
 /// Gives an agent leased tasks, batched under load:
 /// `(lease_atom, std::vector<uint64_t> lease_ids, std::vector<task> tasks)`.
 using lease_atom = caf::atom_constant<caf::atom("lease")>;
@@ -76,6 +83,8 @@ using budget_reset_atom = caf::atom_constant<caf::atom("budgetrst")>;
 /// | message                                                         | reply                     |
 /// |-----------------------------------------------------------------|---------------------------|
 /// | `(submit_atom, task)`                                           | `outcome` (or an `errc`)  |
+/// | `(enqueue_atom, task)`                                          | task id (or an `errc`)    |
+/// | `(journaled_atom, uint64_t seq, string error)`: journal commits | -                         |
 /// | `(resubmit_atom, task)`                                         | -                         |
 /// | `(report_atom, uint64_t lease_id, outcome)`                     | -                         |
 /// | `(report_atom, vector<uint64_t> lease_ids, vector<outcome>)`    | -                         |
@@ -97,7 +106,9 @@ using budget_reset_atom = caf::atom_constant<caf::atom("budgetrst")>;
 /// agents (join_atom) and the subscribers (subscribe_atom); nothing else is wired after spawn.
 // clang-format on
 using dispatcher_actor = caf::typed_actor<
-    caf::replies_to<submit_atom, task>::with<outcome>, caf::reacts_to<resubmit_atom, task>,
+    caf::replies_to<submit_atom, task>::with<outcome>,
+    caf::replies_to<enqueue_atom, task>::with<std::string>,
+    caf::reacts_to<journaled_atom, uint64_t, std::string>, caf::reacts_to<resubmit_atom, task>,
     caf::reacts_to<report_atom, uint64_t, outcome>,
     caf::reacts_to<report_atom, std::vector<uint64_t>, std::vector<outcome>>,
     caf::reacts_to<settle_atom, outcome>,

@@ -13,6 +13,7 @@
 #include "herd/core/logging.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/degradation/call_guard.hpp"
+#include "herd/journal/journal_writer.hpp"
 #include "herd/retry/protocol.hpp"
 
 namespace herd {
@@ -27,10 +28,12 @@ std::shared_ptr<metrics_registry> or_fresh(std::shared_ptr<metrics_registry> met
 
 dispatcher::dispatcher(caf::actor_config& cfg, dispatcher_config config,
                        std::shared_ptr<metrics_registry> metrics, failed_attempts failures,
-                       history_feed_actor history, std::shared_ptr<call_guard> guard)
+                       history_feed_actor history, std::shared_ptr<call_guard> guard,
+                       std::shared_ptr<journal_writer> journal)
     : dispatcher_actor::base(cfg), metrics_(or_fresh(std::move(metrics))),
       state_(config, *metrics_, failures == failed_attempts::retry), failures_(failures),
-      log_(component_logger("dispatcher")), guard_(std::move(guard)), history_(std::move(history)) {
+      log_(component_logger("dispatcher")), guard_(std::move(guard)), history_(std::move(history)),
+      journal_(std::move(journal)) {
   if (history_)
     ledger_ = std::make_unique<task_ledger>();
   budget_paused_metric_ =
@@ -45,6 +48,8 @@ void dispatcher::on_exit() {
   unsent_routes_.clear();
   stuck_subscribers_ = subscriber_list{};
   history_ = nullptr;
+  state_.use_journal(nullptr, duration{0});
+  journal_ = nullptr;
 }
 
 dispatcher::behavior_type dispatcher::make_behavior() {
@@ -62,16 +67,11 @@ dispatcher::behavior_type dispatcher::make_behavior() {
     stuck_subscribers_.drop(msg.source);
     forget_agent(msg.source, "agent exited: " + to_string(msg.reason));
   });
+  if (journal_)
+    recover_journal();
   return {
       [this](submit_atom, task& t) -> caf::result<outcome> {
-        auto now = clock().now();
-        std::optional<std::string> noted; // the id the ledger noted now
-        if (ledger_ && ledger_->note(t, now))
-          noted = t.id;
-        auto decision = state_.submit(t, now);
-        if (noted && (decision.what == submit_decision::verdict::rejected ||
-                      decision.what == submit_decision::verdict::known))
-          ledger_->forget(*noted);
+        auto decision = accept(t);
         switch (decision.what) {
         case submit_decision::verdict::rejected:
           if (decision.error == errc::budget_exhausted)
@@ -94,6 +94,31 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         act();
         return promise;
       },
+      [this](enqueue_atom, task& t) -> caf::result<std::string> {
+        auto id = t.id;
+        auto decision = accept(t);
+        switch (decision.what) {
+        case submit_decision::verdict::rejected:
+          if (decision.error == errc::budget_exhausted)
+            budget_refused(decision.reason, decision.until_ms);
+          return caf::make_error(decision.error, std::move(decision.reason));
+        case submit_decision::verdict::known:
+          return id;
+        case submit_decision::verdict::joined:
+          // Pending already: durable once what was appended so far is.
+          decision.journal_seq = journal_ ? journal_->appended() : 0;
+          break;
+        case submit_decision::verdict::accepted:
+          break;
+        }
+        act();
+        if (decision.journal_seq <= committed_)
+          return id;
+        unacked_.push_back(
+            unacked_enqueue{decision.journal_seq, make_response_promise<std::string>(), id});
+        return unacked_.back().promise;
+      },
+      [this](journaled_atom, uint64_t seq, const std::string& error) { journaled(seq, error); },
       [this](resubmit_atom, task& t) {
         if (ledger_)
           ledger_->note(t, clock().now()); // a replay re-enters; a retry is noted already
@@ -222,8 +247,12 @@ void dispatcher::act() {
   if (guard_)
     for (auto& settled : todo.settled)
       guard_->settled(settled.result().task_id);
-  for (auto& settled : todo.settled)
-    deliver(settled.waiters, std::move(settled.msg));
+  for (auto& settled : todo.settled) {
+    if (settled.journal_seq > committed_)
+      defer(settled.waiters, settled.journal_seq, std::move(settled.msg));
+    else
+      deliver(settled.waiters, std::move(settled.msg));
+  }
   for (auto& pool : todo.reminders)
     send(this, dispatch_atom::value, std::move(pool));
   if (todo.arm_timer) {
@@ -236,6 +265,87 @@ void dispatcher::act() {
     drain_waiters_.clear();
   }
   todo.clear();
+}
+
+submit_decision dispatcher::accept(task& t) {
+  auto now = clock().now();
+  std::optional<std::string> noted; // the id the ledger noted now
+  if (ledger_ && ledger_->note(t, now))
+    noted = t.id;
+  auto decision = state_.submit(t, now);
+  if (noted && (decision.what == submit_decision::verdict::rejected ||
+                decision.what == submit_decision::verdict::known))
+    ledger_->forget(*noted);
+  return decision;
+}
+
+void dispatcher::recover_journal() {
+  auto now = clock().now();
+  auto offset = wall_offset(now, wall_now_ms());
+  // Commits are told by message; a dead incarnation's address sends nothing.
+  auto self = address();
+  journal_->listen([self](uint64_t seq, const std::string& error) {
+    if (auto handle = caf::actor_cast<caf::actor>(self))
+      caf::anon_send(handle, journaled_atom::value, seq, error);
+  });
+  // Everything appended before is committed first: nothing the last incarnation held is lost.
+  auto found = journal_->recover(state_.completed_capacity());
+  committed_ = journal_->appended();
+  state_.use_journal(journal_.get(), offset);
+  if (!found.unfinished.empty() || !found.completed.empty())
+    log_->info("recovered from the journal {}: {} unfinished tasks re-enter, {} completed ids "
+               "kept",
+               journal_->file(), found.unfinished.size(), found.completed.size());
+  state_.recover(found, now);
+  act();
+}
+
+void dispatcher::journaled(uint64_t seq, const std::string& error) {
+  if (seq > committed_)
+    committed_ = seq;
+  if (!error.empty())
+    log_->error("the task journal failed to commit (records up to {}): {}", seq, error);
+  while (!unacked_.empty() && unacked_.front().seq <= committed_) {
+    auto& x = unacked_.front();
+    if (error.empty())
+      x.promise.deliver(std::move(x.task_id));
+    else
+      x.promise.deliver(caf::make_error(errc::journal_failed, "task " + x.task_id +
+                                                                  " is not durable: the journal "
+                                                                  "failed to commit: " +
+                                                                  error));
+    unacked_.pop_front();
+  }
+  // Outcomes are real even if their record failed: delivered either way.
+  while (!undelivered_.empty() && undelivered_.front().seq <= committed_) {
+    auto& x = undelivered_.front();
+    for (auto& waiter : x.more)
+      static_cast<caf::response_promise&>(waiter).deliver(x.msg);
+    if (x.first.pending())
+      static_cast<caf::response_promise&>(x.first).deliver(std::move(x.msg));
+    undelivered_.pop_front();
+  }
+}
+
+void dispatcher::defer(uint32_t waiters, uint64_t seq, caf::message&& msg) {
+  undelivered_outcome x;
+  x.seq = seq;
+  auto more = more_waiters_.empty() ? more_waiters_.end() : more_waiters_.find(waiters);
+  if (more != more_waiters_.end()) {
+    x.more = std::move(more->second);
+    more_waiters_.erase(more);
+  }
+  if (waiters / waiter_block < first_waiters_.size()) {
+    auto& slot = first_waiters_[waiters / waiter_block][waiters % waiter_block];
+    if (slot.pending()) {
+      x.first = std::move(slot);
+      slot = caf::typed_response_promise<outcome>{};
+    }
+  }
+  if (x.more.empty() && !x.first.pending())
+    return;
+  x.msg = std::move(msg);
+  undelivered_.push_back(std::move(x));
 }
 
 void dispatcher::tell_history(const std::vector<dispatcher_actions::settlement>& settled) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ class logger;
 namespace herd {
 
 class call_guard;
+class journal_writer;
 
 /// Where a dispatcher sends failed attempts; said at construction.
 enum class failed_attempts {
@@ -40,6 +42,15 @@ enum class failed_attempts {
 ///   unknown_pool, unknown_kind when `dispatcher_config::kinds` lacks its kind, shutting_down,
 ///   invalid_task) and answers with its final outcome. A submit of
 ///   a completed id answers the recorded outcome; of a pending id, waits for the same outcome.
+/// - `(enqueue_atom, task) -> std::string`: accepts a task like submit and replies with its id
+///   at once (a duplicate id too), without waiting for its outcome.
+/// - With a journal (given at spawn; durability "sync"), every accepted task, failed attempt
+///   and terminal state is appended to the journal writer, which commits on its own thread and
+///   answers `(journaled_atom, seq, error)`: a submit's outcome and an enqueue's id are only
+///   delivered once the records before them are durable. On start the dispatcher recovers from
+///   the journal (blocking only its start): completed outcomes answer duplicate submits, and
+///   every unfinished task re-enters with its attempt history before any new submit; so a
+///   dispatcher restarted by supervision reloads what the one before held.
 /// - `(resubmit_atom, task)`: a retry or replay of an accepted task re-enters the queue.
 /// - A task of a kind with a fallback chain (`dispatcher_config::chains`) is accepted and
 ///   waits while the connected retry scheduler picks its tier: it is sent `(route_atom, task)`
@@ -87,10 +98,12 @@ class dispatcher : public dispatcher_actor::base {
 public:
   /// A dispatcher with `config`, counting into `metrics`, whose failed attempts go where
   /// `failures` says, telling `history` (default: none) every settled task and asking `guard`
-  /// (default: none, no budgets) whether new submits fit the budgets.
+  /// (default: none, no budgets) whether new submits fit the budgets, journaling into `journal`
+  /// (default: none, memory only).
   dispatcher(caf::actor_config& cfg, dispatcher_config config,
              std::shared_ptr<metrics_registry> metrics, failed_attempts failures,
-             history_feed_actor history = {}, std::shared_ptr<call_guard> guard = nullptr);
+             history_feed_actor history = {}, std::shared_ptr<call_guard> guard = nullptr,
+             std::shared_ptr<journal_writer> journal = nullptr);
 
   const char* name() const override { return "herd.dispatcher"; }
 
@@ -101,6 +114,14 @@ protected:
   void on_exit() override;
 
 private:
+  /// Hands `t` to the state (and the ledger) for a submit or an enqueue.
+  submit_decision accept(task& t);
+  /// Recovers from the journal and listens to its commits (with a journal).
+  void recover_journal();
+  /// Delivers what waited for the journal's commit up to `seq` (with `error`: it failed).
+  void journaled(uint64_t seq, const std::string& error);
+  /// Takes the submitters waiting under `waiters` out of their slots, for a later delivery.
+  void defer(uint32_t waiters, uint64_t seq, caf::message&& msg);
   /// Sends, delivers and arms what the state's last call asks for.
   void act();
   /// Sends the history recorder the tasks the state's last call settled.
@@ -154,6 +175,23 @@ private:
   std::vector<std::unique_ptr<caf::typed_response_promise<outcome>[]>> first_waiters_;
   std::unordered_map<uint32_t, std::vector<caf::typed_response_promise<outcome>>> more_waiters_;
   std::vector<caf::typed_response_promise<dispatcher_stats>> drain_waiters_;
+
+  // The journal (none: memory only) and what waits for its commits, in journal order.
+  struct unacked_enqueue {
+    uint64_t seq = 0;
+    caf::typed_response_promise<std::string> promise;
+    std::string task_id;
+  };
+  struct undelivered_outcome {
+    uint64_t seq = 0;
+    caf::typed_response_promise<outcome> first;
+    std::vector<caf::typed_response_promise<outcome>> more;
+    caf::message msg;
+  };
+  std::shared_ptr<journal_writer> journal_;
+  uint64_t committed_ = 0; // journal records up to this number are durable
+  std::deque<unacked_enqueue> unacked_;
+  std::deque<undelivered_outcome> undelivered_;
 };
 
 } // namespace herd

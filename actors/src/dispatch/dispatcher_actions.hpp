@@ -29,6 +29,9 @@ struct dispatcher_actions {
     uint32_t waiters = id_index::npos;
     /// The reply to deliver, `(outcome)`, built once for every waiter.
     caf::message msg;
+    /// The number of its journal record: delivered once the journal committed it (0: at once,
+    /// no journal or nothing journaled). Default: 0.
+    uint64_t journal_seq = 0;
     /// Its outcome.
     const outcome& result() const { return msg.get_as<outcome>(0); }
   };

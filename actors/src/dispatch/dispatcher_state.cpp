@@ -8,6 +8,8 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/journal/journal_recovery.hpp"
+#include "herd/journal/journal_writer.hpp"
 
 namespace herd {
 
@@ -100,6 +102,9 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
   start_clock(record, t.kind, t.created);
   decision.what = submit_decision::verdict::accepted;
   decision.waiters = handle;
+  if (journal_ != nullptr)
+    decision.journal_seq =
+        journal_->append(journal_record::accepted_task(t, wall_offset_, wall_ms()));
   if (routed(t.kind)) {
     route(std::move(t), record);
     return decision;
@@ -117,6 +122,8 @@ void dispatcher_state::resubmit(task& t, time_point now) {
     // A replayed or amended task: its duration counts from its re-entry.
     ++stats_.reentered;
     start_clock(*record, t.kind, now);
+    if (journal_ != nullptr) // a replay: unfinished again
+      journal_->append(journal_record::accepted_task(t, wall_offset_, wall_ms()));
     if (routed(t.kind)) {
       route(std::move(t), *record);
       return;
@@ -334,6 +341,57 @@ std::vector<task> dispatcher_state::hand_back(time_point now) {
   return unfinished;
 }
 
+void dispatcher_state::journal_attempt(const std::string& id, const attempt_record& a) {
+  if (journal_ != nullptr)
+    journal_->append(journal_record::failed_attempt(id, a, wall_offset_, wall_ms()));
+}
+
+void dispatcher_state::recover(journal_recovery& found, time_point now) {
+  now_ = now;
+  for (auto& result : found.completed) {
+    if (config_.completed_capacity <= 0)
+      break;
+    auto [handle, added] = ids_.insert(result.task_id);
+    if (!added)
+      continue;
+    auto& record = add_record(handle);
+    record.state = task_state::completed;
+    record.result = std::move(result.result);
+    record.agent = std::move(result.agent);
+    record.attempt = result.attempt;
+    record.served_by = std::move(result.served_by);
+    record.degraded = result.degraded;
+    if (!(result.error == failure{}))
+      record.error = std::make_unique<failure>(std::move(result.error));
+    completed_order_.push_back(handle);
+    if (static_cast<int64_t>(completed_order_.size()) > config_.completed_capacity) {
+      drop_record(record_at(completed_order_.front()));
+      completed_order_.pop_front();
+    }
+  }
+  std::vector<pool_entry*> touched;
+  for (auto& t : found.unfinished) {
+    auto [handle, added] = ids_.insert(t.id);
+    if (!added)
+      continue;
+    t.shift_times(-wall_offset_);
+    auto& record = add_record(handle);
+    ++stats_.reentered;
+    start_clock(record, t.kind, now);
+    if (routed(t.kind)) {
+      route(std::move(t), record);
+      continue;
+    }
+    auto& pool = pool_named(t.pool);
+    if (touched.empty() || touched.back() != &pool)
+      touched.push_back(&pool);
+    enqueue_task(std::move(t), record, pool, false);
+  }
+  for (auto* pool : touched)
+    dispatch(*pool);
+  publish_gauges();
+}
+
 dispatcher_state::pool_entry& dispatcher_state::pool_named(const std::string& name) {
   auto& pool = pools_[name];
   pool.name = name;
@@ -491,6 +549,7 @@ void dispatcher_state::take_back(uint64_t lease_id, failure why, bool abandon) {
     return;
   }
   t.history.push_back(attempt_record{t.attempt, now_, agent_name, why, t.route.tier});
+  journal_attempt(t.id, t.history.back());
   ++t.attempt;
   enqueue_task(std::move(t), entry, *lease.pool, true);
 }
@@ -534,6 +593,7 @@ dispatcher_state::lease_entry dispatcher_state::close_lease(lease_entry& lease) 
 void dispatcher_state::attempt_failed(task t, const failure& why, const std::string& agent_name,
                                       task_record& record) {
   t.history.push_back(attempt_record{t.attempt, now_, agent_name, why, t.route.tier});
+  journal_attempt(t.id, t.history.back());
   if (t.service.empty())
     t.service = why.service;
   learn_service(t.kind, why.service);
@@ -589,8 +649,11 @@ void dispatcher_state::settle(const std::string& task_id, outcome result, task_r
       if (!(result.error == failure{}))
         record.error = std::make_unique<failure>(result.error);
     }
-    actions_.settled.push_back(
-        dispatcher_actions::settlement{record.handle, caf::make_message(std::move(result))});
+    uint64_t journal_seq = 0;
+    if (journal_ != nullptr && result.status != outcome_status::handed_back)
+      journal_seq = journal_->append(journal_record::settled_task(result, wall_ms()));
+    actions_.settled.push_back(dispatcher_actions::settlement{
+        record.handle, caf::make_message(std::move(result)), journal_seq});
     if (!keep) {
       drop_record(record);
     } else {

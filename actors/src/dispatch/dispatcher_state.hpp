@@ -30,6 +30,9 @@ class logger;
 
 namespace herd {
 
+class journal_writer;
+struct journal_recovery;
+
 /// The dispatcher's tables and decisions, without an actor: pools and their queues, agents,
 /// leases, deadlines, task records and the completed ids kept for idempotency. Each call takes
 /// the current time and leaves what the actor must do in `actions()`.
@@ -50,6 +53,18 @@ public:
   void budget_gate(std::function<budget_admission(const std::string& pool)> admit) {
     admit_ = std::move(admit);
   }
+
+  /// Appends every accepted task, failed attempt and terminal state to `journal` (not owned;
+  /// nullptr: none, the default), its times carried to the wall clock by `wall_offset`; each
+  /// accepted task's number is in its `submit_decision`, each settlement's in the settlement.
+  void use_journal(journal_writer* journal, duration wall_offset) {
+    journal_ = journal;
+    wall_offset_ = wall_offset;
+  }
+  /// Re-enters what a journal held at `now`: the completed outcomes (answered to duplicate
+  /// submits) and every unfinished task with its attempt history (times wall-clock, shifted to
+  /// the actor clock here), queued in the order they were accepted; counted as re-entered.
+  void recover(journal_recovery& found, time_point now);
 
   /// Accepts `t` (or rejects it, or answers a duplicate id) at `now`.
   submit_decision submit(task& t, time_point now);
@@ -83,6 +98,8 @@ public:
   /// Ends every queued and leased task as handed_back and returns them.
   std::vector<task> hand_back(time_point now);
 
+  /// Completed task ids remembered for idempotency (`dispatcher_config::completed_capacity`).
+  int64_t completed_capacity() const { return config_.completed_capacity; }
   /// The accounting.
   const dispatcher_stats& stats() const { return stats_; }
   /// What the last calls ask the actor to do.
@@ -204,8 +221,15 @@ private:
   /// Tags `record` with the kind of its task and the time its duration counts from.
   void start_clock(task_record& record, const std::string& kind, time_point accepted);
 
+  /// Appends the failed attempt `a` of task `id` to the journal, if any.
+  void journal_attempt(const std::string& id, const attempt_record& a);
+  /// The wall-clock time of `now_`, ms since the Unix epoch.
+  int64_t wall_ms() const { return to_epoch_ms(now_ + wall_offset_); }
+
   dispatcher_config config_;
   bool retries_;
+  journal_writer* journal_ = nullptr; // none: nothing is journaled
+  duration wall_offset_{0};
   std::shared_ptr<spdlog::logger> log_;
   dispatcher_actions actions_;
   time_point now_;

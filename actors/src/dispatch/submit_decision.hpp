@@ -30,6 +30,9 @@ struct submit_decision {
   errc error = errc::invalid_task;
   /// The rejection's message. Default: empty.
   std::string reason;
+  /// The number of the journal record of an accepted task (0: no journal); acknowledged once
+  /// the journal committed it. Default: 0.
+  uint64_t journal_seq = 0;
   /// For a `budget_exhausted` rejection: when the budget's window resets (ms UTC); none if never.
   std::optional<int64_t> until_ms;
 };

@@ -35,6 +35,8 @@ enum class errc : uint8_t {
   /// A hard cost budget (the runtime's or the task's pool's) is spent; new tasks are refused
   /// until its window resets (the message gives the UTC time).
   budget_exhausted,
+  /// The task journal could not commit: the task (or its acknowledgement) is not durable.
+  journal_failed,
 };
 
 /// Returns the name of an error code, e.g. "intake_full".

@@ -119,6 +119,15 @@ public:
   /// (intake_full, unknown_pool, unknown_kind, shutting_down, invalid_task, intake_paused,
   /// budget_exhausted).
   std::future<caf::expected<outcome>> submit(task t);
+  /// Hands a task over for an acknowledgement: blocks until the dispatcher accepted it (with a
+  /// journal at durability "sync": until it is durable) and returns its id, without waiting for
+  /// its outcome; or returns the error that refused it, with its reason (intake_full,
+  /// unknown_pool, unknown_kind, shutting_down, invalid_task, intake_paused, budget_exhausted,
+  /// journal_failed), or `timeout` after `timeout` (default 30 s). A duplicate id is
+  /// acknowledged as well (it runs once).
+  caf::expected<std::string> enqueue(task t, duration timeout = from_ms(30000));
+  /// Like `enqueue`, without blocking: the future yields the id once acknowledged, or the error.
+  std::future<caf::expected<std::string>> enqueue_async(task t);
   /// Submits a task and blocks until its final outcome, or until `timeout` (error `timeout`;
   /// the task keeps running).
   caf::expected<outcome> run(task t, duration timeout = from_ms(24LL * 3600 * 1000));
@@ -182,7 +191,9 @@ public:
   // -- shutdown -------------------------------------------------------------------------------
 
   /// Stops intake, waits up to `grace` for accepted tasks to finish, hands back what did not
-  /// (and keeps it in the dead-letter queue, if configured), then stops every herd actor, the
+  /// (and keeps it in the dead-letter queue, if configured; with a journal at durability
+  /// "sync" it stays unfinished in the journal instead and re-enters at the next start), then
+  /// stops every herd actor, the
   /// unsupervised agents and the services added with `add_service`: an actor that is not down
   /// within `stop_timeout` (default 5 s) is killed, and one still up another `stop_timeout`
   /// later is abandoned; the report names both. So it returns within `grace + 2 *

@@ -18,6 +18,7 @@
 #include "herd/history/history_config.hpp"
 #include "herd/http/http_client_config.hpp"
 #include "herd/http/http_service_config.hpp"
+#include "herd/journal/journal_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
@@ -46,7 +47,8 @@ struct pool_config {
 ///  "http": {"listen": "127.0.0.1:9464", "token_env": "HERD_OPS_TOKEN"},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": "",
 ///  "budgets": {...}, "fallbacks": {"KIND": {"tiers": [...], ...}},
-///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5}}
+///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5},
+///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -103,6 +105,9 @@ struct runtime_config {
   /// Step limit and loop detection of every task's service calls (JSON key "loop_guard"). Read
   /// and validated; wired by #15's next step. Default: 50 steps, warn at 3 repeats, stop at 5.
   loop_guard::limits loop_limits;
+  /// The task journal (docs/durability.md): with durability "sync" accepted tasks survive a
+  /// crash of the process or of the dispatcher. Default: durability "none" (memory only).
+  journal_config journal;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();
@@ -118,6 +123,9 @@ struct runtime_config {
   /// The file the task history is recorded in: `history.db`, else `dead_letters.db`; empty
   /// when history is off or has no file (then nothing is recorded).
   std::string history_db() const;
+  /// The task journal's file: `journal.file`, else beside `dead_letters.db`; empty when neither
+  /// is set.
+  std::string journal_file() const;
   /// The concurrency of a pool's agents.
   int32_t concurrency_of(const std::string& pool) const;
 
