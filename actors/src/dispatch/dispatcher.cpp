@@ -48,6 +48,16 @@ void dispatcher::on_exit() {
   unsent_routes_.clear();
   stuck_subscribers_ = subscriber_list{};
   history_ = nullptr;
+  if (journal_ && (!undelivered_.empty() || !unacked_.empty())) {
+    // What was appended is committed before the journal closes: deliver what waited for it.
+    try {
+      journal_->flush();
+      journaled(journal_->appended(), "");
+    } catch (const std::exception& e) {
+      log_->error("the task journal is closed: {} outcomes and acknowledgements undelivered ({})",
+                  undelivered_.size() + unacked_.size(), e.what());
+    }
+  }
   state_.use_journal(nullptr, duration{0});
   journal_ = nullptr;
 }
@@ -188,8 +198,9 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         act();
       },
       [this](drain_atom) -> caf::result<dispatcher_stats> {
-        if (state_.drain())
+        if (state_.drain() && undelivered_.empty() && unacked_.empty())
           return state_.stats();
+        drained_ = state_.stats().pending() == 0; // the journal's commit delivers the rest
         drain_waiters_.push_back(make_response_promise<dispatcher_stats>());
         return drain_waiters_.back();
       },
@@ -259,7 +270,9 @@ void dispatcher::act() {
     auto delay = std::max(todo.timer_due - clock().now(), caf::actor_clock::duration_type{0});
     delayed_send(this, delay, tick_atom::value, todo.timer_generation);
   }
-  if (todo.drained) {
+  if (todo.drained && (!undelivered_.empty() || !unacked_.empty())) {
+    drained_ = true; // answered once the journal committed what waits for it
+  } else if (todo.drained) {
     for (auto& waiter : drain_waiters_)
       waiter.deliver(state_.stats());
     drain_waiters_.clear();
@@ -324,6 +337,12 @@ void dispatcher::journaled(uint64_t seq, const std::string& error) {
     if (x.first.pending())
       static_cast<caf::response_promise&>(x.first).deliver(std::move(x.msg));
     undelivered_.pop_front();
+  }
+  if (drained_ && undelivered_.empty() && unacked_.empty()) {
+    drained_ = false;
+    for (auto& waiter : drain_waiters_)
+      waiter.deliver(state_.stats());
+    drain_waiters_.clear();
   }
 }
 

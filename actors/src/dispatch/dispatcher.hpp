@@ -190,6 +190,7 @@ private:
   };
   std::shared_ptr<journal_writer> journal_;
   uint64_t committed_ = 0; // journal records up to this number are durable
+  bool drained_ = false;   // drained, drain waiters answered once nothing waits for the journal
   std::deque<unacked_enqueue> unacked_;
   std::deque<undelivered_outcome> undelivered_;
 };
