@@ -28,6 +28,17 @@ void check_dead_letter_db(const runtime_config& config) {
                        "\"" + config.dead_letters->db + "\" is a directory, not a database file");
 }
 
+/// Throws if the task journal's file (with durability "sync") is a directory; a journal in use,
+/// foreign, corrupt or from a newer schema shows when the runtime opens it.
+void check_journal_file(const runtime_config& config) {
+  if (!config.journal.durable())
+    return;
+  std::error_code ec;
+  auto file = config.journal_file();
+  if (std::filesystem::is_directory(file, ec))
+    throw config_error("/journal/file", "\"" + file + "\" is a directory, not a journal file");
+}
+
 const char* usage = "usage: herd config check FILE\n       herd config show [FILE]\n";
 /// Lowercase, with '-' and ' ' as '_': "Read-Only" and "read_only" are the same name.
 std::string normalized(const std::string& name) {
@@ -108,6 +119,7 @@ int run_config_command(const std::vector<std::string>& args, std::ostream& out, 
       config = runtime_config::load(args[1]);
     if (args[0] == "check") {
       check_dead_letter_db(config);
+      check_journal_file(config);
       out << args[1] << ": valid\n";
       for (auto& warning : misspelling_warnings(config))
         err << args[1] << ": warning: " << warning << '\n';

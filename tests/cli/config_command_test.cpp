@@ -95,6 +95,19 @@ BOOST_AUTO_TEST_CASE(min_calls_above_window_size_is_an_error_naming_its_path) {
   BOOST_TEST(config({"check", file}) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(the_journal_is_checked_and_its_relative_file_is_beside_the_config) {
+  auto file = write("etc/j.json", R"({"journal": {"durability": "sync", "file": "tasks.db"}})");
+  BOOST_TEST(config({"check", file}) == 0);
+  BOOST_TEST(herd::runtime_config::load(file).journal_file() == dir.file("etc/tasks.db"));
+  auto bad = write("bad.json", R"({"journal": {"durability": "fsync"}})");
+  BOOST_TEST(config({"check", bad}) == 1);
+  BOOST_TEST(err.find("/journal/durability") != std::string::npos, err);
+  std::filesystem::create_directories(dir.file("folder"));
+  auto folder = write("folder.json", R"({"journal": {"durability": "sync", "file": "folder"}})");
+  BOOST_TEST(config({"check", folder}) == 1);
+  BOOST_TEST(err.find("/journal/file") != std::string::npos, err);
+}
+
 BOOST_AUTO_TEST_CASE(help_is_printed_and_exits_zero) {
   BOOST_TEST(config({"--help"}) == 0);
   BOOST_TEST(out.find("usage: herd config check FILE") == 0u);
