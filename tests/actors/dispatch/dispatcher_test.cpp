@@ -172,6 +172,28 @@ BOOST_AUTO_TEST_CASE(unknown_pool_and_missing_id_are_rejected) {
   BOOST_TEST((*second == errc::invalid_task));
 }
 
+BOOST_AUTO_TEST_CASE(an_enqueue_is_acknowledged_with_the_id_before_the_outcome) {
+  start();
+  auto agent = add<silent_agent>("a");
+  self->send(dispatcher, enqueue_atom::value, task::make("e1", "read_only"));
+  self->send(dispatcher, enqueue_atom::value, task::make("e1", "read_only")); // a duplicate
+  self->send(dispatcher, enqueue_atom::value, task::make("e2", "read_only", nullptr, "nowhere"));
+  vt.run();
+  for (int i = 0; i < 2; ++i) {
+    auto id = next<std::string>();
+    BOOST_REQUIRE(id);
+    BOOST_TEST(*id == "e1");
+  }
+  auto refused = next_error();
+  BOOST_REQUIRE(refused);
+  BOOST_TEST((*refused == errc::unknown_pool));
+  BOOST_TEST(deref<silent_agent>(agent).tasks_in_flight() == 1u); // it runs once, acknowledged
+  auto s = stats();
+  BOOST_TEST(s.accepted == 1u);
+  BOOST_TEST(s.duplicates == 1u);
+  BOOST_TEST(s.balanced());
+}
+
 BOOST_AUTO_TEST_CASE(a_draining_dispatcher_rejects_with_a_rendered_reason) {
   start();
   self->send(dispatcher, drain_atom::value);
