@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "herd/core/outcome.hpp"
@@ -91,6 +92,7 @@ private:
   std::unique_ptr<statement> delete_task_;
   std::unique_ptr<statement> delete_attempts_;
   int64_t last_seq_ = 0; // of the newest unfinished task: the order of acceptance
+  std::unordered_set<std::string> with_attempts_; // unfinished tasks with failed attempts
   int64_t settled_since_retention_ = 0;
   int64_t last_age_check_ms_ = 0;
 };

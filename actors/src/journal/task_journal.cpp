@@ -21,13 +21,13 @@ namespace {
 /// The schema, one script per version; script i takes a file from version i to i + 1.
 const char* const migrations[] = {
     // Version 1. Unfinished tasks, stored once at acceptance (one column per field; history and
-    // route as JSON, empty when the task has none), keyed by id; `seq` keeps their order.
+    // route as JSON, empty when the task has none), in the order they were accepted (rowid).
     "CREATE TABLE unfinished("
-    "  task_id TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL, accepted_ms INTEGER NOT NULL,"
+    "  seq INTEGER PRIMARY KEY, task_id TEXT NOT NULL UNIQUE, accepted_ms INTEGER NOT NULL,"
     "  kind TEXT NOT NULL, pool TEXT NOT NULL, service TEXT NOT NULL, payload TEXT NOT NULL,"
     "  idempotency_key TEXT NOT NULL, attempt INTEGER NOT NULL, replays INTEGER NOT NULL,"
     "  created_ms INTEGER NOT NULL, deadline_ms INTEGER NOT NULL, history_json TEXT NOT NULL,"
-    "  route_json TEXT NOT NULL) WITHOUT ROWID;"
+    "  route_json TEXT NOT NULL);"
     // Failed attempts of unfinished tasks, a small row each.
     "CREATE TABLE attempts("
     "  task_id TEXT NOT NULL, number INTEGER NOT NULL, record_json TEXT NOT NULL,"
@@ -82,6 +82,7 @@ task_journal::task_journal(const std::string& file, journal_config config)
                " is newer than this herd supports (schema version " +
                std::to_string(latest_schema_version) + "); upgrade herd; nothing was changed");
     db_.use_wal("FULL", found.fresh);
+    db_.exec("PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY");
     if (version < latest_schema_version)
       migrate(version);
     insert_task_ = std::make_unique<statement>(
@@ -95,9 +96,12 @@ task_journal::task_journal(const std::string& file, journal_config config)
              "served_by, degraded, error_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     delete_task_ = std::make_unique<statement>(db_, "DELETE FROM unfinished WHERE task_id = ?1");
     delete_attempts_ = std::make_unique<statement>(db_, "DELETE FROM attempts WHERE task_id = ?1");
-    statement last{db_, "SELECT COALESCE(MAX(seq), 0) FROM unfinished"};
+    statement last{db_, "SELECT COALESCE(MAX(seq), 0) FROM unfinished"}; // the rowid: at once
     if (last.step())
       last_seq_ = last.integer(0);
+    statement failed{db_, "SELECT DISTINCT task_id FROM attempts"};
+    while (failed.step())
+      with_attempts_.insert(failed.text(0));
   } catch (...) {
     ::close(lock_fd_);
     throw;
@@ -216,6 +220,7 @@ void task_journal::write(const std::vector<journal_record>& batch, int64_t now_m
         auto record = nlohmann::json(a).dump();
         insert_attempt_->bind_static(1, x.task_id).bind(2, int64_t{a.number});
         insert_attempt_->bind_static(3, record).run();
+        with_attempts_.insert(x.task_id);
         break;
       }
       case journal_record::type::settled: {
@@ -232,7 +237,8 @@ void task_journal::write(const std::vector<journal_record>& batch, int64_t now_m
         ++settled_since_retention_;
         if (settled_here.count(r.task_id) == 0)
           delete_task_->bind_static(1, r.task_id).run();
-        delete_attempts_->bind_static(1, r.task_id).run();
+        if (!with_attempts_.empty() && with_attempts_.erase(r.task_id) > 0)
+          delete_attempts_->bind_static(1, r.task_id).run();
         break;
       }
       }
@@ -287,13 +293,27 @@ int64_t task_journal::apply_retention(int64_t now_ms) {
 
 journal_recovery task_journal::recover(int64_t max_completed) const {
   journal_recovery result;
-  std::unordered_map<std::string, size_t> index;
+  // Failed attempts first (few), by task; then the tasks in one pass in their order.
+  std::unordered_map<std::string, std::vector<attempt_record>> attempts;
+  {
+    statement rows{db_, "SELECT task_id, record_json FROM attempts ORDER BY task_id, number"};
+    while (rows.step()) {
+      auto id = rows.text(0);
+      try {
+        attempts[id].push_back(nlohmann::json::parse(rows.text(1)).get<attempt_record>());
+      } catch (const std::exception& e) {
+        db_.fail("corrupt: a stored attempt of task " + id + " cannot be read (" + e.what() +
+                 "); restore the journal from a backup or salvage it with sqlite3's .recover");
+      }
+    }
+  }
+  result.unfinished.reserve(static_cast<size_t>(unfinished_count()));
   {
     statement rows{db_, "SELECT task_id, kind, pool, service, payload, idempotency_key, attempt, "
                         "replays, created_ms, deadline_ms, history_json, route_json "
                         "FROM unfinished ORDER BY seq"};
     while (rows.step()) {
-      task t;
+      auto& t = result.unfinished.emplace_back();
       t.id = rows.text(0);
       t.kind = rows.text(1);
       t.pool = rows.text(2);
@@ -302,37 +322,28 @@ journal_recovery task_journal::recover(int64_t max_completed) const {
       t.idempotency_key = rows.text(5);
       t.attempt = static_cast<int32_t>(rows.integer(6));
       t.replays = static_cast<int32_t>(rows.integer(7));
-      t.created = time_point{from_ms(rows.integer(8))};
-      t.deadline = time_point{from_ms(rows.integer(9))};
+      t.created = from_epoch_ms(rows.integer(8));
+      t.deadline = from_epoch_ms(rows.integer(9));
       auto history = rows.text(10);
+      auto route = rows.text(11);
       try {
         if (!history.empty())
           t.history = nlohmann::json::parse(history).get<std::vector<attempt_record>>();
-        auto route = rows.text(11);
         if (!route.empty())
           t.route = nlohmann::json::parse(route).get<tier_route>();
       } catch (const std::exception& e) {
         db_.fail("corrupt: the stored task " + t.id + " cannot be read (" + e.what() +
                  "); restore the journal from a backup or salvage it with sqlite3's .recover");
       }
-      index.emplace(t.id, result.unfinished.size());
-      result.unfinished.push_back(std::move(t));
-    }
-  }
-  {
-    statement rows{db_, "SELECT task_id, record_json FROM attempts ORDER BY task_id, number"};
-    while (rows.step()) {
-      auto i = index.find(rows.text(0));
-      if (i == index.end())
+      if (attempts.empty())
         continue;
-      auto& t = result.unfinished[i->second];
-      try {
-        t.history.push_back(nlohmann::json::parse(rows.text(1)).get<attempt_record>());
-      } catch (const std::exception& e) {
-        db_.fail("corrupt: a stored attempt of task " + t.id + " cannot be read (" + e.what() +
-                 ")");
+      auto failed = attempts.find(t.id);
+      if (failed == attempts.end())
+        continue;
+      for (auto& a : failed->second) {
+        t.attempt = std::max(t.attempt, a.number + 1);
+        t.history.push_back(std::move(a));
       }
-      t.attempt = std::max(t.attempt, t.history.back().number + 1);
     }
   }
   {
