@@ -191,7 +191,8 @@ void task_journal::write(const std::vector<journal_record>& batch, int64_t now_m
     if (x.what == journal_record::type::accepted)
       accepted_here.insert(x.work.id);
   for (auto& x : batch)
-    if (x.what == journal_record::type::settled && accepted_here.count(x.result.task_id) > 0)
+    if (x.what == journal_record::type::settled && x.result.status != outcome_status::handed_back &&
+        accepted_here.count(x.result.task_id) > 0)
       settled_here.insert(x.result.task_id);
   auto seq = last_seq_;
   db_.exec("BEGIN IMMEDIATE");
