@@ -26,7 +26,7 @@ namespace {
 
 struct options {
   int64_t tasks = 50000;
-  int64_t window = 1024;
+  int64_t window = 4096; // in flight: what one group commit can carry
   int64_t agents = 8;
   int rounds = 5;
   int64_t recover = 100000;
