@@ -369,6 +369,13 @@ void dispatcher_state::recover(journal_recovery& found, time_point now) {
       completed_order_.pop_front();
     }
   }
+  std::map<std::string, size_t> per_pool; // room first: re-entering moves each task once
+  for (auto& t : found.unfinished)
+    ++per_pool[t.pool];
+  for (auto& [name, count] : per_pool) {
+    auto& pool = pool_named(name);
+    pool.queue.reserve(pool.queue.size() + count);
+  }
   std::vector<pool_entry*> touched;
   for (auto& t : found.unfinished) {
     auto [handle, added] = ids_.insert(t.id);

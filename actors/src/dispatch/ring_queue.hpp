@@ -42,6 +42,14 @@ public:
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
   }
+  /// Makes room for `n` elements in all, so that many pushes move nothing.
+  void reserve(size_t n) {
+    size_t capacity = slots_.empty() ? 16 : slots_.size();
+    while (capacity < n)
+      capacity *= 2;
+    if (capacity > slots_.size())
+      regrow(capacity);
+  }
   /// Removes every element.
   void clear() {
     while (!empty())
@@ -52,7 +60,11 @@ private:
   void grow_if_full() {
     if (size_ < slots_.size())
       return;
-    std::vector<T> bigger(slots_.empty() ? 16 : slots_.size() * 2);
+    regrow(slots_.empty() ? 16 : slots_.size() * 2);
+  }
+
+  void regrow(size_t capacity) {
+    std::vector<T> bigger(capacity);
     for (size_t i = 0; i < size_; ++i)
       bigger[i] = std::move((*this)[i]);
     slots_ = std::move(bigger);

@@ -40,6 +40,23 @@ BOOST_AUTO_TEST_CASE(grows_across_the_wrap_point) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(reserve_keeps_the_order_across_the_wrap_point) {
+  herd::ring_queue<int> q;
+  for (int i = 0; i < 10; ++i)
+    q.push_back(i);
+  for (int i = 0; i < 8; ++i)
+    q.pop_front();
+  q.push_back(10);
+  q.reserve(1000);
+  for (int i = 11; i < 1000; ++i)
+    q.push_back(i);
+  for (int i = 8; i < 1000; ++i) {
+    BOOST_REQUIRE(q.front() == i);
+    q.pop_front();
+  }
+  BOOST_TEST(q.empty());
+}
+
 BOOST_AUTO_TEST_CASE(agrees_with_std_deque) {
   herd::ring_queue<int> q;
   std::deque<int> model;
