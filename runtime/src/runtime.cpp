@@ -313,12 +313,13 @@ void runtime::start_workflows(std::unique_ptr<workflow_store> store) {
     auto reader = std::make_shared<std::unique_ptr<dead_letter_store>>();
     peers.find_escalation = [file, reader](const std::string& id) -> std::optional<escalation> {
       if (!*reader)
-        *reader = std::make_unique<dead_letter_store>(file, dead_letter_store::open_mode::read_only);
+        *reader =
+            std::make_unique<dead_letter_store>(file, dead_letter_store::open_mode::read_only);
       return (*reader)->get_escalation(id);
     };
   }
-  workflows_ = sys_->spawn<workflow_driver>(config_.workflows, std::move(store), std::move(peers),
-                                            metrics_);
+  workflows_ =
+      sys_->spawn<workflow_driver>(config_.workflows, std::move(store), std::move(peers), metrics_);
 }
 
 namespace {
@@ -345,8 +346,8 @@ caf::error runtime::register_workflow(const workflow_definition& definition) {
                              "workflow \"" + definition.name + "\" step \"" + step.name +
                                  "\": the runtime has no failure policy for kind \"" + step.kind +
                                  "\" (put definition.policies() into runtime_config::policies)");
-  auto done = detail::ask<bool>(*sys_, workflows_, caf::infinite, wf_register_atom::value,
-                                definition);
+  auto done =
+      detail::ask<bool>(*sys_, workflows_, caf::infinite, wf_register_atom::value, definition);
   return done ? caf::error{} : done.error();
 }
 
@@ -373,8 +374,7 @@ caf::expected<workflow_record> runtime::await_workflow(const std::string& run_id
 caf::expected<workflow_record> runtime::find_workflow(const std::string& run_id) {
   if (!workflows_)
     return no_workflows();
-  return detail::ask<workflow_record>(*sys_, workflows_, caf::infinite, wf_get_atom::value,
-                                      run_id);
+  return detail::ask<workflow_record>(*sys_, workflows_, caf::infinite, wf_get_atom::value, run_id);
 }
 
 caf::expected<workflow_record> runtime::resume_workflow(const std::string& run_id,

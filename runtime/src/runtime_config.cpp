@@ -47,10 +47,10 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads", "dispatcher", "retry", "breakers", "admission",
-                "dead_letters", "history", "health", "supervision", "pools", "policies",
-                "fallback_policy", "http_client", "services", "http", "budgets", "fallbacks",
-                "loop_guard", "workflows"});
+  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",       "breakers",
+                "admission", "dead_letters", "history",         "health",      "supervision",
+                "pools",     "policies",     "fallback_policy", "http_client", "services",
+                "http",      "budgets",      "fallbacks",       "loop_guard",  "workflows"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});

@@ -19,11 +19,11 @@
 #include "herd/http/http_client_config.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/retry/failure_policy.hpp"
-#include "herd/workflow/workflow_config.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
 #include "herd/supervision/supervisor_config.hpp"
+#include "herd/workflow/workflow_config.hpp"
 
 namespace herd {
 
