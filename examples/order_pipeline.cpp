@@ -144,7 +144,8 @@ int main() {
       return herd::outcome::success({{"in_stock", 7}});
     });
     rt.add_rule("reserve", [](const herd::task& t) {
-      return herd::outcome::success({{"reservation", "R-" + t.payload_json()["run"].get<std::string>()}});
+      return herd::outcome::success(
+          {{"reservation", "R-" + t.payload_json()["run"].get<std::string>()}});
     });
     rt.add_rule("payment", [](const herd::task& t) {
       if (order_of(t).value("card", "") == "declined")

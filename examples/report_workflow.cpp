@@ -23,8 +23,7 @@
 namespace {
 
 std::string temp_file(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          (name + "-" + std::to_string(::getpid())))
+  return (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid())))
       .string();
 }
 
@@ -38,8 +37,7 @@ herd::workflow_definition weekly_report() {
 
 /// Runs a runtime on `db`; the agents log "<process> <step>" lines to `journal`. When `crash` is
 /// set, the process kills itself (SIGKILL: no cleanup, no shutdown) inside "generate".
-int run(const std::string& db, const std::string& journal, const std::string& process,
-        bool crash) {
+int run(const std::string& db, const std::string& journal, const std::string& process, bool crash) {
   auto def = weekly_report();
   herd::runtime_config config;
   config.log_level = "error";
@@ -64,8 +62,8 @@ int run(const std::string& db, const std::string& journal, const std::string& pr
     if (step == "generate")
       return herd::outcome::success(
           {{"pdf", "report-w48.pdf"}, {"growth", results["analyze"]["growth"]}});
-    return herd::outcome::success({{"url", "s3://reports/" +
-                                              results["generate"]["pdf"].get<std::string>()}});
+    return herd::outcome::success(
+        {{"url", "s3://reports/" + results["generate"]["pdf"].get<std::string>()}});
   });
   if (auto err = rt.register_workflow(def)) { // resumes the workflow's unfinished runs
     std::cerr << process << ": " << rt.system().render(err) << "\n";
