@@ -63,6 +63,7 @@ private:
   caf::expected<workflow_record> cancel(const std::string& id, const std::string& why);
   caf::expected<workflow_record> stored(const std::string& id);
   caf::expected<int64_t> recover();
+  void resume_runs_of(const std::string& workflow);
   caf::error activate(const workflow_record& record);
   void advance(const std::string& id);
   void submit(const std::string& id, const workflow_action& action);

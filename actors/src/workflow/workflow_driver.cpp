@@ -59,6 +59,7 @@ workflow_driver::behavior_type workflow_driver::make_behavior() {
         }
         auto name = def.name;
         catalog_[name] = std::move(def);
+        resume_runs_of(name);
         return true;
       },
       [this](wf_start_atom, const std::string& workflow, const std::string& id,
@@ -241,6 +242,24 @@ caf::expected<workflow_record> workflow_driver::cancel(const std::string& id,
   runs_.at(id).cancel(why.empty() ? "cancelled by an operator" : why, wall_clock_());
   advance(id);
   return stored(id);
+}
+
+void workflow_driver::resume_runs_of(const std::string& workflow) {
+  std::vector<workflow_record> unfinished;
+  try {
+    unfinished = store_->unfinished();
+  } catch (const std::exception& e) {
+    store_failed(e);
+    return;
+  }
+  for (auto& record : unfinished) {
+    if (record.workflow != workflow || runs_.count(record.id) > 0)
+      continue;
+    if (activate(record)) // logged; `recover` reports it
+      continue;
+    log_->info("workflow \"{}\" run \"{}\" resumed from its store", workflow, record.id);
+    advance(record.id);
+  }
 }
 
 caf::expected<int64_t> workflow_driver::recover() {
