@@ -8,6 +8,7 @@
 #include <spdlog/logger.h>
 
 #include "herd/core/config_error.hpp"
+#include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/workflow/workflow_errc.hpp"
 
@@ -351,7 +352,14 @@ void workflow_driver::submit(const std::string& id, const workflow_action& actio
             [this, id, step, compensation](caf::error& e) {
               auto result = outcome::fail(
                   failure::unavailable("the dispatcher refused the step: " + system().render(e)));
-              result.status = outcome_status::failed;
+              // A refusal for now (shutting down, intake full or paused, budget spent) hands
+              // the step back: it is submitted again at the next poll or start.
+              bool for_now = e == errc::shutting_down || e == errc::intake_full ||
+                             e == errc::intake_paused || e == errc::budget_exhausted;
+              result.status = for_now ? outcome_status::handed_back : outcome_status::failed;
+              if (for_now)
+                log_->warn("workflow run \"{}\" step \"{}\" handed back: {}", id, step,
+                           system().render(e));
               on_result(id, step, compensation, result);
             });
 }
@@ -433,11 +441,15 @@ void workflow_driver::poll() {
     }
   }
   std::vector<std::string> waiting;
+  std::vector<std::string> running;
   for (auto& [id, run] : runs_)
-    if (run.record().status == workflow_status::waiting)
-      waiting.push_back(id);
+    (run.record().status == workflow_status::waiting ? waiting : running).push_back(id);
   for (auto& id : waiting)
     check_escalation(id);
+  // A step handed back (the dispatcher refused it for now) is submitted again; a run with a
+  // step in flight is left alone.
+  for (auto& id : running)
+    advance(id);
 }
 
 void workflow_driver::check_escalation(const std::string& id) {

@@ -169,7 +169,10 @@ void workflow_run::on_outcome(const std::string& step, const outcome& result, in
   if (s == nullptr || def == nullptr || s->state != step_state::running ||
       is_terminal(record_.status))
     return; // stale: the run moved on (cancelled, or the step was re-run)
-  s->attempts += std::max(result.attempt, int32_t{1});
+  // A person's value or a refusal (attempt 0) is one attempt, a hand-back none.
+  s->attempts += result.attempt > 0                             ? result.attempt
+                 : result.status == outcome_status::handed_back ? 0
+                                                                : 1;
   s->ended_ms = now_ms;
   record_.updated_ms = now_ms;
   auto bytes = static_cast<int64_t>(result.result.size());
@@ -224,7 +227,9 @@ void workflow_run::on_compensated(const std::string& step, const outcome& result
   if (s == nullptr || s->state != step_state::compensating)
     return;
   record_.updated_ms = now_ms;
-  if (result.ok()) {
+  if (result.status == outcome_status::handed_back) {
+    s->state = step_state::completed; // not run: it runs when the run is driven again
+  } else if (result.ok()) {
     s->state = step_state::compensated;
   } else {
     s->state = step_state::compensation_failed;
