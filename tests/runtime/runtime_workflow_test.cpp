@@ -130,9 +130,9 @@ BOOST_AUTO_TEST_CASE(herd_escalations_resolve_resumes_a_waiting_run_with_the_val
   caf::scoped_actor listener{rt.system()};
   caf::anon_send(rt.workflows(), subscribe_atom::value, caf::actor_cast<caf::actor>(listener));
   std::ostringstream out, err;
-  BOOST_REQUIRE(
-      run_escalations_command({"resolve", "p-3/approve", "--note", R"({"ok":1})", "--db", db}, out,
-                              err) == 0);
+  auto resolved = run_escalations_command(
+      {"resolve", "p-3/approve", "--note", R"({"ok":1})", "--db", db}, out, err);
+  BOOST_REQUIRE_MESSAGE(resolved == 0, err.str());
   // The driver polls the escalations every 20 ms; the run ends once.
   workflow_record r;
   listener->receive([&](wf_ended_atom, const workflow_record& x) { r = x; },

@@ -313,8 +313,8 @@ void workflow_driver::advance(const std::string& id) {
       submit(id, action);
       return;
     case workflow_action::type::escalate:
-      raise(id, action);
-      continue;
+      raise(id, action); // awaiting callers are answered once the escalation is durable
+      return;
     case workflow_action::type::wait:
       answer_awaiting(run.record());
       return;
@@ -379,10 +379,14 @@ void workflow_driver::raise(const std::string& id, const workflow_action& action
   auto work = action.work;
   work.created = clock().now();
   request(queue, caf::infinite, escalate_atom::value, work, action.reason)
-      .then([](caf::ok_atom) {},
-            [this, closed](caf::error& e) {
-              closed("the escalation could not be stored: " + system().render(e));
-            });
+      .then(
+          [this, id](caf::ok_atom) {
+            if (auto found = runs_.find(id); found != runs_.end())
+              answer_awaiting(found->second.record());
+          },
+          [this, closed](caf::error& e) {
+            closed("the escalation could not be stored: " + system().render(e));
+          });
 }
 
 void workflow_driver::on_result(const std::string& id, const std::string& step, bool compensation,
