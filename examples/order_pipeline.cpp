@@ -150,7 +150,10 @@ int main() {
     rt.add_rule("payment", [](const herd::task& t) {
       if (order_of(t).value("card", "") == "declined")
         return herd::outcome::fail(herd::failure::permanent("card declined"));
-      return herd::outcome::success({{"charged", order_of(t).value("quantity", 0) * 10}});
+      // The quantity a person fixed in validate wins over the order's.
+      auto validated = t.payload_json()["results"]["validate"];
+      auto quantity = validated.value("quantity", order_of(t).value("quantity", 0));
+      return herd::outcome::success({{"charged", quantity * 10}});
     });
     rt.add_rule("email", [](const herd::task& t) {
       if (order_of(t).value("email", "") == "bounces") {
