@@ -11,6 +11,7 @@
 #include "mock_llm_command.hpp"
 #include "report_command.hpp"
 #include "simulate_command.hpp"
+#include "workflow_command.hpp"
 
 namespace {
 
@@ -35,6 +36,9 @@ const char* other_usage =
                             inspect and replay dead letters (herd dlq --help)
   escalations list|show|resolve|amend|resubmit --db FILE [--json] ...
                             decide on tasks that wait for a person (herd escalations --help)
+  workflow list|show|resume|cancel --db FILE [--json] [--status S] [--limit N] [--value JSON] ...
+                            workflow runs and their steps; resume/cancel are carried out by the
+                            running service (herd workflow --help)
   report --db FILE [--since DURATION|ISO-8601] [--json]
                             the SLA report of the recorded task history: success rate,
                             p50/p95/p99 per kind, escalation and dead-letter rates, MTTR
@@ -99,6 +103,8 @@ int main(int argc, char** argv) {
     return herd::cli::run_report_command(rest, std::cout, std::cerr);
   if (command == "escalations")
     return herd::run_escalations_command(rest, std::cout, std::cerr);
+  if (command == "workflow")
+    return herd::run_workflow_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n";
   print_usage(std::cerr);
   return 2;

@@ -111,3 +111,4 @@
 #include "herd/supervision/supervisor.hpp"
 #include "herd/supervision/supervisor_config.hpp"
 #include "herd/version.hpp"
+#include "herd/workflow.hpp"

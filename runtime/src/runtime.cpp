@@ -5,16 +5,20 @@
 #include <caf/send.hpp>
 
 #include "ask.hpp"
+#include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/virtual_time.hpp"
 #include "herd/dead_letters/dead_letter_reason.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/degradation/rule_agent.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/http/http_service.hpp"
 #include "herd/runtime/ops_endpoint.hpp"
 #include "herd/supervision/protocol.hpp"
+#include "herd/workflow/workflow_driver.hpp"
+#include "herd/workflow/workflow_errc.hpp"
 #include "shutdown_reaper.hpp"
 #include "stop_roster.hpp"
 #include "system_actors.hpp"
@@ -39,8 +43,14 @@ runtime::~runtime() {
 void runtime::boot() {
   set_log_level(config_.log_level);
   metrics_ = std::make_shared<metrics_registry>();
+  // Opened first: a workflow store herd cannot use fails the start before anything runs.
+  std::unique_ptr<workflow_store> workflow_db;
+  if (auto file = config_.workflows_db(); !file.empty())
+    workflow_db = std::make_unique<workflow_store>(file);
   actors_ = std::make_shared<system_actors>(*sys_, config_, metrics_);
   actors_->boot();
+  if (workflow_db)
+    start_workflows(std::move(workflow_db));
   for (auto& [name, service] : config_.services)
     add_http_service(name, service);
   if (config_.http.enabled()) {
@@ -242,6 +252,11 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
     }
   }
   endpoint_.reset(); // stops serving before the actors it asks go down
+  if (workflows_) {
+    // Its runs are stored; a step in flight runs again after the next start.
+    caf::anon_send_exit(workflows_, caf::exit_reason::user_shutdown);
+    workflows_ = nullptr;
+  }
   stop_actors(report, stop_timeout);
   if (http_)
     http_->stop(); // the services are down: nothing waits for an exchange any more
@@ -295,6 +310,113 @@ void runtime::stop_actors(shutdown_report& report, duration stop_timeout) {
     if (own_system_)
       own_system_->await_actors_before_shutdown(false);
   }
+}
+
+// -- workflows --------------------------------------------------------------------------------
+
+void runtime::start_workflows(std::unique_ptr<workflow_store> store) {
+  std::weak_ptr<system_actors> weak = actors_;
+  workflow_peers peers;
+  peers.dispatcher = [weak] {
+    auto actors = weak.lock();
+    return actors ? actors->dispatcher() : dispatcher_actor{};
+  };
+  peers.escalations = [weak] {
+    auto actors = weak.lock();
+    return actors ? caf::actor_cast<escalation_queue_actor>(actors->escalation_queue())
+                  : escalation_queue_actor{};
+  };
+  if (config_.dead_letters) {
+    // Read on the driver's thread only: resolutions `herd escalations resolve` wrote.
+    auto file = config_.dead_letters->db;
+    auto reader = std::make_shared<std::unique_ptr<dead_letter_store>>();
+    peers.find_escalation = [file, reader](const std::string& id) -> std::optional<escalation> {
+      if (!*reader)
+        *reader =
+            std::make_unique<dead_letter_store>(file, dead_letter_store::open_mode::read_only);
+      return (*reader)->get_escalation(id);
+    };
+  }
+  workflows_ =
+      sys_->spawn<workflow_driver>(config_.workflows, std::move(store), std::move(peers), metrics_);
+}
+
+namespace {
+
+caf::error no_workflows() {
+  return caf::make_error(workflow_errc::invalid_request,
+                         "workflows need a database: set workflows.db or dead_letters.db");
+}
+
+} // namespace
+
+caf::error runtime::register_workflow(const workflow_definition& definition) {
+  if (!workflows_)
+    return no_workflows();
+  try {
+    definition.validate();
+  } catch (const config_error& e) {
+    return caf::make_error(workflow_errc::invalid_request,
+                           "workflow \"" + definition.name + "\": " + e.what());
+  }
+  for (auto& step : definition.steps)
+    if (!step.human && !config_.accepts_kind(step.kind))
+      return caf::make_error(workflow_errc::invalid_request,
+                             "workflow \"" + definition.name + "\" step \"" + step.name +
+                                 "\": the runtime has no failure policy for kind \"" + step.kind +
+                                 "\" (put definition.policies() into runtime_config::policies)");
+  auto done =
+      detail::ask<bool>(*sys_, workflows_, caf::infinite, wf_register_atom::value, definition);
+  return done ? caf::error{} : done.error();
+}
+
+caf::expected<workflow_record> runtime::start_workflow(const std::string& workflow,
+                                                       const std::string& run_id,
+                                                       const nlohmann::json& input) {
+  if (!workflows_)
+    return no_workflows();
+  return detail::ask<workflow_record>(*sys_, workflows_, caf::infinite, wf_start_atom::value,
+                                      workflow, run_id, input.dump());
+}
+
+caf::expected<workflow_record> runtime::await_workflow(const std::string& run_id,
+                                                       duration timeout) {
+  if (!workflows_)
+    return no_workflows();
+  auto result =
+      detail::ask<workflow_record>(*sys_, workflows_, timeout, wf_await_atom::value, run_id);
+  if (!result && result.error() == caf::sec::request_timeout)
+    return caf::make_error(errc::timeout, "run " + run_id + " did not end within the timeout");
+  return result;
+}
+
+caf::expected<workflow_record> runtime::find_workflow(const std::string& run_id) {
+  if (!workflows_)
+    return no_workflows();
+  return detail::ask<workflow_record>(*sys_, workflows_, caf::infinite, wf_get_atom::value, run_id);
+}
+
+caf::expected<workflow_record> runtime::resume_workflow(const std::string& run_id,
+                                                        const nlohmann::json& value,
+                                                        const std::string& note) {
+  if (!workflows_)
+    return no_workflows();
+  return detail::ask<workflow_record>(*sys_, workflows_, caf::infinite, wf_resume_atom::value,
+                                      run_id, value.dump(), note);
+}
+
+caf::expected<workflow_record> runtime::cancel_workflow(const std::string& run_id,
+                                                        const std::string& why) {
+  if (!workflows_)
+    return no_workflows();
+  return detail::ask<workflow_record>(*sys_, workflows_, caf::infinite, wf_cancel_atom::value,
+                                      run_id, why);
+}
+
+caf::expected<int64_t> runtime::recover_workflows() {
+  if (!workflows_)
+    return no_workflows();
+  return detail::ask<int64_t>(*sys_, workflows_, caf::infinite, wf_recover_atom::value);
 }
 
 } // namespace herd

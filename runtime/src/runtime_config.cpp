@@ -54,7 +54,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   in.only_keys({"log_level", "threads",      "dispatcher",      "retry",       "breakers",
                 "admission", "dead_letters", "history",         "health",      "supervision",
                 "pools",     "policies",     "fallback_policy", "http_client", "services",
-                "http",      "budgets",      "fallbacks",       "loop_guard",  "journal"});
+                "http",      "budgets",      "fallbacks",       "loop_guard",  "journal",
+                "workflows"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -67,6 +68,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.breakers = breaker_registry_config::from_json(in.at("breakers"));
   if (in.has("admission"))
     result.admission = admission_config::from_json(in.at("admission"));
+  if (in.has("workflows"))
+    result.workflows = workflow_config::from_json(in.at("workflows"));
   if (in.has("dead_letters") && !in.at("dead_letters").value().is_null())
     result.dead_letters = dead_letter_queue_config::from_json(in.at("dead_letters"));
   if (in.has("history")) {
@@ -135,6 +138,12 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   return result;
 }
 
+std::string runtime_config::workflows_db() const {
+  if (!workflows.db.empty())
+    return workflows.db;
+  return dead_letters ? dead_letters->db : std::string{};
+}
+
 std::string runtime_config::history_db() const {
   if (!history)
     return {};
@@ -158,6 +167,7 @@ runtime_config runtime_config::load(const std::string& file) {
     beside_file(result.history->db);
   if (!result.journal.file.empty())
     beside_file(result.journal.file);
+  beside_file(result.workflows.db);
   return result;
 }
 
@@ -181,7 +191,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"budgets", budgets.to_json()},
                         {"fallbacks", fallbacks.to_json()},
                         {"loop_guard", loop_limits.to_json()},
-                        {"journal", journal.to_json()}};
+                        {"journal", journal.to_json()},
+                        {"workflows", workflows.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

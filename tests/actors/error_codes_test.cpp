@@ -7,6 +7,7 @@
 
 #include "herd/breakers/breaker_errc.hpp"
 #include "herd/dead_letters/dead_letter_errc.hpp"
+#include "herd/workflow/workflow_errc.hpp"
 #include "virtual_time_fixture.hpp"
 
 namespace {
@@ -54,6 +55,12 @@ BOOST_AUTO_TEST_CASE(every_dead_letter_code_renders_a_distinct_name) {
   check_every_code_renders_distinctly<herd::dead_letter_errc>(sys, "dead_letter_errc(", 5);
   auto err = caf::make_error(herd::dead_letter_errc::no_such_letter, std::string{"t-1"});
   BOOST_TEST(sys.render(err) == "deadletter: no_such_letter: t-1");
+}
+
+BOOST_AUTO_TEST_CASE(every_workflow_code_renders_a_distinct_name) {
+  check_every_code_renders_distinctly<herd::workflow_errc>(sys, "workflow_errc(", 7);
+  auto err = caf::make_error(herd::workflow_errc::unknown_run, std::string{"r-1"});
+  BOOST_TEST(sys.render(err) == "workflow: unknown_run: r-1");
 }
 
 BOOST_AUTO_TEST_CASE(every_breaker_code_renders_a_distinct_name) {

@@ -17,6 +17,8 @@
 #include "herd/dispatch/dispatcher_stats.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/announce.hpp"
+#include "herd/workflow/workflow_definition.hpp"
+#include "herd/workflow/workflow_record.hpp"
 #include "serialization_fixture.hpp"
 
 namespace {
@@ -145,6 +147,34 @@ BOOST_AUTO_TEST_CASE(dead_letter_protocol_roundtrips) {
   st.total = 3;
   st.by_reason["exhausted"] = 2;
   BOOST_TEST((message_roundtrip(st) == st));
+}
+
+BOOST_AUTO_TEST_CASE(workflow_types_roundtrip) {
+  herd::workflow_definition def;
+  def.name = "order";
+  def.step("payment", "payment", "payments").compensation = "refund";
+  def.steps.back().own_policy = true;
+  def.steps.back().policy = herd::failure_policy::preset("payment");
+  def.person("approve").critical = false;
+  BOOST_TEST((message_roundtrip(def) == def));
+  herd::workflow_record r;
+  r.id = "o-1";
+  r.workflow = "order";
+  r.input = R"({"sku":"a"})";
+  r.status = herd::workflow_status::waiting;
+  r.executions = 2;
+  r.stored_bytes = 40;
+  r.warned_bytes = true;
+  herd::step_record s;
+  s.name = "payment";
+  s.state = herd::step_state::compensated;
+  s.attempts = 3;
+  s.runs = 2;
+  s.result = R"({"charged":10})";
+  s.started_ms = 1000;
+  s.ended_ms = 2000;
+  r.steps.push_back(s);
+  BOOST_TEST((message_roundtrip(r) == r));
 }
 
 BOOST_AUTO_TEST_CASE(task_json_roundtrips) {

@@ -42,6 +42,9 @@
 #include "herd/supervision/health_view.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "herd/workflow/workflow_definition.hpp"
+#include "herd/workflow/workflow_errc.hpp"
+#include "herd/workflow/workflow_record.hpp"
 
 namespace herd {
 
@@ -105,6 +108,13 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<agent_health>{}, "herd::agent_health");
   visit(announced<health_view>{}, "herd::health_view");
   visit(announced<supervision_event>{}, "herd::supervision_event");
+  // workflows
+  visit(announced<workflow_status>{}, "herd::workflow_status");
+  visit(announced<step_state>{}, "herd::step_state");
+  visit(announced<workflow_step>{}, "herd::workflow_step");
+  visit(announced<workflow_definition>{}, "herd::workflow_definition");
+  visit(announced<step_record>{}, "herd::step_record");
+  visit(announced<workflow_record>{}, "herd::workflow_record");
 }
 
 /// A component's error renderer, as CAF's error categories take it.
@@ -117,6 +127,7 @@ void for_each_error_category(Visitor&& visit) {
   visit(caf::atom("breaker"), &render_breaker_errc);
   visit(caf::atom("deadletter"), &render_dead_letter_errc);
   visit(caf::atom("herdsup"), &render_supervision_errc);
+  visit(caf::atom("workflow"), &render_workflow_errc);
 }
 
 /// Registers every herd message type and error category with a CAF config (before the actor

@@ -29,12 +29,16 @@
 #include "herd/supervision/health_view.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
+#include "herd/workflow/protocol.hpp"
+#include "herd/workflow/workflow_definition.hpp"
+#include "herd/workflow/workflow_record.hpp"
 
 namespace herd {
 
 class system_actors;
 class ops_endpoint;
 class call_guard;
+class workflow_store;
 
 /// The entry point: boots (or joins) an actor system, spawns herd's system actors under a root
 /// supervisor and the user's agent pools under a supervisor each, watched by the health
@@ -141,6 +145,39 @@ public:
   /// Actors may instead `request(dispatcher(), ..., submit_atom::value, t)`.
   void submit(task t, const caf::actor& reply_to);
 
+  // -- workflows (docs/workflows.md) ----------------------------------------------------------
+
+  /// Registers (or replaces) a workflow definition and resumes its unfinished stored runs. An
+  /// error names a bad field, a step whose kind the runtime has no failure policy for (give
+  /// `definition.policies()` to `runtime_config::policies`), or says that workflows need a
+  /// database (`workflows.db` or `dead_letters.db`).
+  caf::error register_workflow(const workflow_definition& definition);
+  /// Starts run `run_id` of `workflow` with `input` and returns it as it stands; a run id that
+  /// exists returns that run instead (`workflow_errc` errors otherwise).
+  caf::expected<workflow_record> start_workflow(const std::string& workflow,
+                                                const std::string& run_id,
+                                                const nlohmann::json& input = nullptr);
+  /// Blocks until run `run_id` has ended or waits for a person, or until `timeout` (error
+  /// `timeout`; the run goes on).
+  caf::expected<workflow_record> await_workflow(const std::string& run_id,
+                                                duration timeout = from_ms(24LL * 3600 * 1000));
+  /// Run `run_id` as it stands.
+  caf::expected<workflow_record> find_workflow(const std::string& run_id);
+  /// Resumes run `run_id`: one waiting for a person takes `value` as the waiting step's result
+  /// (its escalation is closed with `note`); an unfinished idle one continues. An ended run is
+  /// an error (`not_resumable`).
+  caf::expected<workflow_record> resume_workflow(const std::string& run_id,
+                                                 const nlohmann::json& value = nullptr,
+                                                 const std::string& note = "");
+  /// Cancels an unfinished run (no compensations run); an ended run is an error.
+  caf::expected<workflow_record> cancel_workflow(const std::string& run_id,
+                                                 const std::string& why = "");
+  /// Resumes every unfinished stored run not running yet; returns how many. An error names
+  /// the runs that could not be (workflow not registered, a stored step the code lacks).
+  caf::expected<int64_t> recover_workflows();
+  /// The workflow driver; invalid when workflows have no database.
+  workflow_driver_actor workflows() const { return workflows_; }
+
   // -- introspection --------------------------------------------------------------------------
 
   /// The dispatcher's accounting.
@@ -203,6 +240,8 @@ public:
 
 private:
   void boot();
+  /// Spawns the workflow driver over `store`.
+  void start_workflows(std::unique_ptr<workflow_store> store);
   /// Stores `unfinished` in the dead-letter queue (reason handed_back), if there is one;
   /// returns how many it stored.
   size_t keep_as_dead_letters(const std::vector<task>& unfinished, duration timeout);
@@ -219,6 +258,7 @@ private:
   std::unique_ptr<shutdown_report> final_report_;
   std::shared_ptr<http_client> http_;
   std::unique_ptr<ops_endpoint> endpoint_;
+  workflow_driver_actor workflows_;
 };
 
 } // namespace herd

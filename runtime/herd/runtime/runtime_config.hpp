@@ -24,6 +24,7 @@
 #include "herd/runtime/ops_endpoint_config.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
 #include "herd/supervision/supervisor_config.hpp"
+#include "herd/workflow/workflow_config.hpp"
 
 namespace herd {
 
@@ -48,7 +49,8 @@ struct pool_config {
 ///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": "",
 ///  "budgets": {...}, "fallbacks": {"KIND": {"tiers": [...], ...}},
 ///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5},
-///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N}}
+///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N},
+///  "workflows": {"db": FILE, "max_steps": 1000, ...}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -120,12 +122,18 @@ struct runtime_config {
   /// The dispatcher's settings with the kinds it accepts (all, when a fallback is set) and the
   /// kinds with a fallback chain (and their first tier).
   dispatcher_config dispatcher_settings() const;
+  /// Durable workflows (see docs/workflows.md): their store, caps and poll interval. They run
+  /// when there is a database: `workflows.db`, else `dead_letters.db`.
+  workflow_config workflows;
   /// The file the task history is recorded in: `history.db`, else `dead_letters.db`; empty
   /// when history is off or has no file (then nothing is recorded).
   std::string history_db() const;
   /// The task journal's file: `journal.file`, else beside `dead_letters.db`; empty when neither
   /// is set.
   std::string journal_file() const;
+  /// The file workflow runs are stored in: `workflows.db`, else `dead_letters.db`; empty when
+  /// there is neither (then the runtime runs no workflows).
+  std::string workflows_db() const;
   /// The concurrency of a pool's agents.
   int32_t concurrency_of(const std::string& pool) const;
 
