@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_flags.hpp"
+#include "bench_stats.hpp"
 #include "herd/herd.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_service.hpp"
@@ -192,26 +193,6 @@ round_result raw_round(const herd::http_request& request, const std::string& use
   curl_multi_cleanup(multi);
   result.calls_per_s = static_cast<double>(opt.calls) / seconds;
   return result;
-}
-
-/// The median, smallest and largest of `xs` (not empty).
-struct summary {
-  double median = 0;
-  double min = 0;
-  double max = 0;
-};
-
-summary summarize(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  auto n = xs.size();
-  auto mid = n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
-  return {mid, xs.front(), xs.back()};
-}
-
-/// `x` rounded to `digits` decimals (divided, so that the JSON shows no binary residue).
-double rounded(double x, int digits) {
-  auto scale = std::pow(10.0, digits);
-  return std::round(x * scale) / scale;
 }
 
 /// Bytes allocated from the heap now, in every arena (small blocks and mmapped ones).
