@@ -76,12 +76,6 @@ private:
   std::chrono::milliseconds hang_;
 };
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 size_t heap_bytes() {
   return mallinfo2().uordblks;
 }

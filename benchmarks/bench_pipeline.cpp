@@ -1,8 +1,9 @@
 // bench_pipeline: tasks per second through submit -> dispatcher -> agent -> outcome, next to a
 // plain CAF request/response loop between two actors in the same run, with the same number of
 // requests in flight, for 1 and 2 scheduler threads. The two run in interleaved rounds (pipeline,
-// raw, pipeline, raw, ...) after a warm-up pair; rates are medians with min and max, and `ratio`
-// is the median of the per-round pipeline/raw ratios.
+// raw, pipeline, raw, ...) after a warm-up pair; rates are medians with min and max, `ratio` is
+// the median of the per-round pipeline/raw ratios, `cpu_ratio` the same per CPU second of the
+// process (steadier on a shared machine).
 //
 // usage: bench_pipeline [--tasks N] [--window W] [--agents A] [--rounds R] [--json]
 #include <algorithm>
@@ -147,18 +148,26 @@ int main(int argc, char** argv) {
     std::vector<double> pipeline;
     std::vector<double> raw;
     std::vector<double> ratios;
+    std::vector<double> cpu_ratios;
     run_pipeline(rt, opt, opt.rounds); // warm-up pair, not counted
     run_raw(rt.system(), opt);
     for (int round = 0; round < opt.rounds; ++round) { // interleaved, so drift hits both alike
+      auto cpu_start = cpu_seconds();
       pipeline.push_back(run_pipeline(rt, opt, round));
+      auto pipeline_cpu = cpu_seconds() - cpu_start;
+      cpu_start = cpu_seconds();
       raw.push_back(run_raw(rt.system(), opt));
+      auto raw_cpu = cpu_seconds() - cpu_start;
       ratios.push_back(pipeline.back() / raw.back());
+      cpu_ratios.push_back(raw_cpu /
+                           pipeline_cpu); // tasks per CPU second over calls per CPU second
     }
     auto ratio = summarize(ratios);
     nlohmann::json entry = {{"threads", threads}, {"rounds", opt.rounds}};
     add_summary(entry, "tasks_per_s", summarize(pipeline), 0);
     add_summary(entry, "raw_rpc_per_s", summarize(raw), 0);
     add_summary(entry, "ratio", ratio, 3);
+    add_summary(entry, "cpu_ratio", summarize(cpu_ratios), 3);
     results.push_back(entry);
     auto report = rt.shutdown(herd::from_ms(10000));
     if (!report.stats.balanced() ||

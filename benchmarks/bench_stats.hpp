@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <time.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,4 +40,12 @@ inline void add_summary(nlohmann::json& out, const std::string& name, const benc
   out[name] = rounded(s.median, digits);
   out[name + "_min"] = rounded(s.min, digits);
   out[name + "_max"] = rounded(s.max, digits);
+}
+
+/// CPU seconds this process has used so far, all threads. Rates per CPU second do not count what
+/// other processes on the machine take from the benchmark's threads.
+inline double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
