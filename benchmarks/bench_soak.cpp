@@ -168,6 +168,7 @@ int main(int argc, char** argv) {
   int64_t replays_selected = 0;
   double rss_warm = 0;
   double rss_max = 0;
+  nlohmann::json rss_by_minute = nlohmann::json::array(); // MB at the end of each minute
   int64_t fds_warm = 0;
   int64_t fds_max = 0;
   shutdown_report report;
@@ -230,6 +231,8 @@ int main(int argc, char** argv) {
       auto rss = rss_mb();
       auto fds = open_fds();
       rss_max = std::max(rss_max, rss);
+      if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1))
+        rss_by_minute.push_back(rss);
       fds_max = std::max(fds_max, fds);
       auto tables_full = submitted >= config.dispatcher.completed_capacity;
       if (!warmed && now - start >= min_warm_up && (tables_full || now - start >= max_warm_up)) {
@@ -301,6 +304,7 @@ int main(int argc, char** argv) {
       {"rss_end_mb", rss_end},
       {"rss_max_mb", rss_max},
       {"rss_growth_pct", growth_pct},
+      {"rss_by_minute_mb", rss_by_minute},
       {"fds_warm", fds_warm},
       {"fds_end", fds_end},
       {"fds_max", fds_max},

@@ -1,7 +1,7 @@
 // Fuzzes what herd makes of an HTTP answer: the input is "STATUS\nname: value\n...\n\nBODY".
 // The classifier and the rate-limit headers never throw and give waits in [0, 1 day]; the OpenAI,
-// Anthropic and plain JSON codecs turn any answer into an outcome, and the API key never shows
-// in a failure even when the body echoes it.
+// Anthropic and plain JSON codecs turn any answer into an outcome, and the chat codecs' API key
+// never shows in a failure even when the body echoes it.
 #include "fuzz_input.hpp"
 
 #include <algorithm>
@@ -63,10 +63,8 @@ void check_wait(const std::optional<herd::duration>& wait) {
 }
 
 void check_outcome(const herd::outcome& x) {
-  herd::fuzz::check(x.error.message.find(api_key) == std::string::npos &&
-                            x.error.reason.find(api_key) == std::string::npos &&
-                            x.result.find(api_key) == std::string::npos ||
-                        x.ok(),
+  herd::fuzz::check(x.ok() || (x.error.message.find(api_key) == std::string::npos &&
+                               x.error.reason.find(api_key) == std::string::npos),
                     "the API key shows in a failure");
   herd::fuzz::check(x.error.retry_after >= herd::duration{0}, "a negative retry-after");
 }
@@ -93,7 +91,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto classified = http_classifier::classify(response, now))
     fuzz::check(classified->retry_after >= duration{0}, "a negative retry-after");
   (void)http_classifier::escaped_excerpt(response.body);
-  for (auto& codec : codecs)
-    check_outcome(codec->decode(response));
+  // The chat codecs hold the key; the plain JSON codec has none to hide.
+  check_outcome(codecs[0]->decode(response));
+  check_outcome(codecs[1]->decode(response));
+  (void)codecs[2]->decode(response);
   return 0;
 }
