@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/core/config_error.hpp"
+#include "herd/core/epoch_range.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/core/wall_time.hpp"
 
@@ -303,12 +304,10 @@ dead_letter dead_letter_store::read_letter(statement& row) const {
       throw std::runtime_error("its payload is not JSON");
     t.attempt = static_cast<int32_t>(row.integer(6));
     t.replays = static_cast<int32_t>(row.integer(7));
-    // A time the nanosecond clock cannot hold (about 292 years from the epoch) is corruption,
-    // not an overflow (found by tests/fuzz/dead_letter_row_fuzzer).
+    // A time the nanosecond clock cannot hold is corruption, not an overflow.
     auto time_at = [&row](int column) {
-      constexpr int64_t max_ms = INT64_MAX / 1'000'000;
       auto ms = row.integer(column);
-      if (ms < -max_ms || ms > max_ms)
+      if (ms < -max_epoch_ms || ms > max_epoch_ms)
         throw std::runtime_error("its time " + std::to_string(ms) + " ms is out of range");
       return from_epoch_ms(ms);
     };
