@@ -1,7 +1,11 @@
 // bench_breaker: the cost of a circuit breaker in front of a service actor, on CAF's real
 // scheduler. In one run it measures calls per second sent straight to a service actor, the same
 // calls through a closed breaker, and calls a breaker rejects while open, with many calls in
-// flight. Compare the ratio, not the absolute numbers.
+// flight. The three run in interleaved rounds (direct, closed, open, direct, ...) after a warm-up
+// round; each figure is the median of its rounds with min and max, and `ratio` is the median of
+// the per-round closed/direct ratios of calls per wall second, `cpu_ratio` the same of calls per
+// CPU second of the process (steadier on a shared machine). Compare the ratios, not the absolute
+// numbers.
 //
 // usage: bench_breaker [--calls N] [--drivers D] [--in-flight K] [--rounds R] [--threads T]
 //                      [--json]
@@ -16,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_flags.hpp"
+#include "bench_stats.hpp"
 #include "herd/breakers/circuit_breaker.hpp"
 #include "herd/breakers/protocol.hpp"
 #include "herd/herd.hpp"
@@ -29,13 +34,13 @@ struct options {
   int64_t calls = 200000;
   int drivers = 4;
   int in_flight = 64;
-  int rounds = 3;
+  int rounds = 11;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool json = false;
 };
 
 const char* usage = "usage: bench_breaker [--calls N (200000)] [--drivers D (4)] "
-                    "[--in-flight K per driver (64)] [--rounds R (3)] "
+                    "[--in-flight K per driver (64)] [--rounds R (11)] "
                     "[--threads T (hardware threads)] [--json]";
 
 /// A service that answers every call at once.
@@ -73,21 +78,30 @@ caf::behavior driver(caf::event_based_actor* self, caf::actor target, int64_t ca
   }};
 }
 
-/// Calls per second of `drivers` drivers sending `opt.calls` calls in all to `target`.
-double measure(caf::actor_system& sys, const caf::actor& target, const options& opt) {
+/// What one side of one round did: calls per wall second and per CPU second of the process.
+struct rates {
+  double per_s = 0;
+  double per_cpu_s = 0;
+};
+
+/// The rates of `drivers` drivers sending `opt.calls` calls in all to `target`.
+rates measure(caf::actor_system& sys, const caf::actor& target, const options& opt) {
   caf::scoped_actor self{sys};
   std::vector<caf::actor> drivers;
   for (int i = 0; i < opt.drivers; ++i)
     drivers.push_back(sys.spawn(driver, target, opt.calls / opt.drivers, opt.in_flight));
   auto start = sys.clock().now();
+  auto cpu_start = cpu_seconds();
   for (auto& d : drivers)
     self->send(d, go_atom::value, caf::actor_cast<caf::actor>(self));
   for (size_t i = 0; i < drivers.size(); ++i)
     self->receive([](done_atom) {});
   auto seconds = std::chrono::duration<double>(sys.clock().now() - start).count();
+  auto cpu = cpu_seconds() - cpu_start;
   for (auto& d : drivers)
     self->send_exit(d, caf::exit_reason::user_shutdown);
-  return static_cast<double>(opt.calls / opt.drivers * opt.drivers) / seconds;
+  auto calls = static_cast<double>(opt.calls / opt.drivers * opt.drivers);
+  return {calls / seconds, calls / cpu};
 }
 
 bool parse(int argc, char** argv, options& opt) {
@@ -122,34 +136,44 @@ int main(int argc, char** argv) {
       "bench-open", "echo", service, herd::breaker_policy{}, nullptr, uint64_t{2}));
   caf::anon_send(rejecting, herd::transition_atom::value, herd::breaker_state::forced_open);
 
-  // Best of R alternating rounds, after one warm-up round each.
-  double direct = 0, closed = 0, open = 0;
+  // R interleaved rounds after one warm-up round; per-round ratios, so drift hits both sides.
+  std::vector<double> direct, closed, open, ratios, open_ratios, cpu_ratios;
   for (int round = 0; round <= opt.rounds; ++round) {
     auto d = measure(sys, service, opt);
     auto c = measure(sys, breaker, opt);
     auto o = measure(sys, rejecting, opt);
     if (round == 0)
       continue;
-    direct = std::max(direct, d);
-    closed = std::max(closed, c);
-    open = std::max(open, o);
+    direct.push_back(d.per_s);
+    closed.push_back(c.per_s);
+    open.push_back(o.per_s);
+    ratios.push_back(c.per_s / d.per_s);
+    open_ratios.push_back(o.per_s / d.per_s);
+    cpu_ratios.push_back(c.per_cpu_s / d.per_cpu_s);
   }
+  auto ratio = summarize(ratios);
   nlohmann::json entry = {{"calls", opt.calls},
                           {"drivers", opt.drivers},
                           {"in_flight", opt.drivers * opt.in_flight},
                           {"rounds", opt.rounds},
-                          {"threads", opt.threads},
-                          {"direct_calls_per_s", direct},
-                          {"closed_calls_per_s", closed},
-                          {"ratio", closed / direct},
-                          {"open_rejections_per_s", open}};
+                          {"threads", opt.threads}};
+  add_summary(entry, "direct_calls_per_s", summarize(direct), 0);
+  add_summary(entry, "closed_calls_per_s", summarize(closed), 0);
+  add_summary(entry, "ratio", ratio, 3);
+  add_summary(entry, "open_rejections_per_s", summarize(open), 0);
+  add_summary(entry, "open_ratio", summarize(open_ratios), 3);
+  // Calls per CPU second of the process: what other processes on the machine take from the
+  // benchmark's threads does not count.
+  add_summary(entry, "cpu_ratio", summarize(cpu_ratios), 3);
   if (opt.json) {
     std::cout << nlohmann::json{{"benchmark", "bench_breaker"}, {"results", {entry}}}.dump()
               << "\n";
   } else {
-    std::cout << "direct calls/s:        " << direct << "\n"
-              << "through closed breaker: " << closed << " (ratio " << closed / direct << ")\n"
-              << "rejections/s while open: " << open << "\n";
+    std::cout << "direct calls/s:          " << summarize(direct).median << "\n"
+              << "through closed breaker:  " << summarize(closed).median << " (ratio "
+              << ratio.median << ", " << ratio.min << "-" << ratio.max << " over " << opt.rounds
+              << " rounds)\n"
+              << "rejections/s while open: " << summarize(open).median << "\n";
   }
   for (auto& a : {service, breaker, rejecting})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

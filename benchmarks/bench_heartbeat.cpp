@@ -14,9 +14,12 @@
 // time the herd design takes to find a hung agent, and heap bytes per idle herd agent (agent,
 // monitor entry, board slot) against a bare CAF actor.
 //
-// Each CPU share is the median of three windows of --window seconds (default 3).
+// Each agent count runs --rounds interleaved rounds (default 5) of idle system, naive, herd, each
+// measured over one window of --window seconds (default 3); shares and the detection time are
+// medians with min and max, and `ratio` is the median of the per-round herd/naive net ratios.
 //
-// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] [--check-ms C] [--json]
+// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--rounds R] [--threads T]
+//                        [--check-ms C] [--json]
 #include <malloc.h>
 #include <time.h>
 
@@ -31,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include <caf/all.hpp>
 #include <herd/dispatch/liveness_board.hpp>
@@ -43,6 +47,7 @@ namespace {
 struct options {
   std::vector<int64_t> agents{10000, 100000};
   double window = 3.0;
+  int rounds = 5;
   int threads = 2;
   int64_t check_ms = 250;
   bool json = false;
@@ -71,12 +76,6 @@ private:
   std::chrono::milliseconds hang_;
 };
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 size_t heap_bytes() {
   return mallinfo2().uordblks;
 }
@@ -97,16 +96,13 @@ double cpu_share_once(double window) {
   return (cpu_seconds() - c0) / wall;
 }
 
-/// The median of three `cpu_share_once` windows (other processes share this machine).
+/// CPU seconds per wall second over one window of `window` seconds (other processes share this
+/// machine: the rounds are interleaved and summarized by their median).
 double cpu_share(double window) {
-  std::vector<double> xs;
-  for (int i = 0; i < 3; ++i) {
-    xs.push_back(cpu_share_once(window));
-    if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
-      std::cerr << "bench_heartbeat: window " << i << ": " << xs.back() << '\n';
-  }
-  std::sort(xs.begin(), xs.end());
-  return xs[1];
+  auto share = cpu_share_once(window);
+  if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+    std::cerr << "bench_heartbeat: window: " << share << '\n';
+  return share;
 }
 
 herd::agent_settings settings_of(int64_t i, caf::actor target, herd::duration interval) {
@@ -276,6 +272,8 @@ int main(int argc, char** argv) {
         opt.agents.push_back(std::stoll(item));
     } else if (arg == "--window") {
       opt.window = std::stod(value());
+    } else if (arg == "--rounds") {
+      opt.rounds = std::max(1, std::stoi(value()));
     } else if (arg == "--check-ms") {
       opt.check_ms = std::stoll(value());
     } else if (arg == "--threads") {
@@ -283,33 +281,44 @@ int main(int argc, char** argv) {
     } else if (arg == "--json") {
       opt.json = true;
     } else {
-      std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--threads T] "
-                   "[--check-ms C] [--json]\n";
+      std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--rounds R] "
+                   "[--threads T] [--check-ms C] [--json]\n";
       return arg == "--help" ? 0 : 2;
     }
   }
   herd::set_log_level("off");
   auto results = nlohmann::json::array();
   for (auto n : opt.agents) {
-    auto baseline = measure_baseline(opt);
-    auto naive = measure_naive(opt, n);
-    auto ours = measure_herd(opt, n);
+    std::vector<double> baselines, naive_nets, herd_nets, ratios, detects, naive_gross, herd_gross;
+    for (int round = 0; round < opt.rounds; ++round) { // interleaved: idle, naive, herd, ...
+      auto baseline = measure_baseline(opt);
+      auto naive = measure_naive(opt, n);
+      auto ours = measure_herd(opt, n);
+      auto naive_net = std::max(0.0, naive - baseline);
+      auto herd_net = std::max(0.0, ours.share - baseline);
+      baselines.push_back(baseline);
+      naive_gross.push_back(naive);
+      herd_gross.push_back(ours.share);
+      naive_nets.push_back(naive_net);
+      herd_nets.push_back(herd_net);
+      ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
+      detects.push_back(ours.detect_s);
+    }
     auto [agent_bytes, bare_bytes] = measure_memory(opt, n);
-    auto naive_net = std::max(0.0, naive - baseline);
-    auto herd_net = std::max(0.0, ours.share - baseline);
     nlohmann::json r{{"agents", n},
-                     {"herd_cpu_share", herd_net},
-                     {"naive_cpu_share", naive_net},
-                     {"ratio", naive_net > 0 ? herd_net / naive_net : 0.0},
-                     {"detect_s", ours.detect_s},
+                     {"rounds", opt.rounds},
                      {"bytes_per_agent", agent_bytes},
                      {"bytes_per_bare_actor", bare_bytes},
-                     {"baseline_cpu_share", baseline},
-                     {"herd_cpu_share_gross", ours.share},
-                     {"naive_cpu_share_gross", naive},
                      {"window_s", opt.window},
                      {"threads", opt.threads},
                      {"check_ms", opt.check_ms}};
+    add_summary(r, "herd_cpu_share", summarize(herd_nets), 4);
+    add_summary(r, "naive_cpu_share", summarize(naive_nets), 4);
+    add_summary(r, "ratio", summarize(ratios), 4);
+    add_summary(r, "detect_s", summarize(detects), 3);
+    add_summary(r, "baseline_cpu_share", summarize(baselines), 4);
+    add_summary(r, "herd_cpu_share_gross", summarize(herd_gross), 4);
+    add_summary(r, "naive_cpu_share_gross", summarize(naive_gross), 4);
     if (!opt.json)
       std::cout << r.dump() << std::endl;
     results.push_back(std::move(r));

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_flags.hpp"
+#include "bench_stats.hpp"
 #include "herd/herd.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_service.hpp"
@@ -104,13 +105,6 @@ struct round_result {
   double cpu_us_per_call = 0;
   int64_t failures = 0;
 };
-
-/// CPU seconds used by this process so far, all threads.
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
 
 /// `opt.calls` calls through `service`, `opt.in_flight` at once.
 round_result herd_round(caf::actor_system& sys, const caf::actor& service, const options& opt) {
@@ -192,26 +186,6 @@ round_result raw_round(const herd::http_request& request, const std::string& use
   curl_multi_cleanup(multi);
   result.calls_per_s = static_cast<double>(opt.calls) / seconds;
   return result;
-}
-
-/// The median, smallest and largest of `xs` (not empty).
-struct summary {
-  double median = 0;
-  double min = 0;
-  double max = 0;
-};
-
-summary summarize(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  auto n = xs.size();
-  auto mid = n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
-  return {mid, xs.front(), xs.back()};
-}
-
-/// `x` rounded to `digits` decimals (divided, so that the JSON shows no binary residue).
-double rounded(double x, int digits) {
-  auto scale = std::pow(10.0, digits);
-  return std::round(x * scale) / scale;
 }
 
 /// Bytes allocated from the heap now, in every arena (small blocks and mmapped ones).
@@ -362,7 +336,7 @@ int main(int argc, char** argv) {
   auto encoded = codec->encode(payload);
   auto request = std::get<herd::http_request>(encoded);
 
-  std::vector<double> herd_rates, raw_rates, ratios, herd_cpu, raw_cpu;
+  std::vector<double> herd_rates, raw_rates, ratios, herd_cpu, raw_cpu, cpu_ratios;
   int64_t herd_failures = 0, raw_failures = 0;
   for (int round = 0; round <= opt.rounds; ++round) { // round 0 warms both sides up
     auto h = herd_round(sys, service, opt);
@@ -376,6 +350,7 @@ int main(int argc, char** argv) {
     ratios.push_back(h.calls_per_s / r.calls_per_s);
     herd_cpu.push_back(h.cpu_us_per_call);
     raw_cpu.push_back(r.cpu_us_per_call);
+    cpu_ratios.push_back(r.cpu_us_per_call / h.cpu_us_per_call);
   }
   std::promise<herd::http_response> sample;
   client->start(request, [&](herd::http_response x) { sample.set_value(std::move(x)); });
@@ -411,6 +386,9 @@ int main(int argc, char** argv) {
       {"ratio_of_medians", rounded(herd_s.median / raw_s.median, 3)},
       {"herd_cpu_us_per_call", rounded(summarize(herd_cpu).median, 1)},
       {"raw_cpu_us_per_call", rounded(summarize(raw_cpu).median, 1)},
+      {"cpu_ratio", rounded(summarize(cpu_ratios).median, 3)},
+      {"cpu_ratio_min", rounded(summarize(cpu_ratios).min, 3)},
+      {"cpu_ratio_max", rounded(summarize(cpu_ratios).max, 3)},
       {"codec_cpu_us_per_call", rounded(codec_us, 1)},
       {"herd_failures", herd_failures},
       {"raw_failures", raw_failures},

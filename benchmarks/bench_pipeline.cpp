@@ -1,6 +1,9 @@
 // bench_pipeline: tasks per second through submit -> dispatcher -> agent -> outcome, next to a
 // plain CAF request/response loop between two actors in the same run, with the same number of
-// requests in flight, for 1 and 2 scheduler threads.
+// requests in flight, for 1 and 2 scheduler threads. The two run in interleaved rounds (pipeline,
+// raw, pipeline, raw, ...) after a warm-up pair; rates are medians with min and max, `ratio` is
+// the median of the per-round pipeline/raw ratios, `cpu_ratio` the same per CPU second of the
+// process (steadier on a shared machine).
 //
 // usage: bench_pipeline [--tasks N] [--window W] [--agents A] [--rounds R] [--json]
 #include <algorithm>
@@ -11,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include <herd/herd.hpp>
 
@@ -20,7 +24,7 @@ struct options {
   int64_t tasks = 50000;
   int64_t window = 256;
   int64_t agents = 8;
-  int rounds = 3;
+  int rounds = 7;
   bool json = false;
 };
 
@@ -101,11 +105,6 @@ double run_raw(caf::actor_system& sys, const options& opt) {
   return rate;
 }
 
-double median(std::vector<double> xs) {
-  std::sort(xs.begin(), xs.end());
-  return xs[xs.size() / 2];
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -141,31 +140,45 @@ int main(int argc, char** argv) {
     config.threads = threads;
     config.log_level = "warn";
     config.dispatcher.intake_capacity = opt.window * 2;
-    config.dispatcher.completed_capacity = opt.tasks * opt.rounds + 1;
+    config.dispatcher.completed_capacity = opt.tasks * (opt.rounds + 1) + 1;
     config.pools["bench"].concurrency = static_cast<int32_t>(opt.window);
     config.policies["bench"] = herd::failure_policy::preset("default");
     herd::runtime rt{config};
     rt.spawn_pool<trivial_agent>("bench", static_cast<size_t>(opt.agents));
     std::vector<double> pipeline;
     std::vector<double> raw;
+    std::vector<double> ratios;
+    std::vector<double> cpu_ratios;
+    run_pipeline(rt, opt, opt.rounds); // warm-up pair, not counted
+    run_raw(rt.system(), opt);
     for (int round = 0; round < opt.rounds; ++round) { // interleaved, so drift hits both alike
+      auto cpu_start = cpu_seconds();
       pipeline.push_back(run_pipeline(rt, opt, round));
+      auto pipeline_cpu = cpu_seconds() - cpu_start;
+      cpu_start = cpu_seconds();
       raw.push_back(run_raw(rt.system(), opt));
+      auto raw_cpu = cpu_seconds() - cpu_start;
+      ratios.push_back(pipeline.back() / raw.back());
+      cpu_ratios.push_back(raw_cpu /
+                           pipeline_cpu); // tasks per CPU second over calls per CPU second
     }
-    auto tasks_per_s = median(pipeline);
-    auto raw_rpc_per_s = median(raw);
-    results.push_back({{"threads", threads},
-                       {"tasks_per_s", std::round(tasks_per_s)},
-                       {"raw_rpc_per_s", std::round(raw_rpc_per_s)},
-                       {"ratio", std::round(tasks_per_s / raw_rpc_per_s * 1000) / 1000}});
+    auto ratio = summarize(ratios);
+    nlohmann::json entry = {{"threads", threads}, {"rounds", opt.rounds}};
+    add_summary(entry, "tasks_per_s", summarize(pipeline), 0);
+    add_summary(entry, "raw_rpc_per_s", summarize(raw), 0);
+    add_summary(entry, "ratio", ratio, 3);
+    add_summary(entry, "cpu_ratio", summarize(cpu_ratios), 3);
+    results.push_back(entry);
     auto report = rt.shutdown(herd::from_ms(10000));
-    if (!report.stats.balanced() || report.stats.completed != uint64_t(opt.tasks * opt.rounds)) {
+    if (!report.stats.balanced() ||
+        report.stats.completed != uint64_t(opt.tasks * (opt.rounds + 1))) {
       std::cerr << "bench_pipeline: accounting mismatch: " << report.stats.to_json() << '\n';
       return 1;
     }
     if (!opt.json)
-      std::cout << "threads " << threads << ": pipeline " << tasks_per_s << " tasks/s, raw rpc "
-                << raw_rpc_per_s << " /s, ratio " << tasks_per_s / raw_rpc_per_s << '\n';
+      std::cout << "threads " << threads << ": pipeline " << summarize(pipeline).median
+                << " tasks/s, raw rpc " << summarize(raw).median << " /s, ratio " << ratio.median
+                << " (" << ratio.min << "-" << ratio.max << ")\n";
   }
   if (opt.json)
     std::cout << nlohmann::json{{"benchmark", "bench_pipeline"}, {"results", results}}.dump()

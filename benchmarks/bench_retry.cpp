@@ -10,7 +10,10 @@
 // actor_bytes_per_pending is what the retry_scheduler actor holds per pending retry: a timer
 // entry plus a node of its map from key to the whole task, measured on the malloc heap with
 // small tasks (short id and kind, null payload, one history entry).
-// Compare the rows with each other (ratio_to_first), not with another machine's wall time.
+// Compare the rows with each other (ratio_to_first), not with another machine's wall time: the
+// sizes run in interleaved rounds (10^4, 10^5, 10^6, 10^4, ...); each figure is the median of its
+// rounds with min and max, and ratio_to_first the median of the per-round ratios
+// (cpu_ratio_to_first: of operations per CPU second, steadier on a shared machine).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_stats.hpp"
 #include "herd/core/task.hpp"
 #include "herd/retry/adaptive_pacer.hpp"
 #include "herd/retry/failure_policy.hpp"
@@ -33,10 +37,10 @@
 namespace {
 
 constexpr const char* usage =
-    "usage: bench_retry [--json] [--ops N] [PENDING...]\n"
+    "usage: bench_retry [--json] [--ops N] [--rounds R] [PENDING...]\n"
     "  schedule+release operations per second of the retry scheduler's core (timer queue,\n"
     "  budget, pacer, planner) with PENDING retries waiting (default: 10000 100000 1000000);\n"
-    "  N operations per size (default: 1000000).\n";
+    "  N operations per size (default: 1000000), R interleaved rounds (default: 5).\n";
 
 struct slot {
   uint32_t task;    // index into the task templates
@@ -49,6 +53,7 @@ struct row {
   double bytes_per_pending;
   double actor_bytes_per_pending;
   double ns_per_op;
+  double ops_per_cpu_s;
 };
 
 size_t heap_in_use() {
@@ -109,6 +114,7 @@ row run(size_t pending, size_t ops) {
 
   size_t released = 0;
   auto begin = std::chrono::steady_clock::now();
+  auto cpu_begin = cpu_seconds();
   for (size_t i = 0; i < ops; ++i) {
     auto now = queue.earliest();
     auto due = queue.pop_due(now);
@@ -126,11 +132,15 @@ row run(size_t pending, size_t ops) {
     queue.push(verdict.due, due->key);
   }
   auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  auto cpu = cpu_seconds() - cpu_begin;
   if (released != ops)
     std::fprintf(stderr, "warning: %zu of %zu operations were throttled\n", ops - released, ops);
-  return row{pending, static_cast<double>(ops) / elapsed,
-             static_cast<double>(bytes) / static_cast<double>(pending), actor_bytes(pending, tasks),
-             elapsed * 1e9 / ops};
+  return row{pending,
+             static_cast<double>(ops) / elapsed,
+             static_cast<double>(bytes) / static_cast<double>(pending),
+             actor_bytes(pending, tasks),
+             elapsed * 1e9 / ops,
+             static_cast<double>(ops) / cpu};
 }
 
 } // namespace
@@ -138,10 +148,13 @@ row run(size_t pending, size_t ops) {
 int main(int argc, char** argv) {
   bool json = false;
   size_t ops = 1'000'000;
+  int rounds = 5;
   std::vector<size_t> sizes;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--json") == 0) {
       json = true;
+    } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+      rounds = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--ops") == 0 && i + 1 < argc) {
       ops = std::strtoull(argv[++i], nullptr, 10);
     } else if (argv[i][0] != '-' && std::strtoull(argv[i], nullptr, 10) > 0) {
@@ -157,27 +170,49 @@ int main(int argc, char** argv) {
     std::fputs(usage, stderr);
     return 2;
   }
-  std::vector<row> rows;
-  for (auto n : sizes)
-    rows.push_back(run(n, ops));
+  // rows[round][size]
+  std::vector<std::vector<row>> rounds_rows(static_cast<size_t>(rounds));
+  for (auto& rows : rounds_rows)
+    for (auto n : sizes)
+      rows.push_back(run(n, ops));
+  auto figure = [&](size_t size, auto field) {
+    std::vector<double> xs;
+    for (auto& rows : rounds_rows)
+      xs.push_back(field(rows[size], rows.front()));
+    return summarize(xs);
+  };
+  auto results = nlohmann::json::array();
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    nlohmann::json entry{{"pending", sizes[i]}, {"rounds", rounds}};
+    add_summary(entry, "ops_per_s", figure(i, [](const row& r, const row&) { return r.ops_per_s; }),
+                0);
+    add_summary(entry, "bytes_per_pending",
+                figure(i, [](const row& r, const row&) { return r.bytes_per_pending; }), 1);
+    add_summary(entry, "actor_bytes_per_pending",
+                figure(i, [](const row& r, const row&) { return r.actor_bytes_per_pending; }), 1);
+    add_summary(entry, "ns_per_op", figure(i, [](const row& r, const row&) { return r.ns_per_op; }),
+                1);
+    add_summary(
+        entry, "ratio_to_first",
+        figure(i, [](const row& r, const row& first) { return r.ops_per_s / first.ops_per_s; }), 3);
+    add_summary(entry, "cpu_ratio_to_first",
+                figure(i, [](const row& r,
+                             const row& first) { return r.ops_per_cpu_s / first.ops_per_cpu_s; }),
+                3);
+    results.push_back(entry);
+  }
   if (json) {
-    auto results = nlohmann::json::array();
-    for (auto& r : rows)
-      results.push_back({{"pending", r.pending},
-                         {"ops_per_s", static_cast<int64_t>(r.ops_per_s)},
-                         {"bytes_per_pending", r.bytes_per_pending},
-                         {"actor_bytes_per_pending", r.actor_bytes_per_pending},
-                         {"ns_per_op", r.ns_per_op},
-                         {"ratio_to_first", r.ops_per_s / rows.front().ops_per_s}});
     nlohmann::json out{{"benchmark", "bench_retry"}, {"ops", ops}, {"results", results}};
     std::puts(out.dump().c_str());
     return 0;
   }
-  std::printf("%10s %14s %18s %24s %10s %8s\n", "pending", "ops_per_s", "bytes_per_pending",
-              "actor_bytes_per_pending", "ns_per_op", "ratio");
-  for (auto& r : rows)
-    std::printf("%10zu %14.0f %18.1f %24.1f %10.1f %8.2f\n", r.pending, r.ops_per_s,
-                r.bytes_per_pending, r.actor_bytes_per_pending, r.ns_per_op,
-                r.ops_per_s / rows.front().ops_per_s);
+  std::printf("%10s %14s %18s %24s %10s %8s %15s\n", "pending", "ops_per_s", "bytes_per_pending",
+              "actor_bytes_per_pending", "ns_per_op", "ratio", "ratio min-max");
+  for (auto& r : results)
+    std::printf("%10zu %14.0f %18.1f %24.1f %10.1f %8.3f %7.3f-%.3f\n", r["pending"].get<size_t>(),
+                r["ops_per_s"].get<double>(), r["bytes_per_pending"].get<double>(),
+                r["actor_bytes_per_pending"].get<double>(), r["ns_per_op"].get<double>(),
+                r["ratio_to_first"].get<double>(), r["ratio_to_first_min"].get<double>(),
+                r["ratio_to_first_max"].get<double>());
   return 0;
 }

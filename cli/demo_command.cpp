@@ -11,6 +11,7 @@
 
 #include "command_line.hpp"
 #include "demo/demo_agent.hpp"
+#include "demo_workload.hpp"
 #include "herd/breakers/breaker_transition.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/degradation/fallback_chain.hpp"
@@ -129,84 +130,8 @@ struct event_lines {
   }
 };
 
-/// The demo's chaos: `crashes` crashing and `hangs` hanging agents, spread over `tasks`.
-std::shared_ptr<demo_chaos> make_chaos(int64_t tasks, int64_t crashes, int64_t hangs) {
-  auto chaos = std::make_shared<demo_chaos>();
-  for (int64_t i = 1; i <= crashes; ++i)
-    chaos->crash_at.insert(i * tasks / (crashes + 1));
-  for (int64_t i = 1; i <= hangs; ++i)
-    chaos->hang_at.insert(i * tasks / (hangs + 1) + tasks / (4 * (hangs + 1)));
-  return chaos;
-}
-
-/// The service's name in the demo.
-const char* const service_name = "llm-api";
-
-/// The demo's fallback: a lighter model behind a second in-process mock (no outage, a third of
-/// the capacity) that the kind "demo" falls back to while "llm-api" is out.
-const char* const lite_service_name = "llm-lite";
-
-/// The model the fallback tier asks for (merged into each request as the tier's params).
-const char* const lite_model = "mock-lite";
-
 /// The environment variable holding the key for `--target`.
 const char* const api_key_variable = "OPENAI_API_KEY";
-
-/// Every this many tasks, one carries a prompt beyond the mock's context window.
-constexpr int64_t over_long_every = 40;
-
-/// The mock's context window in tokens (words); the over-long prompts have twice as many.
-constexpr int64_t demo_context_window = 200;
-
-/// The in-process mock's story: an outage of 400 ms from 300 ms after start (the breaker opens),
-/// `capacity` calls per second, which the paced agents exceed as they speed up again (429 with
-/// Retry-After), 500s at `error_rate`, 2-10 ms latency, and a context window the over-long
-/// prompts exceed (400 context_length_exceeded).
-mock_llm_profile demo_profile(int64_t capacity, double error_rate, uint64_t seed) {
-  mock_llm_profile profile;
-  profile.capacity_per_s = capacity;
-  profile.outages = {{300, 400}};
-  profile.latency_min_ms = 2;
-  profile.latency_max_ms = 10;
-  profile.error_rate = error_rate;
-  profile.seed = seed;
-  profile.context_window_tokens = demo_context_window;
-  profile.validate();
-  return profile;
-}
-
-/// The fallback chain of the kind "demo": "llm-api", then "llm-lite" with the lighter model.
-/// An outage's 503 (or an open breaker, a timeout, a long rate limit) moves on at once; a 500
-/// is retried on its tier; an over-long prompt does not move on (the lighter model's context
-/// window is no larger), so it ends as before, not retryable.
-fallback_chain demo_chain() {
-  fallback_chain chain;
-  chain.tiers = {fallback_tier::service(service_name),
-                 fallback_tier::service(lite_service_name, {{"model", lite_model}})};
-  chain.move_on = {failure_category::unavailable, failure_category::timeout,
-                   failure_category::circuit_open, failure_category::rate_limited};
-  return chain;
-}
-
-/// The fallback mock's story: the primary's at a third of its capacity, without the outage.
-mock_llm_profile lite_profile(const mock_llm_profile& primary) {
-  auto profile = primary;
-  profile.capacity_per_s = std::max<int64_t>(1, primary.capacity_per_s / 3);
-  profile.outages.clear();
-  profile.seed = primary.seed + 1;
-  profile.validate();
-  return profile;
-}
-
-/// Task `index`'s payload, an OpenAI chat request: a short prompt, or (when `over_long`) one of
-/// twice the mock's context window.
-nlohmann::json demo_payload(int64_t index, bool over_long) {
-  std::string prompt = "Summarize ticket " + std::to_string(index) + " in one sentence.";
-  if (over_long)
-    for (int64_t word = 0; word < 2 * demo_context_window; ++word)
-      prompt += " filler";
-  return {{"messages", nlohmann::json::array({{{"role", "user"}, {"content", prompt}}})}};
-}
 
 /// "received 2412 calls: 200 x2100, 429 x180, ..." from the mock's stats JSON.
 std::string mock_received(const nlohmann::json& stats) {
@@ -269,36 +194,7 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     if (cmd.has("config")) {
       config = runtime_config::load(cmd.get("config"));
     } else {
-      config.log_level = "error"; // the summary reports every failure; no log line per task
-      // A demo runs for seconds, not minutes: short backoffs and a brisk retry pace.
-      auto& demo = config.policies["demo"];
-      demo = failure_policy::preset("read_only");
-      demo.max_attempts = 4;
-      demo.backoff = {backoff_kind::full_jitter, from_ms(50), 2.0, from_ms(1000)};
-      config.retry.pacing.initial_rate = 100;
-      config.retry.pacing.increase_per_s = 100;
-      config.retry.budget.min_retries_per_s = 100;
-      // A breaker that notices the outage within a few dozen calls and probes soon after.
-      auto& breaker = config.breakers.defaults;
-      breaker.window_size = 40;
-      breaker.min_calls = 20;
-      breaker.open_duration = from_ms(250);
-      breaker.max_open_duration = from_ms(2000);
-      breaker.half_open_probes = 3;
-      breaker.probe_timeout = from_ms(1000);
-      // The mock publishes its limit per one-second window (OpenAI's APIs: per minute).
-      config.admission.defaults.published_window = from_ms(1000);
-      // Hung agents are found within half a second and replaced; a few are the point here.
-      config.health.heartbeat_interval = from_ms(250);
-      config.health.check_interval = from_ms(100);
-      config.supervision.max_restarts = 20;
-      // A daily budget as a team would set one: /api/state and /metrics show its windows (the
-      // demo's mock answers cost far less than its limits).
-      budget_limit daily;
-      daily.period = budget_period::day;
-      daily.soft = 50.0;
-      daily.hard = 100.0;
-      config.budgets.runtime = {daily};
+      config = demo_config();
     }
     // The demo's tasks have kind "demo": a config without a policy for it gets the default one.
     config.policies.emplace("demo", failure_policy::preset("default"));

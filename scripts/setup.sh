@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build libcaf-dev libspdlog-dev nlohmann-json3-dev
           libboost-test-dev libsqlite3-dev sqlite3 gnuplot-nox clang-format
+          clang libclang-rt-14-dev llvm
           libcurl4-openssl-dev libcpp-httplib-dev pkg-config python3 prometheus
           chromium)
 

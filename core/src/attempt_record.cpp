@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "herd/core/epoch_range.hpp"
 #include "herd/core/json_reader.hpp"
 
 namespace herd {
@@ -24,7 +25,7 @@ void from_json(const nlohmann::json& j, attempt_record& x) {
   json_reader in{j};
   in.only_keys({"number", "time_ms", "agent", "error", "tier"});
   x.number = static_cast<int32_t>(in.integer("number", 0, 0, INT32_MAX));
-  x.time = from_epoch_ms(in.integer("time_ms", 0));
+  x.time = from_epoch_ms(in.integer("time_ms", 0, -max_epoch_ms, max_epoch_ms));
   x.agent = in.string("agent", "");
   if (in.has("error"))
     from_json(j.at("error"), x.error);

@@ -1,5 +1,6 @@
 #include "herd/core/task.hpp"
 
+#include "herd/core/epoch_range.hpp"
 #include "herd/core/json_reader.hpp"
 
 namespace herd {
@@ -76,8 +77,8 @@ void from_json(const nlohmann::json& j, task& x) {
   x.idempotency_key = in.string("idempotency_key", "");
   x.attempt = static_cast<int32_t>(in.integer("attempt", 1, 1, INT32_MAX));
   x.replays = static_cast<int32_t>(in.integer("replays", 0, 0, INT32_MAX));
-  x.created = from_epoch_ms(in.integer("created_ms", 0));
-  x.deadline = from_epoch_ms(in.integer("deadline_ms", 0));
+  x.created = from_epoch_ms(in.integer("created_ms", 0, -max_epoch_ms, max_epoch_ms));
+  x.deadline = from_epoch_ms(in.integer("deadline_ms", 0, -max_epoch_ms, max_epoch_ms));
   x.history.clear();
   if (in.has("history"))
     for (auto& element : in.at("history").elements())

@@ -3,6 +3,7 @@
 
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
+#include "herd/core/task.hpp"
 
 namespace {
 
@@ -75,6 +76,23 @@ BOOST_AUTO_TEST_CASE(truncation_never_splits_a_character) {
   // "é" is two bytes; a cut at byte 5 would split the third one.
   auto text = herd::truncated("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 6);
   BOOST_TEST(text == "\xC3\xA9\xE2\x80\xA6");
+}
+
+// Found by the fuzzer: a time beyond the nanosecond clock's range overflowed it; it is refused
+// with its JSON path.
+BOOST_AUTO_TEST_CASE(times_beyond_the_clock_are_refused) {
+  auto with = [](const char* json) {
+    try {
+      (void)herd::parse_json_text(json, "test").get<herd::task>();
+      return std::string{};
+    } catch (const herd::config_error& e) {
+      return e.path();
+    }
+  };
+  BOOST_TEST(with(R"({"id": "t", "created_ms": 31796000001000})") == "/created_ms");
+  BOOST_TEST(with(R"({"id": "t", "deadline_ms": -9223372036854775807})") == "/deadline_ms");
+  BOOST_TEST(!with(R"({"id": "t", "history": [{"time_ms": 17960000002000}]})").empty());
+  BOOST_TEST(with(R"({"id": "t", "created_ms": 1796000000000})").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

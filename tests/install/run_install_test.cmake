@@ -1,5 +1,6 @@
 # Installs herd into a temporary prefix, then configures, builds and runs a separate project that
-# uses find_package(herd) and herd::herd (tests/install/consumer).
+# uses find_package(herd) and herd::herd (tests/install/consumer), built with herd's compiler (a
+# sanitized herd links the sanitizer runtime of the compiler that built it).
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
@@ -12,7 +13,8 @@ endfunction()
 
 run_step(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
 run_step(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/install/consumer" -B "${WORK_DIR}/build"
-         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
+         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release
+         -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
 run_step(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 # A consumer whose runtime does not end (a service that never answers) fails on the timeout.
 execute_process(COMMAND "${WORK_DIR}/build/consumer" RESULT_VARIABLE rc OUTPUT_VARIABLE out

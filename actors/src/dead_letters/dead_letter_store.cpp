@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/core/config_error.hpp"
+#include "herd/core/epoch_range.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/core/wall_time.hpp"
 
@@ -303,8 +304,15 @@ dead_letter dead_letter_store::read_letter(statement& row) const {
       throw std::runtime_error("its payload is not JSON");
     t.attempt = static_cast<int32_t>(row.integer(6));
     t.replays = static_cast<int32_t>(row.integer(7));
-    t.created = from_epoch_ms(row.integer(8));
-    t.deadline = from_epoch_ms(row.integer(9));
+    // A time the nanosecond clock cannot hold is corruption, not an overflow.
+    auto time_at = [&row](int column) {
+      auto ms = row.integer(column);
+      if (ms < -max_epoch_ms || ms > max_epoch_ms)
+        throw std::runtime_error("its time " + std::to_string(ms) + " ms is out of range");
+      return from_epoch_ms(ms);
+    };
+    t.created = time_at(8);
+    t.deadline = time_at(9);
     t.history = nlohmann::json::parse(row.text(10)).get<std::vector<attempt_record>>();
     result.agent = row.text(11);
     auto reason = parse_dead_letter_reason(row.text(12));

@@ -63,11 +63,16 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+/// The latest year a header date may name: the nanosecond wall clock ends in 2262, and a wait that
+/// long is garbage anyway (found by tests/fuzz/retry_after_fuzzer: "2724-05-01T12:00:30Z"
+/// overflowed the clock).
+constexpr int latest_header_year = 2200;
+
 /// The UTC time of a calendar date and time of day, empty when any field is out of range.
 std::optional<wall_time> utc_time(int year, int month, int day, int hour, int minute,
                                   double second) {
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second >= 61)
+  if (year < 1970 || year > latest_header_year || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second >= 61)
     return std::nullopt;
   auto days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   auto whole = std::chrono::seconds{days * 86400 + hour * 3600 + minute * 60};

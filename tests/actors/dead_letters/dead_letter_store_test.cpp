@@ -416,4 +416,21 @@ BOOST_AUTO_TEST_CASE(a_corrupt_row_is_named) {
   BOOST_TEST(corrupt[0].find("task \"bad\" is corrupt") != std::string::npos, corrupt[0]);
 }
 
+// Found by the fuzzer: a time beyond the nanosecond clock's range overflowed it.
+BOOST_AUTO_TEST_CASE(a_time_out_of_the_clocks_range_is_corrupt) {
+  {
+    dead_letter_store store{db};
+    store.add({letter("far", 1000)});
+  }
+  raw_sql(db, "UPDATE dead_letters SET created_ms = 9223372036854775807 WHERE task_id = 'far';");
+  dead_letter_store store{db, dead_letter_store::open_mode::existing};
+  try {
+    store.get("far");
+    BOOST_FAIL("reading a time out of range should fail");
+  } catch (const store_error& e) {
+    BOOST_TEST(std::string{e.what()}.find("task \"far\" is corrupt: its time") != std::string::npos,
+               e.what());
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

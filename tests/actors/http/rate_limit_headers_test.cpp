@@ -71,6 +71,15 @@ BOOST_AUTO_TEST_CASE(waits_beyond_a_day_are_ignored) {
   BOOST_TEST(*wait_ms({{"retry-after-ms", "999999999999"}, {"retry-after", "2"}}) == 2000);
 }
 
+// Found by the fuzzer: a date past the nanosecond wall clock's end (2262) overflowed it.
+BOOST_AUTO_TEST_CASE(dates_beyond_the_clock_are_garbage) {
+  BOOST_TEST(!rate_limit_headers::parse_rfc3339("2724-05-01T12:00:30.5+02:00"));
+  BOOST_TEST(!rate_limit_headers::parse_http_date("Wed, 21 Oct 9999 07:28:00 GMT"));
+  BOOST_TEST(!wait_ms({{"anthropic-ratelimit-requests-remaining", "0"},
+                       {"anthropic-ratelimit-requests-reset", "2724-05-01T12:00:30Z"}}));
+  BOOST_TEST(rate_limit_headers::parse_rfc3339("2200-12-31T23:59:59Z").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(openai_durations) {
   BOOST_TEST(to_ms(*rate_limit_headers::parse_go_duration("1s")) == 1000);
   BOOST_TEST(to_ms(*rate_limit_headers::parse_go_duration("6m0s")) == 360000);

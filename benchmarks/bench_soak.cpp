@@ -1,0 +1,322 @@
+// bench_soak: the chaos workload of `herd demo` for N minutes in one process, to show that herd
+// loses nothing and does not grow. 32 demo agents call two in-process mock LLMs over HTTP (the
+// primary with an outage every 20 s, 429s beyond its capacity, 5% 500s and over-long prompts;
+// a lighter fallback tier); every 1000th attempt crashes its agent and every 5000th hangs it
+// (1.5 s); every 10 s a replay of the pending dead letters is requested through the database,
+// as `herd dlq replay` does. Tasks arrive at --rate per second, at most --in-flight at a time.
+//
+// Reports the tasks submitted and how they ended, losses (submitted tasks without exactly one
+// final outcome, plus the dispatcher's imbalance; must be 0), the resident set size at the end
+// of the warm-up (until the dispatcher's memory of completed ids is full: at least a fifth of the
+// run and 10 s, at most half of it) and at the end, and the open file
+// descriptors then. Exits 1 when a task was lost, when the descriptors grew by more than
+// --fd-slack, or when RSS grew by more than --max-rss-growth percent (when given).
+//
+// usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] [--agents N]
+//                   [--fd-slack N] [--max-rss-growth PERCENT] [--json]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bench_flags.hpp"
+#include "demo/demo_agent.hpp"
+#include "demo_workload.hpp"
+#include "herd/core/wall_time.hpp"
+#include "herd/dead_letters/dead_letter_queue_config.hpp"
+#include "herd/dead_letters/dead_letter_store.hpp"
+#include "herd/mock_llm/mock_llm_server.hpp"
+#include "herd/retry/failure_policy.hpp"
+#include "herd/runtime/runtime.hpp"
+
+using namespace herd;
+using namespace herd::cli;
+
+namespace {
+
+struct options {
+  int64_t minutes = 1;
+  int64_t rate = 200;
+  int64_t in_flight = 2000;
+  int64_t agents = 32;
+  int64_t fd_slack = 32;
+  int64_t max_rss_growth = 0;
+  bool json = false;
+};
+
+/// Every this many attempts, one crashes its agent; every `hang_every`, one hangs it.
+constexpr int64_t crash_every = 1000;
+constexpr int64_t hang_every = 5000;
+/// The primary mock's outages: 400 ms every 20 s.
+constexpr int64_t outage_every_ms = 20000;
+constexpr int64_t outage_ms = 400;
+/// A replay of the pending dead letters is requested this often.
+constexpr auto replay_every = std::chrono::seconds(10);
+
+/// Resident set size of this process in MB (/proc/self/statm).
+double rss_mb() {
+  std::ifstream statm{"/proc/self/statm"};
+  long pages_total = 0;
+  long pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
+         (1024.0 * 1024.0);
+}
+
+/// Open file descriptors of this process (/proc/self/fd).
+int64_t open_fds() {
+  int64_t n = 0;
+  for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator{"/proc/self/fd"})
+    ++n;
+  return n - 1; // the directory iterator's own
+}
+
+/// Final outcomes as they arrive, counted (not kept: a soak must not grow by what it measures).
+struct outcome_counts {
+  std::atomic<int64_t> received{0};
+  std::atomic<int64_t> refused{0};
+  std::atomic<int64_t> completed{0};
+  std::atomic<int64_t> degraded{0};
+  std::mutex mtx;
+  std::map<std::string, int64_t> by_status;
+
+  void add(const outcome& o) {
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      ++by_status[to_string(o.status)];
+    }
+    if (o.ok())
+      ++completed;
+    if (o.degraded)
+      ++degraded;
+    ++received;
+  }
+};
+
+/// The primary mock's story over `minutes`: the demo's, with an outage every 20 s.
+mock_llm_profile soak_profile(int64_t minutes) {
+  auto profile = demo_profile(400, 0.05, 1);
+  profile.outages.clear();
+  for (int64_t start = 300; start < (minutes + 1) * 60000; start += outage_every_ms)
+    profile.outages.push_back({start, outage_ms});
+  profile.validate();
+  return profile;
+}
+
+/// Crashes and hangs at fixed attempt counts over the whole run (read-only once agents run).
+std::shared_ptr<demo_chaos> soak_chaos(int64_t max_attempts) {
+  auto chaos = std::make_shared<demo_chaos>();
+  for (int64_t n = crash_every; n < max_attempts; n += crash_every)
+    chaos->crash_at.insert(n);
+  for (int64_t n = hang_every / 2; n < max_attempts; n += hang_every)
+    chaos->hang_at.insert(n);
+  return chaos;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  bench_flags flags;
+  flags.count("--minutes", opt.minutes)
+      .count("--rate", opt.rate)
+      .count("--in-flight", opt.in_flight)
+      .count("--agents", opt.agents)
+      .count("--fd-slack", opt.fd_slack)
+      .count("--max-rss-growth", opt.max_rss_growth)
+      .flag("--json", opt.json);
+  if (!flags.parse(argc, argv)) {
+    std::cerr << "usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] "
+                 "[--agents N] [--fd-slack N] [--max-rss-growth PERCENT] [--json]\n";
+    return 2;
+  }
+  using clock = std::chrono::steady_clock;
+  auto run_for = std::chrono::minutes(opt.minutes);
+  // The warm-up lasts until the bounded tables are full (the dispatcher remembers the last
+  // `completed_capacity` task ids), at least a fifth of the run (10 s or more), at most half.
+  auto min_warm_up = std::max<clock::duration>(run_for / 5, std::chrono::seconds(10));
+  auto max_warm_up = std::max<clock::duration>(run_for / 2, min_warm_up);
+  clock::duration warm_up{0};
+
+  auto dir = std::filesystem::temp_directory_path() / ("herd_soak_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto db = (dir / "dead_letters.db").string();
+
+  auto config = demo_config();
+  config.policies.emplace("demo", failure_policy::preset("default"));
+  config.fallbacks.chains["demo"] = demo_chain();
+  dead_letter_queue_config dead_letters;
+  dead_letters.db = db;
+  config.dead_letters = dead_letters;
+  // A long run: the restart intensity is per 10 s, as in the demo, with room for the chaos.
+  config.supervision.max_restarts = 20;
+
+  auto profile = soak_profile(opt.minutes);
+  auto max_attempts = opt.rate * 60 * opt.minutes * 8;
+  auto chaos = soak_chaos(max_attempts);
+  auto counts = std::make_shared<outcome_counts>();
+  int64_t submitted = 0;
+  int64_t replays_requested = 0;
+  int64_t replays_selected = 0;
+  double rss_warm = 0;
+  double rss_max = 0;
+  nlohmann::json rss_by_minute = nlohmann::json::array(); // MB at the end of each minute
+  int64_t fds_warm = 0;
+  int64_t fds_max = 0;
+  shutdown_report report;
+  double rss_end = 0;
+  int64_t fds_end = 0;
+  nlohmann::json mock_stats;
+  {
+    herd::runtime rt{config};
+    mock_llm_server mock{profile};
+    mock_llm_server lite_mock{lite_profile(profile)};
+    mock.start("127.0.0.1", 0);
+    lite_mock.start("127.0.0.1", 0);
+    std::map<std::string, caf::actor> breakers;
+    for (auto [name, url, model] : {std::tuple{service_name, mock.url(), "mock-small"},
+                                    std::tuple{lite_service_name, lite_mock.url(), lite_model}}) {
+      http_service_config service;
+      service.type = "openai";
+      service.base_url = url;
+      service.model = model;
+      service.api_key_required = false;
+      rt.add_http_service(name, service);
+      breakers.emplace(name, *rt.breaker_for(name));
+    }
+    rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(opt.agents), breakers, chaos);
+    auto collector = rt.system().spawn([counts](caf::event_based_actor* self) -> caf::behavior {
+      self->set_error_handler([counts](caf::error&) {
+        ++counts->refused;
+        ++counts->received;
+      });
+      return {[counts](const outcome& o) { counts->add(o); }};
+    });
+    dead_letter_store operator_store{db, dead_letter_store::open_mode::existing};
+
+    auto start = clock::now();
+    auto next_replay = start + replay_every;
+    bool warmed = false;
+    for (auto now = start; now - start < run_for; now = clock::now()) {
+      auto due = static_cast<int64_t>(std::chrono::duration<double>(now - start).count() *
+                                      static_cast<double>(opt.rate));
+      while (submitted < due && submitted - counts->received.load() < opt.in_flight) {
+        auto over_long = submitted % over_long_every == over_long_every / 2;
+        auto t = task::make("soak-" + std::to_string(submitted), "demo",
+                            demo_payload(submitted, over_long), "agents");
+        t.service = service_name;
+        rt.submit(std::move(t), collector);
+        ++submitted;
+      }
+      if (now >= next_replay) {
+        // As `herd dlq replay --status pending` does: a request the dead-letter queue picks up.
+        dead_letter_filter pending;
+        pending.status = "pending";
+        auto total = operator_store.count_replayable(pending);
+        if (total > 0) {
+          operator_store.add_replay_request(pending, 50, "requested", wall_now_ms(), total);
+          ++replays_requested;
+          replays_selected += total;
+        }
+        next_replay += replay_every;
+      }
+      auto rss = rss_mb();
+      auto fds = open_fds();
+      rss_max = std::max(rss_max, rss);
+      if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1))
+        rss_by_minute.push_back(rss);
+      fds_max = std::max(fds_max, fds);
+      auto tables_full = submitted >= config.dispatcher.completed_capacity;
+      if (!warmed && now - start >= min_warm_up && (tables_full || now - start >= max_warm_up)) {
+        warmed = true;
+        warm_up = now - start;
+        rss_warm = rss;
+        fds_warm = fds;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // Every submitted task ends within the grace period.
+    auto drain_until = clock::now() + std::chrono::seconds(60);
+    while (counts->received.load() < submitted && clock::now() < drain_until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    rss_end = rss_mb();
+    fds_end = open_fds();
+    report = rt.shutdown(from_ms(30000));
+    mock.stop();
+    lite_mock.stop();
+    mock_stats = mock.stats();
+    caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
+  }
+  std::filesystem::remove_all(dir);
+
+  auto answered = counts->received.load();
+  auto unbalanced = report.stats.balanced() ? 0 : 1;
+  auto losses = (submitted - answered) + unbalanced;
+  auto growth_pct = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0.0;
+  bool fds_stable = fds_end <= fds_warm + opt.fd_slack;
+  bool rss_ok = opt.max_rss_growth == 0 || growth_pct < static_cast<double>(opt.max_rss_growth);
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (auto& [status, n] : counts->by_status)
+    outcomes[status] = n;
+  nlohmann::json result = {
+      {"benchmark", "soak"},
+      {"minutes", opt.minutes},
+      {"rate_per_s", opt.rate},
+      {"agents", opt.agents},
+      {"tasks", submitted},
+      {"answered", answered},
+      {"outcomes", outcomes},
+      {"refused", counts->refused.load()},
+      {"degraded", counts->degraded.load()},
+      {"losses", losses},
+      {"dispatcher_balanced", report.stats.balanced()},
+      {"dispatcher",
+       {{"accepted", report.stats.accepted},
+        {"reentered", report.stats.reentered},
+        {"completed", report.stats.completed},
+        {"failed", report.stats.failed},
+        {"dead_lettered", report.stats.dead_lettered},
+        {"escalated", report.stats.escalated},
+        {"handed_back", report.stats.handed_back},
+        {"requeued", report.stats.requeued}}},
+      {"chaos",
+       {{"attempts", chaos->taken.load()},
+        {"crashes", std::count_if(chaos->crash_at.begin(), chaos->crash_at.end(),
+                                  [&](int64_t n) { return n <= chaos->taken.load(); })},
+        {"hangs", std::count_if(chaos->hang_at.begin(), chaos->hang_at.end(),
+                                [&](int64_t n) { return n <= chaos->taken.load(); })},
+        {"outages",
+         std::count_if(profile.outages.begin(), profile.outages.end(),
+                       [&](const mock_llm_outage& o) { return o.start_ms < opt.minutes * 60000; })},
+        {"replays_requested", replays_requested},
+        {"replays_selected", replays_selected}}},
+      {"mock_requests", mock_stats.value("requests", int64_t{0})},
+      {"warm_up_s", std::chrono::duration<double>(warm_up).count()},
+      {"rss_warm_mb", rss_warm},
+      {"rss_end_mb", rss_end},
+      {"rss_max_mb", rss_max},
+      {"rss_growth_pct", growth_pct},
+      {"rss_by_minute_mb", rss_by_minute},
+      {"fds_warm", fds_warm},
+      {"fds_end", fds_end},
+      {"fds_max", fds_max},
+      {"fds_stable", fds_stable},
+  };
+  if (opt.json) {
+    std::cout << result.dump(2) << std::endl;
+  } else {
+    std::cout << std::fixed << std::setprecision(1) << "soak " << opt.minutes
+              << " min: " << submitted << " tasks, " << losses << " lost, RSS " << rss_warm
+              << " -> " << rss_end << " MB (" << growth_pct << "%), fds " << fds_warm << " -> "
+              << fds_end << "\n";
+  }
+  return losses == 0 && fds_stable && rss_ok ? 0 : 1;
+}

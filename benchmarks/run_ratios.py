@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Runs every benchmark that reports a ratio (herd against its baseline, in interleaved rounds
+inside each run) RUNS times in a row and prints, per ratio, each run's median ratio with its
+spread (min-max over the run's rounds), the median of the runs and how far the runs' medians lie
+apart ((max - min) / median: the acceptance is within 10%). With --update README.md the table
+replaces the text between README's <!-- ratios:begin --> and <!-- ratios:end --> markers; the raw
+JSON of every run goes to build/ratios/<benchmark>.jsonl.
+
+  benchmarks/run_ratios.py [--runs 5] [--build build] [--only bench_breaker,...] [--update README.md]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from readme_tables import update  # noqa: E402
+
+# benchmark, its arguments, and the ratios it reports: (label, path to the result entry key).
+BENCHMARKS = [
+    ("bench_breaker", [], [
+        ("closed breaker / direct, calls per s", lambda r: r["results"][0], "ratio"),
+        ("closed breaker / direct, calls per CPU s", lambda r: r["results"][0], "cpu_ratio")]),
+    ("bench_pipeline", [], [
+        ("pipeline / raw rpc, 1 thread, per s", lambda r: r["results"][0], "ratio"),
+        ("pipeline / raw rpc, 1 thread, per CPU s", lambda r: r["results"][0], "cpu_ratio"),
+        ("pipeline / raw rpc, 2 threads, per s", lambda r: r["results"][1], "ratio"),
+        ("pipeline / raw rpc, 2 threads, per CPU s", lambda r: r["results"][1], "cpu_ratio")]),
+    ("bench_http", [], [
+        ("http_service / raw libcurl, calls per s", lambda r: r["results"][0], "ratio"),
+        ("http_service / raw libcurl, calls per CPU s", lambda r: r["results"][0], "cpu_ratio")]),
+    ("bench_retry", ["--ops", "300000"], [
+        ("ops at 10^6 / 10^4 pending, per s", lambda r: r["results"][-1], "ratio_to_first"),
+        ("ops at 10^6 / 10^4 pending, per CPU s", lambda r: r["results"][-1],
+         "cpu_ratio_to_first")]),
+    ("bench_heartbeat", ["--agents", "10000", "--window", "2", "--rounds", "3"], [
+        ("herd / naive hang-detection CPU, 10^4 agents", lambda r: r["results"][0], "ratio")]),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--only", default="")
+    parser.add_argument("--update")
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    out_dir = os.path.join(args.build, "ratios")
+    os.makedirs(out_dir, exist_ok=True)
+    rows = ["| ratio | median of runs | run medians (min-max of each run's rounds) | spread of the "
+            "medians |", "|---|---:|---|---:|"]
+    worst = 0.0
+    for name, extra, ratios in BENCHMARKS:
+        if only and name not in only:
+            continue
+        runs = []
+        with open(os.path.join(out_dir, f"{name}.jsonl"), "w") as log:
+            for _ in range(args.runs):
+                out = subprocess.run([os.path.join(args.build, "benchmarks", name), "--json", *extra],
+                                     check=True, capture_output=True, text=True).stdout
+                report = json.loads(out.strip().splitlines()[-1])
+                log.write(json.dumps(report) + "\n")
+                runs.append(report)
+        for label, entry_of, key in ratios:
+            medians = [entry_of(r)[key] for r in runs]
+            spreads = [f"{entry_of(r)[key]:.3f} ({entry_of(r).get(key + '_min', float('nan')):.3f}-"
+                       f"{entry_of(r).get(key + '_max', float('nan')):.3f})" for r in runs]
+            middle = statistics.median(medians)
+            spread = (max(medians) - min(medians)) / middle if middle else float("inf")
+            worst = max(worst, spread)
+            rows.append(f"| {name}: {label} | {middle:.3f} | {', '.join(spreads)} | "
+                        f"{100 * spread:.1f}% |")
+            print(rows[-1], flush=True)
+    table = "\n".join(rows)
+    print(table)
+    if args.update:
+        update(args.update, "ratios", table)
+    print(f"run_ratios.py: the runs' medians lie at most {100 * worst:.1f}% apart")
+
+
+if __name__ == "__main__":
+    main()
