@@ -43,14 +43,17 @@ runtime::~runtime() {
 void runtime::boot() {
   set_log_level(config_.log_level);
   metrics_ = std::make_shared<metrics_registry>();
-  // Opened first: a workflow store herd cannot use fails the start before anything runs.
-  std::unique_ptr<workflow_store> workflow_db;
-  if (auto file = config_.workflows_db(); !file.empty())
-    workflow_db = std::make_unique<workflow_store>(file);
   actors_ = std::make_shared<system_actors>(*sys_, config_, metrics_);
   actors_->boot();
-  if (workflow_db)
-    start_workflows(std::move(workflow_db));
+  // After the dead-letter store: a file it refuses (newer, foreign) is never written here.
+  if (auto file = config_.workflows_db(); !file.empty()) {
+    try {
+      start_workflows(std::make_unique<workflow_store>(file));
+    } catch (...) {
+      shutdown(duration{0}); // nothing was accepted yet: stop what boot started
+      throw;
+    }
+  }
   for (auto& [name, service] : config_.services)
     add_http_service(name, service);
   if (config_.http.enabled()) {
