@@ -88,7 +88,7 @@ struct test_server {
     auto slow = [this](const httplib::Request&, httplib::Response& res) {
       ++slow_taken;
       std::unique_lock<std::mutex> lock{release_mutex};
-      release_cv.wait_for(lock, 2s, [this] { return released; });
+      release_cv.wait_for(lock, 30s, [this] { return released; }); // released at teardown
       res.set_content("late", "text/plain");
     };
     server.Get("/slow", slow);
