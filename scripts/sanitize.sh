@@ -6,6 +6,7 @@
 # Any report fails the run: halt_on_error, leak detection on, UBSan reports are errors.
 # Suppressions (scripts/sanitizers/*.supp) name findings inside CAF only, each with its reason.
 # Usage: scripts/sanitize.sh [--build-only|--test-only] [extra ctest arguments...]
+# HERD_SANITIZE_TARGET=NAME builds that target only (e.g. herd_fuzzers) instead of everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${HERD_ASAN_BUILD_DIR:-build-asan}
@@ -28,7 +29,9 @@ if [ "$build" = 1 ]; then
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
     -DHERD_SANITIZER=address -DHERD_BUILD_TESTS=ON -DHERD_BUILD_EXAMPLES=OFF \
     -DHERD_BUILD_BENCHMARKS=OFF -DHERD_BUILD_FUZZERS="${HERD_BUILD_FUZZERS:-ON}"
-  cmake --build "$build_dir" -j "$jobs"
+  targets=()
+  [ -n "${HERD_SANITIZE_TARGET:-}" ] && targets=(--target "$HERD_SANITIZE_TARGET")
+  cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
 fi
 
 if [ "$run" = 1 ]; then

@@ -25,12 +25,14 @@ phase build scripts/build.sh
 phase tests ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [ "${HERD_QUICK:-0}" != 1 ]; then
   phase soak build/benchmarks/bench_soak --minutes 1 --json
-  phase sanitize-build scripts/sanitize.sh --build-only
   # The whole suite under ASan + UBSan once its fixtures' leaks are fixed (docs/hardening.md:
-  # not yet verified clean); until then the sanitized seed-corpus replays only.
+  # not yet verified clean); until then only the fuzz targets are built sanitized and their seed
+  # corpora replayed, which keeps CI inside its time budget.
   if [ "${HERD_SANITIZE_TESTS:-0}" = 1 ]; then
+    phase sanitize-build scripts/sanitize.sh --build-only
     phase sanitize-tests scripts/sanitize.sh --test-only
   else
+    phase sanitize-build env HERD_SANITIZE_TARGET=herd_fuzzers scripts/sanitize.sh --build-only
     phase sanitize-tests scripts/sanitize.sh --test-only -L fuzz
   fi
   phase fuzz scripts/fuzz.sh
