@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,8 @@ private:
   std::map<std::string, workflow_definition> catalog_;
   std::map<std::string, workflow_run> runs_;
   std::map<std::string, std::vector<caf::response_promise>> awaiting_;
+  /// Runs whose escalation is on its way to the escalation queue: awaited like running ones.
+  std::set<std::string> raising_;
   subscriber_list subscribers_;
 
   counter* started_metric_;

@@ -78,7 +78,8 @@ workflow_driver::behavior_type workflow_driver::make_behavior() {
       },
       [this](wf_await_atom, const std::string& id) -> caf::result<workflow_record> {
         auto found = runs_.find(id);
-        if (found != runs_.end() && found->second.record().status == workflow_status::running) {
+        if (found != runs_.end() &&
+            (found->second.record().status == workflow_status::running || raising_.count(id) > 0)) {
           auto promise = make_response_promise<workflow_record>();
           awaiting_[id].push_back(promise);
           return promise;
@@ -378,13 +379,16 @@ void workflow_driver::raise(const std::string& id, const workflow_action& action
   }
   auto work = action.work;
   work.created = clock().now();
+  raising_.insert(id);
   request(queue, caf::infinite, escalate_atom::value, work, action.reason)
       .then(
           [this, id](caf::ok_atom) {
+            raising_.erase(id);
             if (auto found = runs_.find(id); found != runs_.end())
               answer_awaiting(found->second.record());
           },
-          [this, closed](caf::error& e) {
+          [this, id, closed](caf::error& e) {
+            raising_.erase(id);
             closed("the escalation could not be stored: " + system().render(e));
           });
 }
