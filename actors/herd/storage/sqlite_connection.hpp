@@ -46,6 +46,10 @@ public:
   void exec(const std::string& sql) const;
   /// Rolls back the open transaction, if any; never throws.
   void rollback() const;
+  /// The lines of `PRAGMA integrity_check`, joined by newlines: "ok" for a sound file.
+  std::string integrity_check() const;
+  /// `PRAGMA user_version`: the schema version a store recorded there, 0 for a new file.
+  int user_version() const;
   /// Rows the last statement changed.
   int64_t changes() const;
   /// The rowid of the last insert.

@@ -181,16 +181,11 @@ void dead_letter_store::migrate(int from, int to) {
 }
 
 int dead_letter_store::schema_version() const {
-  statement version{db_, "PRAGMA user_version"};
-  return version.step() ? static_cast<int>(version.integer(0)) : 0;
+  return db_.user_version();
 }
 
 std::string dead_letter_store::integrity_check() const {
-  statement check{db_, "PRAGMA integrity_check"};
-  std::string result;
-  while (check.step())
-    result += (result.empty() ? "" : "\n") + check.text(0);
-  return result;
+  return db_.integrity_check();
 }
 
 // -- dead letters -----------------------------------------------------------------------------

@@ -152,16 +152,11 @@ void task_journal::migrate(int from) {
 }
 
 int task_journal::schema_version() const {
-  statement version{db_, "PRAGMA user_version"};
-  return version.step() ? static_cast<int>(version.integer(0)) : 0;
+  return db_.user_version();
 }
 
 std::string task_journal::integrity_check() const {
-  statement check{db_, "PRAGMA integrity_check"};
-  std::string result;
-  while (check.step())
-    result += (result.empty() ? "" : "\n") + check.text(0);
-  return result;
+  return db_.integrity_check();
 }
 
 int64_t task_journal::unfinished_count() const {

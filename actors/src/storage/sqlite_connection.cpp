@@ -181,4 +181,17 @@ int sqlite_connection::error_code() const {
   return sqlite3_errcode(db_) & 0xff;
 }
 
+std::string sqlite_connection::integrity_check() const {
+  sqlite_statement check{*this, "PRAGMA integrity_check"};
+  std::string result;
+  while (check.step())
+    result += (result.empty() ? "" : "\n") + check.text(0);
+  return result;
+}
+
+int sqlite_connection::user_version() const {
+  sqlite_statement version{*this, "PRAGMA user_version"};
+  return version.step() ? static_cast<int>(version.integer(0)) : 0;
+}
+
 } // namespace herd

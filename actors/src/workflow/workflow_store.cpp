@@ -79,11 +79,7 @@ int workflow_store::schema_version() const {
 }
 
 std::string workflow_store::integrity_check() const {
-  sqlite_statement check{db_, "PRAGMA integrity_check"};
-  std::string result;
-  while (check.step())
-    result += (result.empty() ? "" : "\n") + check.text(0);
-  return result;
+  return db_.integrity_check();
 }
 
 void workflow_store::migrate(int from) {
