@@ -12,8 +12,11 @@
 // descriptors then. Exits 1 when a task was lost, when the descriptors grew by more than
 // --fd-slack, or when RSS grew by more than --max-rss-growth percent (when given).
 //
+// `heap_by_minute_mb` is the heap in use (glibc's mallinfo2) next to `rss_by_minute_mb`: a heap
+// that stays flat while RSS grows is fragmentation, not a table that grows.
+//
 // usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] [--agents N]
-//                   [--fd-slack N] [--max-rss-growth PERCENT] [--json]
+//                   [--completed-capacity N] [--fd-slack N] [--max-rss-growth PERCENT] [--json]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,6 +25,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <malloc.h>
 #include <thread>
 #include <unistd.h>
 
@@ -49,6 +53,7 @@ struct options {
   int64_t agents = 32;
   int64_t fd_slack = 32;
   int64_t max_rss_growth = 0;
+  int64_t completed_capacity = 0; // 0: the dispatcher's default
   bool json = false;
 };
 
@@ -69,6 +74,12 @@ double rss_mb() {
   statm >> pages_total >> pages_resident;
   return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
          (1024.0 * 1024.0);
+}
+
+/// Heap in use by this process in MB (allocated and not yet freed, glibc's mallinfo2).
+double heap_in_use_mb() {
+  auto info = mallinfo2();
+  return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
 }
 
 /// Open file descriptors of this process (/proc/self/fd).
@@ -132,10 +143,12 @@ int main(int argc, char** argv) {
       .count("--agents", opt.agents)
       .count("--fd-slack", opt.fd_slack)
       .count("--max-rss-growth", opt.max_rss_growth)
+      .count("--completed-capacity", opt.completed_capacity)
       .flag("--json", opt.json);
   if (!flags.parse(argc, argv)) {
     std::cerr << "usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] "
-                 "[--agents N] [--fd-slack N] [--max-rss-growth PERCENT] [--json]\n";
+                 "[--agents N] [--completed-capacity N] [--fd-slack N] "
+                 "[--max-rss-growth PERCENT] [--json]\n";
     return 2;
   }
   using clock = std::chrono::steady_clock;
@@ -158,6 +171,8 @@ int main(int argc, char** argv) {
   config.dead_letters = dead_letters;
   // A long run: the restart intensity is per 10 s, as in the demo, with room for the chaos.
   config.supervision.max_restarts = 20;
+  if (opt.completed_capacity > 0)
+    config.dispatcher.completed_capacity = opt.completed_capacity;
 
   auto profile = soak_profile(opt.minutes);
   auto max_attempts = opt.rate * 60 * opt.minutes * 8;
@@ -168,7 +183,8 @@ int main(int argc, char** argv) {
   int64_t replays_selected = 0;
   double rss_warm = 0;
   double rss_max = 0;
-  nlohmann::json rss_by_minute = nlohmann::json::array(); // MB at the end of each minute
+  nlohmann::json rss_by_minute = nlohmann::json::array();  // MB at the end of each minute
+  nlohmann::json heap_by_minute = nlohmann::json::array(); // MB in use at the end of each minute
   int64_t fds_warm = 0;
   int64_t fds_max = 0;
   shutdown_report report;
@@ -231,8 +247,10 @@ int main(int argc, char** argv) {
       auto rss = rss_mb();
       auto fds = open_fds();
       rss_max = std::max(rss_max, rss);
-      if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1))
+      if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1)) {
         rss_by_minute.push_back(rss);
+        heap_by_minute.push_back(heap_in_use_mb());
+      }
       fds_max = std::max(fds_max, fds);
       auto tables_full = submitted >= config.dispatcher.completed_capacity;
       if (!warmed && now - start >= min_warm_up && (tables_full || now - start >= max_warm_up)) {
@@ -305,6 +323,8 @@ int main(int argc, char** argv) {
       {"rss_max_mb", rss_max},
       {"rss_growth_pct", growth_pct},
       {"rss_by_minute_mb", rss_by_minute},
+      {"heap_by_minute_mb", heap_by_minute},
+      {"completed_capacity", config.dispatcher.completed_capacity},
       {"fds_warm", fds_warm},
       {"fds_end", fds_end},
       {"fds_max", fds_max},
