@@ -153,19 +153,11 @@ int list(dead_letter_store& store, const dead_letter_filter& filter, const store
 
 int show(dead_letter_store& store, const store_command& opts, std::ostream& out,
          std::ostream& err) {
-  if (opts.positionals().size() != 1)
-    throw usage_error("show expects one task id");
-  auto& id = opts.positionals()[0];
+  auto& id = opts.only_positional("task id");
   auto x = store.get(id);
-  if (!x) {
+  if (!x)
     err << store.file() << ": no dead letter of task \"" << id << "\"\n";
-    return 1;
-  }
-  if (opts.json())
-    out << nlohmann::json(*x).dump(2) << '\n';
-  else
-    print_letter(out, *x);
-  return 0;
+  return show_record(opts, x, out, print_letter);
 }
 
 int stats(dead_letter_store& store, const store_command& opts, std::ostream& out) {
@@ -231,11 +223,9 @@ int replay(dead_letter_store& store, dead_letter_filter f, const store_command& 
 
 int resolve(dead_letter_store& store, const store_command& opts, std::ostream& out,
             std::ostream& err) {
-  if (opts.positionals().size() != 1)
-    throw usage_error("resolve expects one task id");
+  auto& id = opts.only_positional("task id");
   if (!opts.has("note"))
     throw usage_error("resolve needs --note TEXT (what was done about it)");
-  auto& id = opts.positionals()[0];
   if (!store.resolve(id, opts.get("note"), wall_now_ms())) {
     err << store.file() << ": no dead letter of task \"" << id << "\"\n";
     return 1;

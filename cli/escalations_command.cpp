@@ -96,24 +96,16 @@ int list(dead_letter_store& store, const store_command& opts, std::ostream& out,
 /// The escalation named by the one positional argument; throws `usage_error` without one.
 std::optional<escalation> named(dead_letter_store& store, const store_command& opts,
                                 std::ostream& err) {
-  if (opts.positionals().size() != 1)
-    throw usage_error(opts.subcommand() + " expects one task id");
-  auto x = store.get_escalation(opts.positionals()[0]);
+  auto& id = opts.only_positional("task id");
+  auto x = store.get_escalation(id);
   if (!x)
-    err << store.file() << ": no escalation of task \"" << opts.positionals()[0] << "\"\n";
+    err << store.file() << ": no escalation of task \"" << id << "\"\n";
   return x;
 }
 
 int show(dead_letter_store& store, const store_command& opts, std::ostream& out,
          std::ostream& err) {
-  auto x = named(store, opts, err);
-  if (!x)
-    return 1;
-  if (opts.json())
-    out << nlohmann::json(*x).dump(2) << '\n';
-  else
-    print_escalation(out, *x);
-  return 0;
+  return show_record(opts, named(store, opts, err), out, print_escalation);
 }
 
 /// resolve, amend and resubmit: a decision on an open escalation, recorded in the database.

@@ -27,6 +27,12 @@ store_command::store_command(const std::vector<std::string>& args,
   positionals_.assign(cmd_.positionals().begin() + 1, cmd_.positionals().end());
 }
 
+const std::string& store_command::only_positional(const std::string& what) const {
+  if (positionals_.size() != 1)
+    throw usage_error(subcommand_ + " expects one " + what);
+  return positionals_[0];
+}
+
 int64_t store_command::integer(const std::string& name, int64_t min) const {
   return cmd_.integer(name, min, min, std::numeric_limits<int64_t>::max());
 }

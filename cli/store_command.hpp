@@ -3,11 +3,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "command_line.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
@@ -33,6 +36,9 @@ public:
   const std::string& subcommand() const { return subcommand_; }
   /// The positional arguments after the subcommand.
   const std::vector<std::string>& positionals() const { return positionals_; }
+  /// The one positional argument, e.g. a task id; throws `usage_error` ("show expects one
+  /// task id" for `what` = "task id") unless there is exactly one.
+  const std::string& only_positional(const std::string& what) const;
   /// True if `--json` was given. Default: false.
   bool json() const { return cmd_.has("json"); }
   /// True if `--name` was given.
@@ -70,6 +76,20 @@ private:
 int run_store_command(const std::string& name, const std::string& usage,
                       const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                       const std::function<int()>& body);
+
+/// Shows a record a subcommand looked up: as indented JSON with `--json`, else with `print`. Gives
+/// exit code 0, or 1 when there is no record (the lookup has said why).
+template <class Record, class Print>
+int show_record(const store_command& opts, const std::optional<Record>& record, std::ostream& out,
+                Print print) {
+  if (!record)
+    return 1;
+  if (opts.json())
+    out << nlohmann::json(*record).dump(2) << '\n';
+  else
+    print(out, *record);
+  return 0;
+}
 
 /// "<n> <noun>" with an "s" unless n is 1, e.g. "2 dead letters".
 std::string count_of(int64_t n, const std::string& noun);

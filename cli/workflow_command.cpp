@@ -102,23 +102,15 @@ int list(workflow_store& store, const store_command& opts, std::ostream& out) {
 /// The run named by the one positional argument; none (with a message) if it is unknown.
 std::optional<workflow_record> named(workflow_store& store, const store_command& opts,
                                      std::ostream& err) {
-  if (opts.positionals().size() != 1)
-    throw usage_error(opts.subcommand() + " expects one run id");
-  auto x = store.load(opts.positionals()[0]);
+  auto& id = opts.only_positional("run id");
+  auto x = store.load(id);
   if (!x)
-    err << store.file() << ": no workflow run \"" << opts.positionals()[0] << "\"\n";
+    err << store.file() << ": no workflow run \"" << id << "\"\n";
   return x;
 }
 
 int show(workflow_store& store, const store_command& opts, std::ostream& out, std::ostream& err) {
-  auto x = named(store, opts, err);
-  if (!x)
-    return 1;
-  if (opts.json())
-    out << nlohmann::json(*x).dump(2) << '\n';
-  else
-    print_run(out, *x);
-  return 0;
+  return show_record(opts, named(store, opts, err), out, print_run);
 }
 
 /// resume and cancel: a command row for the running service.
