@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 struct sqlite3;
@@ -50,6 +51,14 @@ public:
   std::string integrity_check() const;
   /// `PRAGMA user_version`: the schema version a store recorded there, 0 for a new file.
   int user_version() const;
+  /// Brings a schema from version `from` to `to`: runs `migrations[v]` for each v in [from, to),
+  /// one transaction each, and records v + 1 in it with `record` (default: `PRAGMA
+  /// user_version`). `recorded` (default: `user_version`) is read again inside each
+  /// transaction, so a step another process made meanwhile is skipped. A failed step is rolled
+  /// back and throws `store_error`: "migration of <what> to version <v + 1> failed: ...".
+  void migrate(const char* const* migrations, int from, int to, const std::string& what,
+               const std::function<int()>& recorded = {},
+               const std::function<void(int)>& record = {}) const;
   /// Rows the last statement changed.
   int64_t changes() const;
   /// The rowid of the last insert.

@@ -166,18 +166,7 @@ void dead_letter_store::open_checked(open_mode mode, int schema_version,
 }
 
 void dead_letter_store::migrate(int from, int to) {
-  for (int version = from; version < to; ++version) {
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      db_.exec(migrations[version]);
-      db_.exec("PRAGMA user_version = " + std::to_string(version + 1));
-      db_.exec("COMMIT");
-    } catch (const store_error& e) {
-      db_.rollback();
-      db_.fail("migration to schema version " + std::to_string(version + 1) +
-               " failed: " + e.problem());
-    }
-  }
+  db_.migrate(migrations, from, to, "the schema");
 }
 
 int dead_letter_store::schema_version() const {

@@ -137,18 +137,7 @@ void task_journal::lock() {
 }
 
 void task_journal::migrate(int from) {
-  for (int version = from; version < latest_schema_version; ++version) {
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      db_.exec(migrations[version]);
-      db_.exec("PRAGMA user_version = " + std::to_string(version + 1));
-      db_.exec("COMMIT");
-    } catch (const store_error& e) {
-      db_.rollback();
-      db_.fail("migration to journal schema version " + std::to_string(version + 1) +
-               " failed: " + e.problem());
-    }
-  }
+  db_.migrate(migrations, from, latest_schema_version, "the journal schema");
 }
 
 int task_journal::schema_version() const {

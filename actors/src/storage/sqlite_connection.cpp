@@ -194,4 +194,28 @@ int sqlite_connection::user_version() const {
   return version.step() ? static_cast<int>(version.integer(0)) : 0;
 }
 
+void sqlite_connection::migrate(const char* const* migrations, int from, int to,
+                                const std::string& what, const std::function<int()>& recorded,
+                                const std::function<void(int)>& record) const {
+  for (int version = from; version < to; ++version) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      if ((recorded ? recorded() : user_version()) > version) {
+        exec("COMMIT");
+        continue;
+      }
+      exec(migrations[version]);
+      if (record)
+        record(version + 1);
+      else
+        exec("PRAGMA user_version = " + std::to_string(version + 1));
+      exec("COMMIT");
+    } catch (const store_error& e) {
+      rollback();
+      fail("migration of " + what + " to version " + std::to_string(version + 1) +
+           " failed: " + e.problem());
+    }
+  }
+}
+
 } // namespace herd

@@ -83,23 +83,12 @@ std::string workflow_store::integrity_check() const {
 }
 
 void workflow_store::migrate(int from) {
-  for (int version = from; version < latest_schema_version; ++version) {
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      // Another process may have migrated meanwhile: look again inside the transaction.
-      if (schema_version() > version) {
-        db_.exec("COMMIT");
-        continue;
-      }
-      db_.exec(migrations[version]);
-      db_.exec("UPDATE workflow_schema SET version = " + std::to_string(version + 1));
-      db_.exec("COMMIT");
-    } catch (const store_error& e) {
-      db_.rollback();
-      db_.fail("migration of the workflow tables to version " + std::to_string(version + 1) +
-               " failed: " + e.problem());
-    }
-  }
+  db_.migrate(
+      migrations, from, latest_schema_version, "the workflow tables",
+      [this] { return schema_version(); },
+      [this](int version) {
+        db_.exec("UPDATE workflow_schema SET version = " + std::to_string(version));
+      });
 }
 
 // -- runs -------------------------------------------------------------------------------------
