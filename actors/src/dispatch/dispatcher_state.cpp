@@ -420,6 +420,12 @@ dispatcher_state::task_record* dispatcher_state::find_record(const std::string& 
 
 void dispatcher_state::drop_record(task_record& record) {
   ids_.erase(record.handle);
+  // Give the strings' buffers back first: assigning a fresh record keeps them (libstdc++ copies a
+  // short string into the buffer a string has), so a reused slot would keep the longest result
+  // it ever held and the table would go on growing long after it is full (seen in bench_soak).
+  std::string{}.swap(record.result);
+  std::string{}.swap(record.agent);
+  std::string{}.swap(record.served_by);
   record = task_record{};
 }
 
