@@ -153,8 +153,10 @@ int main(int argc, char** argv) {
   }
   using clock = std::chrono::steady_clock;
   auto run_for = std::chrono::minutes(opt.minutes);
-  // The warm-up lasts until the bounded tables are full (the dispatcher remembers the last
-  // `completed_capacity` task ids), at least a fifth of the run (10 s or more), at most half.
+  // The warm-up lasts until the bounded tables are full (the dispatcher remembers the outcomes
+  // of the last `completed_capacity` completed tasks; dead-lettered ones it does not keep, so
+  // that is later than `completed_capacity` submits), at least a fifth of the run (10 s or
+  // more), at most half.
   auto min_warm_up = std::max<clock::duration>(run_for / 5, std::chrono::seconds(10));
   auto max_warm_up = std::max<clock::duration>(run_for / 2, min_warm_up);
   clock::duration warm_up{0};
@@ -252,7 +254,7 @@ int main(int argc, char** argv) {
         heap_by_minute.push_back(heap_in_use_mb());
       }
       fds_max = std::max(fds_max, fds);
-      auto tables_full = submitted >= config.dispatcher.completed_capacity;
+      auto tables_full = counts->completed.load() >= config.dispatcher.completed_capacity;
       if (!warmed && now - start >= min_warm_up && (tables_full || now - start >= max_warm_up)) {
         warmed = true;
         warm_up = now - start;
