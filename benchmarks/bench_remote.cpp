@@ -103,40 +103,38 @@ std::pair<pid_t, uint16_t> start_worker(const char* self, uint16_t port, int64_t
   return {pid, static_cast<uint16_t>(std::stoi(text))};
 }
 
-/// Keeps `window` requests made by `make(n)` in flight until `total` answers came back.
-void closed_loop(caf::event_based_actor* self, caf::actor target, int64_t total, int64_t window,
-                 std::function<caf::message(int64_t)> make,
-                 std::shared_ptr<std::promise<void>> done) {
-  auto sent = std::make_shared<int64_t>(0);
-  auto received = std::make_shared<int64_t>(0);
-  auto send_one = std::make_shared<std::function<void()>>();
-  *send_one = [=] {
-    auto n = (*sent)++;
-    self->request(target, std::chrono::seconds{60}, make(n))
-        .then(
-            [=](caf::message&) {
-              if (++*received == total)
-                done->set_value();
-              else if (*sent < total)
-                (*send_one)();
-            },
-            [=](caf::error& e) {
-              std::cerr << "bench_remote: a request failed: " << to_string(e) << '\n';
-              std::exit(1);
-            });
-  };
-  for (int64_t i = 0; i < std::min(window, total); ++i)
-    (*send_one)();
+/// Sends request number `n` to `target` on behalf of `self` and calls `answered` on its reply.
+using request_sender = std::function<void(caf::event_based_actor* self, const caf::actor& target,
+                                          int64_t n, std::function<void()> answered)>;
+
+/// Exits on a failed request: the benchmark measures nothing then.
+void fail(const caf::error& e) {
+  std::cerr << "bench_remote: a request failed: " << to_string(e) << '\n';
+  std::exit(1);
 }
 
-/// Requests per second of one closed loop of `total` requests.
+/// Requests per second of a closed loop keeping `window` requests in flight until `total`
+/// answers came back.
 double rate(caf::actor_system& sys, caf::actor target, int64_t total, int64_t window,
-            std::function<caf::message(int64_t)> make) {
+            request_sender send) {
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();
   auto start = std::chrono::steady_clock::now();
-  sys.spawn(
-      [=](caf::event_based_actor* self) { closed_loop(self, target, total, window, make, done); });
+  sys.spawn([=](caf::event_based_actor* self) {
+    auto sent = std::make_shared<int64_t>(0);
+    auto received = std::make_shared<int64_t>(0);
+    auto send_one = std::make_shared<std::function<void()>>();
+    *send_one = [=] {
+      send(self, target, (*sent)++, [=] {
+        if (++*received == total)
+          done->set_value();
+        else if (*sent < total)
+          (*send_one)();
+      });
+    };
+    for (int64_t i = 0; i < std::min(window, total); ++i)
+      (*send_one)();
+  });
   finished.wait();
   return static_cast<double>(total) /
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -188,12 +186,20 @@ int main(int argc, char** argv) {
   std::vector<double> herd_rates, raw_rates, ratios;
   for (int64_t round = 0; round < opt.rounds; ++round) {
     auto prefix = "r" + std::to_string(round) + "-";
-    auto h = rate(rt.system(), dispatcher, opt.tasks, opt.window, [prefix](int64_t n) {
-      return caf::make_message(herd::submit_atom::value,
-                               herd::task::make(prefix + std::to_string(n), "echo", n, "remote"));
-    });
+    auto h = rate(rt.system(), dispatcher, opt.tasks, opt.window,
+                  [prefix](caf::event_based_actor* self, const caf::actor& target, int64_t n,
+                           std::function<void()> answered) {
+                    auto t = herd::task::make(prefix + std::to_string(n), "echo", n, "remote");
+                    self->request(target, std::chrono::seconds{60}, herd::submit_atom::value, t)
+                        .then([answered](herd::outcome&) { answered(); },
+                              [](caf::error& e) { fail(e); });
+                  });
     auto r = rate(rt.system(), *raw, opt.tasks, opt.window,
-                  [](int64_t n) { return caf::make_message(n); });
+                  [](caf::event_based_actor* self, const caf::actor& target, int64_t n,
+                     std::function<void()> answered) {
+                    self->request(target, std::chrono::seconds{60}, n)
+                        .then([answered](int64_t) { answered(); }, [](caf::error& e) { fail(e); });
+                  });
     herd_rates.push_back(h);
     raw_rates.push_back(r);
     ratios.push_back(h / r);

@@ -15,6 +15,7 @@
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/distribution/echo_agent.hpp"
+#include "herd/distribution/node_errc.hpp"
 #include "herd/distribution/worker.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
 #include "herd/runtime/runtime_config.hpp"
@@ -96,7 +97,7 @@ int run_worker_command(const std::vector<std::string>& args, std::ostream& out, 
               << ": " << joined->agents.size() << " agents in pool " << joined->pool << std::endl;
           return;
         }
-        if (joined.error() == errc::node_refused) {
+        if (joined.error() == node_errc::refused) {
           refusal = w.system().render(joined.error());
           refused = true;
           ::kill(::getpid(), SIGTERM); // to the process: the signal mask holds it for wait()

@@ -33,8 +33,6 @@ std::string to_string(errc code) {
     return "budget_exhausted";
   case errc::journal_failed:
     return "journal_failed";
-  case errc::node_refused:
-    return "node_refused";
   }
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

@@ -96,7 +96,6 @@ private:
   std::vector<uint64_t> batch_ids_;
   std::vector<outcome> batch_outcomes_;
   uint64_t heartbeats_sent_ = 0;
-  uint64_t heartbeat_chain_ = 0; // the heartbeat timer of the latest setup; older ones stop
 };
 
 } // namespace herd

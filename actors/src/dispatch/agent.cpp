@@ -74,7 +74,6 @@ caf::behavior agent::make_behavior() {
       [this](setup_atom, agent_settings& settings) {
         settings_ = std::move(settings);
         on_setup();
-        ++heartbeat_chain_; // a second setup (a remote agent joining again) restarts the chain
         schedule_heartbeat();
       },
       [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
@@ -99,8 +98,10 @@ caf::behavior agent::make_behavior() {
         if (settings_.board)
           settings_.board->leave(settings_.board_slot);
       },
-      [this](tick_atom, uint64_t chain) {
-        if (!settings_.heartbeat_target || chain != heartbeat_chain_)
+      [this](tick_atom, uint64_t sent) {
+        // A tick scheduled before the last heartbeat belongs to an older chain (a second setup,
+        // as when a remote agent joins again): dropped, so one chain of heartbeats remains.
+        if (!settings_.heartbeat_target || sent != heartbeats_sent_)
           return;
         send(settings_.heartbeat_target, heartbeat_atom::value, settings_.name, ++heartbeats_sent_);
         schedule_heartbeat();
@@ -242,7 +243,7 @@ void agent::fail_all_leases(const std::string& reason) {
 
 void agent::schedule_heartbeat() {
   if (settings_.heartbeat_target && !settings_.board && settings_.heartbeat_interval.count() > 0)
-    delayed_send(this, settings_.heartbeat_interval, tick_atom::value, heartbeat_chain_);
+    delayed_send(this, settings_.heartbeat_interval, tick_atom::value, heartbeats_sent_);
 }
 
 } // namespace herd

@@ -37,9 +37,6 @@ enum class errc : uint8_t {
   budget_exhausted,
   /// The task journal could not commit: the task (or its acknowledgement) is not durable.
   journal_failed,
-  /// A node (worker or client) presented a wrong application id or shared secret and was
-  /// refused; nothing of it was registered.
-  node_refused,
 };
 
 /// Returns the name of an error code, e.g. "intake_full".

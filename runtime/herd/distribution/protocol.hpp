@@ -16,7 +16,7 @@
 namespace herd {
 
 /// A worker joins with its agents: `(node_join_atom, node_registration) -> node_info`, or the
-/// error `errc::node_refused` (wrong application id or secret; nothing is registered).
+/// error `node_errc::refused` (wrong application id or secret; nothing is registered).
 using node_join_atom = caf::atom_constant<caf::atom("nodejoin")>;
 /// A worker's periodic sign of life: `(node_ping_atom, std::string worker)`.
 using node_ping_atom = caf::atom_constant<caf::atom("nodeping")>;
@@ -36,7 +36,7 @@ using echo_done_atom = caf::atom_constant<caf::atom("echodone")>;
 ///
 /// | message                                 | reply                                  |
 /// |-----------------------------------------|----------------------------------------|
-/// | `(node_join_atom, node_registration)`   | `node_info` (or `errc::node_refused`)  |
+/// | `(node_join_atom, node_registration)`   | `node_info` (or `node_errc::refused`)  |
 /// | `(node_ping_atom, string worker)`       | -                                      |
 /// | `(nodes_atom)`                          | `std::vector<node_info>`               |
 // clang-format on

@@ -42,7 +42,7 @@ public:
   worker& operator=(const worker&) = delete;
 
   /// Waits up to `timeout` for the registration: the coordinator's view of this node, or the
-  /// error `errc::node_refused` (with the coordinator's reason) or `errc::timeout`.
+  /// error `node_errc::refused` (with the coordinator's reason) or `errc::timeout`.
   caf::expected<node_info> await_registration(duration timeout);
   /// True while registered with the coordinator.
   bool registered() const;

@@ -31,6 +31,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/distribution/node_errc.hpp"
 #include "herd/distribution/node_info.hpp"
 #include "herd/distribution/node_registration.hpp"
 #include "herd/history/settled_task.hpp"
@@ -134,6 +135,7 @@ void for_each_error_category(Visitor&& visit) {
   visit(caf::atom("deadletter"), &render_dead_letter_errc);
   visit(caf::atom("herdsup"), &render_supervision_errc);
   visit(caf::atom("workflow"), &render_workflow_errc);
+  visit(caf::atom("herdnode"), &render_node_errc);
 }
 
 /// Registers every herd message type and error category with a CAF config (before the actor

@@ -4,9 +4,9 @@
 #include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
-#include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/wall_time.hpp"
+#include "herd/distribution/node_errc.hpp"
 
 namespace herd {
 
@@ -39,7 +39,7 @@ node_endpoint::behavior_type node_endpoint::make_behavior() {
       [this](node_join_atom, node_registration& r) -> caf::result<node_info> {
         if (auto why = registry_.refusal(r); !why.empty()) {
           log_->warn("refused a node: {}", why);
-          return caf::make_error(errc::node_refused, std::move(why));
+          return caf::make_error(node_errc::refused, std::move(why));
         }
         dismiss_node(r.name); // a worker registering again replaces its earlier agents
         std::vector<std::string> names;

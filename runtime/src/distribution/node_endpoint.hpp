@@ -30,7 +30,7 @@ struct node_endpoint_hooks {
 /// The coordinator's node endpoint and node watcher (protocol: `node_endpoint_actor`).
 ///
 /// A registration with the wrong application id or secret is answered with
-/// `errc::node_refused` and changes nothing. An admitted worker's agents are enrolled through
+/// `node_errc::refused` and changes nothing. An admitted worker's agents are enrolled through
 /// the hooks and monitored here: CAF 0.17.6 has no node-down event, so the first down message
 /// of any proxy of a node (`remote_link_unreachable` when the middleman drops the connection,
 /// after its connection timeout for a silent node) marks the whole node lost and dismisses

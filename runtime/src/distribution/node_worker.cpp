@@ -7,8 +7,8 @@
 #include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
-#include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/distribution/node_errc.hpp"
 
 namespace herd {
 
@@ -100,7 +100,7 @@ void node_worker::enlist(node_endpoint_actor endpoint) {
           [this, generation](caf::error& e) {
             if (generation != generation_)
               return;
-            if (e == errc::node_refused) {
+            if (e == node_errc::refused) {
               auto why = system().render(e);
               log_->error("the coordinator refused this worker: {}", why);
               status_->refused(why);

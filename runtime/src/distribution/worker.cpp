@@ -10,6 +10,7 @@
 #include "distribution/worker_status.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/distribution/node_errc.hpp"
 #include "herd/runtime/system_config.hpp"
 
 namespace herd {
@@ -40,7 +41,7 @@ caf::expected<node_info> worker::await_registration(duration timeout) {
   if (info)
     return std::move(*info);
   if (!why.empty())
-    return caf::make_error(errc::node_refused, why);
+    return caf::make_error(node_errc::refused, why);
   return caf::make_error(errc::timeout, "not registered with " + options_.host + ":" +
                                             std::to_string(options_.port) + " within " +
                                             std::to_string(to_ms(timeout)) + " ms");

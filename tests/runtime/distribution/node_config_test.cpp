@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(every_node_gets_the_same_middleman_liveness) {
   c.apply_to(cfg);
   auto heartbeat = caf::get_if<caf::timespan>(&cfg, "middleman.heartbeat-interval");
   auto timeout = caf::get_if<caf::timespan>(&cfg, "middleman.connection-timeout");
-  BOOST_REQUIRE(heartbeat);
-  BOOST_REQUIRE(timeout);
+  BOOST_REQUIRE(static_cast<bool>(heartbeat));
+  BOOST_REQUIRE(static_cast<bool>(timeout));
   BOOST_TEST(herd::to_ms(*heartbeat) == 250);
   BOOST_TEST(herd::to_ms(*timeout) == 900);
 }

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(remembers_contact_and_loss) {
   // It registers again: connected, with its new agents.
   registry.admit("alpha", "remote", {"remote-3"}, 4000);
   BOOST_TEST(registry.connected("alpha"));
-  BOOST_TEST(registry.view().front().agents == std::vector<std::string>{"remote-3"});
+  BOOST_TEST((registry.view().front().agents == std::vector<std::string>{"remote-3"}));
   BOOST_TEST(registry.view().front().to_json()["registered"] == "1970-01-01T00:00:04.000Z");
 }
 
