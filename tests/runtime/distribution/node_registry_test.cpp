@@ -1,5 +1,6 @@
 // Who may join a fleet and what the coordinator remembers of each node, without processes.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "herd/distribution/node_registry.hpp"
 
