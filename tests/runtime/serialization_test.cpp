@@ -206,17 +206,17 @@ BOOST_AUTO_TEST_CASE(every_announced_type_crosses_a_process_boundary) {
   BOOST_TEST(types >= 30u);
 }
 
-BOOST_AUTO_TEST_CASE(node_registration_and_info_roundtrip_with_agent_handles) {
+BOOST_AUTO_TEST_CASE(node_registration_and_info_roundtrip) {
   herd::node_registration r;
   r.app_id = "herd";
   r.secret = "s3cret";
   r.name = "alpha";
   r.pool = "remote";
-  auto agent = sys.spawn([]() -> caf::behavior { return {[](int32_t) {}}; });
-  r.agents = {agent, caf::actor{}};
+  // Live agent handles cross in the distribution_fleet suite (real processes); here, a slot.
+  r.agents = {caf::actor{}};
   auto copy = message_roundtrip(r);
   BOOST_TEST((copy == r));
-  BOOST_TEST((copy.agents.front() == agent));
+  BOOST_TEST(copy.agents.size() == 1u);
   herd::node_info info;
   info.name = "alpha";
   info.pool = "remote";
@@ -227,7 +227,6 @@ BOOST_AUTO_TEST_CASE(node_registration_and_info_roundtrip_with_agent_handles) {
   info.lost_reason = "connection lost";
   BOOST_TEST((message_roundtrip(info) == info));
   BOOST_TEST((message_roundtrip(std::vector<herd::node_info>{info, info}).size() == 2u));
-  caf::anon_send_exit(agent, caf::exit_reason::kill);
 }
 
 BOOST_AUTO_TEST_CASE(every_error_category_renders_by_name) {
