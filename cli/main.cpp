@@ -9,8 +9,10 @@
 #include "escalations_command.hpp"
 #include "herd/version.hpp"
 #include "mock_llm_command.hpp"
+#include "nodes_command.hpp"
 #include "report_command.hpp"
 #include "simulate_command.hpp"
+#include "worker_command.hpp"
 #include "workflow_command.hpp"
 
 namespace {
@@ -52,6 +54,11 @@ const char* other_usage =
   mock-llm [--port N] [--host H] [--profile FILE] [--capacity R] [--error-rate X] ...
                             serve a fault-injecting OpenAI/Anthropic-compatible LLM mock
                             (herd mock-llm --help)
+  worker --connect HOST:PORT [--pool NAME] [--agents N] [--name NAME] [--config FILE] ...
+                            host echo agents that join a coordinator's pool over CAF's
+                            middleman (herd worker --help)
+  nodes --connect HOST:PORT [--json]
+                            a coordinator's worker nodes, their agents and last contact (UTC)
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
@@ -105,6 +112,10 @@ int main(int argc, char** argv) {
     return herd::run_escalations_command(rest, std::cout, std::cerr);
   if (command == "workflow")
     return herd::run_workflow_command(rest, std::cout, std::cerr);
+  if (command == "worker")
+    return herd::cli::run_worker_command(rest, std::cout, std::cerr);
+  if (command == "nodes")
+    return herd::cli::run_nodes_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n";
   print_usage(std::cerr);
   return 2;

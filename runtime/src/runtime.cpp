@@ -1,10 +1,14 @@
 #include "herd/runtime/runtime.hpp"
 
+#include <stdexcept>
+
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/send.hpp>
 
 #include "ask.hpp"
+#include "distribution/node_endpoint.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
@@ -14,6 +18,8 @@
 #include "herd/dead_letters/protocol.hpp"
 #include "herd/degradation/rule_agent.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/distribution/node_registry.hpp"
+#include "herd/distribution/protocol.hpp"
 #include "herd/http/http_service.hpp"
 #include "herd/runtime/ops_endpoint.hpp"
 #include "herd/supervision/protocol.hpp"
@@ -56,6 +62,14 @@ void runtime::boot() {
   }
   for (auto& [name, service] : config_.services)
     add_http_service(name, service);
+  if (config_.node.publish) {
+    try {
+      start_node_endpoint();
+    } catch (...) {
+      shutdown(duration{0}); // nothing was accepted yet: stop what boot started
+      throw;
+    }
+  }
   if (config_.http.enabled()) {
     endpoint_ = std::make_unique<ops_endpoint>(*this, config_.http);
     try {
@@ -255,6 +269,13 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
     }
   }
   endpoint_.reset(); // stops serving before the actors it asks go down
+  if (node_endpoint_) {
+    // No worker joins a runtime going down; the workers' agents stay theirs to stop.
+    sys_->middleman().unpublish(node_endpoint_, node_port_);
+    caf::anon_send_exit(node_endpoint_, caf::exit_reason::user_shutdown);
+    node_endpoint_ = nullptr;
+    node_port_ = 0;
+  }
   if (workflows_) {
     // Its runs are stored; a step in flight runs again after the next start.
     caf::anon_send_exit(workflows_, caf::exit_reason::user_shutdown);
@@ -313,6 +334,43 @@ void runtime::stop_actors(shutdown_report& report, duration stop_timeout) {
     if (own_system_)
       own_system_->await_actors_before_shutdown(false);
   }
+}
+
+// -- nodes --------------------------------------------------------------------------------------
+
+void runtime::start_node_endpoint() {
+  auto& node = config_.node;
+  node_registry registry{node.app_id, node.secret()};
+  node_endpoint_hooks hooks;
+  std::weak_ptr<system_actors> weak = actors_;
+  hooks.enroll = [weak](const std::string& pool, const caf::actor& agent) {
+    auto actors = weak.lock();
+    return actors ? actors->add_remote_agent(pool, agent) : std::string{};
+  };
+  hooks.dismiss = [weak](const caf::actor& agent, const std::string& name) {
+    if (auto actors = weak.lock())
+      actors->remove_remote_agent(agent, name);
+  };
+  auto handle = caf::actor_cast<caf::actor>(
+      sys_->spawn<node_endpoint>(std::move(registry), std::move(hooks)));
+  auto port = sys_->middleman().publish(handle, node.port, node.host.c_str());
+  if (!port) {
+    caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+    throw std::runtime_error("cannot publish the node endpoint on " + node.host + ":" +
+                             std::to_string(node.port) + ": " + sys_->render(port.error()));
+  }
+  node_endpoint_ = handle;
+  node_port_ = *port;
+  component_logger("runtime")->info("node endpoint listening on {}:{}{}", node.host, node_port_,
+                                    node.secret_env.empty() ? " (no shared secret)" : "");
+}
+
+std::vector<node_info> runtime::nodes() {
+  if (!node_endpoint_)
+    return {};
+  auto result =
+      detail::ask<std::vector<node_info>>(*sys_, node_endpoint_, from_ms(10000), nodes_atom::value);
+  return result ? std::move(*result) : std::vector<node_info>{};
 }
 
 // -- workflows --------------------------------------------------------------------------------

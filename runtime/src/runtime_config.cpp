@@ -55,7 +55,7 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
                 "admission", "dead_letters", "history",         "health",      "supervision",
                 "pools",     "policies",     "fallback_policy", "http_client", "services",
                 "http",      "budgets",      "fallbacks",       "loop_guard",  "journal",
-                "workflows"});
+                "workflows", "node"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -112,6 +112,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
       in.at("journal").fail("file", "a journal file (durability \"sync\" needs one, or "
                                     "\"dead_letters\" to keep it beside)");
   }
+  if (in.has("node"))
+    result.node = node_config::from_json(in.at("node"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -192,7 +194,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"fallbacks", fallbacks.to_json()},
                         {"loop_guard", loop_limits.to_json()},
                         {"journal", journal.to_json()},
-                        {"workflows", workflows.to_json()}};
+                        {"workflows", workflows.to_json()},
+                        {"node", node.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

@@ -291,8 +291,27 @@ caf::actor system_actors::add_agent(const std::string& pool, caf::actor agent) {
   return agent;
 }
 
+std::string system_actors::add_remote_agent(const std::string& pool, const caf::actor& agent) {
+  auto [name, index] = reserve_agent(pool);
+  enroll(pool, name, agent, true);
+  caf::anon_send(health_monitor(), track_atom::value, agent, name, supervisor_actor{});
+  std::lock_guard<std::mutex> guard{mtx_};
+  pools_[pool][index] = agent;
+  return name;
+}
+
+void system_actors::remove_remote_agent(const caf::actor& agent, const std::string& name) {
+  caf::anon_send(dispatcher(), leave_atom::value, agent);
+  caf::anon_send(health_monitor(), untrack_atom::value, name);
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& entry : pools_)
+    for (auto& member : entry.second)
+      if (member == agent)
+        member = nullptr;
+}
+
 std::optional<uint64_t> system_actors::enroll(const std::string& pool, const std::string& name,
-                                              const caf::actor& agent) {
+                                              const caf::actor& agent, bool remote) {
   if (!agent)
     return std::nullopt;
   agent_settings settings;
@@ -302,7 +321,7 @@ std::optional<uint64_t> system_actors::enroll(const std::string& pool, const std
   settings.heartbeat_interval = config_.health.heartbeat_interval;
   settings.guard = guard_;
   std::optional<uint64_t> slot;
-  if (board_) {
+  if (board_ && !remote) {
     try {
       slot = board_->acquire();
       settings.board = board_;

@@ -55,6 +55,13 @@ public:
   std::vector<caf::actor> spawn_pool(const std::string& pool, size_t count, agent_factory make);
   /// Adds an agent the caller spawned to `pool`, watched but not supervised; returns it.
   caf::actor add_agent(const std::string& pool, caf::actor agent);
+  /// Adds an agent of another process (a proxy) to `pool` like `add_agent`, without a liveness
+  /// board slot (it heartbeats by message) and without stopping it at shutdown (its worker
+  /// does); returns its name.
+  std::string add_remote_agent(const std::string& pool, const caf::actor& agent);
+  /// Takes the remote agent `agent` named `name` out of its pool (the dispatcher re-queues its
+  /// leases) and out of the health monitor's watch.
+  void remove_remote_agent(const caf::actor& agent, const std::string& name);
   /// Registers (or replaces) the actor behind a service's breakers, and the service and its
   /// `prices` (none: the budgets' price table) with the call guard; kept across restarts.
   void add_service(const std::string& service, caf::actor handle,
@@ -115,7 +122,7 @@ private:
   /// Sets `agent` up as `name` of `pool` and lets it join the dispatcher; returns its board
   /// slot when it is watched through the board.
   std::optional<uint64_t> enroll(const std::string& pool, const std::string& name,
-                                 const caf::actor& agent);
+                                 const caf::actor& agent, bool remote = false);
   /// Registers an actor whose events listeners receive; returns it.
   caf::actor observed(caf::actor source);
   /// The name and index of a new agent of `pool` ("<pool>-<n>").

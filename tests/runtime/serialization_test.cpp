@@ -15,6 +15,8 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/distribution/node_info.hpp"
+#include "herd/distribution/node_registration.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/announce.hpp"
 #include "herd/workflow/workflow_definition.hpp"
@@ -202,6 +204,29 @@ BOOST_AUTO_TEST_CASE(every_announced_type_crosses_a_process_boundary) {
     ++types;
   });
   BOOST_TEST(types >= 30u);
+}
+
+BOOST_AUTO_TEST_CASE(node_registration_and_info_roundtrip) {
+  herd::node_registration r;
+  r.app_id = "herd";
+  r.secret = "s3cret";
+  r.name = "alpha";
+  r.pool = "remote";
+  // Live agent handles cross in the distribution_fleet suite (real processes); here, a slot.
+  r.agents = {caf::actor{}};
+  auto copy = message_roundtrip(r);
+  BOOST_TEST((copy == r));
+  BOOST_TEST(copy.agents.size() == 1u);
+  herd::node_info info;
+  info.name = "alpha";
+  info.pool = "remote";
+  info.agents = {"remote-1", "remote-2"};
+  info.registered_ms = 1000;
+  info.last_contact_ms = 2000;
+  info.connected = false;
+  info.lost_reason = "connection lost";
+  BOOST_TEST((message_roundtrip(info) == info));
+  BOOST_TEST((message_roundtrip(std::vector<herd::node_info>{info, info}).size() == 2u));
 }
 
 BOOST_AUTO_TEST_CASE(every_error_category_renders_by_name) {

@@ -98,8 +98,10 @@ caf::behavior agent::make_behavior() {
         if (settings_.board)
           settings_.board->leave(settings_.board_slot);
       },
-      [this](tick_atom, uint64_t) {
-        if (!settings_.heartbeat_target)
+      [this](tick_atom, uint64_t sent) {
+        // A tick scheduled before the last heartbeat belongs to an older chain (a second setup,
+        // as when a remote agent joins again): dropped, so one chain of heartbeats remains.
+        if (!settings_.heartbeat_target || sent != heartbeats_sent_)
           return;
         send(settings_.heartbeat_target, heartbeat_atom::value, settings_.name, ++heartbeats_sent_);
         schedule_heartbeat();

@@ -31,6 +31,9 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/distribution/node_errc.hpp"
+#include "herd/distribution/node_info.hpp"
+#include "herd/distribution/node_registration.hpp"
 #include "herd/history/settled_task.hpp"
 #include "herd/http/http_error.hpp"
 #include "herd/http/http_request.hpp"
@@ -108,6 +111,10 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<agent_health>{}, "herd::agent_health");
   visit(announced<health_view>{}, "herd::health_view");
   visit(announced<supervision_event>{}, "herd::supervision_event");
+  // distribution
+  visit(announced<node_registration>{}, "herd::node_registration");
+  visit(announced<node_info>{}, "herd::node_info");
+  visit(announced<std::vector<node_info>>{}, "std::vector<herd::node_info>");
   // workflows
   visit(announced<workflow_status>{}, "herd::workflow_status");
   visit(announced<step_state>{}, "herd::step_state");
@@ -128,6 +135,7 @@ void for_each_error_category(Visitor&& visit) {
   visit(caf::atom("deadletter"), &render_dead_letter_errc);
   visit(caf::atom("herdsup"), &render_supervision_errc);
   visit(caf::atom("workflow"), &render_workflow_errc);
+  visit(caf::atom("herdnode"), &render_node_errc);
 }
 
 /// Registers every herd message type and error category with a CAF config (before the actor

@@ -21,6 +21,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/distribution/node_info.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/runtime/runtime_config.hpp"
@@ -225,6 +226,15 @@ public:
   /// The current incarnation of every agent, by pool name.
   std::map<std::string, std::vector<caf::actor>> pools() const;
 
+  // -- nodes (docs/distribution.md) ----------------------------------------------------------
+
+  /// The port of the node endpoint that workers dial (`node.publish`; `node.port` 0 picks
+  /// one); 0 when it is not published.
+  uint16_t node_port() const { return node_port_; }
+  /// The worker nodes that joined, connected or lost, with their agents and last contact
+  /// (wall-clock UTC); empty when the node endpoint is not published or does not answer.
+  std::vector<node_info> nodes();
+
   // -- shutdown -------------------------------------------------------------------------------
 
   /// Stops intake, waits up to `grace` for accepted tasks to finish, hands back what did not
@@ -240,6 +250,8 @@ public:
 
 private:
   void boot();
+  /// Spawns the node endpoint and publishes it as `config_.node` says; throws if it cannot.
+  void start_node_endpoint();
   /// Spawns the workflow driver over `store`.
   void start_workflows(std::unique_ptr<workflow_store> store);
   /// Stores `unfinished` in the dead-letter queue (reason handed_back), if there is one;
@@ -259,6 +271,8 @@ private:
   std::shared_ptr<http_client> http_;
   std::unique_ptr<ops_endpoint> endpoint_;
   workflow_driver_actor workflows_;
+  caf::actor node_endpoint_; // published while the runtime runs, with `node.publish`
+  uint16_t node_port_ = 0;
 };
 
 } // namespace herd

@@ -15,6 +15,7 @@
 #include "herd/degradation/fallback_config.hpp"
 #include "herd/degradation/loop_guard.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/distribution/node_config.hpp"
 #include "herd/history/history_config.hpp"
 #include "herd/http/http_client_config.hpp"
 #include "herd/http/http_service_config.hpp"
@@ -50,7 +51,8 @@ struct pool_config {
 ///  "budgets": {...}, "fallbacks": {"KIND": {"tiers": [...], ...}},
 ///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5},
 ///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N},
-///  "workflows": {"db": FILE, "max_steps": 1000, ...}}
+///  "workflows": {"db": FILE, "max_steps": 1000, ...},
+///  "node": {"publish": false, "host": "127.0.0.1", "port": 0, "secret_env": "", ...}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -110,6 +112,11 @@ struct runtime_config {
   /// The task journal (docs/durability.md): with durability "sync" accepted tasks survive a
   /// crash of the process or of the dispatcher. Default: durability "none" (memory only).
   journal_config journal;
+  /// Distribution over CAF's io middleman (docs/distribution.md): the coordinator's node
+  /// endpoint (off unless `node.publish`), the secret workers present, and the middleman
+  /// heartbeat and connection timeout set identically on every node. Default: not published,
+  /// heartbeats every 1 s, connections dropped after 5 s of silence.
+  node_config node;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();
