@@ -2,6 +2,9 @@
 
 #include <sstream>
 
+#include "herd/core/config_error.hpp"
+#include "herd/runtime/ops_endpoint_config.hpp"
+
 namespace herd::cli {
 
 command_line::command_line(const std::vector<std::string>& args,
@@ -75,6 +78,22 @@ void command_line::only(const std::set<std::string>& known) const {
   for (auto& [name, _] : options_)
     if (known.count(name) == 0)
       throw std::invalid_argument("unknown option --" + name);
+}
+
+std::pair<std::string, uint16_t> command_line::host_port(const std::string& name) const {
+  if (!has(name))
+    throw std::invalid_argument("--" + name + " HOST:PORT is required");
+  ops_endpoint_config address; // the same HOST:PORT reading as "http": {"listen"}
+  address.listen = get(name);
+  std::pair<std::string, uint16_t> result;
+  try {
+    result = {address.host(), address.port()};
+  } catch (const config_error& e) {
+    throw std::invalid_argument("--" + name + ": " + e.reason());
+  }
+  if (result.second == 0)
+    throw std::invalid_argument("--" + name + ": the port cannot be 0");
+  return result;
 }
 
 } // namespace herd::cli

@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace herd::cli {
@@ -27,6 +28,10 @@ public:
   int64_t integer(const std::string& name, int64_t fallback, int64_t min, int64_t max) const;
   /// The value of `--name` as a number in [min, max], or `fallback`.
   double number(const std::string& name, double fallback, double min, double max) const;
+  /// The value of `--name` as HOST:PORT (read as "http": {"listen"} is), e.g. a coordinator's
+  /// node endpoint; throws std::invalid_argument naming the option when it is absent, malformed
+  /// or has port 0.
+  std::pair<std::string, uint16_t> host_port(const std::string& name) const;
   /// Throws std::invalid_argument if an option outside `known` was given.
   void only(const std::set<std::string>& known) const;
 

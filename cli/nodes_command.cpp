@@ -4,6 +4,7 @@
 #include <ostream>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
@@ -11,10 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "command_line.hpp"
-#include "herd/core/config_error.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/distribution/protocol.hpp"
-#include "herd/runtime/ops_endpoint_config.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/runtime/system_config.hpp"
 
@@ -46,16 +45,7 @@ int run_nodes_command(const std::vector<std::string>& args, std::ostream& out, s
     cmd.only({"connect", "json", "config"});
     if (!positionals.empty())
       throw std::invalid_argument("unexpected argument \"" + positionals.front() + "\"");
-    if (!cmd.has("connect"))
-      throw std::invalid_argument("--connect HOST:PORT is required");
-    ops_endpoint_config address; // the same HOST:PORT reading as "http": {"listen"}
-    address.listen = cmd.get("connect");
-    try {
-      host = address.host();
-      port = address.port();
-    } catch (const config_error& e) {
-      throw std::invalid_argument("--connect: " + e.reason());
-    }
+    std::tie(host, port) = cmd.host_port("connect");
     if (cmd.has("config"))
       config = runtime_config::load(cmd.get("config"));
     json = cmd.has("json");

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include <caf/make_message.hpp>
 #include <sys/types.h>
@@ -17,7 +18,6 @@
 #include "herd/distribution/echo_agent.hpp"
 #include "herd/distribution/node_errc.hpp"
 #include "herd/distribution/worker.hpp"
-#include "herd/runtime/ops_endpoint_config.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "stop_signals.hpp"
 
@@ -56,18 +56,7 @@ int run_worker_command(const std::vector<std::string>& args, std::ostream& out, 
     cmd.only({"connect", "pool", "agents", "name", "config", "secret-env"});
     if (!positionals.empty())
       throw std::invalid_argument("unexpected argument \"" + positionals.front() + "\"");
-    if (!cmd.has("connect"))
-      throw std::invalid_argument("--connect HOST:PORT is required");
-    ops_endpoint_config address; // the same HOST:PORT reading as "http": {"listen"}
-    address.listen = cmd.get("connect");
-    try {
-      options.host = address.host();
-      options.port = address.port();
-    } catch (const config_error& e) {
-      throw std::invalid_argument("--connect: " + e.reason());
-    }
-    if (options.port == 0)
-      throw std::invalid_argument("--connect: the coordinator's port cannot be 0");
+    std::tie(options.host, options.port) = cmd.host_port("connect");
     if (cmd.has("config"))
       config = runtime_config::load(cmd.get("config"));
     options.pool = cmd.get("pool", options.pool);
