@@ -152,7 +152,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   using clock = std::chrono::steady_clock;
-  auto run_for = std::chrono::minutes(opt.minutes);
+  // In seconds: a fifth or a half of a few minutes is not a whole number of minutes.
+  auto run_for = std::chrono::seconds(60 * opt.minutes);
   // The warm-up lasts until the bounded tables are full (the dispatcher remembers the outcomes
   // of the last `completed_capacity` completed tasks; dead-lettered ones it does not keep, so
   // that is later than `completed_capacity` submits), at least a fifth of the run (10 s or
