@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every libFuzzer target of tests/fuzz for a bounded time each (HERD_FUZZ_SECONDS, default
-# 25) in the ASan + UBSan build of scripts/sanitize.sh (./build-asan), starting from the committed
+# 15) in the ASan + UBSan build of scripts/sanitize.sh (./build-asan), starting from the committed
 # seed corpus tests/fuzz/corpus/<target>/. New inputs go to build-asan/fuzz/<target>/corpus, a
 # crash to build-asan/fuzz/<target>/crashes/; any crash fails the run after all targets ran.
 # Reproduce one: build-asan/tests/fuzz/<target> <crash file>.
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${HERD_ASAN_BUILD_DIR:-build-asan}
-seconds=${HERD_FUZZ_SECONDS:-25}
+seconds=${HERD_FUZZ_SECONDS:-15}
 source scripts/sanitizers/options.sh
 
 targets=("$@")
