@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench_stats.hpp"
 #include <herd/core/atoms.hpp>
 #include <herd/dead_letters/dead_letter_queue.hpp>
 #include <herd/dead_letters/protocol.hpp>
@@ -76,10 +77,6 @@ settings parse(int argc, char** argv) {
   if (s.letters < 1 || s.unbatched < 1 || s.replay < 2 || !(s.rate > 0))
     usage("counts must be positive (--replay at least 2) and the rate > 0");
   return s;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 task sample(int64_t i) {

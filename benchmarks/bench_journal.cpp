@@ -21,6 +21,7 @@
 
 #include <unistd.h>
 
+#include "bench_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include <herd/herd.hpp>
 
@@ -84,10 +85,6 @@ void closed_loop(caf::event_based_actor* self, caf::actor target, int64_t total,
   };
   for (int64_t i = 0; i < std::min(window, total); ++i)
     (*send_one)();
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 /// `opt.tasks` submits, `opt.window` in flight, spread over drivers of at most

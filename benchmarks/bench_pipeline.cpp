@@ -64,10 +64,6 @@ void closed_loop(caf::event_based_actor* self, caf::actor target, int64_t total,
     (*send_one)();
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 double run_pipeline(herd::runtime& rt, const options& opt, int round) {
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();

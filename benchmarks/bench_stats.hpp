@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <time.h>
@@ -40,6 +41,11 @@ inline void add_summary(nlohmann::json& out, const std::string& name, const benc
   out[name] = rounded(s.median, digits);
   out[name + "_min"] = rounded(s.min, digits);
   out[name + "_max"] = rounded(s.max, digits);
+}
+
+/// Wall seconds since `start` (steady clock).
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 /// CPU seconds this process has used so far, all threads. Rates per CPU second do not count what

@@ -84,9 +84,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         auto decision = accept(t);
         switch (decision.what) {
         case submit_decision::verdict::rejected:
-          if (decision.error == errc::budget_exhausted)
-            budget_refused(decision.reason, decision.until_ms);
-          return caf::make_error(decision.error, std::move(decision.reason));
+          return refusal(decision);
         case submit_decision::verdict::known:
           return std::move(*decision.known_outcome);
         case submit_decision::verdict::joined: {
@@ -109,9 +107,7 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         auto decision = accept(t);
         switch (decision.what) {
         case submit_decision::verdict::rejected:
-          if (decision.error == errc::budget_exhausted)
-            budget_refused(decision.reason, decision.until_ms);
-          return caf::make_error(decision.error, std::move(decision.reason));
+          return refusal(decision);
         case submit_decision::verdict::known:
           return id;
         case submit_decision::verdict::joined:
@@ -445,6 +441,12 @@ caf::result<void> dispatcher::connect_retry(const caf::actor& scheduler) {
 
 int64_t dispatcher::wall_ms(time_point now) const {
   return guard_ ? guard_->wall_ms(now) : to_epoch_ms(now);
+}
+
+caf::error dispatcher::refusal(submit_decision& decision) {
+  if (decision.error == errc::budget_exhausted)
+    budget_refused(decision.reason, decision.until_ms);
+  return caf::make_error(decision.error, std::move(decision.reason));
 }
 
 void dispatcher::budget_refused(const std::string& why, std::optional<int64_t> until_ms) {

@@ -142,6 +142,8 @@ private:
   int64_t wall_ms(time_point now) const;
   /// Notes a submit refused by a budget until `until_ms`: logs the pause and arms the timer.
   void budget_refused(const std::string& why, std::optional<int64_t> until_ms);
+  /// The error a rejected submit is answered with; a budget's refusal is also noted.
+  caf::error refusal(submit_decision& decision);
 
   std::shared_ptr<metrics_registry> metrics_;
   dispatcher_state state_;
