@@ -21,6 +21,9 @@ struct token_usage {
   /// The usage in a chat codec's result; empty if it has no "usage" object. A missing or
   /// negative count is 0; a missing model is "".
   static std::optional<token_usage> from_result(const nlohmann::json& result);
+  /// `usage[key]` as a token count: 0 when it is missing, empty when it is not a non-negative
+  /// integer that fits int64 (a string, a fraction, a negative or a too large number).
+  static std::optional<int64_t> count(const nlohmann::json& usage, const char* key);
 };
 
 } // namespace herd

@@ -53,6 +53,10 @@ protected:
   static std::string error_field(const nlohmann::json& body, const char* field);
   /// `body.<field>` when it is a string, else "".
   static std::string string_field(const nlohmann::json& body, const char* field);
+  /// {"input_tokens", "output_tokens"} from `body.usage` under the provider's names (0 when
+  /// missing), or an "invalid_response" failure when a count is not a non-negative integer.
+  static std::variant<nlohmann::json, failure>
+  usage_of(const nlohmann::json& body, const char* input_key, const char* output_key);
   /// True when `text` contains `needle`, ignoring ASCII case.
   static bool mentions(std::string_view text, std::string_view needle);
   /// The endpoint.

@@ -1,21 +1,23 @@
 #include "herd/budgets/token_usage.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
 namespace herd {
 
-namespace {
-
-int64_t count(const nlohmann::json& usage, const char* key) {
+std::optional<int64_t> token_usage::count(const nlohmann::json& usage, const char* key) {
   auto i = usage.find(key);
-  if (i == usage.end() || !i->is_number_integer())
+  if (i == usage.end())
     return 0;
-  return std::max(i->get<int64_t>(), int64_t{0});
+  if (i->is_number_unsigned() &&
+      i->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    return static_cast<int64_t>(i->get<uint64_t>());
+  if (i->is_number_integer() && i->get<int64_t>() >= 0)
+    return i->get<int64_t>();
+  return std::nullopt;
 }
-
-} // namespace
 
 std::optional<token_usage> token_usage::from_result(const nlohmann::json& result) {
   if (!result.is_object())
@@ -27,8 +29,8 @@ std::optional<token_usage> token_usage::from_result(const nlohmann::json& result
   auto model = result.find("model");
   if (model != result.end() && model->is_string())
     out.model = model->get<std::string>();
-  out.input_tokens = count(*usage, "input_tokens");
-  out.output_tokens = count(*usage, "output_tokens");
+  out.input_tokens = count(*usage, "input_tokens").value_or(0);
+  out.output_tokens = count(*usage, "output_tokens").value_or(0);
   return out;
 }
 

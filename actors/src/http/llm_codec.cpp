@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "herd/budgets/token_usage.hpp"
 #include "herd/http/http_classifier.hpp"
 
 namespace herd {
@@ -52,11 +53,10 @@ outcome llm_codec::decode(const http_response& response) const {
     }
     auto& value = std::get<nlohmann::json>(result);
     value["provider"] = provider();
-    if (meter_) {
-      auto usage = value.value("usage", nlohmann::json::object());
-      meter_->record(value.value("model", model()), usage.value("input_tokens", int64_t{0}),
-                     usage.value("output_tokens", int64_t{0}));
-    }
+    if (meter_)
+      if (auto usage = token_usage::from_result(value))
+        meter_->record(usage->model.empty() ? model() : usage->model, usage->input_tokens,
+                       usage->output_tokens);
     return outcome::success(value);
   } catch (const std::exception& e) {
     return outcome::fail(invalid_response(redacted(e.what())).from("", response.status));
@@ -80,6 +80,17 @@ std::string llm_codec::string_field(const nlohmann::json& body, const char* fiel
     return "";
   auto value = body.find(field);
   return value != body.end() && value->is_string() ? value->get<std::string>() : "";
+}
+
+std::variant<nlohmann::json, failure>
+llm_codec::usage_of(const nlohmann::json& body, const char* input_key, const char* output_key) {
+  auto usage = body.value("usage", nlohmann::json::object());
+  auto input = token_usage::count(usage, input_key);
+  auto output = token_usage::count(usage, output_key);
+  if (!input || !output)
+    return invalid_response(std::string{"usage."} + (input ? output_key : input_key) +
+                            " is not a token count");
+  return nlohmann::json{{"input_tokens", *input}, {"output_tokens", *output}};
 }
 
 bool llm_codec::mentions(std::string_view text, std::string_view needle) {

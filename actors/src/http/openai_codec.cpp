@@ -70,19 +70,14 @@ std::variant<nlohmann::json, failure> openai_codec::read_result(const nlohmann::
     return failure::make(failure_category::content_policy,
                          "the provider's content filter withheld the answer")
         .because("content_filter");
-  int64_t input_tokens = 0;
-  int64_t output_tokens = 0;
-  auto usage = body.find("usage");
-  if (usage != body.end() && usage->is_object()) {
-    input_tokens = usage->value("prompt_tokens", int64_t{0});
-    output_tokens = usage->value("completion_tokens", int64_t{0});
-  }
+  auto usage = usage_of(body, "prompt_tokens", "completion_tokens");
+  if (auto* why = std::get_if<failure>(&usage))
+    return *why;
   auto model_used = string_field(body, "model");
-  return nlohmann::json{
-      {"text", text},
-      {"model", model_used.empty() ? model() : model_used},
-      {"finish_reason", finish_reason},
-      {"usage", {{"input_tokens", input_tokens}, {"output_tokens", output_tokens}}}};
+  return nlohmann::json{{"text", text},
+                        {"model", model_used.empty() ? model() : model_used},
+                        {"finish_reason", finish_reason},
+                        {"usage", std::move(std::get<nlohmann::json>(usage))}};
 }
 
 } // namespace herd

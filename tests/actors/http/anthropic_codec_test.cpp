@@ -91,7 +91,9 @@ BOOST_AUTO_TEST_CASE(decode_a_message) {
 
 BOOST_AUTO_TEST_CASE(malformed_answers_are_transient) {
   for (auto body : {"", "{\"type\": \"message\", \"content\": [", R"({"type": "message"})",
-                    R"({"content": "text"})", "null"}) {
+                    R"({"content": "text"})", "null",
+                    R"({"content": [], "usage": {"input_tokens": 1e40, "output_tokens": 1}})",
+                    R"({"content": [], "usage": {"input_tokens": 1, "output_tokens": 2.5}})"}) {
     auto out = make_codec().decode(test::response_with(200, body));
     BOOST_REQUIRE_MESSAGE(!out.ok(), body);
     BOOST_TEST(out.error.category == failure_category::transient);

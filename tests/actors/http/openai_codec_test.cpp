@@ -128,14 +128,18 @@ BOOST_AUTO_TEST_CASE(decode_a_completion) {
 BOOST_AUTO_TEST_CASE(malformed_truncated_or_empty_answers_are_transient) {
   std::string truncated{completion};
   truncated.resize(truncated.size() / 2);
-  for (
-      auto body :
-      {std::string{}, std::string{"<html>gateway</html>"}, truncated, std::string{R"({"id": "x"})"},
-       std::string{R"({"choices": []})"},
-       std::string{R"({"choices": [{"message": {"content": 5}}]})"},
-       std::string{R"({"choices": [{}]})"}, std::string{"[]"},
-       std::string{
-           R"({"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": "many"}})"}}) {
+  for (auto body :
+       {std::string{}, std::string{"<html>gateway</html>"}, truncated,
+        std::string{R"({"id": "x"})"}, std::string{R"({"choices": []})"},
+        std::string{R"({"choices": [{"message": {"content": 5}}]})"},
+        std::string{R"({"choices": [{}]})"}, std::string{"[]"},
+        std::string{
+            R"({"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": "many"}})"},
+        // Found by the fuzzer: a count beyond int64 used to be converted with undefined behaviour.
+        std::string{R"({"choices": [{"message": {"content": "x"}}],
+                       "usage": {"completion_tokens": 1066666666666666666666666666666666}})"},
+        std::string{
+            R"({"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": -3}})"}}) {
     auto out = make_codec().decode(test::response_with(200, body));
     BOOST_REQUIRE_MESSAGE(!out.ok(), body);
     BOOST_TEST(out.error.category == failure_category::transient);
