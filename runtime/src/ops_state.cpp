@@ -100,7 +100,17 @@ nlohmann::json ops_state::state() const {
           {"admission", admission()},
           {"dead_letters", dead_letters()},
           {"escalations", {{"open", rt_.metrics().total("herd_escalations_open")}}},
-          {"budgets", rt_.guard()->budgets_json(wall_now_ms())}};
+          {"budgets", rt_.guard()->budgets_json(wall_now_ms())},
+          {"nodes", nodes()}};
+}
+
+nlohmann::json ops_state::nodes() const {
+  if (rt_.node_port() == 0)
+    return nullptr; // no node endpoint: a single-process runtime
+  auto result = nlohmann::json::array();
+  for (auto& node : rt_.nodes())
+    result.push_back(node.to_json());
+  return result;
 }
 
 nlohmann::json ops_state::agents() const {

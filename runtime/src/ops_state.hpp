@@ -20,11 +20,14 @@ public:
   /// or draining, the dead-letter store fails, no agent is healthy or an actor does not answer.
   nlohmann::json readiness() const;
   /// The /api/state document: generated_at (UTC), intake, agents, dispatcher, breakers,
-  /// retry_queue, admission, dead_letters, escalations, budgets.
+  /// retry_queue, admission, dead_letters, escalations, budgets, nodes (null without a node
+  /// endpoint).
   nlohmann::json state() const;
 
 private:
   nlohmann::json agents() const;
+  /// The worker nodes of a published node endpoint, or null when there is none.
+  nlohmann::json nodes() const;
   nlohmann::json breakers() const;
   nlohmann::json retry_queue() const;
   nlohmann::json admission() const;

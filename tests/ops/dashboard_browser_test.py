@@ -77,6 +77,7 @@ class DashboardDom(html.parser.HTMLParser):
         super().__init__()
         self.breakers = []  # (service, key, agent, state)
         self.agents = []  # (name, state)
+        self.nodes = []  # (name, "connected" or "lost")
         self.counts = {}  # dispatcher count name -> text
         self.texts = {}  # element id -> text
         self.attributes = {}  # element id -> attributes
@@ -90,6 +91,8 @@ class DashboardDom(html.parser.HTMLParser):
         if "data-breaker" in attributes:
             self.breakers.append((attributes["data-breaker"], attributes.get("data-key"),
                                   attributes.get("data-agent", ""), attributes.get("data-state")))
+        if "data-node" in attributes:
+            self.nodes.append((attributes["data-node"], attributes.get("data-state")))
         if "data-agent" in attributes and "data-breaker" not in attributes:
             self.agents.append((attributes["data-agent"], attributes.get("data-state")))
         key = None
@@ -150,6 +153,13 @@ def check_dom(dom, state):
         if (a["name"], a["state"]) not in dom.agents:
             problems.append(f"agent {a['name']!r} is {a['state']!r} in /api/state; the page "
                             f"shows {dom.agents}")
+    nodes = state.get("nodes")
+    if isinstance(nodes, list):
+        wanted = sorted((n["name"], "connected" if n["connected"] else "lost") for n in nodes)
+        if sorted(dom.nodes) != wanted:
+            problems.append(f"/api/state has the worker nodes {wanted}; the page shows {dom.nodes}")
+    elif "hidden" not in dom.attributes.get("nodes-section", {}):
+        problems.append("the worker nodes section shows although /api/state has no nodes")
     completed = (state.get("dispatcher") or {}).get("completed")
     if completed is None:
         problems.append("/api/state has no dispatcher.completed")
