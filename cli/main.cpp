@@ -12,6 +12,7 @@
 #include "nodes_command.hpp"
 #include "report_command.hpp"
 #include "simulate_command.hpp"
+#include "submit_command.hpp"
 #include "worker_command.hpp"
 #include "workflow_command.hpp"
 
@@ -59,6 +60,9 @@ const char* other_usage =
                             middleman (herd worker --help)
   nodes --connect HOST:PORT [--json]
                             a coordinator's worker nodes, their agents and last contact (UTC)
+  submit --connect HOST:PORT --kind KIND [--payload JSON] [--id ID] [--enqueue] ...
+                            submit a task to a coordinator from this process and print its
+                            outcome (herd submit --help)
   config check FILE         validate a configuration file (names the JSON path of a bad field)
   config show [FILE]        print the effective configuration with every default
   version                   print the version
@@ -116,6 +120,8 @@ int main(int argc, char** argv) {
     return herd::cli::run_worker_command(rest, std::cout, std::cerr);
   if (command == "nodes")
     return herd::cli::run_nodes_command(rest, std::cout, std::cerr);
+  if (command == "submit")
+    return herd::cli::run_submit_command(rest, std::cout, std::cerr);
   std::cerr << "herd: unknown command \"" << command << "\"\n\n";
   print_usage(std::cerr);
   return 2;

@@ -6,13 +6,13 @@
 #include <ostream>
 #include <stdexcept>
 #include <thread>
-#include <tuple>
 
 #include <caf/make_message.hpp>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include "command_line.hpp"
+#include "fleet_connection.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/distribution/echo_agent.hpp"
@@ -56,14 +56,13 @@ int run_worker_command(const std::vector<std::string>& args, std::ostream& out, 
     cmd.only({"connect", "pool", "agents", "name", "config", "secret-env"});
     if (!positionals.empty())
       throw std::invalid_argument("unexpected argument \"" + positionals.front() + "\"");
-    std::tie(options.host, options.port) = cmd.host_port("connect");
-    if (cmd.has("config"))
-      config = runtime_config::load(cmd.get("config"));
+    auto fleet = fleet_connection::read(cmd);
+    options.host = fleet.host;
+    options.port = fleet.port;
+    config = std::move(fleet.config);
     options.pool = cmd.get("pool", options.pool);
     options.agents = static_cast<int32_t>(cmd.integer("agents", 1, 1, 10000));
     options.name = cmd.get("name", "");
-    if (cmd.has("secret-env"))
-      config.node.secret_env = cmd.get("secret-env");
   } catch (const config_error& e) {
     err << "herd worker: " << e.what() << '\n';
     return 2;

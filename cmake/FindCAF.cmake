@@ -1,6 +1,6 @@
 # FindCAF: the C++ Actor Framework 0.17.x as Debian's libcaf-dev ships it (no package config).
 #
-# Defines the imported targets CAF::core, CAF::io and CAF::test (header-only test DSL), the
+# Defines the imported targets CAF::core, CAF::io, CAF::openssl and CAF::test (header-only test DSL), the
 # variables CAF_FOUND, CAF_VERSION and CAF_INCLUDE_DIR, and fails unless the version is 0.17.x.
 # Hint: CAF_ROOT_DIR.
 
@@ -15,6 +15,7 @@ find_path(CAF_INCLUDE_DIR NAMES caf/all.hpp caf/detail/build_config.hpp
           HINTS ${CAF_ROOT_DIR} PATH_SUFFIXES include)
 find_library(CAF_CORE_LIBRARY NAMES caf_core HINTS ${CAF_ROOT_DIR} PATH_SUFFIXES lib)
 find_library(CAF_IO_LIBRARY NAMES caf_io HINTS ${CAF_ROOT_DIR} PATH_SUFFIXES lib)
+find_library(CAF_OPENSSL_LIBRARY NAMES caf_openssl HINTS ${CAF_ROOT_DIR} PATH_SUFFIXES lib)
 
 if(CAF_INCLUDE_DIR AND EXISTS "${CAF_INCLUDE_DIR}/caf/config.hpp")
   file(STRINGS "${CAF_INCLUDE_DIR}/caf/config.hpp" _caf_version_line
@@ -28,7 +29,7 @@ endif()
 
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(CAF
-  REQUIRED_VARS CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY
+  REQUIRED_VARS CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY CAF_OPENSSL_LIBRARY
   VERSION_VAR CAF_VERSION)
 
 if(CAF_FOUND AND NOT CAF_VERSION MATCHES "^0\\.17\\.")
@@ -46,8 +47,12 @@ if(CAF_FOUND)
   set_target_properties(CAF::io PROPERTIES
     IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
     INTERFACE_LINK_LIBRARIES CAF::core)
+  add_library(CAF::openssl UNKNOWN IMPORTED)
+  set_target_properties(CAF::openssl PROPERTIES
+    IMPORTED_LOCATION "${CAF_OPENSSL_LIBRARY}"
+    INTERFACE_LINK_LIBRARIES CAF::io)
   add_library(CAF::test INTERFACE IMPORTED)
   set_target_properties(CAF::test PROPERTIES INTERFACE_LINK_LIBRARIES CAF::core)
 endif()
 
-mark_as_advanced(CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY)
+mark_as_advanced(CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY CAF_OPENSSL_LIBRARY)

@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build libcaf-dev libspdlog-dev nlohmann-js
           libboost-test-dev libsqlite3-dev sqlite3 gnuplot-nox clang-format
           clang libclang-rt-14-dev llvm
           libcurl4-openssl-dev libcpp-httplib-dev pkg-config python3 prometheus
-          chromium)
+          chromium iproute2 openssl)
 
 missing=()
 for p in "${packages[@]}"; do

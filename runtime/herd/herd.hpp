@@ -68,6 +68,8 @@
 #include "herd/dispatch/liveness_board.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/dispatch/service_agent.hpp"
+#include "herd/distribution/client.hpp"
+#include "herd/distribution/worker.hpp"
 #include "herd/dispatch/task_completion.hpp"
 #include "herd/http/anthropic_codec.hpp"
 #include "herd/http/http_classifier.hpp"

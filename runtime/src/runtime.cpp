@@ -9,6 +9,7 @@
 
 #include "ask.hpp"
 #include "distribution/node_endpoint.hpp"
+#include "distribution/node_transport.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
@@ -271,7 +272,7 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
   endpoint_.reset(); // stops serving before the actors it asks go down
   if (node_endpoint_) {
     // No worker joins a runtime going down; the workers' agents stay theirs to stop.
-    sys_->middleman().unpublish(node_endpoint_, node_port_);
+    node_transport::unpublish(*sys_, node_endpoint_, node_port_, config_.node);
     caf::anon_send_exit(node_endpoint_, caf::exit_reason::user_shutdown);
     node_endpoint_ = nullptr;
     node_port_ = 0;
@@ -351,9 +352,13 @@ void runtime::start_node_endpoint() {
     if (auto actors = weak.lock())
       actors->remove_remote_agent(agent, name);
   };
+  hooks.dispatcher = [weak] {
+    auto actors = weak.lock();
+    return actors ? actors->dispatcher() : dispatcher_actor{};
+  };
   auto handle = caf::actor_cast<caf::actor>(
       sys_->spawn<node_endpoint>(std::move(registry), std::move(hooks)));
-  auto port = sys_->middleman().publish(handle, node.port, node.host.c_str());
+  auto port = node_transport::publish(*sys_, handle, node);
   if (!port) {
     caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
     throw std::runtime_error("cannot publish the node endpoint on " + node.host + ":" +
@@ -361,15 +366,17 @@ void runtime::start_node_endpoint() {
   }
   node_endpoint_ = handle;
   node_port_ = *port;
-  component_logger("runtime")->info("node endpoint listening on {}:{}{}", node.host, node_port_,
+  component_logger("runtime")->info("node endpoint listening on {}:{}{}{}", node.host, node_port_,
+                                    node.tls.enabled() ? " (mutual TLS)" : "",
                                     node.secret_env.empty() ? " (no shared secret)" : "");
 }
 
 std::vector<node_info> runtime::nodes() {
   if (!node_endpoint_)
     return {};
-  auto result =
-      detail::ask<std::vector<node_info>>(*sys_, node_endpoint_, from_ms(10000), nodes_atom::value);
+  auto result = detail::ask<std::vector<node_info>>(
+      *sys_, node_endpoint_, from_ms(10000), nodes_atom::value,
+      node_credentials{config_.node.app_id, config_.node.secret()});
   return result ? std::move(*result) : std::vector<node_info>{};
 }
 

@@ -170,6 +170,9 @@ runtime_config runtime_config::load(const std::string& file) {
   if (!result.journal.file.empty())
     beside_file(result.journal.file);
   beside_file(result.workflows.db);
+  if (result.node.tls.enabled())
+    for (auto* pem : {&result.node.tls.certificate, &result.node.tls.key, &result.node.tls.ca_file})
+      beside_file(*pem);
   return result;
 }
 

@@ -208,8 +208,8 @@ BOOST_AUTO_TEST_CASE(every_announced_type_crosses_a_process_boundary) {
 
 BOOST_AUTO_TEST_CASE(node_registration_and_info_roundtrip) {
   herd::node_registration r;
-  r.app_id = "herd";
-  r.secret = "s3cret";
+  r.credentials.app_id = "herd";
+  r.credentials.secret = "s3cret";
   r.name = "alpha";
   r.pool = "remote";
   // Live agent handles cross in the distribution_fleet suite (real processes); here, a slot.
@@ -217,6 +217,7 @@ BOOST_AUTO_TEST_CASE(node_registration_and_info_roundtrip) {
   auto copy = message_roundtrip(r);
   BOOST_TEST((copy == r));
   BOOST_TEST(copy.agents.size() == 1u);
+  BOOST_TEST((message_roundtrip(r.credentials) == r.credentials));
   herd::node_info info;
   info.name = "alpha";
   info.pool = "remote";

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "herd/core/time.hpp"
+#include "herd/distribution/node_tls.hpp"
 
 namespace caf {
 class actor_system_config;
@@ -22,7 +23,7 @@ class json_reader;
 /// JSON form (`"node"` in the runtime config, all keys optional):
 /// {"publish": false, "host": "127.0.0.1", "port": 0, "app_id": "herd", "secret_env": "",
 ///  "heartbeat_interval_ms": 1000, "connection_timeout_ms": 5000, "request_timeout_ms": 5000,
-///  "reconnect_min_ms": 200, "reconnect_max_ms": 10000}
+///  "reconnect_min_ms": 200, "reconnect_max_ms": 10000, "tls": null}
 struct node_config {
   /// Publish the node endpoint at boot (a coordinator). Default: false.
   bool publish = false;
@@ -52,6 +53,8 @@ struct node_config {
   /// The longest delay between a worker's dials (exponential growth stops here). Default:
   /// 10000 ms.
   duration reconnect_max = from_ms(10000);
+  /// Mutual TLS between the nodes (`"tls"`: certificate, key, ca_file). Default: off.
+  node_tls tls;
 
   /// True if `host` is a loopback address (127.x.x.x, ::1, localhost).
   bool loopback() const;
@@ -59,7 +62,7 @@ struct node_config {
   /// throws `config_error` at /node/secret_env when the variable is named but unset or empty.
   std::string secret() const;
   /// Sets the middleman's heartbeat interval and connection timeout in `cfg` (before the
-  /// actor system starts), so every node of the fleet agrees.
+  /// actor system starts), so every node of the fleet agrees, and loads TLS when configured.
   void apply_to(caf::actor_system_config& cfg) const;
 
   /// Reads the `"node"` object; throws `config_error` naming the JSON path of a bad field.

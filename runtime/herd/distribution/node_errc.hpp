@@ -16,6 +16,9 @@ enum class node_errc : uint8_t {
   /// A node (worker or client) presented a wrong application id or shared secret and was
   /// refused; nothing of it was registered.
   refused,
+  /// The coordinator cannot be reached, or the connection dropped while a client waited: a task
+  /// it had submitted may still run (submit it again under its id to get the recorded result).
+  unreachable,
 };
 
 /// The name of an error code, e.g. "refused".

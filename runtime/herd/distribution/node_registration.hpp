@@ -6,15 +6,15 @@
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "herd/distribution/node_credentials.hpp"
+
 namespace herd {
 
 /// What a worker presents to the coordinator's node endpoint to join a pool with its agents.
 /// It carries the shared secret: never log or print one.
 struct node_registration {
-  /// herd's application identifier (`node_config::app_id`). Default: empty.
-  std::string app_id;
-  /// The shared secret (`node_config::secret()`); empty when the fleet has none. Default: empty.
-  std::string secret;
+  /// The application id and the shared secret. Default: both empty.
+  node_credentials credentials;
   /// The worker's name, unique in the fleet; a worker that registers again under its name
   /// replaces its earlier registration. Default: empty.
   std::string name;
@@ -26,14 +26,14 @@ struct node_registration {
 
 /// Two registrations are equal if every field is.
 inline bool operator==(const node_registration& x, const node_registration& y) {
-  return x.app_id == y.app_id && x.secret == y.secret && x.name == y.name && x.pool == y.pool &&
+  return x.credentials == y.credentials && x.name == y.name && x.pool == y.pool &&
          x.agents == y.agents;
 }
 
 /// Makes `node_registration` serializable by CAF.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_registration& x) {
-  return f(caf::meta::type_name("herd::node_registration"), x.app_id, x.secret, x.name, x.pool,
+  return f(caf::meta::type_name("herd::node_registration"), x.credentials, x.name, x.pool,
            x.agents);
 }
 

@@ -21,6 +21,9 @@ public:
 
   /// Why `r` may not join (a sentence without the secret), or "" if it may.
   std::string refusal(const node_registration& r) const;
+  /// Why a client presenting `c` may not submit (a sentence without the secret), or "" if it
+  /// may.
+  std::string refusal(const node_credentials& c) const;
   /// Records node `name` of `pool` with agents named `agents`, registered at `now_ms`; a node
   /// of that name registered before is replaced. Returns the node's view.
   const node_info& admit(const std::string& name, const std::string& pool,

@@ -31,6 +31,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/distribution/node_credentials.hpp"
 #include "herd/distribution/node_errc.hpp"
 #include "herd/distribution/node_info.hpp"
 #include "herd/distribution/node_registration.hpp"
@@ -112,6 +113,7 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<health_view>{}, "herd::health_view");
   visit(announced<supervision_event>{}, "herd::supervision_event");
   // distribution
+  visit(announced<node_credentials>{}, "herd::node_credentials");
   visit(announced<node_registration>{}, "herd::node_registration");
   visit(announced<node_info>{}, "herd::node_info");
   visit(announced<std::vector<node_info>>{}, "std::vector<herd::node_info>");

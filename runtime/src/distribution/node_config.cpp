@@ -27,12 +27,13 @@ std::string node_config::secret() const {
 void node_config::apply_to(caf::actor_system_config& cfg) const {
   cfg.set("middleman.heartbeat-interval", heartbeat_interval);
   cfg.set("middleman.connection-timeout", connection_timeout);
+  tls.apply_to(cfg);
 }
 
 node_config node_config::from_json(const json_reader& in) {
   in.only_keys({"publish", "host", "port", "app_id", "secret_env", "heartbeat_interval_ms",
                 "connection_timeout_ms", "request_timeout_ms", "reconnect_min_ms",
-                "reconnect_max_ms"});
+                "reconnect_max_ms", "tls"});
   node_config r;
   r.publish = in.boolean("publish", r.publish);
   r.host = in.string("host", r.host);
@@ -62,6 +63,8 @@ node_config node_config::from_json(const json_reader& in) {
   r.reconnect_max = in.millis("reconnect_max_ms", r.reconnect_max);
   if (r.reconnect_max < r.reconnect_min)
     in.fail("reconnect_max_ms", "a duration in milliseconds >= reconnect_min_ms");
+  if (in.has("tls") && !in.at("tls").value().is_null())
+    r.tls = node_tls::from_json(in.at("tls"));
   return r;
 }
 
@@ -75,7 +78,8 @@ nlohmann::json node_config::to_json() const {
           {"connection_timeout_ms", to_ms(connection_timeout)},
           {"request_timeout_ms", to_ms(request_timeout)},
           {"reconnect_min_ms", to_ms(reconnect_min)},
-          {"reconnect_max_ms", to_ms(reconnect_max)}};
+          {"reconnect_max_ms", to_ms(reconnect_max)},
+          {"tls", tls.enabled() ? tls.to_json() : nlohmann::json(nullptr)}};
 }
 
 } // namespace herd

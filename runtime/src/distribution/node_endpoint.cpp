@@ -4,6 +4,7 @@
 #include <caf/system_messages.hpp>
 #include <spdlog/logger.h>
 
+#include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/distribution/node_errc.hpp"
@@ -55,13 +56,40 @@ node_endpoint::behavior_type node_endpoint::make_behavior() {
         return registry_.admit(r.name, r.pool, std::move(names), wall_now_ms());
       },
       [this](node_ping_atom, const std::string& worker) { registry_.touch(worker, wall_now_ms()); },
-      [this](nodes_atom) { return registry_.view(); },
+      [this](nodes_atom, const node_credentials& c) -> caf::result<std::vector<node_info>> {
+        if (auto why = registry_.refusal(c); !why.empty())
+          return caf::make_error(node_errc::refused, "a client " + why);
+        return registry_.view();
+      },
+      [this](node_submit_atom, node_credentials& c, task& t) -> caf::result<outcome> {
+        auto dispatcher = dispatcher_for(c);
+        if (!dispatcher)
+          return std::move(dispatcher.error());
+        return delegate(*dispatcher, submit_atom::value, std::move(t));
+      },
+      [this](node_enqueue_atom, node_credentials& c, task& t) -> caf::result<std::string> {
+        auto dispatcher = dispatcher_for(c);
+        if (!dispatcher)
+          return std::move(dispatcher.error());
+        return delegate(*dispatcher, enqueue_atom::value, std::move(t));
+      },
   };
 }
 
 void node_endpoint::on_exit() {
   agents_.clear();
   hooks_ = node_endpoint_hooks{};
+}
+
+caf::expected<dispatcher_actor> node_endpoint::dispatcher_for(const node_credentials& c) {
+  if (auto why = registry_.refusal(c); !why.empty()) {
+    log_->warn("refused a client: {}", why);
+    return caf::make_error(node_errc::refused, "a client " + why);
+  }
+  auto dispatcher = hooks_.dispatcher ? hooks_.dispatcher() : dispatcher_actor{};
+  if (!dispatcher)
+    return caf::make_error(errc::shutting_down, "the coordinator's dispatcher is gone");
+  return dispatcher;
 }
 
 void node_endpoint::dismiss_node(const std::string& node) {

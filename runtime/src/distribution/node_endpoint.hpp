@@ -8,6 +8,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include "herd/dispatch/protocol.hpp"
 #include "herd/distribution/node_registry.hpp"
 #include "herd/distribution/protocol.hpp"
 
@@ -25,6 +26,8 @@ struct node_endpoint_hooks {
   /// Takes `agent` named `name` out of its pool (its leases are re-queued at once) and out of
   /// the health monitor's watch.
   std::function<void(const caf::actor& agent, const std::string& name)> dismiss;
+  /// The runtime's dispatcher now (a restarted one has a new handle), for clients' submits.
+  std::function<dispatcher_actor()> dispatcher;
 };
 
 /// The coordinator's node endpoint and node watcher (protocol: `node_endpoint_actor`).
@@ -37,6 +40,9 @@ struct node_endpoint_hooks {
 /// all its agents at once; their leases go back to the queue and their late results are
 /// ignored (the dispatcher no longer knows those leases). A worker that registers again under
 /// its name replaces its earlier agents.
+///
+/// Clients submit with the same credentials: the endpoint checks them and delegates the task
+/// to the dispatcher, which answers the client directly (its outcome, or its acknowledgement).
 class node_endpoint : public node_endpoint_actor::base {
 public:
   /// An endpoint admitting what `registry` admits, enrolling through `hooks`.
@@ -57,6 +63,9 @@ private:
     caf::actor handle;
   };
 
+  /// The dispatcher for a client presenting `c`, or why it may not submit (`node_errc::refused`)
+  /// or cannot (`errc::shutting_down`).
+  caf::expected<dispatcher_actor> dispatcher_for(const node_credentials& c);
   /// Dismisses every agent of node `node` (lost or replaced) and forgets them.
   void dismiss_node(const std::string& node);
 

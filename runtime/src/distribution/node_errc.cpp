@@ -10,6 +10,8 @@ std::string to_string(node_errc code) {
     return "none";
   case node_errc::refused:
     return "refused";
+  case node_errc::unreachable:
+    return "unreachable";
   }
   return "node_errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

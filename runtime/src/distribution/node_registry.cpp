@@ -24,15 +24,21 @@ node_registry::node_registry(std::string app_id, std::string secret)
 }
 
 std::string node_registry::refusal(const node_registration& r) const {
-  if (r.app_id != app_id_)
-    return "node \"" + r.name + "\" presented application id \"" + r.app_id +
-           "\", this coordinator serves \"" + app_id_ + "\"";
-  if (!same_secret(r.secret, secret_))
-    return "node \"" + r.name + "\" presented a wrong shared secret";
+  if (auto why = refusal(r.credentials); !why.empty())
+    return "node \"" + r.name + "\" " + why;
   if (r.name.empty())
     return "a node must have a name";
   if (r.pool.empty())
     return "node \"" + r.name + "\" names no pool";
+  return {};
+}
+
+std::string node_registry::refusal(const node_credentials& c) const {
+  if (c.app_id != app_id_)
+    return "presented application id \"" + c.app_id + "\", this coordinator serves \"" + app_id_ +
+           "\"";
+  if (!same_secret(c.secret, secret_))
+    return "presented a wrong shared secret";
   return {};
 }
 

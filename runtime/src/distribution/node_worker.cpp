@@ -1,5 +1,7 @@
 #include "distribution/node_worker.hpp"
 
+#include "distribution/node_transport.hpp"
+
 #include <set>
 
 #include <caf/io/middleman.hpp>
@@ -55,8 +57,8 @@ void node_worker::on_exit() {
 
 void node_worker::dial() {
   auto generation = generation_;
-  request(system().middleman().actor_handle(), config_.request_timeout, caf::connect_atom::value,
-          options_.host, options_.port)
+  request(node_transport::middleman(system(), config_), config_.request_timeout,
+          caf::connect_atom::value, options_.host, options_.port)
       .then(
           [this, generation](const caf::node_id&, caf::strong_actor_ptr& ptr,
                              const std::set<std::string>&) {
@@ -78,8 +80,7 @@ void node_worker::dial() {
 
 void node_worker::enlist(node_endpoint_actor endpoint) {
   node_registration r;
-  r.app_id = config_.app_id;
-  r.secret = secret_;
+  r.credentials = {config_.app_id, secret_};
   r.name = options_.name;
   r.pool = options_.pool;
   r.agents = agents_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,8 +22,10 @@ namespace herd::test {
 /// A child process running `herd ARGS...` with stdout and stderr in `log`.
 class fleet_process {
 public:
-  /// Starts `HERD_CLI_PATH args...`, writing both streams to `log`.
-  fleet_process(const std::vector<std::string>& args, std::string log) : log_(std::move(log)) {
+  /// Starts `HERD_CLI_PATH args...`, writing both streams to `log`; in the network namespace
+  /// whose file is `netns` (e.g. /var/run/netns/NAME) unless it is empty.
+  fleet_process(const std::vector<std::string>& args, std::string log, std::string netns = {})
+      : log_(std::move(log)) {
     std::vector<std::string> argv_text{HERD_CLI_PATH};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -36,6 +39,11 @@ public:
         ::dup2(fd, 1);
         ::dup2(fd, 2);
         ::close(fd);
+      }
+      if (!netns.empty()) {
+        int ns = ::open(netns.c_str(), O_RDONLY | O_CLOEXEC);
+        if (ns < 0 || ::setns(ns, CLONE_NEWNET) != 0)
+          std::_Exit(126);
       }
       ::execv(argv[0], argv.data());
       std::_Exit(127);

@@ -3,12 +3,6 @@
 // middleman, and the tests count what a user would: which process ran each task, that every
 // task ends exactly once when a worker is killed or stopped, that a wrong secret registers
 // nothing.
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <future>
-#include <map>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,105 +10,9 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include "herd/runtime/runtime.hpp"
-#include "runtime/distribution/fleet_process.hpp"
+#include "runtime/distribution/fleet_fixture.hpp"
 
-namespace {
-
-constexpr const char* secret_env = "HERD_FLEET_TEST_SECRET";
-
-/// A coordinator with a published node endpoint and a folder for the workers' files.
-struct fleet_fixture {
-  fleet_fixture() {
-    ::setenv(secret_env, "s3cret-for-the-fleet", 1);
-    dir = std::filesystem::temp_directory_path() /
-          ("herd_fleet_" + std::to_string(::getpid()) + "_" + std::to_string(++instances));
-    std::filesystem::create_directories(dir);
-    nlohmann::json node{{"secret_env", secret_env},
-                        {"heartbeat_interval_ms", 200},
-                        {"connection_timeout_ms", 1500}};
-    worker_config = (dir / "worker.json").string();
-    std::ofstream{worker_config} << nlohmann::json{{"log_level", "warn"}, {"node", node}}.dump();
-    node["publish"] = true;
-    auto config = herd::runtime_config::from_json(
-        {{"log_level", "warn"}, {"fallback_policy", "default"}, {"node", node}});
-    rt = std::make_unique<herd::runtime>(config);
-  }
-  ~fleet_fixture() {
-    workers.clear();
-    rt->shutdown(herd::from_ms(1000));
-    rt.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-
-  /// Starts `herd worker NAME` with `agents` agents in pool "remote".
-  herd::test::fleet_process& start_worker(const std::string& name, int agents = 2,
-                                          std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"worker",
-                                  "--connect",
-                                  "127.0.0.1:" + std::to_string(rt->node_port()),
-                                  "--pool",
-                                  "remote",
-                                  "--agents",
-                                  std::to_string(agents),
-                                  "--name",
-                                  name,
-                                  "--config",
-                                  worker_config};
-    args.insert(args.end(), extra.begin(), extra.end());
-    workers.push_back(
-        std::make_unique<herd::test::fleet_process>(args, (dir / (name + ".log")).string()));
-    return *workers.back();
-  }
-
-  /// The nodes connected now.
-  size_t connected_nodes() {
-    size_t n = 0;
-    for (auto& node : rt->nodes())
-      n += node.connected ? 1 : 0;
-    return n;
-  }
-
-  /// Waits until `n` nodes are connected (generous: the machine is loaded).
-  void await_nodes(size_t n) {
-    BOOST_REQUIRE_MESSAGE(herd::test::eventually([&] { return connected_nodes() == n; }, 60000),
-                          "expected " << n << " connected nodes, have " << connected_nodes());
-  }
-
-  /// Submits `count` echo tasks to pool "remote", each answering after `delay_ms`.
-  std::vector<std::future<caf::expected<herd::outcome>>> submit(int count, int delay_ms,
-                                                                const std::string& prefix) {
-    std::vector<std::future<caf::expected<herd::outcome>>> result;
-    for (int i = 0; i < count; ++i)
-      result.push_back(rt->submit(herd::task::make(prefix + std::to_string(i), "echo",
-                                                   {{"i", i}, {"delay_ms", delay_ms}}, "remote")));
-    return result;
-  }
-
-  /// The process ids that ran the tasks, by task; every outcome must be a success.
-  std::map<std::string, int64_t>
-  pids_of(std::vector<std::future<caf::expected<herd::outcome>>>& futures) {
-    std::map<std::string, int64_t> result;
-    for (auto& f : futures) {
-      BOOST_REQUIRE(f.wait_for(std::chrono::seconds{90}) == std::future_status::ready);
-      auto answer = f.get();
-      BOOST_REQUIRE_MESSAGE(answer, "a task ended in an error");
-      BOOST_REQUIRE_MESSAGE(answer->ok(), "a task did not succeed");
-      auto value = answer->result_json();
-      result[answer->task_id] = value.at("pid").get<int64_t>();
-    }
-    return result;
-  }
-
-  static inline int instances = 0;
-  std::filesystem::path dir;
-  std::string worker_config;
-  std::unique_ptr<herd::runtime> rt;
-  std::vector<std::unique_ptr<herd::test::fleet_process>> workers;
-};
-
-} // namespace
+using herd::test::fleet_fixture;
 
 BOOST_FIXTURE_TEST_SUITE(distribution_fleet, fleet_fixture)
 
@@ -143,7 +41,7 @@ BOOST_AUTO_TEST_CASE(tasks_flow_to_agents_in_two_worker_processes) {
   }
   // The same from another process: `herd nodes`.
   herd::test::fleet_process nodes_cmd{
-      {"nodes", "--connect", "127.0.0.1:" + std::to_string(rt->node_port()), "--json"},
+      {"nodes", "--connect", endpoint(), "--json", "--config", worker_config},
       (dir / "nodes.log").string()};
   BOOST_TEST(nodes_cmd.wait_exit(60000) == 0);
   auto listed = nlohmann::json::parse(nodes_cmd.output(), nullptr, false);

@@ -8,8 +8,8 @@ namespace {
 
 herd::node_registration registration(std::string secret, std::string app_id = "herd") {
   herd::node_registration r;
-  r.app_id = std::move(app_id);
-  r.secret = std::move(secret);
+  r.credentials.app_id = std::move(app_id);
+  r.credentials.secret = std::move(secret);
   r.name = "alpha";
   r.pool = "remote";
   return r;

@@ -1,0 +1,139 @@
+#include "herd/distribution/client.hpp"
+
+#include "distribution/node_transport.hpp"
+
+#include <future>
+#include <set>
+#include <tuple>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/system_messages.hpp>
+
+#include "herd/core/errc.hpp"
+#include "herd/distribution/node_errc.hpp"
+#include "herd/runtime/system_config.hpp"
+
+namespace herd {
+
+client::client(const runtime_config& config, std::string host, uint16_t port)
+    : host_(std::move(host)),
+      port_(port), credentials_{config.node.app_id,
+                                config.node.secret()}, // throws before anything starts
+      node_(config.node), cfg_(std::make_unique<system_config>(config)),
+      sys_(std::make_unique<caf::actor_system>(*cfg_)) {
+  // nop
+}
+
+client::~client() {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    endpoint_ = nullptr;
+  }
+  sys_.reset(); // waits for its actors
+}
+
+std::string client::address() const {
+  return host_ + ":" + std::to_string(port_);
+}
+
+std::string client::render(const caf::error& e) const {
+  return sys_->render(e);
+}
+
+caf::expected<std::string> client::enqueue(task t, duration timeout) {
+  return ask<std::string>(timeout, node_enqueue_atom::value, credentials_, std::move(t));
+}
+
+caf::expected<outcome> client::run(task t, duration timeout) {
+  return ask<outcome>(timeout, node_submit_atom::value, credentials_, std::move(t));
+}
+
+caf::expected<std::vector<node_info>> client::nodes() {
+  return ask<std::vector<node_info>>(node_.request_timeout, nodes_atom::value, credentials_);
+}
+
+caf::expected<node_endpoint_actor> client::endpoint(bool& cached) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  cached = static_cast<bool>(endpoint_);
+  if (endpoint_)
+    return endpoint_;
+  caf::scoped_actor self{*sys_};
+  caf::error failure;
+  self->request(node_transport::middleman(*sys_, node_), node_.request_timeout,
+                caf::connect_atom::value, host_, port_)
+      .receive(
+          [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+            endpoint_ = caf::actor_cast<node_endpoint_actor>(std::move(ptr));
+          },
+          [&](caf::error& e) { failure = std::move(e); });
+  if (endpoint_)
+    return endpoint_;
+  return caf::make_error(node_errc::unreachable,
+                         "cannot reach " + address() + ": " +
+                             (failure ? sys_->render(failure) : "nothing is published there"));
+}
+
+void client::forget(const node_endpoint_actor& dead) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  if (endpoint_ == dead)
+    endpoint_ = nullptr;
+}
+
+template <class T, class... Ts>
+caf::expected<T> client::ask(duration timeout, Ts&&... xs) {
+  auto args = std::make_tuple(std::forward<Ts>(xs)...);
+  // A connection that dropped since the last call is noticed by the first request to it: then
+  // dial once more (a resubmitted task runs once: its id is its idempotency key).
+  for (int attempt = 0;; ++attempt) {
+    bool cached = false;
+    auto dest = endpoint(cached);
+    if (!dest)
+      return std::move(dest.error());
+    auto result = ask_once<T>(*dest, timeout, args);
+    if (result)
+      return result;
+    auto& e = result.error();
+    if (e == caf::sec::request_timeout)
+      return caf::make_error(errc::timeout, "no answer from " + address() + " within " +
+                                                std::to_string(to_ms(timeout)) + " ms");
+    if (e != node_errc::unreachable && e != caf::sec::request_receiver_down)
+      return result;
+    forget(*dest);
+    if (!cached || attempt > 0)
+      return caf::make_error(node_errc::unreachable,
+                             "lost the connection to " + address() + " (" + sys_->render(e) + ")");
+  }
+}
+
+template <class T, class Args>
+caf::expected<T> client::ask_once(const node_endpoint_actor& endpoint, duration timeout,
+                                  const Args& args) {
+  auto promise = std::make_shared<std::promise<caf::expected<T>>>();
+  auto reply = promise->get_future();
+  // Requests to a remote actor are not answered when its connection drops: the asker watches
+  // the endpoint and answers `unreachable` itself then.
+  sys_->spawn([=](caf::event_based_actor* self) {
+    auto answered = std::make_shared<bool>(false);
+    auto answer = [promise, answered, self](caf::expected<T> x) {
+      if (*answered)
+        return;
+      *answered = true;
+      promise->set_value(std::move(x));
+      self->quit();
+    };
+    self->monitor(endpoint);
+    self->set_down_handler([answer](caf::down_msg&) {
+      answer(caf::make_error(node_errc::unreachable, "the connection to the coordinator dropped"));
+    });
+    std::apply([&](auto&... x) { return self->request(endpoint, timeout, x...); }, args)
+        .then([answer](T& x) { answer(std::move(x)); },
+              [answer](caf::error& e) { answer(std::move(e)); });
+  });
+  return reply.get();
+}
+
+} // namespace herd
