@@ -229,7 +229,9 @@ BOOST_AUTO_TEST_CASE(a_call_whose_caller_terminates_is_cancelled) {
   herd::test::wait_until([&] { return client->stats().in_flight > 0; }, 1500ms);
   BOOST_REQUIRE(client->stats().in_flight == 1u);
   caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
-  herd::test::wait_until([&] { return client->stats().cancelled > 0; }, 1500ms);
+  // The I/O thread counts the cancellation before the exchange's end: wait for both.
+  herd::test::wait_until(
+      [&] { return client->stats().cancelled > 0 && client->stats().in_flight == 0; }, 1500ms);
   BOOST_TEST(client->stats().cancelled == 1u);
   BOOST_TEST(client->stats().in_flight == 0u);
   caf::anon_send_exit(llm, caf::exit_reason::user_shutdown);
