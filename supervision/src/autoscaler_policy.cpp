@@ -41,8 +41,11 @@ scaling_decision autoscaler_policy::sample(time_point now, uint64_t queued, uint
                  " per agent) for " + std::to_string(to_ms(now - *backlog_since_)) + " ms";
   } else if (idle && now - *idle_since_ >= config_.scale_down_after && size_ > config_.min_agents &&
              cooled(now, config_.scale_down_cooldown)) {
+    // The idle agents leave, up to max_step at once, never below min_agents.
+    auto idle_agents = static_cast<int64_t>(size_) - static_cast<int64_t>(busy);
+    auto step = std::min<int64_t>({idle_agents, size_ - config_.min_agents, config_.max_step});
     result.what = scaling_decision::action::shrink;
-    result.count = 1;
+    result.count = static_cast<int32_t>(std::max<int64_t>(step, 1));
     result.why = std::to_string(busy) + " of " + std::to_string(size_) +
                  " agents busy, nothing queued, for " + std::to_string(to_ms(now - *idle_since_)) +
                  " ms";

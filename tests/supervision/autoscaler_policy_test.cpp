@@ -84,18 +84,26 @@ BOOST_AUTO_TEST_CASE(never_above_max_and_cooldown_spaces_the_steps) {
   BOOST_TEST(policy.size() == 4);
 }
 
-BOOST_AUTO_TEST_CASE(idle_agents_shrink_the_pool_one_at_a_time_down_to_min) {
+BOOST_AUTO_TEST_CASE(idle_agents_shrink_the_pool_by_steps_down_to_min) {
   autoscaler_policy policy{config, 4};
   // Busy agents with nothing queued: every agent busy is not idle.
   BOOST_TEST(feed(policy, 30, 0, 4).empty());
   auto changes = feed(policy, 60, 0, 0);
-  BOOST_REQUIRE(changes.size() == 3u); // 4 -> 3 -> 2 -> 1, never below min
-  for (auto& d : changes) {
+  BOOST_REQUIRE(changes.size() == 2u); // 4 -> 2 -> 1 (max_step 2), never below min
+  for (auto& d : changes)
     BOOST_TEST((d.what == action::shrink));
-    BOOST_TEST(d.count == 1);
-  }
+  BOOST_TEST(changes[0].count == 2);
+  BOOST_TEST(changes[1].count == 1);
   BOOST_TEST(changes.back().size == 1);
   BOOST_TEST(policy.size() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(only_idle_agents_leave) {
+  autoscaler_policy policy{config, 4};
+  auto changes = feed(policy, 10, 0, 3); // one idle agent of four
+  BOOST_REQUIRE(changes.size() == 1u);
+  BOOST_TEST(changes.front().count == 1);
+  BOOST_TEST(changes.front().size == 3);
 }
 
 BOOST_AUTO_TEST_CASE(scale_down_waits_for_the_idle_time) {

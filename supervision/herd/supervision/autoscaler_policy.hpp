@@ -39,8 +39,8 @@ struct scaling_decision {
 ///   change is `scale_up_cooldown` old, the pool grows to `ceil(queued / target)` agents, by at
 ///   least 1 and at most `max_step`, capped at `max_agents`.
 /// - Idle: nothing queued and fewer agents busy than the pool has. Once idle for
-///   `scale_down_after` and the last change is `scale_down_cooldown` old, the pool shrinks by one
-///   agent, not below `min_agents`.
+///   `scale_down_after` and the last change is `scale_down_cooldown` old, the idle agents leave,
+///   at most `max_step` at once, not below `min_agents`.
 /// A change restarts both clocks (a backlog or an idle spell must last again).
 class autoscaler_policy {
 public:

@@ -34,7 +34,7 @@ struct autoscaling_config {
   duration scale_down_cooldown = from_ms(30000);
   /// How often the autoscaler samples the pool's load at the dispatcher. Default: 1 s.
   duration sample_interval = from_ms(1000);
-  /// The most agents one scale-up adds. Default: 4.
+  /// The most agents one scale-up adds, or one scale-down removes. Default: 4.
   int32_t max_step = 4;
 
   /// Reads the JSON form; throws `config_error` naming the JSON path of a bad field.
