@@ -2,6 +2,8 @@
 // alert event and metric, above the hard limit submits are refused with a clear reason until
 // memory falls below it.
 #include "herd/core/config_error.hpp"
+#include <caf/all.hpp>
+
 #include "herd/core/errc.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/supervision/memory_watchdog.hpp"
@@ -78,7 +80,7 @@ BOOST_AUTO_TEST_CASE(hard_limit_pauses_intake_until_memory_falls) {
   BOOST_TEST(metrics->total("herd_memory_intake_paused") == 1.0);
   auto refused = run_one();
   BOOST_REQUIRE(!refused);
-  BOOST_TEST(refused.error() == errc::memory_pressure);
+  BOOST_TEST((refused.error() == errc::memory_pressure));
   auto text = sys.render(refused.error());
   BOOST_TEST(text.find("above the hard limit of 200 MiB") != std::string::npos, text);
   // Memory falls below the hard limit (still above the soft one): intake resumes.
