@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include "command_line.hpp"
 #include "demo/demo_agent.hpp"
@@ -88,6 +89,11 @@ struct event_lines {
   size_t printed = 0;
   size_t openings = 0;
   size_t transitions = 0;
+  size_t scaled_up = 0;    // agents added by autoscaling
+  size_t scaled_down = 0;  // agents removed by autoscaling
+  std::string scaling_key; // the scaling step of the last scaling line
+  std::string scaling_agents;
+  size_t scaling_line = 0;
 
   void add(std::string line) {
     std::lock_guard<std::mutex> guard{mtx};
@@ -113,7 +119,12 @@ struct event_lines {
     case kind::abandoned:
     case kind::restarted:
     case kind::gave_up:
+    case kind::recycled:
       break;
+    case kind::scaled_up:
+    case kind::scaled_down:
+      add_scaling(event);
+      return;
     default:
       return;
     }
@@ -121,6 +132,24 @@ struct event_lines {
     if (!event.detail.empty())
       line += " (" + event.detail + ")";
     add(std::move(line));
+  }
+
+  /// One line per scaling step: the agents a step adds or removes share its reason.
+  void add_scaling(const supervision_event& event) {
+    auto grew = event.kind == supervision_event_kind::scaled_up;
+    auto key = to_string(event.kind) + event.source + event.detail;
+    std::lock_guard<std::mutex> guard{mtx};
+    if (key != scaling_key || scaling_line < printed) {
+      scaling_key = key;
+      scaling_agents.clear();
+      lines.emplace_back();
+      scaling_line = lines.size() - 1;
+    }
+    scaling_agents += (scaling_agents.empty() ? "" : ", ") + event.name;
+    lines[scaling_line] = "autoscaling: " + event.source +
+                          (grew ? " grew, added " : " shrank, removed ") + scaling_agents + " (" +
+                          event.detail + ")";
+    (grew ? scaled_up : scaled_down) += 1;
   }
 
   void print_new(std::ostream& out) {
@@ -203,6 +232,13 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     auto degrade = profile && config.fallbacks.chain_for("demo") == nullptr;
     if (degrade)
       config.fallbacks.chains["demo"] = demo_chain();
+
+    // The demo's pool grows while its backlog lasts (the outage's recovery) and shrinks after,
+    // unless the config sizes it.
+    auto& demo_pool = config.pools["agents"];
+    if (!cmd.has("config") && !demo_pool.autoscaling)
+      demo_pool.autoscaling = demo_autoscaling(static_cast<int32_t>(agents));
+    auto autoscaled = demo_pool.autoscaling.has_value();
 
     if (cmd.has("db")) {
       dead_letter_queue_config dead_letters;
@@ -305,6 +341,17 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
             << std::flush;
       }
     }
+    if (autoscaled && !signals) {
+      // The backlog is gone: give the pool a few seconds to shrink back to its minimum.
+      auto floor = static_cast<double>(demo_pool.autoscaling->min_agents);
+      for (int i = 0; i < 100; ++i) {
+        if (rt.metrics().total("herd_pool_agents", {{"pool", "agents"}}) <= floor)
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      if (!quiet)
+        events->print_new(out);
+    }
     auto outcomes = inbox->outcomes();
     auto refused = inbox->refused();
     auto admission = rt.admission_stats_of(service_name);
@@ -333,6 +380,10 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
     out << "  supervision     " << count("herd_isolations_total") << " agents isolated, "
         << count("herd_children_abandoned_total") << " hung agents replaced, "
         << count("herd_restarts_total") << " restarts\n";
+    if (autoscaled)
+      out << "  autoscaling     " << events->scaled_up << " agents added, " << events->scaled_down
+          << " removed (pool \"agents\" between " << demo_pool.autoscaling->min_agents << " and "
+          << demo_pool.autoscaling->max_agents << ")\n";
     if (mock) {
       mock->stop();
       out << "  mock-llm        " << mock_received(mock->stats()) << '\n';

@@ -6,6 +6,20 @@
 
 namespace herd::cli {
 
+autoscaling_config demo_autoscaling(int32_t agents) {
+  autoscaling_config scaling;
+  scaling.min_agents = agents;
+  scaling.max_agents = agents + std::max(agents / 2, 1);
+  scaling.target_queue_per_agent = 4;
+  scaling.scale_up_after = from_ms(300);
+  scaling.scale_down_after = from_ms(200);
+  scaling.scale_up_cooldown = from_ms(300);
+  scaling.scale_down_cooldown = from_ms(100);
+  scaling.sample_interval = from_ms(50);
+  scaling.max_step = std::max(agents / 4, 1);
+  return scaling;
+}
+
 runtime_config demo_config() {
   runtime_config config;
   config.log_level = "error"; // the summary reports every failure; no log line per task

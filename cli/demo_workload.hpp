@@ -37,6 +37,10 @@ inline constexpr int64_t demo_context_window = 200;
 /// admission per one-second window, hung agents found within half a second, a daily budget.
 runtime_config demo_config();
 
+/// The demo pool's autoscaling: from `agents` up to 1.5 x `agents`, growing after 300 ms of
+/// backlog and shrinking after 200 ms with idle agents, so a run of seconds shows both.
+autoscaling_config demo_autoscaling(int32_t agents);
+
 /// The demo's chaos: `crashes` crashing and `hangs` hanging agents, spread over `tasks`.
 std::shared_ptr<demo_chaos> make_chaos(int64_t tasks, int64_t crashes, int64_t hangs);
 

@@ -33,6 +33,10 @@ std::string to_string(errc code) {
     return "budget_exhausted";
   case errc::journal_failed:
     return "journal_failed";
+  case errc::memory_pressure:
+    return "memory_pressure";
+  case errc::recycled:
+    return "recycled";
   }
   return "errc(" + std::to_string(static_cast<int>(code)) + ")";
 }

@@ -42,6 +42,11 @@ std::string runtime_config::journal_file() const {
   return journal.file_beside(dead_letters ? dead_letters->db : std::string{});
 }
 
+pool_config runtime_config::pool_settings(const std::string& pool) const {
+  auto i = pools.find(pool);
+  return i != pools.end() ? i->second : pool_config{};
+}
+
 int32_t runtime_config::concurrency_of(const std::string& pool) const {
   auto i = pools.find(pool);
   if (i != pools.end() && i->second.concurrency > 0)
@@ -55,7 +60,7 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
                 "admission", "dead_letters", "history",         "health",      "supervision",
                 "pools",     "policies",     "fallback_policy", "http_client", "services",
                 "http",      "budgets",      "fallbacks",       "loop_guard",  "journal",
-                "workflows", "node"});
+                "workflows", "node",         "memory"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -114,13 +119,19 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   }
   if (in.has("node"))
     result.node = node_config::from_json(in.at("node"));
+  if (in.has("memory"))
+    result.memory = memory_watchdog_config::from_json(in.at("memory"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
       auto pool = pools.at(name);
-      pool.only_keys({"concurrency"});
+      pool.only_keys({"concurrency", "autoscaling", "recycling"});
       pool_config entry;
       entry.concurrency = static_cast<int32_t>(pool.integer("concurrency", 0, 0, 1000000));
+      if (pool.has("autoscaling"))
+        entry.autoscaling = autoscaling_config::from_json(pool.at("autoscaling"));
+      if (pool.has("recycling"))
+        entry.recycling = recycle_policy::from_json(pool.at("recycling"));
       result.pools[name] = entry;
     }
   }
@@ -198,13 +209,18 @@ nlohmann::json runtime_config::to_json() const {
                         {"loop_guard", loop_limits.to_json()},
                         {"journal", journal.to_json()},
                         {"workflows", workflows.to_json()},
-                        {"node", node.to_json()}};
+                        {"node", node.to_json()},
+                        {"memory", memory.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)
     result["dead_letters"] = dead_letters->to_json();
-  for (auto& [name, pool] : pools)
-    result["pools"][name] = {{"concurrency", pool.concurrency}};
+  for (auto& [name, pool] : pools) {
+    result["pools"][name] = {{"concurrency", pool.concurrency},
+                             {"recycling", pool.recycling.to_json()}};
+    if (pool.autoscaling)
+      result["pools"][name]["autoscaling"] = pool.autoscaling->to_json();
+  }
   for (auto& [kind, policy] : policies)
     result["policies"][kind] = policy.to_json();
   return result;

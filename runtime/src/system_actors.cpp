@@ -21,6 +21,9 @@
 #include "herd/journal/task_journal.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
+#include "herd/supervision/memory_watchdog.hpp"
+#include "herd/supervision/pool_autoscaler.hpp"
+#include "herd/supervision/proc_memory_probe.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervisor.hpp"
 #include "history_recorder.hpp"
@@ -96,8 +99,20 @@ void system_actors::boot() {
   root_config.max_backoff = from_ms(1000);
   auto root = observed(caf::actor_cast<caf::actor>(
       sys_.spawn<supervisor>(root_config, std::move(children), metrics_)));
+  caf::actor watchdog;
+  if (config_.memory.enabled()) {
+    auto self = weak_from_this();
+    watchdog = observed(caf::actor_cast<caf::actor>(sys_.spawn<memory_watchdog>(
+        config_.memory, std::make_shared<proc_memory_probe>(),
+        [self] {
+          auto actors = self.lock();
+          return actors ? actors->dispatcher() : dispatcher_actor{};
+        },
+        metrics_)));
+  }
   std::lock_guard<std::mutex> guard{mtx_};
   root_ = std::move(root);
+  memory_watchdog_ = std::move(watchdog);
 }
 
 child_spec system_actors::system_child(const std::string& id,
@@ -227,26 +242,36 @@ caf::actor system_actors::start_pools(caf::actor_system& sys) {
 
 // -- agents -----------------------------------------------------------------------------------
 
+child_spec system_actors::agent_spec(const std::string& pool, const agent_factory& make) {
+  auto [name, index] = reserve_agent(pool);
+  // The slot of the incarnation just started, read by the supervisor right after `start`.
+  auto slot = std::make_shared<std::optional<uint64_t>>();
+  child_spec spec;
+  spec.id = name;
+  spec.heartbeats = true;
+  spec.start = [self = shared_from_this(), pool, name = name, index = index, make,
+                slot](caf::actor_system& sys) {
+    auto agent = make(sys);
+    *slot = self->enroll(pool, name, agent);
+    std::lock_guard<std::mutex> guard{self->mtx_};
+    self->pools_[pool][index] = agent;
+    return agent;
+  };
+  spec.board_slot = [slot](const caf::actor&) { return *slot; };
+  return spec;
+}
+
 std::vector<caf::actor> system_actors::spawn_pool(const std::string& pool, size_t count,
                                                   agent_factory make) {
+  // An autoscaled pool starts within its bounds.
+  auto scaling = config_.pool_settings(pool).autoscaling;
+  if (scaling)
+    count = std::clamp(count, static_cast<size_t>(scaling->min_agents),
+                       static_cast<size_t>(scaling->max_agents));
   std::vector<caf::actor> result;
   std::vector<child_spec> agents;
   for (size_t i = 0; i < count; ++i) {
-    auto [name, index] = reserve_agent(pool);
-    // The slot of the incarnation just started, read by the supervisor right after `start`.
-    auto slot = std::make_shared<std::optional<uint64_t>>();
-    child_spec spec;
-    spec.id = name;
-    spec.heartbeats = true;
-    spec.start = [self = shared_from_this(), pool, name = name, index = index, make,
-                  slot](caf::actor_system& sys) {
-      auto agent = make(sys);
-      *slot = self->enroll(pool, name, agent);
-      std::lock_guard<std::mutex> guard{self->mtx_};
-      self->pools_[pool][index] = agent;
-      return agent;
-    };
-    spec.board_slot = [slot](const caf::actor&) { return *slot; };
+    auto spec = agent_spec(pool, make);
     auto first = spec.start(sys_);
     result.push_back(first);
     agents.push_back(adopting(std::move(spec), std::move(first)));
@@ -261,11 +286,13 @@ std::vector<caf::actor> system_actors::spawn_pool(const std::string& pool, size_
   pool_config.name = id;
   child_spec pool_spec;
   pool_spec.id = id;
-  pool_spec.start = [self = shared_from_this(), pool_config,
+  pool_spec.start = [self = shared_from_this(), pool_config, pool, make,
                      agents = std::move(agents)](caf::actor_system& sys) {
-    return self->observed(caf::actor_cast<caf::actor>(
+    auto supervisor_handle = self->observed(caf::actor_cast<caf::actor>(
         sys.spawn<supervisor>(pool_config, agents, self->metrics_,
                               caf::actor_cast<health_monitor_actor>(self->health_monitor()))));
+    self->start_autoscaler(sys, pool, supervisor_handle, agents.size(), make);
+    return supervisor_handle;
   };
   caf::actor pools;
   {
@@ -275,6 +302,41 @@ std::vector<caf::actor> system_actors::spawn_pool(const std::string& pool, size_
   }
   caf::anon_send(pools, add_child_atom::value, std::move(pool_spec));
   return result;
+}
+
+void system_actors::start_autoscaler(caf::actor_system& sys, const std::string& pool,
+                                     const caf::actor& pool_supervisor, size_t initial,
+                                     const agent_factory& make) {
+  auto scaling = config_.pool_settings(pool).autoscaling;
+  if (!scaling || !pool_supervisor)
+    return;
+  // Weak: the autoscaler lives as long as the pool's supervisor, and must not keep the tables
+  // alive past `release`.
+  auto weak = weak_from_this();
+  pool_autoscaler_peers peers;
+  peers.pool = pool;
+  peers.supervisor = caf::actor_cast<supervisor_actor>(pool_supervisor);
+  peers.dispatcher = [weak] {
+    auto self = weak.lock();
+    return self ? self->dispatcher() : dispatcher_actor{};
+  };
+  peers.make_agent = [weak, pool, make] {
+    auto self = weak.lock();
+    return self ? self->agent_spec(pool, make) : child_spec{};
+  };
+  peers.removed = [weak](const caf::actor& agent) {
+    if (auto self = weak.lock())
+      self->forget_agent(agent);
+  };
+  sys.spawn<pool_autoscaler>(*scaling, static_cast<int32_t>(initial), std::move(peers), metrics_);
+}
+
+void system_actors::forget_agent(const caf::actor& agent) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& entry : pools_)
+    for (auto& member : entry.second)
+      if (member == agent)
+        member = nullptr;
 }
 
 caf::actor system_actors::add_agent(const std::string& pool, caf::actor agent) {
@@ -320,6 +382,7 @@ std::optional<uint64_t> system_actors::enroll(const std::string& pool, const std
   settings.heartbeat_target = health_monitor();
   settings.heartbeat_interval = config_.health.heartbeat_interval;
   settings.guard = guard_;
+  settings.recycling = config_.pool_settings(pool).recycling;
   std::optional<uint64_t> slot;
   if (board_ && !remote) {
     try {
@@ -394,6 +457,8 @@ std::vector<stop_target> system_actors::stop_targets() const {
   std::vector<stop_target> result;
   std::lock_guard<std::mutex> guard{mtx_};
   result.push_back({"herd.root", root_, true});
+  if (memory_watchdog_)
+    result.push_back({"memory_watchdog", memory_watchdog_, true});
   for (auto& [service, gate] : gates_)
     result.push_back({"admission " + service, gate, true});
   for (auto& [service, handle] : services_)
@@ -439,8 +504,9 @@ void system_actors::release() {
   replaced_services_.clear();
   pools_.clear();
   dispatcher_ = nullptr;
-  for (auto* handle : {&history_recorder_, &retry_scheduler_, &breakers_, &dead_letter_queue_,
-                       &escalation_queue_, &health_monitor_, &pools_supervisor_, &root_})
+  for (auto* handle :
+       {&history_recorder_, &retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,
+        &health_monitor_, &pools_supervisor_, &root_, &memory_watchdog_})
     *handle = nullptr;
 }
 

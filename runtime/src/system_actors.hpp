@@ -119,6 +119,16 @@ private:
   caf::actor start_pools(caf::actor_system& sys);
   child_spec system_child(const std::string& id,
                           caf::actor (system_actors::*start)(caf::actor_system&));
+  /// The spec of a fresh agent of `pool` made by `make`: its name reserved, each start enrolling
+  /// the new incarnation.
+  child_spec agent_spec(const std::string& pool, const agent_factory& make);
+  /// Spawns the autoscaler of `pool` over its supervisor `pool_supervisor`, if the pool's
+  /// config has `autoscaling`.
+  void start_autoscaler(caf::actor_system& sys, const std::string& pool,
+                        const caf::actor& pool_supervisor, size_t initial,
+                        const agent_factory& make);
+  /// Forgets `agent`, removed from its pool by autoscaling (no longer a current incarnation).
+  void forget_agent(const caf::actor& agent);
   /// Sets `agent` up as `name` of `pool` and lets it join the dispatcher; returns its board
   /// slot when it is watched through the board.
   std::optional<uint64_t> enroll(const std::string& pool, const std::string& name,
@@ -145,6 +155,7 @@ private:
   caf::actor health_monitor_;
   caf::actor pools_supervisor_;
   caf::actor root_;
+  caf::actor memory_watchdog_; // with `memory` limits configured
   std::map<std::string, caf::actor> services_;
   std::map<std::string, caf::actor> gates_; // each service's admission gate, behind its breakers
   std::vector<std::pair<std::string, caf::actor>> replaced_services_; // stopped at shutdown too

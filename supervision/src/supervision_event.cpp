@@ -24,6 +24,18 @@ std::string to_string(supervision_event_kind x) {
     return "abandoned";
   case supervision_event_kind::gave_up:
     return "gave_up";
+  case supervision_event_kind::recycled:
+    return "recycled";
+  case supervision_event_kind::scaled_up:
+    return "scaled_up";
+  case supervision_event_kind::scaled_down:
+    return "scaled_down";
+  case supervision_event_kind::memory_soft_limit:
+    return "memory_soft_limit";
+  case supervision_event_kind::memory_hard_limit:
+    return "memory_hard_limit";
+  case supervision_event_kind::memory_recovered:
+    return "memory_recovered";
   }
   return "unknown";
 }
@@ -33,7 +45,10 @@ std::optional<supervision_event_kind> parse_supervision_event_kind(std::string_v
       name, {supervision_event_kind::suspect, supervision_event_kind::isolated,
              supervision_event_kind::stuck, supervision_event_kind::exited,
              supervision_event_kind::restarting, supervision_event_kind::restarted,
-             supervision_event_kind::abandoned, supervision_event_kind::gave_up});
+             supervision_event_kind::abandoned, supervision_event_kind::gave_up,
+             supervision_event_kind::recycled, supervision_event_kind::scaled_up,
+             supervision_event_kind::scaled_down, supervision_event_kind::memory_soft_limit,
+             supervision_event_kind::memory_hard_limit, supervision_event_kind::memory_recovered});
 }
 
 nlohmann::json supervision_event::to_json() const {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "herd/core/atoms.hpp"
+#include "herd/core/errc.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
@@ -37,6 +38,8 @@ supervisor::supervisor(caf::actor_config& cfg, supervisor_config config,
   abandoned_metric_ = &metrics_->counter("herd_children_abandoned_total",
                                          "Hung children abandoned and replaced", labels);
   exits_metric_ = &metrics_->counter("herd_child_exits_total", "Children that exited", labels);
+  recycled_metric_ = &metrics_->counter("herd_agents_recycled_total",
+                                        "Agents retired for recycling and replaced", labels);
 }
 
 supervisor::behavior_type supervisor::make_behavior() {
@@ -64,6 +67,17 @@ supervisor::behavior_type supervisor::make_behavior() {
           return;
         add_child(std::move(spec));
         start_child(children_.size() - 1);
+      },
+      [this](scale_up_atom, child_spec& spec, const std::string& why) {
+        if (shutting_down_)
+          return;
+        auto id = spec.id;
+        add_child(std::move(spec));
+        start_child(children_.size() - 1);
+        emit(supervision_event_kind::scaled_up, id, why);
+      },
+      [this](scale_down_atom, const caf::actor& child, const std::string& why) {
+        remove_child(child, why);
       },
       [this](children_atom) {
         std::vector<caf::actor> result;
@@ -137,13 +151,38 @@ void supervisor::on_down(const caf::down_msg& dm) {
   auto i = slot_of(dm.source);
   if (!i || shutting_down_)
     return;
-  exits_metric_->inc();
   auto& id = planner_.spec(*i).id;
+  if (dm.reason == errc::recycled) {
+    // It finished its leases and retired: a fresh incarnation now, no backoff, no intensity.
+    recycled_metric_->inc();
+    log_->info("{}: child {} recycled: {}", config_.name, id, to_string(dm.reason));
+    emit(supervision_event_kind::recycled, id, to_string(dm.reason));
+    children_[*i].previous = children_[*i].handle;
+    set_handle(*i, nullptr);
+    start_child(*i);
+    return;
+  }
+  exits_metric_->inc();
   auto abnormal = !is_normal(dm.reason);
   log_->log(abnormal ? spdlog::level::warn : spdlog::level::info, "{}: child {} exited: {}",
             config_.name, id, to_string(dm.reason));
   emit(supervision_event_kind::exited, id, to_string(dm.reason));
   on_failure(*i, dm.reason, abnormal);
+}
+
+void supervisor::remove_child(const caf::actor& child, const std::string& why) {
+  if (!child || shutting_down_)
+    return;
+  auto i = slot_of(child.address());
+  if (!i)
+    return; // gone already (crashed and replaced: the replacement stays)
+  auto& spec = planner_.spec(*i);
+  log_->info("{}: child {} removed: {}", config_.name, spec.id, why);
+  if (spec.heartbeats && health_monitor_)
+    send(health_monitor_, untrack_atom::value, spec.id);
+  stop_incarnation(*i);
+  planner_.stop(*i);
+  emit(supervision_event_kind::scaled_down, spec.id, why);
 }
 
 void supervisor::on_failure(size_t i, const caf::error& reason, bool abnormal) {

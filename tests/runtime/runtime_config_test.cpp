@@ -98,6 +98,34 @@ BOOST_AUTO_TEST_CASE(json_form_reads_back_identically) {
   BOOST_TEST(back.to_json() == c.to_json());
 }
 
+BOOST_AUTO_TEST_CASE(pools_autoscaling_recycling_and_memory_are_read_and_named_on_error) {
+  auto c = herd::runtime_config::from_json(nlohmann::json::parse(R"({
+    "pools": {"llm": {"autoscaling": {"min_agents": 2, "max_agents": 8},
+                      "recycling": {"max_tasks": 500, "max_age_ms": 60000}}},
+    "memory": {"soft_limit_bytes": 1000, "hard_limit_bytes": 2000}})"));
+  auto& llm = c.pools["llm"];
+  BOOST_REQUIRE(llm.autoscaling);
+  BOOST_TEST(llm.autoscaling->min_agents == 2);
+  BOOST_TEST(llm.autoscaling->max_agents == 8);
+  BOOST_TEST(llm.recycling.max_tasks == 500);
+  BOOST_TEST(herd::to_ms(llm.recycling.max_age) == 60000);
+  BOOST_TEST(c.memory.enabled());
+  BOOST_TEST(c.memory.hard_limit_bytes == 2000u);
+  BOOST_TEST(!c.pool_settings("other").autoscaling);
+  auto back = herd::runtime_config::from_json(c.to_json());
+  BOOST_TEST(back.to_json() == c.to_json());
+  // Off by default.
+  herd::runtime_config defaults;
+  BOOST_TEST(!defaults.memory.enabled());
+  BOOST_TEST(!defaults.pool_settings("llm").recycling.enabled());
+  auto e = error_of(R"({"pools": {"llm": {"autoscaling": {"min_agents": 4, "max_agents": 2}}}})");
+  BOOST_TEST(e.find("/pools/llm/autoscaling/max_agents") == 0u, e);
+  e = error_of(R"({"pools": {"llm": {"recycling": {"max_age_ms": -5}}}})");
+  BOOST_TEST(e.find("/pools/llm/recycling/max_age_ms") == 0u, e);
+  e = error_of(R"({"memory": {"soft_limit_bytes": 10, "hard_limit_bytes": 5}})");
+  BOOST_TEST(e.find("/memory/hard_limit_bytes") == 0u, e);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_type_names_the_path) {
   BOOST_TEST(
       error_of(R"({"policies": {"read_only": {"max_attempts": "five"}}})") ==

@@ -15,6 +15,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/pool_load.hpp"
 #include "herd/distribution/node_info.hpp"
 #include "herd/distribution/node_registration.hpp"
 #include "herd/retry/failure_policy.hpp"
@@ -114,9 +115,30 @@ BOOST_AUTO_TEST_CASE(stats_and_settings_roundtrip) {
   a.name = "llm-1";
   a.pool = "llm";
   a.heartbeat_interval = herd::from_ms(250);
+  a.recycling.max_tasks = 100;
+  a.recycling.max_age = herd::from_ms(3600000);
+  a.recycling.max_resident_bytes = 1 << 20;
   auto a2 = message_roundtrip(a);
   BOOST_TEST(a2.name == "llm-1");
   BOOST_TEST(a2.heartbeat_interval.count() == a.heartbeat_interval.count());
+  BOOST_TEST(a2.recycling.max_tasks == 100);
+  BOOST_TEST(a2.recycling.max_age.count() == a.recycling.max_age.count());
+  BOOST_TEST(a2.recycling.max_resident_bytes == uint64_t{1} << 20);
+}
+
+BOOST_AUTO_TEST_CASE(pool_load_roundtrips) {
+  herd::pool_load load;
+  load.pool = "llm";
+  load.queued = 12;
+  load.leased = 3;
+  load.agents = 4;
+  load.busy = 2;
+  auto copy = message_roundtrip(load);
+  BOOST_TEST(copy.pool == "llm");
+  BOOST_TEST(copy.queued == 12u);
+  BOOST_TEST(copy.leased == 3u);
+  BOOST_TEST(copy.agents == 4u);
+  BOOST_TEST(copy.busy == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(dead_letter_protocol_roundtrips) {

@@ -45,6 +45,15 @@ public:
   const agent_settings& settings() const { return settings_; }
   /// How many tasks it holds.
   size_t tasks_in_flight() const { return leases_.size(); }
+  /// How many tasks it finished (reported), in this incarnation.
+  int64_t tasks_finished() const { return tasks_finished_; }
+  /// True once it is due for recycling: it takes no new lease and exits with `errc::recycled`
+  /// after its last one.
+  bool recycling() const { return !recycle_reason_.empty(); }
+  /// The memory it holds beyond the actor itself (caches, conversation memory), as the
+  /// subclass counts it; checked against its pool's `recycling.max_resident_bytes` after each
+  /// task. Default: 0.
+  virtual uint64_t resident_bytes() const;
 
 protected:
   /// Runs a task synchronously. Default: fails with `permanent` ("handle not implemented").
@@ -83,6 +92,8 @@ private:
   void report(uint64_t lease_id, outcome result);
   void fail_all_leases(const std::string& reason);
   void schedule_heartbeat();
+  /// Retires the agent if its recycle policy says it is due.
+  void check_recycling();
   /// Sends the guarded call of `t` to `breaker` and hands the answer to `then`.
   void call_breaker(caf::actor breaker, const task& t, const std::string& service,
                     std::string request, std::function<void(outcome)> then, duration timeout);
@@ -96,6 +107,10 @@ private:
   std::vector<uint64_t> batch_ids_;
   std::vector<outcome> batch_outcomes_;
   uint64_t heartbeats_sent_ = 0;
+  int64_t tasks_finished_ = 0;
+  time_point born_;               // when it was set up, on the actor clock
+  std::string recycle_reason_;    // non-empty once due
+  caf::actor recycle_dispatcher_; // the dispatcher it retires from (its last lease's)
 };
 
 } // namespace herd

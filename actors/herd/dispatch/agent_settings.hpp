@@ -9,6 +9,7 @@
 
 #include "herd/core/time.hpp"
 #include "herd/dispatch/liveness_board.hpp"
+#include "herd/dispatch/recycle_policy.hpp"
 
 namespace herd {
 class call_guard;
@@ -35,6 +36,8 @@ struct agent_settings {
   /// services, breakers, step and loop limits, budgets; none = `call` fails unavailable.
   /// Default: none.
   std::shared_ptr<call_guard> guard;
+  /// When the agent is replaced by a fresh one (its pool's `"recycling"`). Default: never.
+  recycle_policy recycling;
 };
 
 /// Makes `agent_settings` serializable by CAF; the board and the guard stay behind (a remote agent
@@ -42,7 +45,7 @@ struct agent_settings {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agent_settings& x) {
   return f(caf::meta::type_name("herd::agent_settings"), x.name, x.pool, x.heartbeat_target,
-           x.heartbeat_interval);
+           x.heartbeat_interval, x.recycling);
 }
 
 } // namespace herd

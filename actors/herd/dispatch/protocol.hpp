@@ -14,6 +14,7 @@
 #include "herd/core/task.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/pool_load.hpp"
 
 /// The dispatch feature's protocol: its atoms, the dispatcher's typed handle and the messages
 /// between the dispatcher and its (dynamically typed) agents, including what other features send
@@ -77,6 +78,18 @@ using intake_atom = caf::atom_constant<caf::atom("intake")>;
 /// `(budget_reset_atom, generation)`.
 using budget_reset_atom = caf::atom_constant<caf::atom("budgetrst")>;
 
+/// Retires an agent gracefully (scale-down, recycling): `(retire_atom, caf::actor agent) -> bool`.
+/// The dispatcher leases nothing more to it and replies true once it holds no lease (every
+/// result reported; it has then left its pool), false if it does not know the agent.
+using retire_atom = caf::atom_constant<caf::atom("retire")>;
+/// An agent's own reminder to look at its recycle policy (max_age): `(recycle_atom)`.
+using recycle_atom = caf::atom_constant<caf::atom("recycle")>;
+/// Asks for the load of one pool: `(pool_load_atom, std::string pool) -> pool_load`.
+using pool_load_atom = caf::atom_constant<caf::atom("poolload")>;
+/// The memory watchdog's lever: `(memory_pause_atom, bool paused, std::string reason)`; while
+/// paused, submits are refused with `errc::memory_pressure` and `reason` (apart from an
+/// operator's pause).
+using memory_pause_atom = caf::atom_constant<caf::atom("mempause")>;
 // clang-format off
 /// The dispatcher's typed handle: one reply type per message.
 ///
@@ -98,6 +111,9 @@ using budget_reset_atom = caf::atom_constant<caf::atom("budgetrst")>;
 /// | `(dispatcher_stats_atom)`                                       | `dispatcher_stats`        |
 /// | `(intake_atom, bool paused, string reason)`                     | `dispatcher_stats`        |
 /// | `(dispatch_atom, string pool)`, `(tick_atom, uint64_t)`         | - (its own reminders)     |
+/// | `(retire_atom, actor agent)`: once it holds no lease            | `bool` (false: unknown)   |
+/// | `(pool_load_atom, string pool)`                                 | `pool_load`               |
+/// | `(memory_pause_atom, bool paused, string reason)`               | -                         |
 ///
 /// What the dispatcher sends its peers: to the connected retry scheduler `(retry_atom, task)`
 /// for a failed attempt and `(observe_atom, string service, int32_t successes, int32_t 0)` for
@@ -121,7 +137,10 @@ using dispatcher_actor = caf::typed_actor<
     caf::replies_to<dispatcher_stats_atom>::with<dispatcher_stats>,
     caf::replies_to<intake_atom, bool, std::string>::with<dispatcher_stats>,
     caf::reacts_to<dispatch_atom, std::string>, caf::reacts_to<tick_atom, uint64_t>,
-    caf::reacts_to<budget_reset_atom, uint64_t>>;
+    caf::reacts_to<budget_reset_atom, uint64_t>,
+    caf::replies_to<retire_atom, caf::actor>::with<bool>,
+    caf::replies_to<pool_load_atom, std::string>::with<pool_load>,
+    caf::reacts_to<memory_pause_atom, bool, std::string>>;
 
 // clang-format off
 /// What every agent handles (agents stay dynamically typed: users add `extra_handlers`), and
@@ -134,6 +153,7 @@ using dispatcher_actor = caf::typed_actor<
 /// | agent -> dispatcher     | `(report_atom, uint64_t lease_id, outcome)`                    |
 /// | agent -> dispatcher     | `(report_atom, vector<uint64_t> lease_ids, vector<outcome>)`   |
 /// | agent -> health monitor | `(heartbeat_atom, string name, uint64_t sequence)`             |
+/// | agent -> dispatcher     | `(retire_atom, actor self) -> bool`: recycling, then it exits  |
 // clang-format on
 using agent_protocol =
     caf::typed_actor<caf::reacts_to<setup_atom, agent_settings>,

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/core/atoms.hpp"
+#include "herd/core/errc.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/degradation/call_guard.hpp"
 #include "herd/dispatch/protocol.hpp"
@@ -73,8 +74,12 @@ caf::behavior agent::make_behavior() {
   caf::message_handler base{
       [this](setup_atom, agent_settings& settings) {
         settings_ = std::move(settings);
+        born_ = clock().now();
         on_setup();
         schedule_heartbeat();
+        // An idle agent grows old too: look again when its max_age is due.
+        if (settings_.recycling.max_age.count() > 0)
+          delayed_send(this, settings_.recycling.max_age, recycle_atom::value);
       },
       [this](lease_atom, const std::vector<uint64_t>& lease_ids, const std::vector<task>& tasks) {
         // Tasks that finish synchronously are reported together, in one message. The board
@@ -97,7 +102,9 @@ caf::behavior agent::make_behavior() {
         batch_outcomes_.clear();
         if (settings_.board)
           settings_.board->leave(settings_.board_slot);
+        check_recycling();
       },
+      [this](recycle_atom) { check_recycling(); },
       [this](tick_atom, uint64_t sent) {
         // A tick scheduled before the last heartbeat belongs to an older chain (a second setup,
         // as when a remote agent joins again): dropped, so one chain of heartbeats remains.
@@ -110,12 +117,42 @@ caf::behavior agent::make_behavior() {
   return base.or_else(extra_handlers());
 }
 
+uint64_t agent::resident_bytes() const {
+  return 0;
+}
+
+void agent::check_recycling() {
+  if (!recycle_reason_.empty() || !settings_.recycling.enabled())
+    return;
+  auto why = settings_.recycling.due(tasks_finished_, clock().now() - born_, resident_bytes());
+  if (why.empty())
+    return;
+  recycle_reason_ = why;
+  auto dispatcher = recycle_dispatcher_;
+  if (!dispatcher) {
+    // It never held a lease (leases come from its dispatcher): nothing to finish.
+    quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
+    return;
+  }
+  // The dispatcher leases nothing more and answers once every result is in (the reports sent
+  // before this request arrive before it); leases already on their way still run here.
+  request(dispatcher, caf::infinite, retire_atom::value, caf::actor_cast<caf::actor>(this))
+      .then(
+          [this](bool) {
+            quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
+          },
+          [this](caf::error&) {
+            quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
+          });
+}
+
 void agent::on_exit() {
   settings_.heartbeat_target = nullptr;
   settings_.board = nullptr;
   settings_.guard = nullptr;
   leases_.clear();
   batch_dispatcher_ = nullptr;
+  recycle_dispatcher_ = nullptr;
 }
 
 // -- guarded service calls ---------------------------------------------------------------------
@@ -202,6 +239,8 @@ int64_t agent::wall_ms() {
 
 void agent::start(uint64_t lease_id, const task& t) {
   auto dispatcher = caf::actor_cast<caf::actor>(current_sender());
+  if (settings_.recycling.enabled())
+    recycle_dispatcher_ = dispatcher; // the one to retire from
   leases_.emplace_back(lease_id, std::move(dispatcher));
   task_completion done{this, lease_id};
   try {
@@ -226,6 +265,7 @@ void agent::report(uint64_t lease_id, outcome result) {
   auto dispatcher = std::move(i->second);
   *i = std::move(leases_.back());
   leases_.pop_back();
+  ++tasks_finished_;
   if (batching_) {
     batch_dispatcher_ = std::move(dispatcher);
     batch_ids_.push_back(lease_id);
@@ -233,6 +273,7 @@ void agent::report(uint64_t lease_id, outcome result) {
     return;
   }
   send(dispatcher, report_atom::value, lease_id, std::move(result));
+  check_recycling();
 }
 
 void agent::fail_all_leases(const std::string& reason) {

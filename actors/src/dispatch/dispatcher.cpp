@@ -214,6 +214,25 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         budget_paused_until_.reset();
         budget_paused_metric_->set(0);
       },
+      [this](retire_atom, const caf::actor& handle) -> caf::result<bool> {
+        auto key = handle ? agent_key(handle.address()) : nullptr;
+        if (key == nullptr)
+          return false;
+        state_.retire(*key);
+        auto& waiters = retirements_[*key];
+        waiters.push_back(make_response_promise<bool>());
+        auto promise = waiters.back();
+        settle_retirements();
+        return promise;
+      },
+      [this](pool_load_atom, const std::string& pool) { return state_.load_of(pool); },
+      [this](memory_pause_atom, bool paused, std::string& reason) {
+        if (paused)
+          log_->warn("intake paused for memory: {}", reason);
+        else
+          log_->info("intake resumed: memory fell below the hard limit");
+        state_.pause_for_memory(paused, std::move(reason));
+      },
       [this](intake_atom, bool paused, std::string& reason) {
         if (paused)
           log_->warn("intake paused: {}", reason);
@@ -274,6 +293,36 @@ void dispatcher::act() {
     drain_waiters_.clear();
   }
   todo.clear();
+  settle_retirements();
+}
+
+void dispatcher::settle_retirements() {
+  if (retirements_.empty())
+    return;
+  std::vector<std::pair<uint64_t, std::vector<caf::typed_response_promise<bool>>>> done;
+  for (auto i = retirements_.begin(); i != retirements_.end();) {
+    auto held = state_.in_flight(i->first);
+    if (held && *held > 0) {
+      ++i;
+      continue;
+    }
+    done.emplace_back(i->first, std::move(i->second));
+    i = retirements_.erase(i);
+  }
+  for (auto& [key, waiters] : done) {
+    // Every result is in: it leaves its pool with nothing to re-queue.
+    if (key < agent_handles_.size() && agent_handles_[key]) {
+      auto handle = agent_handles_[key];
+      agent_keys_.erase(handle.address());
+      demonitor(handle);
+      agent_handles_[key] = nullptr;
+      state_.remove(key, "retired", clock().now());
+    }
+    for (auto& waiter : waiters)
+      waiter.deliver(true);
+  }
+  if (!done.empty())
+    act();
 }
 
 submit_decision dispatcher::accept(task& t) {

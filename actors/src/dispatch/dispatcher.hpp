@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -136,6 +137,8 @@ private:
   const uint64_t* agent_key(const caf::actor_addr& addr) const;
   /// Forgets the agent behind `addr` after `why`.
   void forget_agent(const caf::actor_addr& addr, const std::string& why);
+  /// Answers the retirements whose agent holds no lease any more (it leaves its pool) or is gone.
+  void settle_retirements();
   /// Closes the cycle with `scheduler`, or says why not.
   caf::result<void> connect_retry(const caf::actor& scheduler);
   /// Wall-clock UTC ms at the actor clock's `now`.
@@ -177,6 +180,8 @@ private:
   std::vector<std::unique_ptr<caf::typed_response_promise<outcome>[]>> first_waiters_;
   std::unordered_map<uint32_t, std::vector<caf::typed_response_promise<outcome>>> more_waiters_;
   std::vector<caf::typed_response_promise<dispatcher_stats>> drain_waiters_;
+  // Retiring agents by key, with whoever waits for them to hold no lease.
+  std::map<uint64_t, std::vector<caf::typed_response_promise<bool>>> retirements_;
 
   // The journal (none: memory only) and what waits for its commits, in journal order.
   struct unacked_enqueue {

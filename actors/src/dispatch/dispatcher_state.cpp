@@ -56,6 +56,8 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return reject(errc::shutting_down, "the runtime is shutting down and accepts no tasks");
   if (stats_.intake_paused)
     return reject(errc::intake_paused, "intake is paused: " + stats_.pause_reason);
+  if (memory_paused_)
+    return reject(errc::memory_pressure, "intake is paused: " + memory_reason_);
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
   if (!knows_kind(t.kind))
@@ -267,6 +269,44 @@ void dispatcher_state::resume(uint64_t agent, time_point now) {
   dispatch(pool_named(i->second.pool));
 }
 
+void dispatcher_state::retire(uint64_t agent) {
+  auto i = agents_.find(agent);
+  if (i == agents_.end() || i->second.retiring)
+    return;
+  i->second.retiring = true;
+  log_->info("agent {} retires: no new leases, {} to finish", i->second.name,
+             i->second.in_flight());
+}
+
+std::optional<size_t> dispatcher_state::in_flight(uint64_t agent) const {
+  auto i = agents_.find(agent);
+  if (i == agents_.end())
+    return std::nullopt;
+  return i->second.in_flight();
+}
+
+pool_load dispatcher_state::load_of(const std::string& pool) const {
+  pool_load result;
+  result.pool = pool;
+  auto i = pools_.find(pool);
+  if (i == pools_.end())
+    return result;
+  result.queued = i->second.queue.size();
+  for (auto* member : i->second.members) {
+    result.leased += member->leased;
+    if (member->in_flight() > 0)
+      ++result.busy;
+    if (!member->isolated && !member->retiring)
+      ++result.agents;
+  }
+  return result;
+}
+
+void dispatcher_state::pause_for_memory(bool paused, std::string reason) {
+  memory_paused_ = paused;
+  memory_reason_ = paused ? std::move(reason) : std::string{};
+}
+
 void dispatcher_state::lease_pool(const std::string& pool_name, time_point now) {
   now_ = now;
   auto& pool = pool_named(pool_name);
@@ -458,7 +498,8 @@ dispatcher_state::agent_entry* dispatcher_state::pick_agent(pool_entry& pool) {
   auto n = pool.members.size();
   for (size_t k = 0; k < n; ++k) {
     auto& candidate = *pool.members[(pool.next + k) % n];
-    if (candidate.isolated || candidate.in_flight() >= static_cast<size_t>(candidate.concurrency))
+    if (candidate.isolated || candidate.retiring ||
+        candidate.in_flight() >= static_cast<size_t>(candidate.concurrency))
       continue;
     if (best == nullptr || candidate.in_flight() < best->in_flight()) {
       best = &candidate;

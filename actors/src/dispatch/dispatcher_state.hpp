@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,6 +24,7 @@
 #include "herd/core/task.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/pool_load.hpp"
 
 namespace spdlog {
 class logger;
@@ -86,6 +88,15 @@ public:
   void isolate(uint64_t agent, time_point now);
   /// Resumes leasing to an isolated `agent`.
   void resume(uint64_t agent, time_point now);
+  /// Leases nothing more to `agent` (scale-down, recycling); its leases run to their end.
+  void retire(uint64_t agent);
+  /// The leases `agent` holds (taken-back ones whose result is due included); none if unknown.
+  std::optional<size_t> in_flight(uint64_t agent) const;
+  /// The load of `pool` (all zero for a pool never named).
+  pool_load load_of(const std::string& pool) const;
+  /// Pauses (or resumes) intake for memory pressure, apart from an operator's pause: while
+  /// paused, submits are refused with `errc::memory_pressure` and `reason`.
+  void pause_for_memory(bool paused, std::string reason);
   /// Leases the queued tasks of `pool` (the reminder named in `actions().reminders` arrived).
   void lease_pool(const std::string& pool, time_point now);
   /// Takes back the leases due at `now` if `generation` is the armed timer's.
@@ -112,6 +123,7 @@ private:
     std::string pool;
     int32_t concurrency = 1;
     bool isolated = false;
+    bool retiring = false;                  // leased nothing more (scale-down, recycling)
     size_t leased = 0;                      // leases it holds (leases_ knows which)
     std::unordered_set<uint64_t> abandoned; // taken back, result not yet in: slot still busy
     size_t in_flight() const { return leased + abandoned.size(); }
@@ -253,6 +265,8 @@ private:
   time_point timer_due_;
   bool timer_armed_ = false;
   bool draining_ = false;
+  bool memory_paused_ = false; // by the memory watchdog
+  std::string memory_reason_;
   // The service each task kind's failures last came from, so a success of a task that names no
   // service refunds that service's retry budget; at most max_learned_kinds kinds.
   static constexpr size_t max_learned_kinds = 1024;

@@ -37,6 +37,12 @@ enum class errc : uint8_t {
   budget_exhausted,
   /// The task journal could not commit: the task (or its acknowledgement) is not durable.
   journal_failed,
+  /// The memory watchdog paused intake: the process's resident memory is above the hard limit
+  /// (the message gives both); new tasks are refused until it falls below.
+  memory_pressure,
+  /// An agent retired itself to be replaced by a fresh one (max_tasks, max_age, resident
+  /// bytes); its supervisor starts the next incarnation at once, not counted as a restart.
+  recycled,
 };
 
 /// Returns the name of an error code, e.g. "intake_full".

@@ -31,6 +31,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
 #include "herd/dispatch/dispatcher_stats.hpp"
+#include "herd/dispatch/pool_load.hpp"
 #include "herd/distribution/node_credentials.hpp"
 #include "herd/distribution/node_errc.hpp"
 #include "herd/distribution/node_info.hpp"
@@ -85,6 +86,7 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<dispatcher_config>{}, "herd::dispatcher_config");
   visit(announced<dispatcher_stats>{}, "herd::dispatcher_stats");
   visit(announced<agent_settings>{}, "herd::agent_settings");
+  visit(announced<pool_load>{}, "herd::pool_load");
   // retry
   visit(announced<backoff_policy>{}, "herd::backoff_policy");
   visit(announced<failure_policy>{}, "herd::failure_policy");

@@ -15,6 +15,7 @@
 #include "herd/degradation/fallback_config.hpp"
 #include "herd/degradation/loop_guard.hpp"
 #include "herd/dispatch/dispatcher_config.hpp"
+#include "herd/dispatch/recycle_policy.hpp"
 #include "herd/distribution/node_config.hpp"
 #include "herd/history/history_config.hpp"
 #include "herd/http/http_client_config.hpp"
@@ -23,7 +24,9 @@
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
+#include "herd/supervision/autoscaling_config.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
+#include "herd/supervision/memory_watchdog_config.hpp"
 #include "herd/supervision/supervisor_config.hpp"
 #include "herd/workflow/workflow_config.hpp"
 
@@ -35,6 +38,11 @@ class json_reader;
 struct pool_config {
   /// Tasks one agent of the pool runs at once; 0 = the dispatcher's default. Default: 0.
   int32_t concurrency = 0;
+  /// Sizes the pool by its queue (docs/pools.md); none = a fixed size. Default: none.
+  std::optional<autoscaling_config> autoscaling;
+  /// When the pool's agents are replaced by fresh ones (max_tasks, max_age, resident bytes).
+  /// Default: never.
+  recycle_policy recycling;
 };
 
 /// Everything a `herd::runtime` is configured with. Every default is written here, once.
@@ -44,7 +52,8 @@ struct pool_config {
 ///  "admission": {"defaults": {...}, "services": {"NAME": {...}}},
 ///  "dead_letters": {"db": FILE, ...} or null, "history": {"db": FILE, "retention": "30d"} or
 ///  false, "health": {...}, "supervision": {...},
-///  "pools": {"NAME": {"concurrency": N}},
+///  "pools": {"NAME": {"concurrency": N, "autoscaling": {...}, "recycling": {...}}},
+///  "memory": {"soft_limit_bytes": 0, "hard_limit_bytes": 0, "check_interval_ms": 1000},
 ///  "http_client": {...}, "services": {"NAME": {"type": "openai", "base_url": URL, ...}},
 ///  "http": {"listen": "127.0.0.1:9464", "token_env": "HERD_OPS_TOKEN"},
 ///  "policies": {"KIND": {"preset": "read_only", ...}}, "fallback_policy": "",
@@ -91,6 +100,8 @@ struct runtime_config {
   ops_endpoint_config http;
   /// Per-pool settings by pool name.
   std::map<std::string, pool_config> pools;
+  /// The process-level memory watchdog (docs/pools.md). Default: off.
+  memory_watchdog_config memory;
   /// Failure policies by task kind; the presets (default, read_only, notification, mutation,
   /// payment) are always present.
   std::map<std::string, failure_policy> policies;
@@ -143,6 +154,8 @@ struct runtime_config {
   std::string workflows_db() const;
   /// The concurrency of a pool's agents.
   int32_t concurrency_of(const std::string& pool) const;
+  /// The settings of `pool` (every default for a pool not configured).
+  pool_config pool_settings(const std::string& pool) const;
 
   /// Reads a configuration; throws `config_error` naming the JSON path of a bad field.
   static runtime_config from_json(const nlohmann::json& document);

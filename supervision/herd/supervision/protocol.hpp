@@ -58,6 +58,18 @@ using add_child_atom = caf::atom_constant<caf::atom("addchild")>;
 /// order; a child that is not running has an invalid handle.
 using children_atom = caf::atom_constant<caf::atom("children")>;
 
+/// A pool's autoscaler adds an agent to a running supervisor, started at once, and the
+/// supervisor emits a `scaled_up` event with `why`: `(scale_up_atom, child_spec, std::string
+/// why)`; local only.
+using scale_up_atom = caf::atom_constant<caf::atom("scaleup")>;
+/// A pool's autoscaler removes a child for good (after the dispatcher retired it): the
+/// supervisor stops it (not restarted), stops watching it and emits a `scaled_down` event:
+/// `(scale_down_atom, caf::actor child, std::string why)`.
+using scale_down_atom = caf::atom_constant<caf::atom("scaledown")>;
+
+/// Asks a pool's autoscaler for the size it decided: `(pool_size_atom) -> int32_t`.
+using pool_size_atom = caf::atom_constant<caf::atom("poolsize")>;
+
 // -- typed handles ----------------------------------------------------------------------------
 
 /// A supervisor (see `supervisor` for what each message does). `add_child_atom` carries a
@@ -68,7 +80,9 @@ using supervisor_actor = caf::typed_actor<
     caf::reacts_to<suspect_atom, caf::actor, std::string, std::string>,
     caf::reacts_to<restart_atom, uint64_t>, caf::reacts_to<brutal_atom, caf::actor>,
     caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<add_child_atom, child_spec>,
-    caf::replies_to<children_atom>::with<std::vector<caf::actor>>>;
+    caf::replies_to<children_atom>::with<std::vector<caf::actor>>,
+    caf::reacts_to<scale_up_atom, child_spec, std::string>,
+    caf::reacts_to<scale_down_atom, caf::actor, std::string>>;
 
 /// The health monitor (see `health_monitor` for what each message does). Agents heartbeat to it
 /// and the dispatcher reports stuck leases to it through untyped `caf::actor` handles
@@ -83,5 +97,15 @@ using health_monitor_actor = caf::typed_actor<
     caf::replies_to<health_atom>::with<health_view>,
     caf::replies_to<tracked_count_atom>::with<uint64_t>, caf::reacts_to<subscribe_atom, caf::actor>,
     caf::reacts_to<tick_atom, uint64_t>>;
+
+/// A pool's autoscaler (see `pool_autoscaler`): `tick_atom` is its own sampling timer;
+/// `(pool_size_atom) -> int32_t` answers the size it decided.
+using pool_autoscaler_actor = caf::typed_actor<caf::reacts_to<tick_atom, uint64_t>,
+                                               caf::replies_to<pool_size_atom>::with<int32_t>>;
+
+/// The memory watchdog (see `memory_watchdog`): `tick_atom` is its own check timer;
+/// `(subscribe_atom, actor)` sends `actor` its `(sup_event_atom, supervision_event)` events.
+using memory_watchdog_actor = caf::typed_actor<caf::reacts_to<tick_atom, uint64_t>,
+                                               caf::reacts_to<subscribe_atom, caf::actor>>;
 
 } // namespace herd

@@ -30,6 +30,19 @@ enum class supervision_event_kind : uint8_t {
   abandoned,
   /// A supervisor exceeded its restart intensity, gave up and exited (its parent decides).
   gave_up,
+  /// An agent retired for recycling (max_tasks, max_age, resident bytes) and its supervisor
+  /// started a fresh one.
+  recycled,
+  /// A pool's autoscaler added agents through the pool's supervisor (the detail says why).
+  scaled_up,
+  /// A pool's autoscaler removed an idle agent after it finished its leases.
+  scaled_down,
+  /// The process's resident memory rose above the watchdog's soft limit (an alert).
+  memory_soft_limit,
+  /// The process's resident memory rose above the hard limit: intake is paused.
+  memory_hard_limit,
+  /// The process's resident memory fell back below the limits (intake resumes).
+  memory_recovered,
 };
 
 /// The name of a kind, e.g. "isolated".

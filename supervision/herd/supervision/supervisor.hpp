@@ -43,7 +43,12 @@ namespace herd {
 ///   incarnation (the on-restart hook: re-register it with the dispatcher) and
 ///   `(sup_event_atom, supervision_event)` events.
 /// - `(children_atom) -> std::vector<caf::actor>`: the current incarnations in spec order.
-/// - `(add_child_atom, child_spec)`: a new child after the others, started at once.
+/// - `(add_child_atom, child_spec)`: a new child after the others, started at once;
+///   `(scale_up_atom, child_spec, why)` the same, with a `scaled_up` event.
+/// - `(scale_down_atom, child, why)`: the child is stopped for good (not restarted, no longer
+///   watched), with a `scaled_down` event.
+/// - A child that exits with `errc::recycled` (an agent that retired for recycling) is
+///   replaced at once, with a `recycled` event; not counted against the restart intensity.
 /// - An `exit_msg` (from the parent or the runtime) stops the children, then the supervisor.
 ///   If the supervisor is killed, its children are told to exit as it terminates.
 class supervisor : public supervisor_actor::base {
@@ -71,6 +76,7 @@ private:
   void add_child(child_spec spec);
   void start_child(size_t i);
   void on_down(const caf::down_msg& dm);
+  void remove_child(const caf::actor& child, const std::string& why);
   void on_failure(size_t i, const caf::error& reason, bool abnormal);
   void on_suspect(const caf::actor& child, const std::string& reason);
   void on_restart(uint64_t batch);
@@ -102,6 +108,7 @@ private:
   counter* gave_up_metric_;
   counter* abandoned_metric_;
   counter* exits_metric_;
+  counter* recycled_metric_;
 };
 
 } // namespace herd

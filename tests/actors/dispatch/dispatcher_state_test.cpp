@@ -398,4 +398,47 @@ BOOST_AUTO_TEST_CASE(completed_ids_are_evicted_oldest_first) {
   BOOST_TEST((submit(state, "t1").what == submit_decision::verdict::accepted));
 }
 
+BOOST_AUTO_TEST_CASE(a_retiring_agent_gets_no_new_lease_and_keeps_the_ones_it_holds) {
+  config.intake_capacity = 10;
+  auto state = make();
+  state.join(agent_a, "default", "a", 1, now);
+  state.join(agent_b, "default", "b", 1, now);
+  submit(state, "t1");
+  submit(state, "t2");
+  auto held = leases(state);
+  BOOST_REQUIRE(held[agent_a].size() == 1u);
+  state.actions().clear();
+  state.retire(agent_a);
+  BOOST_TEST(*state.in_flight(agent_a) == 1u);
+  submit(state, "t3");
+  BOOST_TEST(leases(state).empty()); // b is busy, a retires: t3 waits
+  auto load = state.load_of("default");
+  BOOST_TEST(load.queued == 1u);
+  BOOST_TEST(load.leased == 2u);
+  BOOST_TEST(load.busy == 2u);
+  BOOST_TEST(load.agents == 1u); // the retiring agent takes no lease
+  state.actions().clear();
+  auto ok = outcome::success("done");
+  BOOST_TEST(state.report(held[agent_a].front(), ok, now));
+  BOOST_TEST(*state.in_flight(agent_a) == 0u);
+  BOOST_TEST(leases(state).empty()); // still not to a
+  state.remove(agent_a, "retired", now);
+  BOOST_TEST(state.stats().requeued == 0u);
+  BOOST_TEST(!state.in_flight(agent_a));
+  BOOST_TEST(state.stats().balanced());
+}
+
+BOOST_AUTO_TEST_CASE(memory_pressure_refuses_submits_apart_from_an_operators_pause) {
+  auto state = make();
+  state.join(agent_a, "default", "a", 1, now);
+  state.pause_for_memory(true, "resident memory is above the hard limit");
+  auto refused = submit(state, "t1");
+  BOOST_TEST((refused.what == submit_decision::verdict::rejected));
+  BOOST_TEST((refused.error == errc::memory_pressure));
+  BOOST_TEST(refused.reason.find("hard limit") != std::string::npos, refused.reason);
+  BOOST_TEST(!state.stats().intake_paused); // the operator's lever is untouched
+  state.pause_for_memory(false, "");
+  BOOST_TEST((submit(state, "t2").what == submit_decision::verdict::accepted));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
