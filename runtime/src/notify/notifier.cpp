@@ -139,7 +139,13 @@ void notifier::deliver(const notification& n, size_t hook) {
   }
   update_pending(hook);
   auto kind = n.kind;
-  auto dispatcher = peers_.dispatcher();
+  auto dispatcher = peers_.dispatcher ? peers_.dispatcher() : caf::actor{};
+  if (!dispatcher) {
+    router_.release(hook);
+    update_pending(hook);
+    reject(std::move(t), hook, n.kind, "the runtime has no dispatcher (shutting down)");
+    return;
+  }
   auto settle = [this, hook, kind](const std::string& result) {
     router_.release(hook);
     update_pending(hook);
