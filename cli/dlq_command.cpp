@@ -51,7 +51,7 @@ dead_letter_filter filter_of(const store_command& opts, int64_t now_ms) {
   f.reason = opts.get("reason");
   if (!f.reason.empty() && !parse_dead_letter_reason(f.reason))
     throw usage_error("--reason expects exhausted, non_retryable, budget_exhausted, "
-                      "escalation_timeout, poison or handed_back, got \"" +
+                      "escalation_timeout, poison, handed_back or overflow, got \"" +
                       f.reason + "\"");
   f.service = opts.get("service");
   f.status = opts.get("status");

@@ -17,15 +17,21 @@
 #include "herd/dead_letters/dead_letter_reason.hpp"
 #include "herd/dead_letters/dead_letter_store.hpp"
 #include "herd/dead_letters/protocol.hpp"
+#include "herd/degradation/call_guard.hpp"
 #include "herd/degradation/rule_agent.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/distribution/node_registry.hpp"
 #include "herd/distribution/protocol.hpp"
 #include "herd/http/http_service.hpp"
+#include "herd/notify/notification_router.hpp"
+#include "herd/notify/protocol.hpp"
 #include "herd/runtime/ops_endpoint.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/workflow/workflow_driver.hpp"
 #include "herd/workflow/workflow_errc.hpp"
+#include "notify/notifier.hpp"
+#include "notify/webhook_agent.hpp"
+#include "notify/webhook_codec.hpp"
 #include "shutdown_reaper.hpp"
 #include "stop_roster.hpp"
 #include "system_actors.hpp"
@@ -63,6 +69,8 @@ void runtime::boot() {
   }
   for (auto& [name, service] : config_.services)
     add_http_service(name, service);
+  if (config_.notifications.enabled())
+    start_notifications();
   if (config_.node.publish) {
     try {
       start_node_endpoint();
@@ -81,6 +89,48 @@ void runtime::boot() {
     }
   }
   component_logger("runtime")->debug("runtime started");
+}
+
+void runtime::start_notifications() {
+  auto& config = config_.notifications;
+  duration longest{0};
+  for (auto& hook : config.webhooks) {
+    std::shared_ptr<const http_codec> codec = std::make_shared<webhook_codec>(hook.endpoint());
+    auto handle = caf::actor_cast<caf::actor>(
+        sys_->spawn<http_service>(hook.service_name(), http(), codec, metrics_));
+    actors_->add_service(hook.service_name(), handle);
+    longest = std::max(longest, hook.connect_timeout + hook.timeout);
+  }
+  // The webhook's own timeouts end a hanging POST; the agent's call waits a second longer.
+  auto call_timeout = longest + from_ms(1000);
+  spawn_supervised("herd.notify", static_cast<size_t>(config.agents),
+                   [call_timeout](caf::actor_system& sys) {
+                     return caf::actor_cast<caf::actor>(sys.spawn<webhook_agent>(call_timeout));
+                   });
+  std::weak_ptr<system_actors> weak = actors_;
+  notifier_peers peers;
+  peers.dispatcher = [weak] {
+    auto actors = weak.lock();
+    return actors ? caf::actor_cast<caf::actor>(actors->dispatcher()) : caf::actor{};
+  };
+  peers.dead_letters = [weak] {
+    auto actors = weak.lock();
+    return actors ? actors->dead_letter_queue() : caf::actor{};
+  };
+  notifier_ = sys_->spawn<herd::notifier>(config, std::move(peers), metrics_);
+  actors_->subscribe(notifier_); // isolations
+  actors_->subscribe_breakers(notifier_);
+  actors_->subscribe_escalations(notifier_);
+  if (auto queue = dead_letter_queue())
+    for (auto threshold : notification_router{config}.depth_thresholds())
+      caf::anon_send(queue, subscribe_atom::value, notifier_, threshold);
+  guard()->on_crossing([target = notifier_](const std::string& subject,
+                                            const budget_crossing& crossing,
+                                            const std::string& line) {
+    if (crossing.level == budget_level::hard)
+      caf::anon_send(target, notify_atom::value, to_string(notification_kind::budget_exhausted),
+                     subject, line);
+  });
 }
 
 std::vector<caf::actor>
@@ -281,6 +331,12 @@ shutdown_report runtime::shutdown(duration grace, duration stop_timeout) {
     // Its runs are stored; a step in flight runs again after the next start.
     caf::anon_send_exit(workflows_, caf::exit_reason::user_shutdown);
     workflows_ = nullptr;
+  }
+  if (notifier_) {
+    // Notifications still pending are tasks: the drain above settled or handed them back.
+    guard()->on_crossing(nullptr);
+    caf::anon_send_exit(notifier_, caf::exit_reason::user_shutdown);
+    notifier_ = nullptr;
   }
   stop_actors(report, stop_timeout);
   if (http_)

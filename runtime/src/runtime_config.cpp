@@ -56,11 +56,11 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",       "breakers",
-                "admission", "dead_letters", "history",         "health",      "supervision",
-                "pools",     "policies",     "fallback_policy", "http_client", "services",
-                "http",      "budgets",      "fallbacks",       "loop_guard",  "journal",
-                "workflows", "node",         "memory"});
+  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",        "breakers",
+                "admission", "dead_letters", "history",         "health",       "supervision",
+                "pools",     "policies",     "fallback_policy", "http_client",  "services",
+                "http",      "budgets",      "fallbacks",       "loop_guard",   "journal",
+                "workflows", "node",         "memory",          "notifications"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -121,6 +121,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.node = node_config::from_json(in.at("node"));
   if (in.has("memory"))
     result.memory = memory_watchdog_config::from_json(in.at("memory"));
+  if (in.has("notifications"))
+    result.notifications = notifications_config::from_json(in.at("notifications"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -210,7 +212,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"journal", journal.to_json()},
                         {"workflows", workflows.to_json()},
                         {"node", node.to_json()},
-                        {"memory", memory.to_json()}};
+                        {"memory", memory.to_json()},
+                        {"notifications", notifications.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

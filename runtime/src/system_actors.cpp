@@ -180,6 +180,8 @@ caf::actor system_actors::start_breakers(caf::actor_system& sys) {
     caf::anon_send(handle, caf::put_atom::value, service, gate);
     caf::anon_send(handle, subscribe_atom::value, gate);
   }
+  for (auto& listener : breaker_listeners_)
+    caf::anon_send(handle, subscribe_atom::value, listener);
   breakers_ = handle;
   guard_->set_breakers(handle); // a new registry: new breakers
   return handle;
@@ -198,10 +200,24 @@ caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
 
 caf::actor system_actors::start_escalation_queue(caf::actor_system& sys) {
   auto& dl = *config_.dead_letters;
+  std::weak_ptr<system_actors> weak = weak_from_this();
+  escalation_hook hook = [weak](const escalation& x) {
+    auto self = weak.lock();
+    if (!self)
+      return;
+    std::vector<caf::actor> listeners;
+    {
+      std::lock_guard<std::mutex> guard{self->mtx_};
+      listeners = self->escalation_listeners_;
+    }
+    for (auto& listener : listeners)
+      caf::anon_send(listener, esc_opened_atom::value, x.work.id, x.work.kind, x.work.pool,
+                     x.reason);
+  };
   auto handle = caf::actor_cast<caf::actor>(sys.spawn<herd::escalation_queue>(
       dl, std::make_unique<dead_letter_store>(dl.db),
       caf::actor_cast<dead_letter_queue_actor>(dead_letter_queue()),
-      caf::actor_cast<caf::actor>(dispatcher()), metrics_));
+      caf::actor_cast<caf::actor>(dispatcher()), metrics_, std::move(hook)));
   std::lock_guard<std::mutex> guard{mtx_};
   escalation_queue_ = handle;
   return handle;
@@ -445,6 +461,18 @@ void system_actors::subscribe(const caf::actor& listener) {
     caf::anon_send(source, subscribe_atom::value, listener);
 }
 
+void system_actors::subscribe_escalations(const caf::actor& listener) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  escalation_listeners_.push_back(listener);
+}
+
+void system_actors::subscribe_breakers(const caf::actor& listener) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  breaker_listeners_.push_back(listener);
+  if (breakers_)
+    caf::anon_send(breakers_, subscribe_atom::value, listener);
+}
+
 caf::actor system_actors::observed(caf::actor source) {
   std::lock_guard<std::mutex> guard{mtx_};
   for (auto& listener : listeners_)
@@ -497,6 +525,8 @@ void system_actors::release() {
   std::lock_guard<std::mutex> guard{mtx_};
   pool_supervisors_.clear();
   listeners_.clear();
+  escalation_listeners_.clear();
+  breaker_listeners_.clear();
   observed_.clear();
   unsupervised_.clear();
   services_.clear();

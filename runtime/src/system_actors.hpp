@@ -73,6 +73,11 @@ public:
   /// every supervisor (and `(restarted_atom, id, old, new)` from the supervisors), now and after
   /// restarts.
   void subscribe(const caf::actor& listener);
+  /// Sends `listener` `(esc_opened_atom, task_id, kind, pool, reason)` for every escalation
+  /// stored from now on, also by later incarnations of the escalation queue.
+  void subscribe_escalations(const caf::actor& listener);
+  /// Sends `listener` every `breaker_transition`, also of later breaker registries.
+  void subscribe_breakers(const caf::actor& listener);
   /// What a shutdown stops: the root (which stops the pools first and the dispatcher last),
   /// the unsupervised agents and the services, each sent an exit; and, watched, every system
   /// actor and agent under the root, so one that does not stop in time is killed too.
@@ -164,6 +169,8 @@ private:
   std::map<std::string, size_t> supervisors_per_pool_;
   std::vector<caf::actor> unsupervised_;
   std::vector<caf::actor> listeners_;
+  std::vector<caf::actor> escalation_listeners_;
+  std::vector<caf::actor> breaker_listeners_;
   std::vector<caf::actor> observed_; // the health monitors and supervisors, for new listeners
 };
 

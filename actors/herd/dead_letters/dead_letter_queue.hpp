@@ -48,7 +48,9 @@ namespace herd {
 /// - `(dlq_resolve_atom, id, note) -> bool`; `(dlq_purge_atom, dead_letter_filter) -> int64_t`.
 /// - `(subscribe_atom, actor)` / `(unsubscribe_atom, actor)`: alert events
 ///   `(dlq_alert_atom, depth, threshold)` when the depth reaches `depth_alert` (again only after
-///   it fell below).
+///   it fell below). `(subscribe_atom, actor, int64_t threshold)` watches a threshold of the
+///   subscriber's own: it gets `(dlq_alert_atom, depth, threshold)` when the depth reaches it
+///   (at once if it already has; again only after it fell below); no log line, no metric.
 /// Records hold wall-clock UTC times: a stored task's times move from the actor clock to the wall
 /// clock, and back for a replay. A replayed letter is marked `replayed` (its replay count one
 /// higher) right after its task is sent, and `succeeded` when the dispatcher reports the task
@@ -116,6 +118,13 @@ private:
   std::map<int64_t, replay_run> replays_;
   subscriber_list subscribers_;
   bool alerted_ = false;
+  /// A subscriber's own depth threshold.
+  struct depth_watch {
+    caf::actor who;
+    int64_t threshold = 0;
+    bool alerted = false;
+  };
+  std::vector<depth_watch> depth_watches_;
   std::string store_error_; // the store's last failure since its last committed batch
 
   counter* stored_metric_;

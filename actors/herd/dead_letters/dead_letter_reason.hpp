@@ -21,6 +21,9 @@ enum class dead_letter_reason : uint8_t {
   poison,
   /// It was handed back unfinished at shutdown.
   handed_back,
+  /// It was refused before it ran: a bounded queue in front of it was full (a notification
+  /// webhook's queue), or the dispatcher refused it.
+  overflow,
 };
 
 /// The reason's name, e.g. "non_retryable".

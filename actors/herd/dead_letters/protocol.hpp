@@ -51,6 +51,11 @@ using dlq_purge_atom = caf::atom_constant<caf::atom("dlq_purge")>;
 /// The event a subscriber gets when the depth reaches the alert threshold:
 /// `(dlq_alert_atom, int64_t depth, int64_t threshold)`.
 using dlq_alert_atom = caf::atom_constant<caf::atom("dlq_alert")>;
+/// The event the runtime's escalation listeners get once an escalation is stored (sent by the
+/// escalation hook the runtime installs):
+/// `(esc_opened_atom, std::string task_id, std::string kind, std::string pool,
+/// std::string reason)` (never the payload).
+using esc_opened_atom = caf::atom_constant<caf::atom("esc_opened")>;
 /// Internal: commits the letters collected so far.
 using dlq_flush_atom = caf::atom_constant<caf::atom("dlq_flush")>;
 /// Internal: counts the depth and raises the alert: `(dlq_depth_atom)`.
@@ -86,8 +91,9 @@ using dead_letter_queue_actor = caf::typed_actor<
     caf::replies_to<dlq_resolve_atom, std::string, std::string>::with<bool>,
     caf::replies_to<dlq_purge_atom, dead_letter_filter>::with<int64_t>,
     caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<unsubscribe_atom, caf::actor>,
-    caf::reacts_to<dlq_flush_atom>, caf::reacts_to<dlq_depth_atom>,
-    caf::reacts_to<dlq_pace_atom, int64_t>, caf::reacts_to<dlq_poll_atom>>;
+    caf::reacts_to<subscribe_atom, caf::actor, int64_t>, caf::reacts_to<dlq_flush_atom>,
+    caf::reacts_to<dlq_depth_atom>, caf::reacts_to<dlq_pace_atom, int64_t>,
+    caf::reacts_to<dlq_poll_atom>>;
 
 /// The escalation queue's typed handle (see escalation_queue.hpp); `esc_expire_atom` and
 /// `esc_poll_atom` are its own timers.

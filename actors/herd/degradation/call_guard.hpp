@@ -124,6 +124,14 @@ public:
   /// "spent_usd", "remaining_usd"?, "resets_at" (ISO-8601 UTC, omitted for total)}].
   nlohmann::json budgets_json(int64_t now_ms) const;
 
+  /// Called for every budget limit a charge reaches, with the budget's subject ("runtime",
+  /// "pool:<name>", "task <id>"), the crossing and the sentence that is logged; runs under the
+  /// guard's lock in the charging actor, so it must be short (send a message).
+  using crossing_hook =
+      std::function<void(const std::string&, const budget_crossing&, const std::string&)>;
+  /// Sets the crossing hook (none: only logged and counted). Default: none.
+  void on_crossing(crossing_hook hook);
+
   /// The settings.
   const settings& config() const { return config_; }
 
@@ -160,6 +168,7 @@ private:
   std::optional<duration> wall_offset_; // actor clock -> wall clock, from the first wall_ms
   cost_budget runtime_budget_;
   std::map<std::string, cost_budget> pool_budgets_;
+  crossing_hook crossing_hook_;
   counter* loop_warnings_;
   counter* loop_stops_;
   counter* step_stops_;

@@ -27,7 +27,7 @@ dead_letter_filter dead_letter_filter::from_json(const json_reader& in) {
   result.reason = in.string("reason", "");
   if (!result.reason.empty() && !parse_dead_letter_reason(result.reason))
     in.fail("reason", "a dead-letter reason (exhausted, non_retryable, budget_exhausted, "
-                      "escalation_timeout, poison, handed_back)");
+                      "escalation_timeout, poison, handed_back, overflow)");
   result.service = in.string("service", "");
   result.status = in.string("status", "");
   if (!result.status.empty() && !parse_dead_letter_status(result.status))

@@ -39,9 +39,10 @@ dead_letter_queue::dead_letter_queue(caf::actor_config& cfg, dead_letter_queue_c
   alerts_metric_ = &m.counter("herd_dlq_alerts_total",
                               "Times the dead-letter depth reached its alert threshold");
   // Every reason's series exists from the start (0 when none waits).
-  for (auto reason : {dead_letter_reason::exhausted, dead_letter_reason::non_retryable,
-                      dead_letter_reason::budget_exhausted, dead_letter_reason::escalation_timeout,
-                      dead_letter_reason::poison, dead_letter_reason::handed_back})
+  for (auto reason :
+       {dead_letter_reason::exhausted, dead_letter_reason::non_retryable,
+        dead_letter_reason::budget_exhausted, dead_letter_reason::escalation_timeout,
+        dead_letter_reason::poison, dead_letter_reason::handed_back, dead_letter_reason::overflow})
     depth_gauge(to_string(reason));
 }
 
@@ -56,7 +57,13 @@ gauge& dead_letter_queue::depth_gauge(const std::string& reason) {
 }
 
 dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
-  set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
+  set_down_handler([this](caf::down_msg& msg) {
+    subscribers_.drop(msg.source);
+    depth_watches_.erase(
+        std::remove_if(depth_watches_.begin(), depth_watches_.end(),
+                       [&](const depth_watch& x) { return x.who.address() == msg.source; }),
+        depth_watches_.end());
+  });
   recover();
   update_depth();
   if (config_.poll_interval.count() > 0)
@@ -158,6 +165,13 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
       [this](unsubscribe_atom, const caf::actor& subscriber) {
         if (subscribers_.remove(subscriber))
           demonitor(subscriber);
+      },
+      [this](subscribe_atom, const caf::actor& subscriber, int64_t threshold) {
+        if (!subscriber || threshold <= 0)
+          return;
+        monitor(subscriber);
+        depth_watches_.push_back({subscriber, threshold, false});
+        update_depth(); // a depth already at the threshold alerts at once
       },
   };
 }
@@ -409,6 +423,14 @@ void dead_letter_queue::update_depth() {
   for (auto& [reason, series] : depth_metrics_) {
     auto i = by_reason.find(reason);
     series->set(i == by_reason.end() ? 0.0 : static_cast<double>(i->second));
+  }
+  for (auto& watch : depth_watches_) {
+    if (depth < watch.threshold) {
+      watch.alerted = false;
+    } else if (!watch.alerted) {
+      watch.alerted = true;
+      caf::anon_send(watch.who, dlq_alert_atom::value, depth, watch.threshold);
+    }
   }
   if (config_.depth_alert <= 0)
     return;

@@ -17,15 +17,18 @@ std::string to_string(dead_letter_reason x) {
     return "poison";
   case dead_letter_reason::handed_back:
     return "handed_back";
+  case dead_letter_reason::overflow:
+    return "overflow";
   }
   return "exhausted";
 }
 
 std::optional<dead_letter_reason> parse_dead_letter_reason(std::string_view name) {
   return parse_enum_name<dead_letter_reason>(
-      name, {dead_letter_reason::exhausted, dead_letter_reason::non_retryable,
-             dead_letter_reason::budget_exhausted, dead_letter_reason::escalation_timeout,
-             dead_letter_reason::poison, dead_letter_reason::handed_back});
+      name,
+      {dead_letter_reason::exhausted, dead_letter_reason::non_retryable,
+       dead_letter_reason::budget_exhausted, dead_letter_reason::escalation_timeout,
+       dead_letter_reason::poison, dead_letter_reason::handed_back, dead_letter_reason::overflow});
 }
 
 } // namespace herd

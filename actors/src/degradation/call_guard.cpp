@@ -264,7 +264,14 @@ void call_guard::report(const std::string& subject, const budget_charge& charge)
       log_->error("{}", line);
     else
       log_->warn("{}", line);
+    if (crossing_hook_)
+      crossing_hook_(subject, crossing, line);
   }
+}
+
+void call_guard::on_crossing(crossing_hook hook) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  crossing_hook_ = std::move(hook);
 }
 
 counter& call_guard::crossings(const std::string& subject, budget_period period,

@@ -221,6 +221,9 @@ public:
   void subscribe_supervision(const caf::actor& listener);
   /// The root supervisor "herd.root" over the system actors and the pools' supervisors.
   supervisor_actor root_supervisor() const;
+  /// The notifier that turns events into webhook notifications (docs/notifications.md); nullptr
+  /// when no webhook is configured. `(notify_atom, kind, subject, text)` to it sends one.
+  caf::actor notifier() const { return notifier_; }
   /// The shared metrics registry, for actors the caller spawns.
   const std::shared_ptr<metrics_registry>& shared_metrics() const { return metrics_; }
   /// The current incarnation of every agent, by pool name.
@@ -252,6 +255,9 @@ private:
   void boot();
   /// Spawns the node endpoint and publishes it as `config_.node` says; throws if it cannot.
   void start_node_endpoint();
+  /// Starts the notification webhooks of `config_.notifications`: a service per webhook, the
+  /// pool "herd.notify" and the notifier, subscribed to the event sources.
+  void start_notifications();
   /// Spawns the workflow driver over `store`.
   void start_workflows(std::unique_ptr<workflow_store> store);
   /// Stores `unfinished` in the dead-letter queue (reason handed_back), if there is one;
@@ -272,6 +278,7 @@ private:
   std::unique_ptr<ops_endpoint> endpoint_;
   workflow_driver_actor workflows_;
   caf::actor node_endpoint_; // published while the runtime runs, with `node.publish`
+  caf::actor notifier_;      // with notification webhooks configured
   uint16_t node_port_ = 0;
 };
 

@@ -21,6 +21,7 @@
 #include "herd/http/http_client_config.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/journal/journal_config.hpp"
+#include "herd/notify/notifications_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
@@ -61,7 +62,8 @@ struct pool_config {
 ///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5},
 ///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N},
 ///  "workflows": {"db": FILE, "max_steps": 1000, ...},
-///  "node": {"publish": false, "host": "127.0.0.1", "port": 0, "secret_env": "", ...}}
+///  "node": {"publish": false, "host": "127.0.0.1", "port": 0, "secret_env": "", ...},
+///  "notifications": {"webhooks": [{"url": URL, "events": [...], ...}], "agents": 2}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -128,6 +130,9 @@ struct runtime_config {
   /// heartbeat and connection timeout set identically on every node. Default: not published,
   /// heartbeats every 1 s, connections dropped after 5 s of silence.
   node_config node;
+  /// Notification webhooks (docs/notifications.md): escalations, dead-letter depth, isolations,
+  /// exhausted budgets and long-open breakers POSTed to URLs. Default: none (nothing sent).
+  notifications_config notifications;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();

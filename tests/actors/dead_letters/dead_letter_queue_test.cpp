@@ -317,6 +317,38 @@ BOOST_AUTO_TEST_CASE(reaching_the_depth_threshold_alerts_subscribers_once) {
   BOOST_TEST(metrics->counter("herd_dlq_alerts_total", "").value() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_subscriber_with_its_own_threshold_is_alerted_once_per_crossing) {
+  config.depth_alert = 0; // the queue's own alert is off; the subscriber's threshold still works
+  start();
+  add(test::failed_task("a"));
+  self->send(dlq, subscribe_atom::value, caf::actor{self}, int64_t{2});
+  vt.run();
+  auto alerts = [&] {
+    std::vector<std::pair<int64_t, int64_t>> seen;
+    bool more = true;
+    while (more)
+      self->receive([&](dlq_alert_atom, int64_t depth,
+                        int64_t threshold) { seen.emplace_back(depth, threshold); },
+                    caf::after(0s) >> [&] { more = false; });
+    return seen;
+  };
+  BOOST_TEST(alerts().empty());
+  add(test::failed_task("b"));
+  auto seen = alerts();
+  BOOST_REQUIRE(seen.size() == 1u);
+  BOOST_TEST(seen[0].first == 2);
+  BOOST_TEST(seen[0].second == 2);
+  add(test::failed_task("c"));
+  BOOST_TEST(alerts().empty()); // again only after the depth fell below
+  self->send(dlq, dlq_purge_atom::value, dead_letter_filter{});
+  vt.run();
+  (void)next<int64_t>();
+  add(test::failed_task("d"));
+  add(test::failed_task("e"));
+  BOOST_TEST(alerts().size() == 1u);
+  BOOST_TEST(metrics->counter("herd_dlq_alerts_total", "").value() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(replay_requests_from_the_database_are_carried_out) {
   config.poll_interval = 1s;
   start();
