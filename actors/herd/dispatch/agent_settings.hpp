@@ -35,6 +35,9 @@ struct agent_settings {
   /// services, breakers, step and loop limits, budgets; none = `call` fails unavailable.
   /// Default: none.
   std::shared_ptr<call_guard> guard;
+  /// In-process only (not serialized): the runtime's lock manager (`agent::with_lock`); none =
+  /// `with_lock` fails unavailable. Default: none.
+  caf::actor locks;
 };
 
 /// Makes `agent_settings` serializable by CAF; the board and the guard stay behind (a remote agent
