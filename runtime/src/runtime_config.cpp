@@ -51,11 +51,11 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",       "breakers",
-                "admission", "dead_letters", "history",         "health",      "supervision",
-                "pools",     "policies",     "fallback_policy", "http_client", "services",
-                "http",      "budgets",      "fallbacks",       "loop_guard",  "journal",
-                "workflows", "node"});
+  in.only_keys(
+      {"log_level",       "threads",     "dispatcher", "retry",       "breakers", "admission",
+       "dead_letters",    "history",     "health",     "supervision", "pools",    "policies",
+       "fallback_policy", "http_client", "services",   "http",        "budgets",  "fallbacks",
+       "loop_guard",      "journal",     "workflows",  "node",        "locks"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -114,6 +114,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
   }
   if (in.has("node"))
     result.node = node_config::from_json(in.at("node"));
+  if (in.has("locks"))
+    result.locks = locks_config::from_json(in.at("locks"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -195,7 +197,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"loop_guard", loop_limits.to_json()},
                         {"journal", journal.to_json()},
                         {"workflows", workflows.to_json()},
-                        {"node", node.to_json()}};
+                        {"node", node.to_json()},
+                        {"locks", locks.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

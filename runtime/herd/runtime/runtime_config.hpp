@@ -20,6 +20,7 @@
 #include "herd/http/http_client_config.hpp"
 #include "herd/http/http_service_config.hpp"
 #include "herd/journal/journal_config.hpp"
+#include "herd/locks/locks_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
@@ -52,7 +53,8 @@ struct pool_config {
 ///  "loop_guard": {"max_steps": 50, "warn_repeats": 3, "stop_repeats": 5},
 ///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N},
 ///  "workflows": {"db": FILE, "max_steps": 1000, ...},
-///  "node": {"publish": false, "host": "127.0.0.1", "port": 0, "secret_env": "", ...}}
+///  "node": {"publish": false, "host": "127.0.0.1", "port": 0, "secret_env": "", ...},
+///  "locks": {"lease_ms": 30000, "max_waiters": 64, "wait_timeout_ms": 10000}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -117,6 +119,9 @@ struct runtime_config {
   /// heartbeat and connection timeout set identically on every node. Default: not published,
   /// heartbeats every 1 s, connections dropped after 5 s of silence.
   node_config node;
+  /// The lock manager's defaults (docs/locks.md): the lease of a grant, the waiters one lock
+  /// may have, how long a request waits. Default: 30 s, 64, 10 s.
+  locks_config locks;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();
