@@ -39,12 +39,13 @@ constexpr size_t board_capacity = size_t{1} << 16;
 caf::behavior lock_revoker(caf::event_based_actor* self, lock_manager_actor locks) {
   self->monitor(locks);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
-  self->set_default_handler(caf::drop); // the supervisors' other notices
   return {
       [self, locks](sup_event_atom, const supervision_event& event) {
         if (event.kind == supervision_event_kind::isolated)
-          self->send(locks, lock_revoke_atom::value, event.name);
+          self->send(locks, lock_revoke_atom::value, event.name, event.at);
       },
+      // Handled, not dropped: a dropped message answers its sender with an error.
+      [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
   };
 }
 

@@ -155,6 +155,12 @@ struct locks_fixture : test::virtual_time_fixture {
     };
     for (int step = 0; step < max_seconds && !all_ready(); ++step)
       vt.advance(from_ms(1000));
+    if (!all_ready()) {
+      auto s = rt.stats();
+      BOOST_TEST_MESSAGE("not ended: accepted " << s.accepted << ", completed " << s.completed
+                                                << ", failed " << s.failed << ", queued "
+                                                << s.queued << ", grants " << checker->grants);
+    }
     BOOST_REQUIRE(all_ready());
     std::vector<outcome> result;
     for (auto& f : futures) {
@@ -195,7 +201,8 @@ BOOST_AUTO_TEST_CASE(ten_thousand_tasks_on_twenty_locks_with_crashing_and_hangin
   constexpr int tasks = 10000;
   runtime_config rc;
   rc.log_level = "off";
-  rc.health.watch = health_watch::heartbeats; // a hang stops the mailbox
+  rc.health.watch = health_watch::heartbeats;
+  // a hang stops the mailbox
   rc.dispatcher.intake_capacity = tasks;
   rc.dispatcher.lease_timeout = from_ms(60000);
   rc.dispatcher.max_requeues = 3;

@@ -54,7 +54,8 @@ protected:
 
 private:
   caf::result<lock_reply> on_acquire(lock_request& request);
-  void on_revoke(const std::string& holder, const char* why);
+  void on_revoke(const std::string& holder, const char* why,
+                 time_point granted_by = time_point::max());
   // Delivers the table's answers, updates the gauges and counters, arms the timer.
   void after_change();
   void arm_timer();

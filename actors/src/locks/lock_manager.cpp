@@ -71,7 +71,9 @@ lock_manager::behavior_type lock_manager::make_behavior() {
       [this](lock_check_atom, const std::string& name, uint64_t token) {
         return table_.check(name, token);
       },
-      [this](lock_revoke_atom, const std::string& holder) { on_revoke(holder, "was revoked"); },
+      [this](lock_revoke_atom, const std::string& holder, time_point granted_by) {
+        on_revoke(holder, "was isolated", granted_by);
+      },
       [this](tick_atom, uint64_t generation) {
         if (generation != timer_generation_)
           return; // a timer an earlier change made obsolete
@@ -102,8 +104,8 @@ caf::result<lock_reply> lock_manager::on_acquire(lock_request& request) {
   return promise;
 }
 
-void lock_manager::on_revoke(const std::string& holder, const char* why) {
-  auto released = table_.release_holder(holder, clock().now());
+void lock_manager::on_revoke(const std::string& holder, const char* why, time_point granted_by) {
+  auto released = table_.release_holder(holder, clock().now(), granted_by);
   if (released > 0)
     log_->warn("holder {} {}: released {} lock(s)", holder, why, released);
   after_change();

@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(a_revoked_holder_loses_its_locks_by_name) {
   auto [b, b_out] = spawn_holder("b");
   ask(a, "r", from_ms(60000));
   ask(b, "r");
-  caf::anon_send(locks, herd::lock_revoke_atom::value, std::string{"agent-7"});
+  caf::anon_send(locks, herd::lock_revoke_atom::value, std::string{"agent-7"}, vt.now());
   vt.run();
   BOOST_REQUIRE_EQUAL(b_out->size(), 1u);
   BOOST_TEST(b_out->front().ok);
