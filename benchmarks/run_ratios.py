@@ -35,6 +35,11 @@ BENCHMARKS = [
         ("ops at 10^6 / 10^4 pending, per s", lambda r: r["results"][-1], "ratio_to_first"),
         ("ops at 10^6 / 10^4 pending, per CPU s", lambda r: r["results"][-1],
          "cpu_ratio_to_first")]),
+    ("bench_locks", [], [
+        ("lock acquire+release / plain rpc pairs, uncontended", lambda r: r["results"][0],
+         "ratio"),
+        ("lock acquire+release / plain rpc pairs, 100 holders on one lock",
+         lambda r: r["results"][0], "contended_ratio")]),
     ("bench_heartbeat", ["--agents", "10000", "--window", "2", "--rounds", "3"], [
         ("herd / naive hang-detection CPU, 10^4 agents", lambda r: r["results"][0], "ratio")]),
 ]

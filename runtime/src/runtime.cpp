@@ -261,6 +261,10 @@ caf::actor runtime::breakers() const {
   return actors_->breakers();
 }
 
+lock_manager_actor runtime::lock_manager() const {
+  return actors_->lock_manager();
+}
+
 caf::actor runtime::dead_letter_queue() const {
   return actors_->dead_letter_queue();
 }

@@ -56,11 +56,11 @@ int32_t runtime_config::concurrency_of(const std::string& pool) const {
 
 runtime_config runtime_config::from_json(const nlohmann::json& document) {
   json_reader in{document};
-  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",        "breakers",
-                "admission", "dead_letters", "history",         "health",       "supervision",
-                "pools",     "policies",     "fallback_policy", "http_client",  "services",
-                "http",      "budgets",      "fallbacks",       "loop_guard",   "journal",
-                "workflows", "node",         "memory",          "notifications"});
+  in.only_keys({"log_level", "threads",      "dispatcher",      "retry",         "breakers",
+                "admission", "dead_letters", "history",         "health",        "supervision",
+                "pools",     "policies",     "fallback_policy", "http_client",   "services",
+                "http",      "budgets",      "fallbacks",       "loop_guard",    "journal",
+                "workflows", "node",         "memory",          "notifications", "locks"});
   runtime_config result;
   result.log_level = in.choice("log_level", result.log_level,
                                {"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -123,6 +123,8 @@ runtime_config runtime_config::from_json(const nlohmann::json& document) {
     result.memory = memory_watchdog_config::from_json(in.at("memory"));
   if (in.has("notifications"))
     result.notifications = notifications_config::from_json(in.at("notifications"));
+  if (in.has("locks"))
+    result.locks = locks_config::from_json(in.at("locks"));
   if (in.has("pools")) {
     auto pools = in.at("pools");
     for (auto& name : pools.keys()) {
@@ -213,7 +215,8 @@ nlohmann::json runtime_config::to_json() const {
                         {"workflows", workflows.to_json()},
                         {"node", node.to_json()},
                         {"memory", memory.to_json()},
-                        {"notifications", notifications.to_json()}};
+                        {"notifications", notifications.to_json()},
+                        {"locks", locks.to_json()}};
   for (auto& [name, service] : services)
     result["services"][name] = service.to_json();
   if (dead_letters)

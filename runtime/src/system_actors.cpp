@@ -19,12 +19,14 @@
 #include "herd/dispatch/protocol.hpp"
 #include "herd/journal/journal_writer.hpp"
 #include "herd/journal/task_journal.hpp"
+#include "herd/locks/lock_manager.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/memory_watchdog.hpp"
 #include "herd/supervision/pool_autoscaler.hpp"
 #include "herd/supervision/proc_memory_probe.hpp"
 #include "herd/supervision/protocol.hpp"
+#include "herd/supervision/supervision_event.hpp"
 #include "herd/supervision/supervisor.hpp"
 #include "history_recorder.hpp"
 
@@ -34,6 +36,21 @@ namespace {
 
 /// Agents the board watches per runtime; more fall back to heartbeat messages (8 bytes each).
 constexpr size_t board_capacity = size_t{1} << 16;
+
+/// Revokes the locks of every agent the health monitor isolates (a hung agent may never exit,
+/// so monitoring alone would keep its locks until their leases end); quits with its lock manager.
+caf::behavior lock_revoker(caf::event_based_actor* self, lock_manager_actor locks) {
+  self->monitor(locks);
+  self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+  return {
+      [self, locks](sup_event_atom, const supervision_event& event) {
+        if (event.kind == supervision_event_kind::isolated)
+          self->send(locks, lock_revoke_atom::value, event.name, event.at);
+      },
+      // Handled, not dropped: a dropped message answers its sender with an error.
+      [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
+  };
+}
 
 } // namespace
 
@@ -82,6 +99,7 @@ void system_actors::boot() {
     add("retry_scheduler", &system_actors::start_retry_scheduler);
     add("breakers", &system_actors::start_breakers);
     add("health_monitor", &system_actors::start_health_monitor);
+    add("locks", &system_actors::start_lock_manager);
     add("pools", &system_actors::start_pools);
   } catch (...) {
     // Nothing adopts the actors spawned so far: stop them, or the actor system waits for them
@@ -239,6 +257,21 @@ caf::actor system_actors::start_health_monitor(caf::actor_system& sys) {
   std::lock_guard<std::mutex> guard{mtx_};
   health_monitor_ = handle;
   return handle;
+}
+
+caf::actor system_actors::start_lock_manager(caf::actor_system& sys) {
+  auto handle = sys.spawn<herd::lock_manager>(config_.locks, metrics_);
+  auto revoker = sys.spawn(lock_revoker, handle);
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto old = std::find(listeners_.begin(), listeners_.end(), lock_revoker_);
+  if (lock_revoker_ && old != listeners_.end())
+    listeners_.erase(old);
+  lock_revoker_ = revoker;
+  listeners_.push_back(revoker);
+  for (auto& source : observed_)
+    caf::anon_send(source, subscribe_atom::value, revoker);
+  lock_manager_ = handle;
+  return caf::actor_cast<caf::actor>(handle);
 }
 
 caf::actor system_actors::start_pools(caf::actor_system& sys) {
@@ -399,6 +432,7 @@ std::optional<uint64_t> system_actors::enroll(const std::string& pool, const std
   settings.heartbeat_interval = config_.health.heartbeat_interval;
   settings.guard = guard_;
   settings.recycling = config_.pool_settings(pool).recycling;
+  settings.locks = caf::actor_cast<caf::actor>(lock_manager());
   std::optional<uint64_t> slot;
   if (board_ && !remote) {
     try {
@@ -497,6 +531,7 @@ std::vector<stop_target> system_actors::stop_targets() const {
   std::pair<const char*, caf::actor> system_actors[] = {
       {"herd.pools", pools_supervisor_},
       {"health_monitor", health_monitor_},
+      {"locks", caf::actor_cast<caf::actor>(lock_manager_)},
       {"breakers", breakers_},
       {"retry_scheduler", retry_scheduler_},
       {"escalation_queue", escalation_queue_},
@@ -534,6 +569,8 @@ void system_actors::release() {
   replaced_services_.clear();
   pools_.clear();
   dispatcher_ = nullptr;
+  lock_manager_ = nullptr;
+  lock_revoker_ = nullptr;
   for (auto* handle :
        {&history_recorder_, &retry_scheduler_, &breakers_, &dead_letter_queue_, &escalation_queue_,
         &health_monitor_, &pools_supervisor_, &root_, &memory_watchdog_})
@@ -569,6 +606,11 @@ std::vector<std::string> system_actors::service_names() const {
 caf::actor system_actors::breakers() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return breakers_;
+}
+
+lock_manager_actor system_actors::lock_manager() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return lock_manager_;
 }
 
 caf::actor system_actors::dead_letter_queue() const {

@@ -17,6 +17,7 @@
 #include "herd/degradation/call_guard.hpp"
 #include "herd/dispatch/liveness_board.hpp"
 #include "herd/dispatch/protocol.hpp"
+#include "herd/locks/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/supervision/child_spec.hpp"
 #include "shutdown_reaper.hpp"
@@ -29,7 +30,7 @@ class journal_writer;
 ///
 ///     root "herd.root" (rest_for_one)
 ///       [history recorder], dispatcher, [dead-letter queue, escalation queue], retry scheduler,
-///       breaker registry, health monitor, "herd.pools" (one_for_one)
+///       breaker registry, health monitor, lock manager, "herd.pools" (one_for_one)
 ///                          "pool:<name>" (the configured supervision) -> the pool's agents
 ///
 /// Each child's factory spawns it with the handles of the actors before it (its peers), and
@@ -96,6 +97,8 @@ public:
   caf::actor retry_scheduler() const;
   /// The breaker registry.
   caf::actor breakers() const;
+  /// The lock manager.
+  lock_manager_actor lock_manager() const;
   /// The admission gate of `service`; nullptr if it was never added.
   caf::actor admission_gate(const std::string& service) const;
   /// The names of the services added so far, sorted.
@@ -121,6 +124,7 @@ private:
   caf::actor start_dead_letter_queue(caf::actor_system& sys);
   caf::actor start_escalation_queue(caf::actor_system& sys);
   caf::actor start_health_monitor(caf::actor_system& sys);
+  caf::actor start_lock_manager(caf::actor_system& sys);
   caf::actor start_pools(caf::actor_system& sys);
   child_spec system_child(const std::string& id,
                           caf::actor (system_actors::*start)(caf::actor_system&));
@@ -158,6 +162,8 @@ private:
   caf::actor dead_letter_queue_;
   caf::actor escalation_queue_;
   caf::actor health_monitor_;
+  lock_manager_actor lock_manager_;
+  caf::actor lock_revoker_; // turns the health monitor's isolations into lock revocations
   caf::actor pools_supervisor_;
   caf::actor root_;
   caf::actor memory_watchdog_; // with `memory` limits configured

@@ -18,6 +18,9 @@
 #include "herd/dispatch/pool_load.hpp"
 #include "herd/distribution/node_info.hpp"
 #include "herd/distribution/node_registration.hpp"
+#include "herd/locks/lock_reply.hpp"
+#include "herd/locks/lock_request.hpp"
+#include "herd/locks/locks_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/announce.hpp"
 #include "herd/workflow/workflow_definition.hpp"
@@ -139,6 +142,34 @@ BOOST_AUTO_TEST_CASE(pool_load_roundtrips) {
   BOOST_TEST(copy.leased == 3u);
   BOOST_TEST(copy.agents == 4u);
   BOOST_TEST(copy.busy == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(lock_protocol_roundtrips) {
+  herd::lock_request r;
+  r.name = "account:42";
+  r.holder_name = "llm-3";
+  r.lease = herd::from_ms(1500);
+  r.wait_timeout = herd::from_ms(250);
+  auto r2 = message_roundtrip(r);
+  BOOST_TEST(r2.name == "account:42");
+  BOOST_TEST(r2.holder_name == "llm-3");
+  BOOST_TEST(r2.lease.count() == r.lease.count());
+  BOOST_TEST(r2.wait_timeout.count() == r.wait_timeout.count());
+  auto granted = herd::lock_reply::granted({"account:42", 7, herd::from_epoch_ms(5000)});
+  auto g2 = message_roundtrip(granted);
+  BOOST_TEST(g2.ok);
+  BOOST_TEST((g2.grant == granted.grant));
+  auto refused = herd::lock_reply::failed(
+      herd::failure::rate_limited("queue full", herd::from_ms(300)).because("lock_queue_full"));
+  auto f2 = message_roundtrip(refused);
+  BOOST_TEST(!f2.ok);
+  BOOST_TEST((f2.error == refused.error));
+  herd::locks_config c;
+  c.max_waiters = 3;
+  c.lease = herd::from_ms(700);
+  auto c2 = message_roundtrip(c);
+  BOOST_TEST(c2.max_waiters == 3u);
+  BOOST_TEST(c2.lease.count() == c.lease.count());
 }
 
 BOOST_AUTO_TEST_CASE(dead_letter_protocol_roundtrips) {

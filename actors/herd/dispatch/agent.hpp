@@ -13,6 +13,7 @@
 #include "herd/core/task.hpp"
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/task_completion.hpp"
+#include "herd/locks/locked_work.hpp"
 
 namespace herd {
 
@@ -78,6 +79,12 @@ protected:
             std::function<void(outcome)> then, duration timeout = from_ms(90000));
   /// Charges `usd`, a cost the handler reports itself, to `t`, its pool and the runtime.
   void charge(const task& t, double usd);
+  /// Runs `work(grant, done)` holding the runtime's lock `lock` (lease `lease`, 0 = the "locks"
+  /// config's default), with the fencing token in `grant.token`; releases the lock when `done`
+  /// is called or `work` throws, and hands the outcome to `then`. A lock not had (queue full,
+  /// wait ran out) or lost before the release fails classified (see `locked_work`).
+  void with_lock(const std::string& lock, duration lease, locked_work::work_fn work,
+                 std::function<void(outcome)> then);
 
   caf::behavior make_behavior() override;
   /// Drops the handles it holds (its heartbeat target, the dispatchers of its leases), so no

@@ -38,6 +38,9 @@ struct agent_settings {
   std::shared_ptr<call_guard> guard;
   /// When the agent is replaced by a fresh one (its pool's `"recycling"`). Default: never.
   recycle_policy recycling;
+  /// In-process only (not serialized): the runtime's lock manager (`agent::with_lock`); none =
+  /// `with_lock` fails unavailable. Default: none.
+  caf::actor locks;
 };
 
 /// Makes `agent_settings` serializable by CAF; the board and the guard stay behind (a remote agent

@@ -150,6 +150,7 @@ void agent::on_exit() {
   settings_.heartbeat_target = nullptr;
   settings_.board = nullptr;
   settings_.guard = nullptr;
+  settings_.locks = nullptr;
   leases_.clear();
   batch_dispatcher_ = nullptr;
   recycle_dispatcher_ = nullptr;
@@ -231,6 +232,17 @@ void agent::call_breaker(caf::actor breaker, const task& t, const std::string& s
 void agent::charge(const task& t, double usd) {
   if (settings_.guard)
     settings_.guard->charge_usd(t, usd, wall_ms());
+}
+
+void agent::with_lock(const std::string& lock, duration lease, locked_work::work_fn work,
+                      std::function<void(outcome)> then) {
+  lock_request request;
+  request.name = lock;
+  request.holder = this;
+  request.holder_name = settings_.name;
+  request.lease = lease;
+  locked_work::run(this, caf::actor_cast<lock_manager_actor>(settings_.locks), std::move(request),
+                   std::move(work), std::move(then));
 }
 
 int64_t agent::wall_ms() {

@@ -40,6 +40,10 @@
 #include "herd/http/http_error.hpp"
 #include "herd/http/http_request.hpp"
 #include "herd/http/http_response.hpp"
+#include "herd/locks/lock_grant.hpp"
+#include "herd/locks/lock_reply.hpp"
+#include "herd/locks/lock_request.hpp"
+#include "herd/locks/locks_config.hpp"
 #include "herd/retry/backoff_policy.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/supervision/health_monitor_config.hpp"
@@ -126,6 +130,11 @@ void for_each_announced_type(Visitor&& visit) {
   visit(announced<workflow_definition>{}, "herd::workflow_definition");
   visit(announced<step_record>{}, "herd::step_record");
   visit(announced<workflow_record>{}, "herd::workflow_record");
+  // locks
+  visit(announced<lock_request>{}, "herd::lock_request");
+  visit(announced<lock_grant>{}, "herd::lock_grant");
+  visit(announced<lock_reply>{}, "herd::lock_reply");
+  visit(announced<locks_config>{}, "herd::locks_config");
 }
 
 /// A component's error renderer, as CAF's error categories take it.

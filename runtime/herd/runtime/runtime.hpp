@@ -24,6 +24,7 @@
 #include "herd/distribution/node_info.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_service_config.hpp"
+#include "herd/locks/protocol.hpp"
 #include "herd/runtime/runtime_config.hpp"
 #include "herd/runtime/shutdown_report.hpp"
 #include "herd/runtime/system_config.hpp"
@@ -202,6 +203,8 @@ public:
   caf::actor retry_scheduler() const;
   /// The breaker registry; `(subscribe_atom, actor)` to it delivers every `breaker_transition`.
   caf::actor breakers() const;
+  /// The lock manager (docs/locks.md); agents reach it through `agent::with_lock`.
+  lock_manager_actor lock_manager() const;
   /// The dead-letter queue actor, if `dead_letters` is configured.
   caf::actor dead_letter_queue() const;
   /// The escalation queue actor, if `dead_letters` is configured.

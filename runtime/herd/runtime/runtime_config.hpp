@@ -22,6 +22,7 @@
 #include "herd/http/http_service_config.hpp"
 #include "herd/journal/journal_config.hpp"
 #include "herd/notify/notifications_config.hpp"
+#include "herd/locks/locks_config.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/retry/retry_scheduler_config.hpp"
 #include "herd/runtime/ops_endpoint_config.hpp"
@@ -63,7 +64,8 @@ struct pool_config {
 ///  "journal": {"file": FILE, "durability": "none"|"sync", "retention": {...}, "max_batch": N},
 ///  "workflows": {"db": FILE, "max_steps": 1000, ...},
 ///  "node": {"publish": false, "host": "127.0.0.1", "port": 0, "secret_env": "", ...},
-///  "notifications": {"webhooks": [{"url": URL, "events": [...], ...}], "agents": 2}}
+///  "notifications": {"webhooks": [{"url": URL, "events": [...], ...}], "agents": 2},
+///  "locks": {"lease_ms": 30000, "max_waiters": 64, "wait_timeout_ms": 10000}}
 struct runtime_config {
   /// spdlog level: trace, debug, info, warn, error, critical or off. Default: "info".
   std::string log_level = "info";
@@ -133,6 +135,9 @@ struct runtime_config {
   /// Notification webhooks (docs/notifications.md): escalations, dead-letter depth, isolations,
   /// exhausted budgets and long-open breakers POSTed to URLs. Default: none (nothing sent).
   notifications_config notifications;
+  /// The lock manager's defaults (docs/locks.md): the lease of a grant, the waiters one lock
+  /// may have, how long a request waits. Default: 30 s, 64, 10 s.
+  locks_config locks;
 
   /// A configuration with every default, including the preset policies.
   runtime_config();
