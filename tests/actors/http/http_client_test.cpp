@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/http/http_test_support.hpp"
+#include "actors/http/loopback_server.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/http/http_client.hpp"
@@ -38,19 +39,12 @@ inline std::ostream& boost_test_print_type(std::ostream& out, http_error x) {
 namespace {
 
 /// A local HTTP server on an ephemeral port with the handlers the tests need.
-struct test_server {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
+struct test_server : herd::test::loopback_server {
   /// Handlers currently running and the most seen at once (for /concurrent).
   std::atomic<int> running{0};
   std::atomic<int> most_running{0};
   /// Requests the slow handler has taken so far.
   std::atomic<int> slow_taken{0};
-  /// Set when the fixture ends, so slow handlers return at once.
-  std::mutex release_mutex;
-  std::condition_variable release_cv;
-  bool released = false;
 
   test_server() {
     server.new_task_queue = [] { return new httplib::ThreadPool(48); };
@@ -87,34 +81,16 @@ struct test_server {
     });
     auto slow = [this](const httplib::Request&, httplib::Response& res) {
       ++slow_taken;
-      std::unique_lock<std::mutex> lock{release_mutex};
-      release_cv.wait_for(lock, 30s, [this] { return released; }); // released at teardown
+      hold(); // released at teardown
       res.set_content("late", "text/plain");
     };
     server.Get("/slow", slow);
     server.Post("/slow", slow);
-    port = server.bind_to_any_port("127.0.0.1");
-    BOOST_REQUIRE(port > 0);
-    thread = std::thread([this] { server.listen_after_bind(); });
-    // Server::stop before the listen loop runs would be lost (and the join would hang).
-    for (int i = 0; i < 2000 && !server.is_running(); ++i)
-      std::this_thread::sleep_for(1ms);
-    BOOST_REQUIRE(server.is_running());
+    start();
   }
 
-  ~test_server() {
-    {
-      std::lock_guard<std::mutex> guard{release_mutex};
-      released = true;
-    }
-    release_cv.notify_all();
-    server.stop();
-    thread.join();
-  }
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + path;
-  }
+  /// The handlers use this object's members: stop them first.
+  ~test_server() { stop(); }
 };
 
 /// Waits (bounded) for one completion.

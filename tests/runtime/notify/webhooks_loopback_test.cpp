@@ -19,6 +19,7 @@
 
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "actors/http/http_test_support.hpp"
+#include "actors/http/loopback_server.hpp"
 #include "herd/herd.hpp"
 
 using namespace std::chrono_literals;
@@ -29,15 +30,9 @@ const std::string secret = "Bearer hook-s3cr3t-7f3a9";
 
 /// A webhook receiver on an ephemeral loopback port: /ok answers 200, /flaky 503 twice then
 /// 200, /down always 503, /hang holds every request until the test ends.
-struct webhook_server {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
+struct webhook_server : herd::test::loopback_server {
   std::mutex mtx;
   std::map<std::string, std::vector<httplib::Request>> received; // by path
-  std::mutex release_mutex;
-  std::condition_variable release_cv;
-  bool released = false;
 
   webhook_server() {
     server.new_task_queue = [] { return new httplib::ThreadPool(16); };
@@ -59,32 +54,14 @@ struct webhook_server {
     });
     server.Post("/hang", [this, record](const httplib::Request& req, httplib::Response& res) {
       record(req);
-      std::unique_lock<std::mutex> lock{release_mutex};
-      release_cv.wait_for(lock, 30s, [this] { return released; }); // released at teardown
+      hold(); // released at teardown
       res.status = 200;
     });
-    port = server.bind_to_any_port("127.0.0.1");
-    BOOST_REQUIRE(port > 0);
-    thread = std::thread([this] { server.listen_after_bind(); });
-    // Server::stop before the listen loop runs would be lost (and the join would hang).
-    for (int i = 0; i < 2000 && !server.is_running(); ++i)
-      std::this_thread::sleep_for(1ms);
-    BOOST_REQUIRE(server.is_running());
+    start();
   }
 
-  ~webhook_server() {
-    {
-      std::lock_guard<std::mutex> guard{release_mutex};
-      released = true;
-    }
-    release_cv.notify_all();
-    server.stop();
-    thread.join();
-  }
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + path;
-  }
+  /// The handlers use this object's members: stop them first.
+  ~webhook_server() { stop(); }
 
   size_t count(const std::string& path) {
     std::lock_guard<std::mutex> guard{mtx};
