@@ -128,22 +128,19 @@ void agent::check_recycling() {
   if (why.empty())
     return;
   recycle_reason_ = why;
+  auto retire = [this] {
+    quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
+  };
   auto dispatcher = recycle_dispatcher_;
   if (!dispatcher) {
     // It never held a lease (leases come from its dispatcher): nothing to finish.
-    quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
+    retire();
     return;
   }
   // The dispatcher leases nothing more and answers once every result is in (the reports sent
   // before this request arrive before it); leases already on their way still run here.
   request(dispatcher, caf::infinite, retire_atom::value, caf::actor_cast<caf::actor>(this))
-      .then(
-          [this](bool) {
-            quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
-          },
-          [this](caf::error&) {
-            quit(caf::make_error(errc::recycled, settings_.name + " " + recycle_reason_));
-          });
+      .then([retire](bool) { retire(); }, [retire](caf::error&) { retire(); });
 }
 
 void agent::on_exit() {

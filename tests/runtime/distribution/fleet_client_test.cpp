@@ -18,11 +18,7 @@
 
 namespace {
 
-/// Why `x` failed, rendered by `c`; "" when it holds a value.
-template <class T>
-std::string why(const herd::client& c, const caf::expected<T>& x) {
-  return x ? std::string{} : c.render(x.error());
-}
+using herd::test::why;
 
 using herd::test::fleet_fixture;
 

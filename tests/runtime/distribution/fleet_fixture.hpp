@@ -15,10 +15,17 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include "herd/distribution/client.hpp"
 #include "herd/runtime/runtime.hpp"
 #include "runtime/distribution/fleet_process.hpp"
 
 namespace herd::test {
+
+/// Why `x` failed, rendered by `c`; "" when it holds a value.
+template <class T>
+std::string why(const herd::client& c, const caf::expected<T>& x) {
+  return x ? std::string{} : c.render(x.error());
+}
 
 inline constexpr const char* secret_env = "HERD_FLEET_TEST_SECRET";
 

@@ -13,10 +13,7 @@
 
 namespace {
 
-/// Runs `command` through the shell, quietly; true if it succeeded.
-bool shell(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
+using herd::test::shell;
 
 /// A network namespace and a veth pair: `outside` (10.213.N.1) here, 10.213.N.2 in `name`.
 struct veth_link {

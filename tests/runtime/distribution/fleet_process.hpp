@@ -90,6 +90,12 @@ private:
   bool exited_ = false;
 };
 
+/// Runs `command` through the shell, quietly; true if it succeeded (the tests' `ip` and
+/// `openssl` steps).
+inline bool shell(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+}
+
 /// Polls `done` every 20 ms until it holds or `timeout_ms` passed (real processes: no
 /// virtual time); returns its last answer.
 template <class F>

@@ -17,18 +17,11 @@
 
 namespace {
 
-/// Why `x` failed, rendered by `c`; "" when it holds a value.
-template <class T>
-std::string why(const herd::client& c, const caf::expected<T>& x) {
-  return x ? std::string{} : c.render(x.error());
-}
+using herd::test::why;
 
 namespace fs = std::filesystem;
 
-/// Runs `command` through the shell, quietly; true if it succeeded.
-bool shell(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
+using herd::test::shell;
 
 /// A CA named `name` in `dir` and a certificate for `who` signed by it (EC P-256 keys).
 struct certificate_authority {
