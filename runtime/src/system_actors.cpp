@@ -37,15 +37,16 @@ namespace {
 /// Agents the board watches per runtime; more fall back to heartbeat messages (8 bytes each).
 constexpr size_t board_capacity = size_t{1} << 16;
 
-/// Revokes the locks of every agent the health monitor isolates (a hung agent may never exit,
-/// so monitoring alone would keep its locks until their leases end); quits with its lock manager.
+/// Revokes the locks of every agent incarnation the health monitor isolates (a hung agent may
+/// never exit, so monitoring alone would keep its locks until their leases end); quits with its
+/// lock manager.
 caf::behavior lock_revoker(caf::event_based_actor* self, lock_manager_actor locks) {
   self->monitor(locks);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   return {
       [self, locks](sup_event_atom, const supervision_event& event) {
         if (event.kind == supervision_event_kind::isolated)
-          self->send(locks, lock_revoke_atom::value, event.name, event.at);
+          self->send(locks, lock_revoke_atom::value, event.name, event.actor_id);
       },
       // Handled, not dropped: a dropped message answers its sender with an error.
       [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},

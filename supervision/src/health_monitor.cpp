@@ -156,20 +156,21 @@ void health_monitor::on_tick(uint64_t generation) {
 void health_monitor::isolate(const suspicion& s) {
   missed_metric_->inc();
   log_->warn("agent {} is suspect: {}", s.name, s.reason);
-  emit(supervision_event_kind::suspect, s.name, s.reason);
+  auto incarnation = s.agent ? s.agent.id() : 0;
+  emit(supervision_event_kind::suspect, s.name, s.reason, incarnation);
   if (s.supervisor)
     send(s.supervisor, suspect_atom::value, s.agent, s.name, s.reason);
   if (dispatcher_)
     caf::unsafe_send_as(this, dispatcher_, isolate_atom::value, s.agent);
   isolations_metric_->inc();
-  emit(supervision_event_kind::isolated, s.name, s.reason);
+  emit(supervision_event_kind::isolated, s.name, s.reason, incarnation);
 }
 
 void health_monitor::emit(supervision_event_kind kind, const std::string& name,
-                          const std::string& detail) {
+                          const std::string& detail, uint64_t actor_id) {
   if (subscribers_.all().empty())
     return;
-  supervision_event event{kind, "health_monitor", name, detail, clock().now()};
+  supervision_event event{kind, "health_monitor", name, detail, clock().now(), actor_id};
   for (auto& s : subscribers_.all())
     caf::unsafe_send_as(this, s, sup_event_atom::value, event);
 }

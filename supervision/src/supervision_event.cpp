@@ -52,11 +52,14 @@ std::optional<supervision_event_kind> parse_supervision_event_kind(std::string_v
 }
 
 nlohmann::json supervision_event::to_json() const {
-  return {{"event", to_string(kind)},
-          {"source", source},
-          {"name", name},
-          {"detail", detail},
-          {"at_ms", to_epoch_ms(at)}};
+  nlohmann::json j = {{"event", to_string(kind)},
+                      {"source", source},
+                      {"name", name},
+                      {"detail", detail},
+                      {"at_ms", to_epoch_ms(at)}};
+  if (actor_id != 0)
+    j["actor_id"] = actor_id;
+  return j;
 }
 
 } // namespace herd

@@ -26,13 +26,17 @@ namespace herd {
 /// Protocol (herd/locks/protocol.hpp): `(lock_acquire_atom, lock_request)` answers when the lock
 /// is granted, refused or the wait runs out; `(lock_release_atom, name, token)`,
 /// `(lock_renew_atom, name, token, lease)` and `(lock_check_atom, name, token)` answer at once,
-/// "lock_lost" for a token that no longer holds the lock; `(lock_revoke_atom, holder)` releases
-/// every lock of a holder (the runtime sends it for an agent the health monitor isolated).
+/// "lock_lost" for a token that no longer holds the lock; `(lock_revoke_atom, holder, actor_id)`
+/// releases every lock of one incarnation of a holder (the runtime sends it for an agent the
+/// health monitor isolated).
 ///
-/// Holders are monitored: a holder that dies loses its locks and waits at once, and the next
-/// waiter gets the lock with a higher token. Tokens start at the actor clock's nanoseconds when
-/// the manager starts, so a restarted manager's tokens are larger than its predecessor's (within
-/// one process). Leases and waits end on one `delayed_send` timer with a generation number.
+/// A holder is one actor incarnation, "<holder_name>#<actor id>" in the table: an agent restarted
+/// under the same name is another holder, so the death or isolation of an old incarnation never
+/// releases the new one's locks. Holders are monitored: a holder that dies loses its locks and
+/// waits at once, and the next waiter gets the lock with a higher token. Tokens start at the actor
+/// clock's nanoseconds when the manager starts, so a restarted manager's tokens are larger than its
+/// predecessor's (within one process). Leases and waits end on one `delayed_send` timer with a
+/// generation number.
 ///
 /// Metrics: herd_locks_held, herd_lock_waiters (gauges), herd_lock_grants_total,
 /// herd_lock_expiries_total, herd_lock_revocations_total and
@@ -54,8 +58,7 @@ protected:
 
 private:
   caf::result<lock_reply> on_acquire(lock_request& request);
-  void on_revoke(const std::string& holder, const char* why,
-                 time_point granted_by = time_point::max());
+  void on_revoke(const std::string& holder, const char* why);
   // Delivers the table's answers, updates the gauges and counters, arms the timer.
   void after_change();
   void arm_timer();
@@ -64,7 +67,7 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::map<uint64_t, caf::response_promise> waiting_; // by ticket
-  std::map<caf::actor_addr, std::string> holders_;    // monitored holders, by address
+  std::map<caf::actor_addr, std::string> holders_;    // monitored holders' identities
   uint64_t next_ticket_ = 0;
   uint64_t timer_generation_ = 0;
   time_point timer_due_ = time_point::max();

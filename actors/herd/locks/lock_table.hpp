@@ -53,11 +53,9 @@ public:
   lock_reply renew(const std::string& name, uint64_t token, duration lease, time_point now);
   /// Whether `token` still holds `name` (the grant with its expiry, or "lock_lost").
   lock_reply check(const std::string& name, uint64_t token) const;
-  /// Releases every lock `holder` was granted at or before `granted_by` (default: any) and drops
-  /// its waits queued by then (answered "lock_holder_gone"); returns how many locks it held.
-  /// `granted_by` spares a new incarnation of an isolated agent, which has the same name.
-  size_t release_holder(const std::string& holder, time_point now,
-                        time_point granted_by = time_point::max());
+  /// Releases every lock `holder` holds and drops its waits (answered "lock_holder_gone");
+  /// returns how many locks it held.
+  size_t release_holder(const std::string& holder, time_point now);
   /// Ends the leases and waits due at `now`.
   void expire(time_point now);
   /// Answers every waiter with "lock_manager_stopped" and forgets every lock.
@@ -97,7 +95,6 @@ private:
     uint64_t ticket;
     std::string holder;
     duration lease;
-    time_point queued;
     timer_map::iterator due;
   };
   struct entry {
@@ -105,7 +102,6 @@ private:
     uint64_t token = 0;
     std::string holder;
     duration lease{0};
-    time_point granted;
     time_point expires;
     timer_map::iterator due;
     std::deque<waiter> waiters;

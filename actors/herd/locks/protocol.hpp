@@ -26,8 +26,9 @@ using lock_release_atom = caf::atom_constant<caf::atom("lk_release")>;
 using lock_renew_atom = caf::atom_constant<caf::atom("lk_renew")>;
 /// Asks whether a token still holds a lock: `(lock_check_atom, name, token) -> lock_reply`.
 using lock_check_atom = caf::atom_constant<caf::atom("lk_check")>;
-/// Releases every lock of a holder granted at or before a time and drops its waits, e.g. an
-/// agent the health monitor isolated then: `(lock_revoke_atom, holder_name, time_point)`.
+/// Releases every lock of one incarnation of a holder and drops its waits, e.g. an agent the
+/// health monitor isolated: `(lock_revoke_atom, holder_name, actor_id)`. A later incarnation
+/// under the same name keeps its locks.
 using lock_revoke_atom = caf::atom_constant<caf::atom("lk_revoke")>;
 
 /// The lock manager's typed handle (see lock_manager.hpp).
@@ -36,6 +37,6 @@ using lock_manager_actor = caf::typed_actor<
     caf::replies_to<lock_release_atom, std::string, uint64_t>::with<lock_reply>,
     caf::replies_to<lock_renew_atom, std::string, uint64_t, duration>::with<lock_reply>,
     caf::replies_to<lock_check_atom, std::string, uint64_t>::with<lock_reply>,
-    caf::reacts_to<lock_revoke_atom, std::string, time_point>, caf::reacts_to<tick_atom, uint64_t>>;
+    caf::reacts_to<lock_revoke_atom, std::string, uint64_t>, caf::reacts_to<tick_atom, uint64_t>>;
 
 } // namespace herd

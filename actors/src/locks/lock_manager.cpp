@@ -25,6 +25,11 @@ void publish(counter* metric, uint64_t total, uint64_t& published) {
   published = total;
 }
 
+/// The table's name for one incarnation of a holder: "<name>#<actor id>".
+std::string holder_identity(const std::string& name, uint64_t actor_id) {
+  return name + "#" + std::to_string(actor_id);
+}
+
 } // namespace
 
 lock_manager::lock_manager(caf::actor_config& cfg, locks_config config,
@@ -71,8 +76,8 @@ lock_manager::behavior_type lock_manager::make_behavior() {
       [this](lock_check_atom, const std::string& name, uint64_t token) {
         return table_.check(name, token);
       },
-      [this](lock_revoke_atom, const std::string& holder, time_point granted_by) {
-        on_revoke(holder, "was isolated", granted_by);
+      [this](lock_revoke_atom, const std::string& holder, uint64_t actor_id) {
+        on_revoke(holder_identity(holder, actor_id), "was isolated");
       },
       [this](tick_atom, uint64_t generation) {
         if (generation != timer_generation_)
@@ -86,9 +91,9 @@ lock_manager::behavior_type lock_manager::make_behavior() {
 
 caf::result<lock_reply> lock_manager::on_acquire(lock_request& request) {
   auto holder = request.holder ? request.holder : caf::actor_cast<caf::actor>(current_sender());
-  auto name = request.holder_name;
-  if (name.empty())
-    name = "actor:" + std::to_string(holder ? holder.id() : 0);
+  auto actor_id = holder ? holder.id() : 0;
+  auto name =
+      holder_identity(request.holder_name.empty() ? "actor" : request.holder_name, actor_id);
   if (holder && holders_.emplace(holder.address(), name).second)
     monitor(holder);
   auto ticket = ++next_ticket_;
@@ -104,8 +109,8 @@ caf::result<lock_reply> lock_manager::on_acquire(lock_request& request) {
   return promise;
 }
 
-void lock_manager::on_revoke(const std::string& holder, const char* why, time_point granted_by) {
-  auto released = table_.release_holder(holder, clock().now(), granted_by);
+void lock_manager::on_revoke(const std::string& holder, const char* why) {
+  auto released = table_.release_holder(holder, clock().now());
   if (released > 0)
     log_->warn("holder {} {}: released {} lock(s)", holder, why, released);
   after_change();

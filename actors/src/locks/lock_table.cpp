@@ -30,7 +30,7 @@ std::optional<lock_reply> lock_table::acquire(const std::string& name, const std
                                   .because("lock_queue_full"));
   }
   auto due = timers_.emplace(now + wait, timer{name, ticket, false});
-  e.waiters.push_back(waiter{ticket, holder, lease, now, due});
+  e.waiters.push_back(waiter{ticket, holder, lease, due});
   ++waiting_;
   return std::nullopt;
 }
@@ -41,7 +41,6 @@ lock_grant lock_table::grant(entry& e, const std::string& name, std::string hold
   e.token = next_token_++;
   e.holder = std::move(holder);
   e.lease = lease;
-  e.granted = now;
   e.expires = now + lease;
   e.due = timers_.emplace(e.expires, timer{name, e.token, true});
   ++held_;
@@ -110,14 +109,13 @@ lock_reply lock_table::check(const std::string& name, uint64_t token) const {
   return lock_reply::granted(lock_grant{name, token, i->second.expires});
 }
 
-size_t lock_table::release_holder(const std::string& holder, time_point now,
-                                  time_point granted_by) {
+size_t lock_table::release_holder(const std::string& holder, time_point now) {
   size_t released = 0;
   for (auto i = locks_.begin(); i != locks_.end();) {
     auto next = std::next(i);
     auto& e = i->second;
     for (auto w = e.waiters.begin(); w != e.waiters.end();) {
-      if (w->holder != holder || w->queued > granted_by) {
+      if (w->holder != holder) {
         ++w;
         continue;
       }
@@ -129,7 +127,7 @@ size_t lock_table::release_holder(const std::string& holder, time_point now,
       w = e.waiters.erase(w);
       --waiting_;
     }
-    if (e.held && e.holder == holder && e.granted <= granted_by) {
+    if (e.held && e.holder == holder) {
       ++released;
       ++revocations_;
       hand_over(i, now);

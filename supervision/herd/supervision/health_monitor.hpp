@@ -73,7 +73,8 @@ private:
   void on_stuck(const std::string& name, const std::string& task_id);
   void on_tick(uint64_t generation);
   void isolate(const suspicion& s);
-  void emit(supervision_event_kind kind, const std::string& name, const std::string& detail);
+  void emit(supervision_event_kind kind, const std::string& name, const std::string& detail,
+            uint64_t actor_id = 0);
   void arm_timer();
   // Sets herd_agents_tracked and herd_agents{state} from the checks.
   void publish_counts();

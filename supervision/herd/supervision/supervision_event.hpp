@@ -63,8 +63,11 @@ struct supervision_event {
   std::string detail;
   /// When it happened, on the actor clock of the reporter. Default: the clock's epoch.
   time_point at;
+  /// The CAF actor id of the incarnation it concerns (an agent restarts under its name with a
+  /// new id), 0 when none or unknown. Default: 0.
+  uint64_t actor_id = 0;
 
-  /// The JSON form: {"event", "source", "name", "detail", "at_ms"}.
+  /// The JSON form: {"event", "source", "name", "detail", "at_ms"}, and "actor_id" when known.
   nlohmann::json to_json() const;
 };
 
@@ -72,7 +75,7 @@ struct supervision_event {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, supervision_event& x) {
   return f(caf::meta::type_name("herd::supervision_event"), x.kind, x.source, x.name, x.detail,
-           x.at);
+           x.at, x.actor_id);
 }
 
 } // namespace herd

@@ -148,15 +148,34 @@ BOOST_AUTO_TEST_CASE(a_holder_that_dies_releases_its_lock_to_the_next_waiter) {
   BOOST_TEST(metric("herd_lock_revocations_total") == 1.0);
 }
 
-BOOST_AUTO_TEST_CASE(a_revoked_holder_loses_its_locks_by_name) {
-  auto [a, a_out] = spawn_holder("agent-7");
+BOOST_AUTO_TEST_CASE(a_revoked_incarnation_loses_its_locks_and_a_later_one_keeps_its_own) {
+  auto [old_a, old_out] = spawn_holder("agent-7");
   auto [b, b_out] = spawn_holder("b");
-  ask(a, "r", from_ms(60000));
+  auto [new_a, new_out] = spawn_holder("agent-7"); // restarted under the same name
+  ask(old_a, "r", from_ms(60000));
   ask(b, "r");
-  caf::anon_send(locks, herd::lock_revoke_atom::value, std::string{"agent-7"}, vt.now());
+  ask(new_a, "s", from_ms(60000));
+  caf::anon_send(locks, herd::lock_revoke_atom::value, std::string{"agent-7"}, old_a.id());
   vt.run();
   BOOST_REQUIRE_EQUAL(b_out->size(), 1u);
-  BOOST_TEST(b_out->front().ok);
+  BOOST_TEST(old_out->front().ok);
+  BOOST_TEST(b_out->front().ok); // r went to the next waiter
+  BOOST_TEST(new_out->front().ok);
+  BOOST_TEST(metric("herd_locks_held") == 2.0); // r by b, s still by the new incarnation
+  BOOST_TEST(metric("herd_lock_revocations_total") == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(the_death_of_an_old_incarnation_spares_the_locks_of_a_new_one) {
+  auto [old_a, old_out] = spawn_holder("agent-7");
+  auto [new_a, new_out] = spawn_holder("agent-7");
+  ask(old_a, "r", from_ms(60000));
+  ask(new_a, "s", from_ms(60000));
+  caf::anon_send_exit(old_a, caf::exit_reason::kill); // an abandoned hung incarnation, killed
+  vt.run();
+  BOOST_REQUIRE_EQUAL(old_out->size(), 1u);
+  BOOST_REQUIRE_EQUAL(new_out->size(), 1u);
+  BOOST_TEST(metric("herd_locks_held") == 1.0); // s, by the new incarnation
+  BOOST_TEST(metric("herd_lock_revocations_total") == 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_full_queue_and_a_wait_that_runs_out_are_classified_failures) {
