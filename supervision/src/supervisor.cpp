@@ -50,6 +50,12 @@ supervisor::behavior_type supervisor::make_behavior() {
         caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
   });
   set_down_handler([this](caf::down_msg& dm) { on_down(dm); });
+  // An error message is a reply: a listener that drops an event it does not know answers
+  // `unexpected_message`. CAF's default handler would quit, and a root supervisor takes the
+  // whole runtime with it.
+  set_error_handler([this](caf::error& err) {
+    log_->warn("{}: ignored an error reply: {}", config_.name, to_string(err));
+  });
   set_exit_handler([this](caf::exit_msg& em) {
     shutdown(em.reason ? em.reason : caf::make_error(caf::exit_reason::user_shutdown));
   });

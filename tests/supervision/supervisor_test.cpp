@@ -92,6 +92,25 @@ BOOST_AUTO_TEST_CASE(one_for_one_restarts_only_the_failed_child_after_the_backof
   BOOST_TEST((after[2] == before[2]));
 }
 
+BOOST_AUTO_TEST_CASE(a_listener_that_drops_events_cannot_kill_its_supervisor) {
+  start({worker("a")});
+  // A listener that knows no event: CAF answers each dropped message with an error reply,
+  // whose default handler would make the supervisor quit (and a root takes the runtime along).
+  auto deaf = sys.spawn([](caf::event_based_actor* s) {
+    s->set_default_handler(caf::drop);
+    return caf::behavior{[](int) {}};
+  });
+  caf::anon_send(sup, subscribe_atom::value, deaf);
+  for (int round = 0; round < 2; ++round) {
+    auto before = children(sup);
+    caf::anon_send(before[0], caf::delete_atom_v);
+    vt.advance(from_ms(1000));
+    auto after = children(sup);
+    BOOST_TEST((after[0] != before[0])); // restarted, and the supervisor still answers
+  }
+  caf::anon_send_exit(deaf, caf::exit_reason::kill);
+}
+
 BOOST_AUTO_TEST_CASE(one_for_all_stops_the_others_in_reverse_and_restarts_all_in_order) {
   sc.strategy = restart_strategy::one_for_all;
   start({worker("a"), worker("b"), worker("c")});

@@ -51,6 +51,8 @@ caf::behavior notifier::make_behavior() {
         on_check(key, service, static_cast<size_t>(hook));
       },
       [this](sup_event_atom, const supervision_event& x) { on_supervision(x); },
+      // Handled, not dropped: a dropped message answers its sender with an error.
+      [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
       [this](dlq_alert_atom, int64_t depth, int64_t threshold) { on_depth(depth, threshold); },
       [this](esc_opened_atom, const std::string& id, const std::string& kind,
              const std::string& pool, const std::string& reason) {
