@@ -121,9 +121,8 @@ void runtime::start_notifications() {
   actors_->subscribe(notifier_); // isolations
   actors_->subscribe_breakers(notifier_);
   actors_->subscribe_escalations(notifier_);
-  if (auto queue = dead_letter_queue())
-    for (auto threshold : notification_router{config}.depth_thresholds())
-      caf::anon_send(queue, subscribe_atom::value, notifier_, threshold);
+  for (auto threshold : notification_router{config}.depth_thresholds())
+    actors_->subscribe_dead_letter_depth(notifier_, threshold);
   guard()->on_crossing([target = notifier_](const std::string& subject,
                                             const budget_crossing& crossing,
                                             const std::string& line) {

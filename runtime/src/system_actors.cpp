@@ -213,6 +213,8 @@ caf::actor system_actors::start_dead_letter_queue(caf::actor_system& sys) {
       sys.spawn<herd::dead_letter_queue>(dl, std::make_unique<dead_letter_store>(dl.db),
                                          caf::actor_cast<caf::actor>(dispatcher()), metrics_));
   std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& [listener, threshold] : depth_listeners_)
+    caf::anon_send(handle, subscribe_atom::value, listener, threshold);
   dead_letter_queue_ = handle;
   return handle;
 }
@@ -506,6 +508,13 @@ void system_actors::subscribe_breakers(const caf::actor& listener) {
   breaker_listeners_.push_back(listener);
   if (breakers_)
     caf::anon_send(breakers_, subscribe_atom::value, listener);
+}
+
+void system_actors::subscribe_dead_letter_depth(const caf::actor& listener, int64_t threshold) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  depth_listeners_.emplace_back(listener, threshold);
+  if (dead_letter_queue_)
+    caf::anon_send(dead_letter_queue_, subscribe_atom::value, listener, threshold);
 }
 
 caf::actor system_actors::observed(caf::actor source) {

@@ -79,6 +79,9 @@ public:
   void subscribe_escalations(const caf::actor& listener);
   /// Sends `listener` every `breaker_transition`, also of later breaker registries.
   void subscribe_breakers(const caf::actor& listener);
+  /// Sends `listener` `(dlq_alert_atom, depth, threshold)` when the dead-letter depth reaches
+  /// `threshold`, also from later incarnations of the dead-letter queue.
+  void subscribe_dead_letter_depth(const caf::actor& listener, int64_t threshold);
   /// What a shutdown stops: the root (which stops the pools first and the dispatcher last),
   /// the unsupervised agents and the services, each sent an exit; and, watched, every system
   /// actor and agent under the root, so one that does not stop in time is killed too.
@@ -177,6 +180,7 @@ private:
   std::vector<caf::actor> listeners_;
   std::vector<caf::actor> escalation_listeners_;
   std::vector<caf::actor> breaker_listeners_;
+  std::vector<std::pair<caf::actor, int64_t>> depth_listeners_; // with their thresholds
   std::vector<caf::actor> observed_; // the health monitors and supervisors, for new listeners
 };
 

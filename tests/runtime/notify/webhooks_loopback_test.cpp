@@ -201,6 +201,32 @@ BOOST_AUTO_TEST_CASE(an_exhausted_notification_is_dead_lettered_without_its_secr
   BOOST_TEST(stored.find("hook-s3cr3t") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(depth_alerts_survive_a_restart_of_the_dead_letter_queue) {
+  herd::runtime rt{config({{{"name", "depth"},
+                            {"url", hooks.url("/ok")},
+                            {"events", {"dead_letter_depth"}},
+                            {"dead_letter_depth_threshold", 1}}})};
+  auto old = rt.dead_letter_queue();
+  BOOST_REQUIRE(old);
+  // rest_for_one: the queue and the actors after it restart; the root hears the notifier's
+  // reply to its restart events too (once an error that stopped the whole runtime).
+  caf::anon_send_exit(old, caf::exit_reason::kill);
+  BOOST_REQUIRE(herd::test::wait_until(
+      [&] { return rt.dead_letter_queue() && rt.dead_letter_queue() != old; }, 10000ms));
+  rt.add_rule("broken", [](const herd::task&) {
+    return herd::outcome::fail(herd::failure::permanent("schema mismatch"));
+  });
+  auto result = rt.run(herd::task::make("bad-1", "read_only", nullptr, "broken"), 10s);
+  BOOST_REQUIRE_MESSAGE(result,
+                        "run: " << (result ? std::string{} : caf::to_string(result.error())));
+  BOOST_TEST((result->status == herd::outcome_status::dead_lettered));
+  BOOST_REQUIRE(
+      herd::test::wait_until([&] { return ended(rt, "dead_letter_depth", "sent") == 1; }, 10000ms));
+  auto body = nlohmann::json::parse(hooks.request("/ok", 0).body);
+  BOOST_TEST(body["details"]["depth"] == 1);
+  rt.shutdown(herd::from_ms(2000));
+}
+
 BOOST_AUTO_TEST_CASE(a_hanging_endpoint_blocks_nothing_else) {
   herd::runtime rt{config({{{"name", "slow"},
                             {"url", hooks.url("/hang")},
