@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "herd/core/atoms.hpp"
+#include "herd/core/error_replies.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_event.hpp"
@@ -36,6 +37,7 @@ health_monitor::health_monitor(caf::actor_config& cfg, health_monitor_config con
 }
 
 health_monitor::behavior_type health_monitor::make_behavior() {
+  log_error_replies(*this, log_); // subscribers' answers to events
   set_down_handler([this](caf::down_msg& dm) {
     if (auto r = retired_slots_.find(dm.source); r != retired_slots_.end()) {
       if (board_)

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "herd/core/error_replies.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/supervision/supervision_event.hpp"
 
@@ -28,6 +29,7 @@ memory_watchdog::memory_watchdog(caf::actor_config& cfg, memory_watchdog_config 
 
 memory_watchdog::behavior_type memory_watchdog::make_behavior() {
   set_down_handler([this](caf::down_msg& dm) { listeners_.drop(dm.source); });
+  log_error_replies(*this, log_); // listeners' answers to events
   delayed_send(this, config_.check_interval, tick_atom::value, uint64_t{0});
   return {
       [this](tick_atom, uint64_t) {

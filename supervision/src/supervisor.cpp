@@ -5,6 +5,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
+#include "herd/core/error_replies.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
@@ -50,12 +51,9 @@ supervisor::behavior_type supervisor::make_behavior() {
         caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
   });
   set_down_handler([this](caf::down_msg& dm) { on_down(dm); });
-  // An error message is a reply: a listener that drops an event it does not know answers
-  // `unexpected_message`. CAF's default handler would quit, and a root supervisor takes the
-  // whole runtime with it.
-  set_error_handler([this](caf::error& err) {
-    log_->warn("{}: ignored an error reply: {}", config_.name, to_string(err));
-  });
+  // A listener that drops a restart event answers with an error; quitting on it would take
+  // a root supervisor's whole runtime along.
+  log_error_replies(*this, log_);
   set_exit_handler([this](caf::exit_msg& em) {
     shutdown(em.reason ? em.reason : caf::make_error(caf::exit_reason::user_shutdown));
   });

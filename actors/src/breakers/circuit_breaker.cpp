@@ -11,6 +11,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
+#include "herd/core/error_replies.hpp"
 #include "herd/core/json_reader.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/wall_time.hpp"
@@ -57,6 +58,7 @@ circuit_breaker::circuit_breaker(caf::actor_config& cfg, std::string key, std::s
 
 circuit_breaker::behavior_type circuit_breaker::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });
+  log_error_replies(*this, log_); // listeners' answers to transitions
   return {
       [this](call_atom, std::string& payload) { return on_call(payload, time_point{}); },
       [this](call_atom, std::string& payload, time_point deadline) {

@@ -10,6 +10,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
+#include "herd/core/error_replies.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/degradation/call_guard.hpp"
@@ -63,6 +64,7 @@ void dispatcher::on_exit() {
 }
 
 dispatcher::behavior_type dispatcher::make_behavior() {
+  log_error_replies(*this, log_); // stuck-task subscribers' answers
   // Under load, lease on a reminder once the messages already in the mailbox are handled.
   state_.lease_later([this] { return reporting_ || !mailbox().empty(); });
   if (guard_ && guard_->has_budgets())
