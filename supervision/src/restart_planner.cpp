@@ -7,11 +7,25 @@ namespace herd {
 restart_planner::restart_planner(const supervisor_config& config)
     : config_(config), intensity_(config.max_restarts, config.period) {}
 
+restart_backoff restart_planner::backoff_of(size_t i) const {
+  return restart_backoff{config_.min_backoff, config_.max_backoff, config_.random_factor,
+                         config_.reset_after, config_.seed + i};
+}
+
 size_t restart_planner::add(child_spec spec) {
-  restart_backoff backoff{config_.min_backoff, config_.max_backoff, config_.random_factor,
-                          config_.reset_after, config_.seed + children_.size()};
-  children_.push_back(child{std::move(spec), std::move(backoff)});
+  children_.push_back(child{std::move(spec), backoff_of(children_.size())});
   return children_.size() - 1;
+}
+
+size_t restart_planner::reuse_or_add(child_spec spec) {
+  for (size_t i = 0; i < children_.size(); ++i) {
+    auto& c = children_[i];
+    if (c.status != child_status::stopped || !c.started_once)
+      continue;
+    c = child{std::move(spec), backoff_of(i)};
+    return i;
+  }
+  return add(std::move(spec));
 }
 
 bool restart_planner::started(size_t i) {

@@ -76,8 +76,15 @@ supervisor::behavior_type supervisor::make_behavior() {
         if (shutting_down_)
           return;
         auto id = spec.id;
-        add_child(std::move(spec));
-        start_child(children_.size() - 1);
+        // In the slot of an agent scaled down before: the child list does not grow per scale-up.
+        auto i = planner_.reuse_or_add(std::move(spec));
+        if (i == children_.size()) {
+          children_.emplace_back();
+          live_->emplace_back();
+        } else {
+          children_[i] = {};
+        }
+        start_child(i);
         emit(supervision_event_kind::scaled_up, id, why);
       },
       [this](scale_down_atom, const caf::actor& child, const std::string& why) {

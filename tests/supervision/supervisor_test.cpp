@@ -111,6 +111,31 @@ BOOST_AUTO_TEST_CASE(a_listener_that_drops_events_cannot_kill_its_supervisor) {
   caf::anon_send_exit(deaf, caf::exit_reason::kill);
 }
 
+BOOST_AUTO_TEST_CASE(agents_scaled_up_after_a_scale_down_take_the_free_slots) {
+  start({worker("a")});
+  for (int round = 0; round < 5; ++round) {
+    auto id = "extra-" + std::to_string(round);
+    caf::anon_send(sup, scale_up_atom::value, worker(id), std::string{"backlog"});
+    vt.run();
+    auto kids = children(sup);
+    BOOST_REQUIRE_EQUAL(kids.size(), 2u); // the scaled-down agent's slot, not a new one
+    BOOST_REQUIRE(kids[1]);
+    BOOST_TEST(log->back() == "start:" + id);
+    caf::anon_send(sup, scale_down_atom::value, kids[1], std::string{"idle"});
+    vt.run();
+    BOOST_TEST(log->back() == "stop:" + id);
+  }
+  // The reused slot restarts its new child like any other.
+  caf::anon_send(sup, scale_up_atom::value, worker("last"), std::string{"backlog"});
+  vt.run();
+  auto before = children(sup);
+  caf::anon_send(before[1], caf::delete_atom_v);
+  vt.advance(from_ms(1000));
+  auto after = children(sup);
+  BOOST_TEST((after[1] && after[1] != before[1]));
+  BOOST_TEST(log->back() == "start:last");
+}
+
 BOOST_AUTO_TEST_CASE(one_for_all_stops_the_others_in_reverse_and_restarts_all_in_order) {
   sc.strategy = restart_strategy::one_for_all;
   start({worker("a"), worker("b"), worker("c")});

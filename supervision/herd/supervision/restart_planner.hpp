@@ -58,6 +58,10 @@ public:
 
   /// Adds a child after the others (stopped); returns its index.
   size_t add(child_spec spec);
+  /// Puts `spec` (stopped, with a fresh backoff) in the slot of a child that ran and stopped
+  /// for good (removed, or not restarted), or after the others if there is none; returns its
+  /// index. A pool that grows and shrinks keeps as many slots as it ever had children at once.
+  size_t reuse_or_add(child_spec spec);
   /// The number of children.
   size_t size() const { return children_.size(); }
   /// The spec of child `i`.
@@ -86,6 +90,9 @@ private:
     uint64_t batch = 0; // the pending restart batch; 0 = none
     bool started_once = false;
   };
+
+  // A fresh backoff for the child in slot `i` (seeded with `config.seed + i`).
+  restart_backoff backoff_of(size_t i) const;
 
   supervisor_config config_;
   restart_intensity intensity_;
