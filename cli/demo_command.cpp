@@ -289,13 +289,17 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
       add_service(lite_service_name, lite);
     }
     auto events = std::make_shared<event_lines>();
-    auto watcher = rt.system().spawn([events](caf::event_based_actor*) -> caf::behavior {
-      return {
-          [events](const breaker_transition& x) { events->add(x); },
-          [events](sup_event_atom, const supervision_event& x) { events->add(x); },
-          [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
-      };
-    });
+    // Shared state goes in as spawn arguments: CAF 0.17 binds a reference to a null tuple for
+    // an actor spawned without any (UBSan reports it).
+    auto watcher = rt.system().spawn(
+        [](caf::event_based_actor*, std::shared_ptr<event_lines> events) -> caf::behavior {
+          return {
+              [events](const breaker_transition& x) { events->add(x); },
+              [events](sup_event_atom, const supervision_event& x) { events->add(x); },
+              [](restarted_atom, const std::string&, const caf::actor&, const caf::actor&) {},
+          };
+        },
+        events);
     caf::anon_send(rt.breakers(), subscribe_atom::value, watcher);
     rt.subscribe_supervision(watcher);
     // The agents call the service a task names (a chain's tier) through its breaker.
@@ -319,10 +323,12 @@ int run_demo_command(const std::vector<std::string>& args, std::ostream& out, st
 
     // Outcomes come to a collector as they finish, in any order.
     auto inbox = std::make_shared<outcome_inbox>();
-    auto collector = rt.system().spawn([inbox](caf::event_based_actor* self) -> caf::behavior {
-      self->set_error_handler([inbox](caf::error&) { inbox->refuse(); });
-      return {[inbox](outcome& o) { inbox->add(std::move(o)); }};
-    });
+    auto collector = rt.system().spawn(
+        [](caf::event_based_actor* self, std::shared_ptr<outcome_inbox> inbox) -> caf::behavior {
+          self->set_error_handler([inbox](caf::error&) { inbox->refuse(); });
+          return {[inbox](outcome& o) { inbox->add(std::move(o)); }};
+        },
+        inbox);
     for (int64_t i = 0; i < tasks; ++i) {
       auto over_long = mock && i % over_long_every == over_long_every / 2;
       auto t =

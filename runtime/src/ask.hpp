@@ -24,11 +24,17 @@ std::future<caf::expected<T>> request_reply(caf::actor_system& sys, const Handle
     promise->set_value(caf::make_error(errc::shutting_down, "the runtime's actor is gone"));
     return reply;
   }
-  sys.spawn([=](caf::event_based_actor* self) {
-    self->request(dest, timeout, xs...)
-        .then([promise](T& x) { promise->set_value(std::move(x)); },
-              [promise](caf::error& e) { promise->set_value(std::move(e)); });
-  });
+  // The promise goes in as a spawn argument, not a capture: CAF 0.17 binds a reference to a
+  // null tuple for an actor spawned without arguments (UBSan reports it in CAF's
+  // init_fun_factory.hpp).
+  using promise_ptr = std::shared_ptr<std::promise<caf::expected<T>>>;
+  sys.spawn(
+      [=](caf::event_based_actor* self, promise_ptr p) {
+        self->request(dest, timeout, xs...)
+            .then([p](T& x) { p->set_value(std::move(x)); },
+                  [p](caf::error& e) { p->set_value(std::move(e)); });
+      },
+      promise);
   return reply;
 }
 

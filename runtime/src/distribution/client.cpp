@@ -116,23 +116,28 @@ caf::expected<T> client::ask_once(const node_endpoint_actor& endpoint, duration 
   auto reply = promise->get_future();
   // Requests to a remote actor are not answered when its connection drops: the asker watches
   // the endpoint and answers `unreachable` itself then.
-  sys_->spawn([=](caf::event_based_actor* self) {
-    auto answered = std::make_shared<bool>(false);
-    auto answer = [promise, answered, self](caf::expected<T> x) {
-      if (*answered)
-        return;
-      *answered = true;
-      promise->set_value(std::move(x));
-      self->quit();
-    };
-    self->monitor(endpoint);
-    self->set_down_handler([answer](caf::down_msg&) {
-      answer(caf::make_error(node_errc::unreachable, "the connection to the coordinator dropped"));
-    });
-    std::apply([&](auto&... x) { return self->request(endpoint, timeout, x...); }, args)
-        .then([answer](T& x) { answer(std::move(x)); },
-              [answer](caf::error& e) { answer(std::move(e)); });
-  });
+  // The promise is a spawn argument: see request_reply in runtime/src/ask.hpp.
+  using promise_ptr = std::shared_ptr<std::promise<caf::expected<T>>>;
+  sys_->spawn(
+      [=](caf::event_based_actor* self, promise_ptr promise) {
+        auto answered = std::make_shared<bool>(false);
+        auto answer = [promise, answered, self](caf::expected<T> x) {
+          if (*answered)
+            return;
+          *answered = true;
+          promise->set_value(std::move(x));
+          self->quit();
+        };
+        self->monitor(endpoint);
+        self->set_down_handler([answer](caf::down_msg&) {
+          answer(
+              caf::make_error(node_errc::unreachable, "the connection to the coordinator dropped"));
+        });
+        std::apply([&](auto&... x) { return self->request(endpoint, timeout, x...); }, args)
+            .then([answer](T& x) { answer(std::move(x)); },
+                  [answer](caf::error& e) { answer(std::move(e)); });
+      },
+      promise);
   return reply.get();
 }
 
