@@ -8,6 +8,7 @@
 
 #include "actors/dead_letters/dlq_test_support.hpp"
 #include "herd/workflow.hpp"
+#include "spawn_function.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -103,7 +104,7 @@ BOOST_AUTO_TEST_CASE(resume_is_recorded_and_the_running_service_carries_it_out) 
   workflow_config config;
   config.poll_interval = duration{0};
   workflow_peers peers;
-  auto d = caf::actor_cast<dispatcher_actor>(sys.spawn(answering_dispatcher));
+  auto d = caf::actor_cast<dispatcher_actor>(herd::test::spawn_function(sys, answering_dispatcher));
   peers.dispatcher = [d] { return d; };
   auto driver = sys.spawn<workflow_driver>(config, std::make_unique<workflow_store>(db),
                                            std::move(peers), metrics);

@@ -24,6 +24,7 @@
 #include "herd/runtime/runtime.hpp"
 #include "herd/supervision/health_monitor.hpp"
 #include "herd/supervision/protocol.hpp"
+#include "spawn_function.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -235,9 +236,9 @@ BOOST_FIXTURE_TEST_CASE(agents_count_by_health_state_with_every_state_present,
                         test::virtual_time_fixture) {
   auto monitor = sys.spawn<health_monitor>(health_monitor_config{}, caf::actor{}, metrics);
   auto idle = [](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; };
-  auto a = sys.spawn(idle);
-  auto b = sys.spawn(idle);
-  auto c = sys.spawn(idle);
+  auto a = herd::test::spawn_function(sys, idle);
+  auto b = herd::test::spawn_function(sys, idle);
+  auto c = herd::test::spawn_function(sys, idle);
   for (auto& [agent, name] : {std::pair{a, "a"}, std::pair{b, "b"}, std::pair{c, "c"}})
     self->send(monitor, track_atom::value, agent, std::string{name}, supervisor_actor{});
   vt.run();

@@ -10,6 +10,7 @@
 #include "herd/core/config_error.hpp"
 #include "herd/herd.hpp"
 #include "herd/runtime/ops_endpoint.hpp"
+#include "spawn_function.hpp"
 
 using namespace herd;
 
@@ -118,9 +119,9 @@ BOOST_AUTO_TEST_CASE(the_runtime_serves_its_config_s_endpoint_until_shutdown) {
   herd::runtime rt{serving_config()};
   BOOST_REQUIRE(rt.endpoint() != nullptr);
   rt.spawn_pool<test::echo_agent>("llm", 1, std::make_shared<std::map<std::string, int>>());
-  rt.add_service("search", rt.system().spawn([]() -> caf::behavior {
-    return {[](call_atom, const std::string&) { return outcome::success(); }};
-  }));
+  rt.add_service("search", herd::test::spawn_function(rt.system(), []() -> caf::behavior {
+                   return {[](call_atom, const std::string&) { return outcome::success(); }};
+                 }));
   BOOST_REQUIRE(rt.breaker_for("search")); // breakers start on first use
   BOOST_REQUIRE(rt.run(task::make("t-1", "read_only", nullptr, "llm")));
   httplib::Client client{"127.0.0.1", rt.endpoint()->port()};

@@ -18,6 +18,7 @@
 #include "herd/herd.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/simulation/calling_agent.hpp"
+#include "spawn_function.hpp"
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
@@ -74,9 +75,10 @@ BOOST_AUTO_TEST_CASE(a_pool_rides_out_an_outage_and_a_capacity_limit_over_http) 
                              "backoff": {"kind": "full_jitter", "base_ms": 50, "cap_ms": 500}}}
   })"));
   herd::runtime rt{config};
-  auto watcher = rt.system().spawn([intervals](caf::event_based_actor*) -> caf::behavior {
-    return {[intervals](const herd::breaker_transition& x) { intervals->on(x); }};
-  });
+  auto watcher = herd::test::spawn_function(
+      rt.system(), [intervals](caf::event_based_actor*) -> caf::behavior {
+        return {[intervals](const herd::breaker_transition& x) { intervals->on(x); }};
+      });
   caf::anon_send(rt.breakers(), herd::subscribe_atom::value, watcher);
   auto breaker = rt.breaker_for("llm");
   BOOST_REQUIRE(breaker);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "herd/runtime/runtime.hpp"
+#include "spawn_function.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -103,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_service_that_ignores_its_exit_is_killed_within_the_stop_t
 
 BOOST_AUTO_TEST_CASE(an_added_agent_that_ignores_its_exit_is_killed_and_named) {
   rt = std::make_unique<herd::runtime>(sys, config);
-  auto agent = rt->add_agent("p", sys.spawn(deaf_agent));
+  auto agent = rt->add_agent("p", herd::test::spawn_function(sys, deaf_agent));
   self->monitor(agent);
   vt.run();
   auto report = rt->shutdown(from_ms(1000), from_ms(2000));

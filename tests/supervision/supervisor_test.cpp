@@ -6,6 +6,7 @@
 #include "herd/supervision/protocol.hpp"
 #include "herd/supervision/supervision_errc.hpp"
 #include "herd/supervision/supervisor.hpp"
+#include "spawn_function.hpp"
 #include "supervision/supervision_agents.hpp"
 #include "virtual_time_fixture.hpp"
 
@@ -96,7 +97,7 @@ BOOST_AUTO_TEST_CASE(a_listener_that_drops_events_cannot_kill_its_supervisor) {
   start({worker("a")});
   // A listener that knows no event: CAF answers each dropped message with an error reply,
   // whose default handler would make the supervisor quit (and a root takes the runtime along).
-  auto deaf = sys.spawn([](caf::event_based_actor* s) {
+  auto deaf = herd::test::spawn_function(sys, [](caf::event_based_actor* s) {
     s->set_default_handler(caf::drop);
     return caf::behavior{[](int) {}};
   });

@@ -12,6 +12,7 @@
 #include "herd/dispatch/agent_settings.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/retry/protocol.hpp"
+#include "spawn_function.hpp"
 #include "virtual_time_fixture.hpp"
 
 using namespace herd;
@@ -389,7 +390,7 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   auto queue = dlq;
   // The retry scheduler's part, cut short: every failure is handed to the queue, which
   // settles it with the dispatcher once it is durable.
-  auto sink = sys.spawn([=](caf::event_based_actor* s) -> caf::behavior {
+  auto sink = herd::test::spawn_function(sys, [=](caf::event_based_actor* s) -> caf::behavior {
     return {[=](retry_atom, task& t) {
       s->request(queue, caf::infinite, dlq_settle_atom::value, t, dead_letter_reason::non_retryable,
                  std::string{"not retryable"})

@@ -8,6 +8,7 @@
 
 #include "actors/budgets/budget_test_support.hpp"
 #include "herd/degradation/call_guard.hpp"
+#include "spawn_function.hpp"
 
 using namespace herd;
 
@@ -171,7 +172,7 @@ BOOST_AUTO_TEST_CASE(settled_tasks_are_forgotten_and_the_state_is_bounded) {
 BOOST_AUTO_TEST_CASE(breakers_are_cached_per_service_or_per_agent_as_the_scope_says) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto breaker = sys.spawn([] { return caf::behavior{[](int) {}}; });
+  auto breaker = herd::test::spawn_function(sys, [] { return caf::behavior{[](int) {}}; });
   call_guard shared{call_guard::settings{}};
   shared.remember_breaker("a-1", "llm", breaker);
   BOOST_TEST((shared.cached_breaker("a-2", "llm") == breaker));

@@ -1,5 +1,6 @@
 // The agent base class: heartbeats from its own mailbox, async handlers, exceptions in callbacks.
 #include "actors/dispatch/dispatcher_fixture.hpp"
+#include "spawn_function.hpp"
 
 using namespace herd;
 using namespace herd::test;
@@ -72,7 +73,7 @@ BOOST_AUTO_TEST_CASE(no_heartbeats_without_a_target) {
 
 BOOST_AUTO_TEST_CASE(async_handlers_finish_after_their_requests) {
   start();
-  auto service = sys.spawn(answering_service);
+  auto service = herd::test::spawn_function(sys, answering_service);
   add<calling_agent>("caller", 1, service, false);
   submit("t1", "what is 6*7?");
   vt.run();
@@ -85,7 +86,7 @@ BOOST_AUTO_TEST_CASE(async_handlers_finish_after_their_requests) {
 
 BOOST_AUTO_TEST_CASE(an_exception_in_a_callback_fails_the_task_as_unknown) {
   start();
-  auto service = sys.spawn(answering_service);
+  auto service = herd::test::spawn_function(sys, answering_service);
   add<calling_agent>("fragile", 1, service, true);
   submit("t1");
   vt.run();

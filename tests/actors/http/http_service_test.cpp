@@ -19,6 +19,7 @@
 #include "herd/http/openai_codec.hpp"
 #include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/runtime/announce.hpp"
+#include "spawn_function.hpp"
 
 using namespace std::chrono_literals;
 
@@ -221,7 +222,7 @@ BOOST_AUTO_TEST_CASE(calls_reuse_one_kept_alive_connection) {
 
 BOOST_AUTO_TEST_CASE(a_call_whose_caller_terminates_is_cancelled) {
   auto llm = service("hang");
-  auto caller = sys->spawn([llm](caf::event_based_actor* self) {
+  auto caller = herd::test::spawn_function(*sys, [llm](caf::event_based_actor* self) {
     self->request(llm, caf::infinite, herd::call_atom::value, std::string{chat})
         .then([](herd::outcome&) {});
   });

@@ -20,6 +20,7 @@
 #include "herd/retry/protocol.hpp"
 #include "herd/retry/retry_scheduler.hpp"
 #include "herd/runtime/runtime_config.hpp"
+#include "spawn_function.hpp"
 #include "virtual_time_fixture.hpp"
 
 namespace {
@@ -330,7 +331,7 @@ BOOST_AUTO_TEST_CASE(without_a_dlq_or_when_it_fails_the_task_ends_failed) {
   BOOST_TEST_REQUIRE(rec->settles.size() == 1u);
   BOOST_TEST((rec->settles[0].status == herd::outcome_status::failed));
   caf::anon_send_exit(scheduler, caf::exit_reason::kill);
-  auto broken = sys.spawn(broken_store);
+  auto broken = herd::test::spawn_function(sys, broken_store);
   start({}, broken);
   fail(failed("r2", "read_only", herd::failure::permanent("bad request")));
   BOOST_TEST_REQUIRE(rec->settles.size() == 2u);
