@@ -69,22 +69,14 @@ supervisor::behavior_type supervisor::make_behavior() {
       [this](add_child_atom, child_spec& spec) {
         if (shutting_down_)
           return;
-        add_child(std::move(spec));
-        start_child(children_.size() - 1);
+        start_child(add_child(std::move(spec)));
       },
       [this](scale_up_atom, child_spec& spec, const std::string& why) {
         if (shutting_down_)
           return;
         auto id = spec.id;
-        // In the slot of an agent scaled down before: the child list does not grow per scale-up.
-        auto i = planner_.reuse_or_add(std::move(spec));
-        if (i == children_.size()) {
-          children_.emplace_back();
-          live_->emplace_back();
-        } else {
-          children_[i] = {};
-        }
-        start_child(i);
+        // In the slot of an agent scaled down before: the list does not grow per scale-up.
+        start_child(add_child(std::move(spec), true));
         emit(supervision_event_kind::scaled_up, id, why);
       },
       [this](scale_down_atom, const caf::actor& child, const std::string& why) {
@@ -109,10 +101,15 @@ void supervisor::on_exit() {
   health_monitor_ = nullptr;
 }
 
-void supervisor::add_child(child_spec spec) {
-  planner_.add(std::move(spec));
-  children_.emplace_back();
-  live_->emplace_back();
+size_t supervisor::add_child(child_spec spec, bool reuse_free_slot) {
+  auto i = reuse_free_slot ? planner_.reuse_or_add(std::move(spec)) : planner_.add(std::move(spec));
+  if (i == children_.size()) {
+    children_.emplace_back();
+    live_->emplace_back();
+  } else {
+    children_[i] = {};
+  }
+  return i;
 }
 
 void supervisor::start_child(size_t i) {

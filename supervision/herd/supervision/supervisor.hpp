@@ -73,7 +73,9 @@ private:
     caf::actor previous; // the last incarnation, until the next one starts
   };
 
-  void add_child(child_spec spec);
+  // Adds `spec` (stopped) after the others, or in the slot of a child that stopped for good if
+  // `reuse_free_slot`; returns its index.
+  size_t add_child(child_spec spec, bool reuse_free_slot = false);
   void start_child(size_t i);
   void on_down(const caf::down_msg& dm);
   void remove_child(const caf::actor& child, const std::string& why);
