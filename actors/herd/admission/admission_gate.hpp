@@ -12,6 +12,7 @@
 #include "herd/admission/admission_controller.hpp"
 #include "herd/admission/admission_policy.hpp"
 #include "herd/admission/protocol.hpp"
+#include "herd/core/deadline_timer.hpp"
 #include "herd/core/metrics_registry.hpp"
 
 namespace herd {
@@ -72,8 +73,7 @@ private:
   std::unordered_map<uint64_t, pending_call> waiting_;
   std::unordered_map<uint64_t, caf::typed_response_promise<outcome>> running_;
   uint64_t next_id_ = 1;
-  uint64_t timer_generation_ = 0;
-  time_point timer_due_ = time_point::max();
+  deadline_timer timer_;
   std::shared_ptr<metrics_registry> metrics_;
   struct instruments;
   std::unique_ptr<instruments> metric_;

@@ -13,6 +13,7 @@
 #include "herd/breakers/breaker_policy.hpp"
 #include "herd/breakers/breaker_status.hpp"
 #include "herd/breakers/protocol.hpp"
+#include "herd/core/deadline_timer.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/core/outcome.hpp"
 #include "herd/core/subscriber_list.hpp"
@@ -93,8 +94,7 @@ private:
   std::map<call_key, pending_call> calls_;
   uint64_t next_call_ = 0;
   uint64_t published_generation_ = 0;
-  uint64_t timer_generation_ = 0;
-  time_point timer_due_ = time_point::max();
+  deadline_timer timer_;
   uint64_t forwarded_ = 0;
   uint64_t rejected_ = 0;
 

@@ -9,6 +9,7 @@
 #include <caf/response_promise.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "herd/core/deadline_timer.hpp"
 #include "herd/core/metrics_registry.hpp"
 #include "herd/locks/lock_table.hpp"
 #include "herd/locks/locks_config.hpp"
@@ -69,8 +70,7 @@ private:
   std::map<uint64_t, caf::response_promise> waiting_; // by ticket
   std::map<caf::actor_addr, std::string> holders_;    // monitored holders' identities
   uint64_t next_ticket_ = 0;
-  uint64_t timer_generation_ = 0;
-  time_point timer_due_ = time_point::max();
+  deadline_timer timer_;
   uint64_t published_grants_ = 0;
   uint64_t published_expiries_ = 0;
   uint64_t published_revocations_ = 0;

@@ -71,9 +71,8 @@ admission_gate::behavior_type admission_gate::make_behavior() {
       [this](admission_stats_atom) { return controller_.stats(clock().now()); },
       [this](const breaker_transition& x) { on_breaker(x); },
       [this](tick_atom, uint64_t generation) {
-        if (generation != timer_generation_)
+        if (!timer_.fired(generation))
           return;
-        timer_due_ = time_point::max();
         pump(clock().now());
       },
   };
@@ -168,10 +167,10 @@ void admission_gate::forward(std::string payload, std::function<void(outcome&)> 
 
 void admission_gate::arm(time_point now) {
   auto next = controller_.next_wakeup(now);
-  if (!next || *next >= timer_due_)
+  if (!next)
     return;
-  timer_due_ = *next;
-  delayed_send(this, *next - now, tick_atom::value, ++timer_generation_);
+  if (auto generation = timer_.arm(*next))
+    delayed_send(this, *next - now, tick_atom::value, *generation);
 }
 
 void admission_gate::publish() {

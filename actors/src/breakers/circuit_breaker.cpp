@@ -103,9 +103,8 @@ circuit_breaker::behavior_type circuit_breaker::make_behavior() {
       },
       [this](breaker_status_atom) { return status(); },
       [this](tick_atom, uint64_t generation) {
-        if (generation != timer_generation_)
+        if (!timer_.fired(generation))
           return; // a timer that an earlier change made obsolete
-        timer_due_ = time_point::max();
         auto now = clock().now();
         machine_.on_timer(now);
         expire_calls(now);
@@ -262,12 +261,8 @@ void circuit_breaker::arm_timer() {
   auto due = machine_.next_deadline();
   if (!calls_.empty())
     due = std::min(due, calls_.begin()->first.first);
-  if (due >= timer_due_)
-    return; // the armed timer comes first; when it fires it arms the next one
-  timer_due_ = due;
-  ++timer_generation_; // an armed timer cannot be cancelled; this makes it obsolete
-  delayed_send(this, std::max(due - clock().now(), duration{0}), tick_atom::value,
-               timer_generation_);
+  if (auto generation = timer_.arm(due))
+    delayed_send(this, std::max(due - clock().now(), duration{0}), tick_atom::value, *generation);
 }
 
 } // namespace herd

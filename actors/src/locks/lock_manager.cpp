@@ -80,9 +80,8 @@ lock_manager::behavior_type lock_manager::make_behavior() {
         on_revoke(holder_identity(holder, actor_id), "was isolated");
       },
       [this](tick_atom, uint64_t generation) {
-        if (generation != timer_generation_)
+        if (!timer_.fired(generation))
           return; // a timer an earlier change made obsolete
-        timer_due_ = time_point::max();
         table_.expire(clock().now());
         after_change();
       },
@@ -137,12 +136,8 @@ void lock_manager::after_change() {
 
 void lock_manager::arm_timer() {
   auto due = table_.next_deadline();
-  if (due >= timer_due_)
-    return; // the armed timer comes first; when it fires it arms the next one
-  timer_due_ = due;
-  ++timer_generation_; // an armed timer cannot be cancelled; this makes it obsolete
-  delayed_send(this, std::max(due - clock().now(), duration{0}), tick_atom::value,
-               timer_generation_);
+  if (auto generation = timer_.arm(due))
+    delayed_send(this, std::max(due - clock().now(), duration{0}), tick_atom::value, *generation);
 }
 
 void lock_manager::on_exit() {
