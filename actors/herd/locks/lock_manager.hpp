@@ -58,6 +58,14 @@ protected:
   behavior_type make_behavior() override;
 
 private:
+  // A counter fed from one of the table's running totals.
+  struct total_metric {
+    counter* metric = nullptr;
+    uint64_t published = 0; // the total the counter has counted so far
+    // Adds to the counter what `total` grew since the last call.
+    void publish(uint64_t total);
+  };
+
   caf::result<lock_reply> on_acquire(lock_request& request);
   void on_revoke(const std::string& holder, const char* why);
   // Delivers the table's answers, updates the gauges and counters, arms the timer.
@@ -71,19 +79,14 @@ private:
   std::map<caf::actor_addr, std::string> holders_;    // monitored holders' identities
   uint64_t next_ticket_ = 0;
   deadline_timer timer_;
-  uint64_t published_grants_ = 0;
-  uint64_t published_expiries_ = 0;
-  uint64_t published_revocations_ = 0;
-  uint64_t published_queue_full_ = 0;
-  uint64_t published_wait_timeouts_ = 0;
 
   gauge* held_metric_;
   gauge* waiters_metric_;
-  counter* grants_metric_;
-  counter* expiries_metric_;
-  counter* revocations_metric_;
-  counter* queue_full_metric_;
-  counter* wait_timeout_metric_;
+  total_metric grants_;
+  total_metric expiries_;
+  total_metric revocations_;
+  total_metric queue_full_;
+  total_metric wait_timeouts_;
 };
 
 } // namespace herd

@@ -18,13 +18,6 @@ uint64_t first_token(time_point now) {
   return ns > 0 ? static_cast<uint64_t>(ns) : 1;
 }
 
-/// Bumps `metric` by what `total` grew since `published`.
-void publish(counter* metric, uint64_t total, uint64_t& published) {
-  if (total > published)
-    metric->inc(total - published);
-  published = total;
-}
-
 /// The table's name for one incarnation of a holder: "<name>#<actor id>".
 std::string holder_identity(const std::string& name, uint64_t actor_id) {
   return name + "#" + std::to_string(actor_id);
@@ -40,16 +33,22 @@ lock_manager::lock_manager(caf::actor_config& cfg, locks_config config,
   auto& m = *metrics_;
   held_metric_ = &m.gauge("herd_locks_held", "Resource locks held now");
   waiters_metric_ = &m.gauge("herd_lock_waiters", "Lock requests waiting in line now");
-  grants_metric_ = &m.counter("herd_lock_grants_total", "Resource locks granted");
-  expiries_metric_ =
+  grants_.metric = &m.counter("herd_lock_grants_total", "Resource locks granted");
+  expiries_.metric =
       &m.counter("herd_lock_expiries_total", "Lock leases that ran out before a release");
-  revocations_metric_ = &m.counter("herd_lock_revocations_total",
+  revocations_.metric = &m.counter("herd_lock_revocations_total",
                                    "Locks released because their holder died or was isolated");
   const char* refusals_help = "Lock requests that failed without a grant, by reason";
-  queue_full_metric_ =
+  queue_full_.metric =
       &m.counter("herd_lock_refusals_total", refusals_help, {{"reason", "queue_full"}});
-  wait_timeout_metric_ =
+  wait_timeouts_.metric =
       &m.counter("herd_lock_refusals_total", refusals_help, {{"reason", "wait_timeout"}});
+}
+
+void lock_manager::total_metric::publish(uint64_t total) {
+  if (total > published)
+    metric->inc(total - published);
+  published = total;
 }
 
 lock_manager::behavior_type lock_manager::make_behavior() {
@@ -126,11 +125,11 @@ void lock_manager::after_change() {
   }
   held_metric_->set(static_cast<double>(table_.held()));
   waiters_metric_->set(static_cast<double>(table_.waiting()));
-  publish(grants_metric_, table_.grants(), published_grants_);
-  publish(expiries_metric_, table_.expiries(), published_expiries_);
-  publish(revocations_metric_, table_.revocations(), published_revocations_);
-  publish(queue_full_metric_, table_.queue_full(), published_queue_full_);
-  publish(wait_timeout_metric_, table_.wait_timeouts(), published_wait_timeouts_);
+  grants_.publish(table_.grants());
+  expiries_.publish(table_.expiries());
+  revocations_.publish(table_.revocations());
+  queue_full_.publish(table_.queue_full());
+  wait_timeouts_.publish(table_.wait_timeouts());
   arm_timer();
 }
 
