@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "herd/core/atoms.hpp"
+#include "herd/core/held_promises.hpp"
 
 namespace herd {
 
@@ -54,6 +55,12 @@ caf::behavior service_actor::make_behavior() {
         waiting_.erase(i);
       },
   };
+}
+
+void service_actor::on_exit() {
+  for (auto& [_, held] : waiting_)
+    abandon(held.first);
+  waiting_.clear();
 }
 
 } // namespace herd

@@ -79,6 +79,9 @@ public:
 
 protected:
   behavior_type make_behavior() override;
+  /// Commits the letters of the open batch (their senders get their acknowledgements) and lets
+  /// go of its peers.
+  void on_exit() override;
 
 private:
   struct replay_run {

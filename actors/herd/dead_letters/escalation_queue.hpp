@@ -62,6 +62,8 @@ public:
 
 protected:
   behavior_type make_behavior() override;
+  /// Lets go of its peers and its hook.
+  void on_exit() override;
 
 private:
   caf::result<caf::ok_atom> on_escalate(task& t, const std::string& reason);

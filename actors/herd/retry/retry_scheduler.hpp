@@ -67,6 +67,8 @@ public:
 
 protected:
   behavior_type make_behavior() override;
+  /// Lets go of its peers.
+  void on_exit() override;
 
 private:
   void on_attempt_failed(task t);

@@ -55,6 +55,9 @@ public:
 
 protected:
   behavior_type make_behavior() override;
+  /// Answers the waiters of unfinished workflows with `request_receiver_down`; lets go of its
+  /// peers.
+  void on_exit() override;
 
 private:
   caf::expected<workflow_record> start(const std::string& workflow, const std::string& id,

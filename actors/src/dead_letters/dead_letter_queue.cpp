@@ -10,6 +10,7 @@
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
+#include "herd/core/held_promises.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/settlement.hpp"
 #include "herd/core/wall_time.hpp"
@@ -180,6 +181,14 @@ caf::error dead_letter_queue::failed(const std::exception& e) {
   log_->error("{}", e.what());
   store_error_ = e.what();
   return caf::make_error(dead_letter_errc::store_failed, std::string{e.what()});
+}
+
+void dead_letter_queue::on_exit() {
+  flush();
+  abandon_all(waiting_);
+  dispatcher_ = nullptr;
+  subscribers_ = subscriber_list{};
+  depth_watches_.clear();
 }
 
 // -- storing (group commit) -------------------------------------------------------------------

@@ -43,6 +43,13 @@ escalation_queue::escalation_queue(caf::actor_config& cfg, dead_letter_queue_con
   open_metric_ = &m.gauge("herd_escalations_open", "Escalations waiting for a person");
 }
 
+void escalation_queue::on_exit() {
+  dead_letters_ = nullptr;
+  dispatcher_ = nullptr;
+  hook_ = nullptr;
+  timers_.clear();
+}
+
 escalation_queue::behavior_type escalation_queue::make_behavior() {
   try {
     std::vector<std::string> corrupt;

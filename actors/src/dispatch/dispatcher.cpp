@@ -11,6 +11,7 @@
 #include "herd/core/atoms.hpp"
 #include "herd/core/errc.hpp"
 #include "herd/core/error_replies.hpp"
+#include "herd/core/held_promises.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/wall_time.hpp"
 #include "herd/degradation/call_guard.hpp"
@@ -61,6 +62,29 @@ void dispatcher::on_exit() {
   }
   state_.use_journal(nullptr, duration{0});
   journal_ = nullptr;
+  // Whoever still waits learns that the dispatcher stopped; agents' handles go, so no cycle of
+  // references keeps a stopped dispatcher and its agents alive.
+  for (auto& block : first_waiters_)
+    for (uint32_t i = 0; i < waiter_block; ++i)
+      abandon(block[i]);
+  first_waiters_.clear();
+  for (auto& [_, waiters] : more_waiters_)
+    abandon_all(waiters);
+  more_waiters_.clear();
+  abandon_all(drain_waiters_);
+  for (auto& [_, waiters] : retirements_)
+    abandon_all(waiters);
+  retirements_.clear();
+  for (auto& enqueue : unacked_)
+    abandon(enqueue.promise);
+  unacked_.clear();
+  for (auto& delivery : undelivered_) {
+    abandon(delivery.first);
+    abandon_all(delivery.more);
+  }
+  undelivered_.clear();
+  agent_keys_.clear();
+  agent_handles_.clear();
 }
 
 dispatcher::behavior_type dispatcher::make_behavior() {

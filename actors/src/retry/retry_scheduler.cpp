@@ -32,6 +32,10 @@ retry_scheduler::retry_scheduler(caf::actor_config& cfg, retry_scheduler_config 
     log_->info("no escalation queue: tasks that need a person end as failed");
 }
 
+void retry_scheduler::on_exit() {
+  peers_ = retry_scheduler_peers{};
+}
+
 retry_scheduler::behavior_type retry_scheduler::make_behavior() {
   return {
       [this](retry_atom, task& t) { on_attempt_failed(std::move(t)); },

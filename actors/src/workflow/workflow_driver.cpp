@@ -9,6 +9,7 @@
 
 #include "herd/core/config_error.hpp"
 #include "herd/core/errc.hpp"
+#include "herd/core/held_promises.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/workflow/workflow_errc.hpp"
 
@@ -45,6 +46,14 @@ workflow_driver::workflow_driver(caf::actor_config& cfg, workflow_config config,
 }
 
 workflow_driver::~workflow_driver() = default;
+
+void workflow_driver::on_exit() {
+  for (auto& [_, waiters] : awaiting_)
+    abandon_all(waiters);
+  awaiting_.clear();
+  peers_ = workflow_peers{};
+  subscribers_ = subscriber_list{};
+}
 
 workflow_driver::behavior_type workflow_driver::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) { subscribers_.drop(msg.source); });

@@ -31,6 +31,8 @@ public:
 
 protected:
   caf::behavior make_behavior() override;
+  /// Answers the calls still held with `request_receiver_down`.
+  void on_exit() override;
 
 private:
   outcome answer_of(const service_answer& x) const;

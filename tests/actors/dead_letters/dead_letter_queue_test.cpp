@@ -424,4 +424,16 @@ BOOST_AUTO_TEST_CASE(a_replay_re_enters_the_real_dispatcher_and_a_new_failure_co
   vt.run();
 }
 
+BOOST_AUTO_TEST_CASE(a_stopping_queue_commits_its_open_batch_and_acknowledges_it) {
+  start();
+  // The letter and the stop arrive together: the batch's commit would come after the stop.
+  self->send(dlq, dead_letter_atom::value, task::make("last", "read_only", 1),
+             dead_letter_reason::exhausted);
+  caf::anon_send_exit(dlq, caf::exit_reason::user_shutdown);
+  vt.run();
+  BOOST_TEST(next<caf::ok_atom>().has_value());
+  BOOST_REQUIRE(store->get("last"));
+  BOOST_TEST((store->get("last")->status == dead_letter_status::pending));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -265,6 +265,21 @@ BOOST_AUTO_TEST_CASE(a_task_that_hangs_every_agent_ends_after_max_requeues) {
   BOOST_TEST(s.balanced());
 }
 
+BOOST_AUTO_TEST_CASE(a_stopped_dispatcher_answers_whoever_still_waits) {
+  // Before: the submitter of a task in flight waited forever once the dispatcher was gone
+  // (CAF 0.17 answers only the requests still in a stopped actor's mailbox).
+  start();
+  add<silent_agent>("a");
+  submit("in-flight");
+  vt.run();
+  BOOST_TEST(!next<outcome>());
+  caf::anon_send_exit(dispatcher, caf::exit_reason::kill);
+  vt.run();
+  auto e = next_error();
+  BOOST_REQUIRE(e);
+  BOOST_TEST((*e == caf::sec::request_receiver_down));
+}
+
 BOOST_AUTO_TEST_CASE(failed_attempts_go_to_the_sink_which_resubmits_or_settles) {
   failures = failed_attempts::retry;
   start();
