@@ -37,6 +37,14 @@ struct virtual_time_fixture {
 
   ~virtual_time_fixture() { sys.await_actors_before_shutdown(false); }
 
+  /// Stops `actors` and runs until they are gone. A test stops what it spawned: an actor still
+  /// running when the system goes is never freed, nor is what it references.
+  template <class... Handles>
+  void stop(const Handles&... actors) {
+    (caf::anon_send_exit(actors, caf::exit_reason::user_shutdown), ...);
+    vt.run();
+  }
+
   /// The next message of type T in `self`'s mailbox, or none if there is none.
   template <class T>
   std::optional<T> next() {

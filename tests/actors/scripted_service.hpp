@@ -9,6 +9,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/failure_category.hpp"
+#include "herd/core/held_promises.hpp"
 #include "herd/core/outcome.hpp"
 
 namespace herd::test {
@@ -55,6 +56,9 @@ protected:
         },
     };
   }
+
+  /// A held promise keeps this actor alive: answered when it stops.
+  void on_exit() override { abandon_all(held_); }
 
 private:
   static outcome answer(const std::string& mode, const std::string& request) {

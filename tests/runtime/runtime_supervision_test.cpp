@@ -75,6 +75,9 @@ struct supervised_runtime_fixture : virtual_time_fixture {
       caf::anon_send_exit(script->hung_agent, caf::exit_reason::kill);
     rt.reset();
     vt.run();
+    // The script and the hung agent reference each other.
+    script->hung_agent = nullptr;
+    script->board = nullptr;
   }
 
   void start(size_t agents) {

@@ -9,6 +9,7 @@
 #include "herd/admission/admission_gate.hpp"
 #include "herd/admission/protocol.hpp"
 #include "herd/core/atoms.hpp"
+#include "herd/core/held_promises.hpp"
 #include "herd/core/outcome.hpp"
 #include "virtual_time_fixture.hpp"
 
@@ -59,6 +60,13 @@ protected:
             }};
   }
 
+  /// A held promise keeps this actor alive: answered when it stops.
+  void on_exit() override {
+    for (auto& [_, held] : held_)
+      abandon(held.first);
+    held_.clear();
+  }
+
 private:
   std::shared_ptr<service_log> log_;
   int limit_;
@@ -67,21 +75,23 @@ private:
   std::map<uint64_t, std::pair<caf::typed_response_promise<outcome>, outcome>> held_;
 };
 
-/// An agent that calls `target` again as soon as each call is answered, until `until`.
+/// Calls `target` again as soon as each call is answered, until `until`; then quits.
+void call_until(caf::event_based_actor* self, caf::actor target, time_point until,
+                std::shared_ptr<int> answered) {
+  if (self->clock().now() >= until) {
+    self->quit();
+    return;
+  }
+  self->request(target, caf::infinite, call_atom::value, std::string{"q"}).then([=](outcome&) {
+    ++*answered;
+    call_until(self, target, until, answered);
+  });
+}
+
+/// An agent that keeps `target` busy until `until` (see call_until).
 caf::behavior busy_agent(caf::event_based_actor* self, caf::actor target, time_point until,
                          std::shared_ptr<int> answered) {
-  auto call = std::make_shared<std::function<void()>>();
-  *call = [=] {
-    if (self->clock().now() >= until) {
-      self->quit();
-      return;
-    }
-    self->request(target, caf::infinite, call_atom::value, std::string{"q"}).then([=](outcome&) {
-      ++*answered;
-      (*call)();
-    });
-  };
-  (*call)();
+  call_until(self, std::move(target), until, std::move(answered));
   return {[](int) {}};
 }
 

@@ -72,6 +72,8 @@ struct breaker_fixture : herd::test::virtual_time_fixture {
 
   breaker_fixture() { start(test_policy()); }
 
+  ~breaker_fixture() { stop(breaker, service); }
+
   void start(herd::breaker_policy policy) {
     breaker = sys.spawn<herd::circuit_breaker>("llm", "llm", service, std::move(policy), metrics,
                                                uint64_t{7});

@@ -34,6 +34,10 @@ protected:
     }};
   }
 
+  /// A held promise keeps its own actor alive (it holds a strong reference to the actor that
+  /// made it): drop them when the actor stops, or a stopped service is never freed.
+  void on_exit() override { held_.clear(); }
+
 private:
   std::shared_ptr<std::atomic<int>> calls_;
   std::vector<caf::response_promise> held_;
