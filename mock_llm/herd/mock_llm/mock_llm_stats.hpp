@@ -3,15 +3,16 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <set>
 #include <string>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 namespace herd {
 
 /// What the mock received, in total and per whole second since its start, for `GET /stats`.
-/// Thread-safe.
+/// Thread-safe. Its memory is bounded however long the mock runs: seconds older than
+/// `per_second_window` are forgotten, and so are connections idle for `connection_idle_seconds`.
 class mock_llm_stats {
 public:
   /// Counts one API call that arrived in `second` (whole seconds since start) and was answered
@@ -25,11 +26,18 @@ public:
   /// "by_cause": {"capacity": N, "none": N, ...}, "connections": N (distinct client
   /// connections the calls came on: fewer than calls when connections are kept alive),
   /// "per_second": [{"second": S, "requests": N, "by_status": {...}}, ...]}`, seconds
-  /// ascending, only seconds that saw calls; status 0 shows as "none".
+  /// ascending, only seconds that saw calls and only the last `per_second_window` of them;
+  /// status 0 shows as "none".
   nlohmann::json to_json() const;
 
   /// Forgets everything counted so far.
   void reset();
+
+  /// How many whole seconds `per_second` covers, back from the latest call: 600.
+  static constexpr int64_t per_second_window = 600;
+  /// A connection silent for longer than this (60 s; cpp-httplib closes idle keep-alive
+  /// connections after 5 s) is forgotten, and calls on its address and port count as a new one.
+  static constexpr int64_t connection_idle_seconds = 60;
 
 private:
   struct counts {
@@ -37,12 +45,17 @@ private:
     std::map<std::string, int64_t> by_status;
   };
 
+  // Drops the seconds and idle connections that fell out of their windows (once a second).
+  void forget_before(int64_t second);
+
   mutable std::mutex mutex_;
   counts total_;
   std::map<std::string, int64_t> by_fault_;
   std::map<std::string, int64_t> by_cause_;
-  std::set<std::string> connections_;
+  std::unordered_map<std::string, int64_t> connections_; // address:port -> last second seen
+  int64_t connection_count_ = 0;
   std::map<int64_t, counts> per_second_;
+  int64_t next_trim_ = 0; // the first second whose call trims again
 };
 
 } // namespace herd
