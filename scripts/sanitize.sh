@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the test suites under AddressSanitizer + UndefinedBehaviorSanitizer in ./build-asan (clang,
-# -O1, line tables only, examples and benchmarks off) and runs the whole ctest suite there. The same
-# build has the libFuzzer targets of tests/fuzz (scripts/fuzz.sh runs them; ctest replays their
+# -O1, line tables only, examples off, benchmarks on for the soak) and runs the whole ctest suite
+# there. The same build has the libFuzzer targets of tests/fuzz (scripts/fuzz.sh runs them; ctest replays their
 # seed corpora), so the libraries are built once for both.
 # Any report fails the run: halt_on_error, leak detection on, UBSan reports are errors.
 # Suppressions (scripts/sanitizers/*.supp) name findings inside CAF only, each with its reason.
@@ -28,7 +28,7 @@ if [ "$build" = 1 ]; then
     -DCMAKE_CXX_COMPILER="${HERD_SANITIZE_CXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
     -DHERD_SANITIZER=address -DHERD_BUILD_TESTS=ON -DHERD_BUILD_EXAMPLES=OFF \
-    -DHERD_BUILD_BENCHMARKS=OFF -DHERD_BUILD_FUZZERS="${HERD_BUILD_FUZZERS:-ON}"
+    -DHERD_BUILD_BENCHMARKS=ON -DHERD_BUILD_FUZZERS="${HERD_BUILD_FUZZERS:-ON}"
   targets=()
   [ -n "${HERD_SANITIZE_TARGET:-}" ] && targets=(--target "$HERD_SANITIZE_TARGET")
   cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
