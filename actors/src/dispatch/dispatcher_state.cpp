@@ -15,6 +15,15 @@ namespace herd {
 
 namespace {
 
+bool is_control_character(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
+} // namespace
+
+namespace {
+
 // herd_task_duration_seconds' upper bounds: LLM latencies, 50 ms to 5 min.
 std::vector<double> task_duration_bounds() {
   return {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
@@ -60,6 +69,9 @@ submit_decision dispatcher_state::submit(task& t, time_point now) {
     return reject(errc::memory_pressure, "intake is paused: " + memory_reason_);
   if (t.id.empty())
     return reject(errc::invalid_task, "a task needs a non-empty id");
+  if (std::any_of(t.id.begin(), t.id.end(), is_control_character))
+    return reject(errc::invalid_task, "a task id must not contain control characters (bytes "
+                                      "0x00-0x1f and 0x7f): it is written to logs and records");
   if (!knows_kind(t.kind))
     return reject(errc::unknown_kind, unknown_kind_reason(t.kind));
   auto pool = pools_.find(t.pool);

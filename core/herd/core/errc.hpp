@@ -18,7 +18,7 @@ enum class errc : uint8_t {
   shutting_down,
   /// The task names a pool that does not exist.
   unknown_pool,
-  /// The task is malformed (for example, an empty id).
+  /// The task is malformed (an empty id or one with control characters).
   invalid_task,
   /// A configuration value is invalid; the context names its JSON path.
   invalid_config,

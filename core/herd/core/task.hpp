@@ -16,7 +16,7 @@ namespace herd {
 /// A unit of work for an agent. Its id is unique and doubles as the idempotency key: herd
 /// completes a task id at most once.
 struct task {
-  /// Unique id; a second submit of a completed id returns the recorded result.
+  /// Unique, non-empty, no control characters; a resubmit of a completed id gets its result.
   std::string id;
   /// The kind of work (e.g. "read_only", "payment"); selects the failure policy.
   std::string kind;

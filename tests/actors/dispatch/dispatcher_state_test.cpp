@@ -119,7 +119,12 @@ BOOST_AUTO_TEST_CASE(a_full_intake_rejects_with_its_reason) {
   BOOST_TEST(unknown.reason.find("nowhere") != std::string::npos);
   auto nameless = submit(state, "");
   BOOST_TEST((nameless.error == errc::invalid_task));
-  BOOST_TEST(state.stats().rejected == 3u);
+  // An id is written to logs and records: a line break in it would forge a log line.
+  auto forged = submit(state, "t8\n2026-12-01 INFO task t9 completed");
+  BOOST_TEST((forged.error == errc::invalid_task));
+  BOOST_TEST(forged.reason.find("control characters") != std::string::npos);
+  BOOST_TEST(forged.reason.find("t9") == std::string::npos);
+  BOOST_TEST(state.stats().rejected == 4u);
   BOOST_TEST(state.stats().accepted == 4u);
   // A draining dispatcher takes nothing new.
   state.drain();
