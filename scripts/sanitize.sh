@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the test suites under AddressSanitizer + UndefinedBehaviorSanitizer in ./build-asan (clang,
-# -O1, line tables only, examples off, benchmarks on for the soak) and runs the whole ctest suite
-# there. The same build has the libFuzzer targets of tests/fuzz (scripts/fuzz.sh runs them; ctest replays their
-# seed corpora), so the libraries are built once for both.
+# Builds everything under AddressSanitizer + UndefinedBehaviorSanitizer in ./build-asan (clang, -O1,
+# line tables only; examples off; of the benchmarks only bench_soak, for CI's soak) and runs the
+# whole ctest suite there. The same build has the libFuzzer targets of tests/fuzz (scripts/fuzz.sh
+# runs them; ctest replays their seed corpora), so the libraries are built once for all.
 # Any report fails the run: halt_on_error, leak detection on, UBSan reports are errors.
 # Suppressions (scripts/sanitizers/*.supp) name findings inside CAF only, each with its reason.
 # Usage: scripts/sanitize.sh [--build-only|--test-only] [extra ctest arguments...]
@@ -29,7 +29,7 @@ if [ "$build" = 1 ]; then
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
     -DHERD_SANITIZER=address -DHERD_BUILD_TESTS=ON -DHERD_BUILD_EXAMPLES=OFF \
     -DHERD_BUILD_BENCHMARKS=ON -DHERD_BUILD_FUZZERS="${HERD_BUILD_FUZZERS:-ON}"
-  targets=()
+  targets=(--target all bench_soak)
   [ -n "${HERD_SANITIZE_TARGET:-}" ] && targets=(--target "$HERD_SANITIZE_TARGET")
   cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
 fi
