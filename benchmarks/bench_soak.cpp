@@ -13,7 +13,9 @@
 // --fd-slack, or when RSS grew by more than --max-rss-growth percent (when given).
 //
 // `heap_by_minute_mb` is the heap in use (glibc's mallinfo2) next to `rss_by_minute_mb`: a heap
-// that stays flat while RSS grows is fragmentation, not a table that grows.
+// that stays flat while RSS grows is fragmentation, not a table that grows. `sqlite_by_minute_mb`
+// is SQLite's share of that heap (its page caches grow with the dead-letter file up to each
+// connection's cache_size, then stay).
 //
 // usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] [--agents N]
 //                   [--completed-capacity N] [--fd-slack N] [--max-rss-growth PERCENT] [--json]
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "bench_flags.hpp"
 #include "demo/demo_agent.hpp"
@@ -186,8 +189,9 @@ int main(int argc, char** argv) {
   int64_t replays_selected = 0;
   double rss_warm = 0;
   double rss_max = 0;
-  nlohmann::json rss_by_minute = nlohmann::json::array();  // MB at the end of each minute
-  nlohmann::json heap_by_minute = nlohmann::json::array(); // MB in use at the end of each minute
+  nlohmann::json rss_by_minute = nlohmann::json::array();    // MB at the end of each minute
+  nlohmann::json heap_by_minute = nlohmann::json::array();   // MB in use at the end of each minute
+  nlohmann::json sqlite_by_minute = nlohmann::json::array(); // of which SQLite's
   int64_t fds_warm = 0;
   int64_t fds_max = 0;
   shutdown_report report;
@@ -253,6 +257,7 @@ int main(int argc, char** argv) {
       if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1)) {
         rss_by_minute.push_back(rss);
         heap_by_minute.push_back(heap_in_use_mb());
+        sqlite_by_minute.push_back(static_cast<double>(sqlite3_memory_used()) / (1024.0 * 1024.0));
       }
       fds_max = std::max(fds_max, fds);
       auto tables_full = counts->completed.load() >= config.dispatcher.completed_capacity;
@@ -327,6 +332,7 @@ int main(int argc, char** argv) {
       {"rss_growth_pct", growth_pct},
       {"rss_by_minute_mb", rss_by_minute},
       {"heap_by_minute_mb", heap_by_minute},
+      {"sqlite_by_minute_mb", sqlite_by_minute},
       {"completed_capacity", config.dispatcher.completed_capacity},
       {"fds_warm", fds_warm},
       {"fds_end", fds_end},
