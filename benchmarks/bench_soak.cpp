@@ -216,13 +216,17 @@ int main(int argc, char** argv) {
       breakers.emplace(name, *rt.breaker_for(name));
     }
     rt.spawn_pool<demo_agent>("agents", static_cast<size_t>(opt.agents), breakers, chaos);
-    auto collector = rt.system().spawn([counts](caf::event_based_actor* self) -> caf::behavior {
+    // The counts are a spawn argument: CAF 0.17 dereferences a null argument tuple for a
+    // function actor spawned without arguments (UBSan reports it).
+    auto collect = [](caf::event_based_actor* self,
+                      std::shared_ptr<outcome_counts> counts) -> caf::behavior {
       self->set_error_handler([counts](caf::error&) {
         ++counts->refused;
         ++counts->received;
       });
       return {[counts](const outcome& o) { counts->add(o); }};
-    });
+    };
+    auto collector = rt.system().spawn(collect, counts);
     dead_letter_store operator_store{db, dead_letter_store::open_mode::existing};
 
     auto start = clock::now();
