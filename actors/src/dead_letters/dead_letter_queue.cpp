@@ -10,7 +10,6 @@
 #include <spdlog/logger.h>
 
 #include "herd/core/atoms.hpp"
-#include "herd/core/held_promises.hpp"
 #include "herd/core/logging.hpp"
 #include "herd/core/settlement.hpp"
 #include "herd/core/wall_time.hpp"
@@ -184,8 +183,7 @@ caf::error dead_letter_queue::failed(const std::exception& e) {
 }
 
 void dead_letter_queue::on_exit() {
-  flush();
-  abandon_all(waiting_);
+  flush(); // answers every waiting sender: waiting_ holds the senders of the open batch only
   dispatcher_ = nullptr;
   subscribers_ = subscriber_list{};
   depth_watches_.clear();

@@ -47,7 +47,6 @@ void escalation_queue::on_exit() {
   dead_letters_ = nullptr;
   dispatcher_ = nullptr;
   hook_ = nullptr;
-  timers_.clear();
 }
 
 escalation_queue::behavior_type escalation_queue::make_behavior() {

@@ -31,11 +31,7 @@ struct dlq_fixture : test::virtual_time_fixture {
 
   dlq_fixture() { config.poll_interval = duration{0}; }
 
-  ~dlq_fixture() {
-    if (dlq)
-      caf::anon_send_exit(dlq, caf::exit_reason::user_shutdown);
-    vt.run();
-  }
+  ~dlq_fixture() { stop(dlq); }
 
   /// Spawns the queue with `config`, replaying to `self`; the wall clock ticks 1 ms per read.
   void start() {
