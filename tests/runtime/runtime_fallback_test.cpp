@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/dead_letters/dlq_test_support.hpp"
+#include "actors/scripted_service.hpp"
 #include "ask.hpp"
 #include "herd/breakers/protocol.hpp"
 #include "herd/dispatch/agent.hpp"
@@ -255,6 +256,40 @@ BOOST_AUTO_TEST_CASE(an_open_breaker_skips_its_tier_without_a_call) {
   BOOST_TEST(result.attempt == 1); // the skip is not an attempt
   BOOST_TEST(log("primary").calls() == 0);
   BOOST_TEST(metric("herd_fallback_skips_total", {{"kind", "triage"}, {"tier", "primary"}}) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(queued_tasks_that_skipped_a_tier_go_back_to_it_when_its_breaker_closes) {
+  start({"primary"});
+  auto backup = std::make_shared<service_script>();
+  backup->mode = "hang"; // keeps both agents busy, so later tasks wait in the queue
+  auto hung = sys.spawn<scripted_service>(backup);
+  rt->add_service("backup", hung);
+  vt.run();
+  move_breaker("primary", breaker_state::open);
+  std::vector<std::future<caf::expected<outcome>>> futures;
+  for (int i = 0; i < 5; ++i)
+    futures.push_back(submit("t" + std::to_string(i)));
+  vt.run();
+  BOOST_TEST(rt->stats().leased == 2u);
+  BOOST_TEST(rt->stats().queued == 3u); // they wait for an agent, placed on backup
+  move_breaker("primary", breaker_state::closed);
+  // The three that never tried backup are placed anew: primary takes calls again.
+  backup->mode = "ok";
+  caf::anon_send(hung, caf::put_atom::value, std::string{"ok"});
+  vt.run();
+  std::map<std::string, int> served;
+  for (auto& f : futures) {
+    BOOST_REQUIRE(ready(f));
+    auto result = f.get();
+    BOOST_REQUIRE(result);
+    BOOST_TEST(result->ok());
+    ++served[result->served_by];
+  }
+  BOOST_TEST(served["backup"] == 2);
+  BOOST_TEST(served["primary"] == 3);
+  BOOST_TEST(log("primary").calls() == 3);
+  BOOST_TEST(backup->calls == 2);
+  BOOST_TEST(metric("herd_fallback_rerouted_total", {{"kind", "triage"}, {"tier", "backup"}}) == 3);
 }
 
 BOOST_AUTO_TEST_CASE(one_attempt_budget_spans_every_tier) {

@@ -26,6 +26,12 @@ public:
   /// The chain's deadline for `t`: the earlier of its own deadline and `created +
   /// policy.retry_deadline` (each when set); the epoch when neither is.
   static time_point deadline_of(const task& t, const failure_policy& policy);
+  /// Where the current run of `t` starts in its history: the newest entry numbered 1 (a replay
+  /// or amendment starts a new run at attempt 1); 0 when there is none.
+  static size_t run_start(const task& t);
+  /// True if no call of the current run of `t` reached a service: every failed attempt of the
+  /// run was refused before the call (an open breaker, admission control), or there is none.
+  static bool made_no_call(const task& t);
   /// A planner for `t` on `chain` under `policy`, resumed at tier `position`: attempts per tier
   /// counted from the entries of `t.history` of its current run (from the newest entry numbered
   /// 1: a replay or amendment starts a new run at attempt 1; none when `fresh`, a task just

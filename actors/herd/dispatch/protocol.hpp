@@ -62,6 +62,9 @@ using connect_retry_atom = caf::atom_constant<caf::atom("connretry")>;
 using setup_atom = caf::atom_constant<caf::atom("setup")>;
 /// Re-enters a task that herd already accepted (retry, replay): `(resubmit_atom, task)`.
 using resubmit_atom = caf::atom_constant<caf::atom("resubmit")>;
+/// Routes again the queued tasks of a kind that wait on the named tiers and made no attempt in
+/// their run (a tier before them is back): `(reroute_atom, string kind, vector<string> tiers)`.
+using reroute_atom = caf::atom_constant<caf::atom("reroute")>;
 /// Ends a waiting task with a terminal state decided outside the dispatcher:
 /// `(settle_atom, outcome)` (status dead_lettered, escalated, failed or handed_back).
 using settle_atom = caf::atom_constant<caf::atom("settle")>;
@@ -99,6 +102,7 @@ using memory_pause_atom = caf::atom_constant<caf::atom("mempause")>;
 /// | `(enqueue_atom, task)`                                          | task id (or an `errc`)    |
 /// | `(journaled_atom, uint64_t seq, string error)`: journal commits | -                         |
 /// | `(resubmit_atom, task)`                                         | -                         |
+/// | `(reroute_atom, string kind, vector<string> tiers)`             | -                         |
 /// | `(report_atom, uint64_t lease_id, outcome)`                     | -                         |
 /// | `(report_atom, vector<uint64_t> lease_ids, vector<outcome>)`    | -                         |
 /// | `(settle_atom, outcome)`                                        | -                         |
@@ -125,6 +129,7 @@ using dispatcher_actor = caf::typed_actor<
     caf::replies_to<submit_atom, task>::with<outcome>,
     caf::replies_to<enqueue_atom, task>::with<std::string>,
     caf::reacts_to<journaled_atom, uint64_t, std::string>, caf::reacts_to<resubmit_atom, task>,
+    caf::reacts_to<reroute_atom, std::string, std::vector<std::string>>,
     caf::reacts_to<report_atom, uint64_t, outcome>,
     caf::reacts_to<report_atom, std::vector<uint64_t>, std::vector<outcome>>,
     caf::reacts_to<settle_atom, outcome>,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -20,12 +21,17 @@ struct retry_actions {
   std::vector<std::pair<task, retry_decision>> ended;
   /// The delay of a timer to arm, whose tick carries `retry_lanes::generation()`. Default: none.
   std::optional<duration> timer;
+  /// A tier is back (its breaker closed): per task kind whose chain has it, the labels of the
+  /// tiers after it, where queued tasks that skipped it wait; the dispatcher routes those again.
+  /// Default: none.
+  std::vector<std::pair<std::string, std::vector<std::string>>> reroute;
 
   /// Empties every field, keeping the vectors' memory.
   void clear() {
     resubmit.clear();
     ended.clear();
     timer.reset();
+    reroute.clear();
   }
 };
 

@@ -179,6 +179,9 @@ private:
   void give_up(task t, const chain_step& step, const failure_policy& policy, time_point now);
   /// Decides every parked task again (a breaker left open).
   void unpark_all(time_point now);
+  /// Asks the dispatcher to route again the queued tasks that skipped `service`'s tier (its
+  /// breaker closed): `actions_.reroute`.
+  void reroute_past(const std::string& service);
   /// Counts a chain event of `kind` (herd_fallback_*_total).
   counter& chain_counter(const char* name, const char* help, metric_labels labels);
   void pump(lane& l, time_point now);

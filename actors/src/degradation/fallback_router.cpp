@@ -29,20 +29,28 @@ time_point fallback_router::deadline_of(const task& t, const failure_policy& pol
   return result;
 }
 
+size_t fallback_router::run_start(const task& t) {
+  for (auto i = t.history.size(); i-- > 0;)
+    if (t.history[i].number <= 1)
+      return i;
+  return 0;
+}
+
+bool fallback_router::made_no_call(const task& t) {
+  for (auto i = run_start(t); i < t.history.size(); ++i) {
+    const auto& why = t.history[i].error;
+    if (why.category != failure_category::circuit_open && !why.refused_locally())
+      return false;
+  }
+  return true;
+}
+
 chain_planner fallback_router::planner_for(const fallback_chain& chain,
                                            const failure_policy& policy, const task& t,
                                            size_t position, bool awaiting, bool fresh) {
   chain_planner result{chain, policy, deadline_of(t, policy)};
   std::vector<int32_t> attempts(chain.tiers.size(), 0);
-  size_t run = 0; // the first entry of the current run
-  if (fresh)
-    run = t.history.size();
-  else
-    for (auto i = t.history.size(); i-- > 0;)
-      if (t.history[i].number <= 1) {
-        run = i;
-        break;
-      }
+  auto run = fresh ? t.history.size() : run_start(t);
   for (auto i = run; i < t.history.size(); ++i)
     if (auto tier = tier_index(chain, t.history[i].tier);
         tier && !t.history[i].error.refused_locally()) // a call never made is not an attempt

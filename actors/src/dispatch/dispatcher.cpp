@@ -157,6 +157,10 @@ dispatcher::behavior_type dispatcher::make_behavior() {
         state_.resubmit(t, clock().now());
         act();
       },
+      [this](reroute_atom, const std::string& kind, const std::vector<std::string>& tiers) {
+        state_.reroute(kind, tiers, clock().now());
+        act();
+      },
       [this](report_atom, uint64_t lease_id, outcome& result) {
         report(lease_id, result, clock().now());
         act();

@@ -7,6 +7,7 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/logging.hpp"
+#include "herd/degradation/fallback_router.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include "herd/journal/journal_recovery.hpp"
 #include "herd/journal/journal_writer.hpp"
@@ -162,6 +163,42 @@ void dispatcher_state::resubmit(task& t, time_point now) {
   auto& pool = pool_named(t.pool);
   enqueue_task(std::move(t), *record, pool, false);
   dispatch(pool);
+}
+
+void dispatcher_state::reroute(const std::string& kind, const std::vector<std::string>& tiers,
+                               time_point now) {
+  now_ = now;
+  size_t rerouted = 0;
+  for (auto& [_, pool] : pools_) {
+    auto& queue = pool.queue;
+    for (auto n = queue.size(); n > 0; --n) {
+      auto entry = std::move(queue.front());
+      queue.pop_front();
+      auto& t = entry.work;
+      // A task that reached a later tier because an earlier one was unavailable (skipped, or
+      // refused before any call), and that has not called a service yet.
+      if (t.kind != kind || !fallback_router::made_no_call(t) ||
+          std::find(tiers.begin(), tiers.end(), t.route.tier) == tiers.end()) {
+        queue.push_back(std::move(entry));
+        continue;
+      }
+      metrics_
+          .counter("herd_fallback_rerouted_total",
+                   "Queued tasks routed again because a tier before theirs came back, by kind and "
+                   "the tier they left",
+                   {{"kind", kind}, {"tier", t.route.tier}})
+          .inc();
+      --stats_.queued;
+      ++rerouted;
+      if (!t.route.home_pool.empty()) // it waited in a rule tier's pool
+        t.pool = std::move(t.route.home_pool);
+      route(std::move(t), *entry.record);
+    }
+  }
+  if (rerouted > 0)
+    log_->info("{} queued tasks of kind {} routed again: a tier before theirs is back", rerouted,
+               kind);
+  publish_gauges();
 }
 
 bool dispatcher_state::report(uint64_t lease_id, outcome& result, time_point now) {

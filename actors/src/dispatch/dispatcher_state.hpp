@@ -72,6 +72,9 @@ public:
   submit_decision submit(task& t, time_point now);
   /// Re-enters an accepted task (retry, replay).
   void resubmit(task& t, time_point now);
+  /// Routes again the queued tasks of `kind` on one of `tiers` that made no attempt in their
+  /// run: a tier before theirs is back, and the retry scheduler places them anew.
+  void reroute(const std::string& kind, const std::vector<std::string>& tiers, time_point now);
   /// An agent's result on a lease; false if the lease is unknown (taken back: see
   /// `release_abandoned`).
   bool report(uint64_t lease_id, outcome& result, time_point now);

@@ -300,8 +300,26 @@ void retry_lanes::transition(const breaker_transition& x, time_point now) {
   // A tier may take calls again: parked tasks decide anew (the others stay parked).
   if (was_holding && !holds_retries(x.to))
     unpark_all(now);
+  if (x.to == breaker_state::closed && x.from != breaker_state::closed)
+    reroute_past(l.service);
   publish_ages(now);
   arm(now);
+}
+
+void retry_lanes::reroute_past(const std::string& service) {
+  for (const auto& [kind, chain] : fallbacks_.chains) {
+    auto tiers = chain.tiers.size();
+    size_t back = 0;
+    while (back < tiers &&
+           !(chain.tiers[back].kind == tier_kind::service && chain.tiers[back].target == service))
+      ++back;
+    if (back + 1 >= tiers)
+      continue; // not on this chain, or its last tier: nothing waits past it
+    std::vector<std::string> later;
+    for (auto i = back + 1; i < tiers; ++i)
+      later.push_back(chain.tiers[i].label);
+    actions_.reroute.emplace_back(kind, std::move(later));
+  }
 }
 
 void retry_lanes::observe(const std::string& service, int32_t successes, int32_t failures,

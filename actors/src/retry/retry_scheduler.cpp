@@ -97,6 +97,8 @@ void retry_scheduler::act() {
     finish(std::move(t), verdict);
   for (auto& t : todo.resubmit)
     caf::anon_send(peers_.dispatcher, resubmit_atom::value, std::move(t));
+  for (auto& [kind, tiers] : todo.reroute)
+    caf::anon_send(peers_.dispatcher, reroute_atom::value, std::move(kind), std::move(tiers));
   if (todo.timer)
     delayed_send(this, *todo.timer, tick_atom::value, lanes_.generation());
   todo.clear();
