@@ -34,8 +34,10 @@ std::string to_string(concurrency_mode x);
 /// (`x-ratelimit-limit-requests` over `published_window`); otherwise none. Below that ceiling,
 /// with `learn`, the rate is learned: multiplied by `decrease_factor` when the service throttles
 /// (429, 503, timeout) a call admitted since the last decrease, and raised each second after it
-/// — quickly back toward the last rate that worked, then by `increase_share` of it per second
-/// while calls wait for tokens. Without a ceiling the rate is unlimited until the first throttle.
+/// — quickly back toward the last rate that worked, then by `increase_share` of it (of the
+/// ceiling, when there is one and it is higher) per second while calls wait for tokens. Without
+/// a ceiling the rate is unlimited until the first throttle, which starts it from the pace calls
+/// were admitted at.
 /// With `use_published` and no `rate_per_s`, a service not heard from yet gets one call at a
 /// time until its first answer, which may publish its limit.
 ///

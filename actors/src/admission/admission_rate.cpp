@@ -57,7 +57,10 @@ rate_source admission_rate::source(time_point now) const {
 
 void admission_rate::end_second() {
   if (!std::isinf(learned_) && policy_.learn && !decreased_this_second_) {
-    auto step = policy_.increase_share * good_rate_;
+    // Under a known ceiling the step is a share of it too: from the floor back to the ceiling
+    // takes at most 1 / increase_share seconds, however low the rate that worked was measured.
+    auto base = std::isinf(ceiling()) ? good_rate_ : std::max(good_rate_, ceiling());
+    auto step = policy_.increase_share * base;
     if (learned_ < good_rate_)
       learned_ = std::min(good_rate_, learned_ + std::max(step, (good_rate_ - learned_) / 2));
     else if (waited_this_second_)
@@ -116,8 +119,13 @@ void admission_rate::on_throttle(time_point admitted, time_point now) {
     return;
   advance(now);
   auto current = rate();
-  if (std::isinf(current)) // never limited: start from what was admitted in the last second
-    current = static_cast<double>(std::max(admitted_last_second_, admitted_this_second_));
+  if (std::isinf(current)) { // never limited: start from the rate calls were admitted at
+    // The last second, or this one so far at its pace (a burst right after a quiet second, such
+    // as a cold start, counts at the rate it was sent; at least a tenth of a second).
+    auto so_far = std::max(seconds_of(now - second_start_), 0.1);
+    current = std::max(static_cast<double>(admitted_last_second_),
+                       static_cast<double>(admitted_this_second_) / std::min(so_far, 1.0));
+  }
   current = std::max(current, policy_.min_rate_per_s);
   if (!decreased_ || now - last_decrease_ > episode_gap)
     good_rate_ = current;

@@ -110,6 +110,40 @@ BOOST_AUTO_TEST_CASE(a_learned_rate_probes_upward_only_while_calls_wait) {
   BOOST_TEST(rate.rate() == 110.0, boost::test_tools::tolerance(1e-9));
 }
 
+BOOST_AUTO_TEST_CASE(a_throttle_right_after_a_burst_starts_from_the_pace_of_the_burst) {
+  // A cold start: one call in the first second, then 40 at once 50 ms into the next, and the
+  // service throttles one of them. The rate they were sent at is 400/s, not 40/s.
+  admission_rate rate{admission_policy{}, start};
+  rate.try_acquire(start);
+  admitted_between(rate, start + 1050ms, 40ms);
+  rate.on_throttle(start + 1060ms, start + 1100ms);
+  BOOST_TEST(rate.rate() >= 0.7 * 400 - 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(under_a_published_ceiling_the_rate_climbs_back_within_seconds) {
+  // The rate that worked was measured tiny (4/s); the service publishes 400/s. While calls wait,
+  // the rate climbs by a share of the ceiling, so it is back within 1 / increase_share seconds
+  // (it crawled up by 0.2/s each second, half an hour back to 400/s).
+  admission_policy policy;
+  policy.published_window = 1s;
+  admission_rate rate{policy, start};
+  admitted_between(rate, start, 4ms);
+  rate.on_throttle(start + 2ms, start + 1010ms);
+  BOOST_TEST(rate.rate() < 5.0);
+  published_limit limit;
+  limit.limit = 400;
+  limit.remaining = 300;
+  limit.reset = 500ms;
+  rate.on_answer(limit, start + 1020ms);
+  BOOST_TEST(rate.rate() < 5.0); // learned, under the ceiling
+  auto t = start + 2s;
+  for (int second = 0; second < 22; ++second, t += 1s)
+    admitted_between(rate, t, 1s, 1ms); // demand far above the rate: calls wait every second
+  rate.try_acquire(t);
+  BOOST_TEST(rate.rate() == 400.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(to_string(rate.source(t)) == "published");
+}
+
 BOOST_AUTO_TEST_CASE(a_published_limit_sets_the_rate_and_an_exhausted_window_pauses) {
   admission_policy policy;
   policy.published_window = 1s;
