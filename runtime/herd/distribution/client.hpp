@@ -31,7 +31,8 @@ class system_config;
 /// and runs an actor system of its own with the same middleman heartbeats as every node.
 ///
 /// It connects on first use, through the middleman actor with `node.request_timeout` (never a
-/// blocking `remote_actor()`), and again on the next call after the connection dropped. Calls
+/// blocking `remote_actor()`); a call that meets a dropped connection dials again, up to 3 times
+/// 100-300 ms apart (a coordinator restarting on its journal takes a moment). Calls
 /// block the calling thread (never call them from an actor's handler) and may come from several
 /// threads at once.
 ///

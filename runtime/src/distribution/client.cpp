@@ -4,6 +4,7 @@
 
 #include <future>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include <caf/actor_system.hpp>
@@ -83,29 +84,54 @@ void client::forget(const node_endpoint_actor& dead) {
     endpoint_ = nullptr;
 }
 
+namespace {
+
+/// Dials after a dropped connection before a call gives up (a restarting coordinator may take a
+/// moment to listen again, and the first dial may still meet the old connection).
+constexpr int max_redials = 3;
+
+/// True if `e` says the connection (not the coordinator's answer) failed.
+bool lost_connection(const caf::error& e) {
+  return e == node_errc::unreachable || e == caf::sec::request_receiver_down ||
+         e == caf::sec::connection_timeout || e == caf::sec::no_route_to_receiving_node ||
+         e == caf::sec::cannot_connect_to_node;
+}
+
+} // namespace
+
 template <class T, class... Ts>
 caf::expected<T> client::ask(duration timeout, Ts&&... xs) {
   auto args = std::make_tuple(std::forward<Ts>(xs)...);
   // A connection that dropped since the last call is noticed by the first request to it: then
-  // dial once more (a resubmitted task runs once: its id is its idempotency key).
+  // dial again, a few times with a short pause (a resubmitted task runs once: its id is its
+  // idempotency key). A first dial that fails is answered at once.
+  bool had_connection = false;
   for (int attempt = 0;; ++attempt) {
     bool cached = false;
     auto dest = endpoint(cached);
-    if (!dest)
-      return std::move(dest.error());
-    auto result = ask_once<T>(*dest, timeout, args);
-    if (result)
-      return result;
-    auto& e = result.error();
-    if (e == caf::sec::request_timeout)
-      return caf::make_error(errc::timeout, "no answer from " + address() + " within " +
-                                                std::to_string(to_ms(timeout)) + " ms");
-    if (e != node_errc::unreachable && e != caf::sec::request_receiver_down)
-      return result;
-    forget(*dest);
-    if (!cached || attempt > 0)
+    caf::error e;
+    if (dest) {
+      had_connection = true;
+      auto result = ask_once<T>(*dest, timeout, args);
+      if (result)
+        return result;
+      e = std::move(result.error());
+      if (e == caf::sec::request_timeout)
+        return caf::make_error(errc::timeout, "no answer from " + address() + " within " +
+                                                  std::to_string(to_ms(timeout)) + " ms");
+      if (!lost_connection(e))
+        return caf::expected<T>{std::move(e)};
+      forget(*dest);
+    } else {
+      e = std::move(dest.error());
+    }
+    if (!had_connection)
+      return caf::expected<T>{std::move(e)};
+    if (attempt >= max_redials)
       return caf::make_error(node_errc::unreachable,
-                             "lost the connection to " + address() + " (" + sys_->render(e) + ")");
+                             "lost the connection to " + address() + " (" + sys_->render(e) +
+                                 "; dialled " + std::to_string(max_redials) + " times again)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 * (attempt + 1)));
   }
 }
 
