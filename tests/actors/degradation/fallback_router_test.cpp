@@ -85,6 +85,22 @@ BOOST_AUTO_TEST_CASE(the_budget_counts_every_tier_of_the_current_run) {
   BOOST_TEST(planner.attempts_used() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_run_made_no_call_while_every_attempt_was_refused_before_the_call) {
+  auto t = task::make("t", "triage", nullptr, "p");
+  BOOST_TEST(fallback_router::made_no_call(t)); // not tried yet
+  failed(t, 1, "sonnet", failure::make(failure_category::circuit_open, "breaker open"));
+  auto refused = failure::rate_limited("admission queue full", duration{0});
+  refused.reason = "admission_queue_full";
+  failed(t, 2, "haiku", refused);
+  BOOST_TEST(fallback_router::made_no_call(t)); // an open breaker and admission: no call
+  failed(t, 3, "haiku", failure::transient("reset"));
+  BOOST_TEST(!fallback_router::made_no_call(t)); // a call reached the service
+  // A replay starts a new run at attempt 1: only its entries count.
+  failed(t, 1, "sonnet", failure::make(failure_category::circuit_open, "breaker open"));
+  BOOST_TEST(fallback_router::run_start(t) == 3u);
+  BOOST_TEST(fallback_router::made_no_call(t));
+}
+
 BOOST_AUTO_TEST_CASE(placing_a_task_sets_its_service_params_and_pool) {
   auto chain = chain_of_three();
   auto t = task::make("t", "triage", nullptr, "p");
