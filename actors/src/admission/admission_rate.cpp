@@ -119,13 +119,8 @@ void admission_rate::on_throttle(time_point admitted, time_point now) {
     return;
   advance(now);
   auto current = rate();
-  if (std::isinf(current)) { // never limited: start from the rate calls were admitted at
-    // The last second, or this one so far at its pace (a burst right after a quiet second, such
-    // as a cold start, counts at the rate it was sent; at least a tenth of a second).
-    auto so_far = std::max(seconds_of(now - second_start_), 0.1);
-    current = std::max(static_cast<double>(admitted_last_second_),
-                       static_cast<double>(admitted_this_second_) / std::min(so_far, 1.0));
-  }
+  if (std::isinf(current)) // never limited: start from what was admitted in the last second
+    current = static_cast<double>(std::max(admitted_last_second_, admitted_this_second_));
   current = std::max(current, policy_.min_rate_per_s);
   if (!decreased_ || now - last_decrease_ > episode_gap)
     good_rate_ = current;
