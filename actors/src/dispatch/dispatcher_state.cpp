@@ -190,8 +190,7 @@ void dispatcher_state::reroute(const std::string& kind, const std::vector<std::s
           .inc();
       --stats_.queued;
       ++rerouted;
-      if (!t.route.home_pool.empty()) // it waited in a rule tier's pool
-        t.pool = std::move(t.route.home_pool);
+      fallback_router::leave(t); // back in the submitter's pool (it may wait in a rule's)
       route(std::move(t), *entry.record);
     }
   }
