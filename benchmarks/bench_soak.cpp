@@ -18,7 +18,8 @@
 // connection's cache_size, then stay).
 //
 // usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] [--agents N]
-//                   [--completed-capacity N] [--fd-slack N] [--max-rss-growth PERCENT] [--json]
+//                   [--completed-capacity N] [--crash-every ATTEMPTS] [--hang-every ATTEMPTS]
+//                   [--fd-slack N] [--max-rss-growth PERCENT] [--json]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -57,12 +58,12 @@ struct options {
   int64_t fd_slack = 32;
   int64_t max_rss_growth = 0;
   int64_t completed_capacity = 0; // 0: the dispatcher's default
+  /// Every this many attempts, one crashes its agent; every `hang_every`, one hangs it.
+  int64_t crash_every = 1000;
+  int64_t hang_every = 5000;
   bool json = false;
 };
 
-/// Every this many attempts, one crashes its agent; every `hang_every`, one hangs it.
-constexpr int64_t crash_every = 1000;
-constexpr int64_t hang_every = 5000;
 /// The primary mock's outages: 400 ms every 20 s.
 constexpr int64_t outage_every_ms = 20000;
 constexpr int64_t outage_ms = 400;
@@ -126,11 +127,11 @@ mock_llm_profile soak_profile(int64_t minutes) {
 }
 
 /// Crashes and hangs at fixed attempt counts over the whole run (read-only once agents run).
-std::shared_ptr<demo_chaos> soak_chaos(int64_t max_attempts) {
+std::shared_ptr<demo_chaos> soak_chaos(const options& opt, int64_t max_attempts) {
   auto chaos = std::make_shared<demo_chaos>();
-  for (int64_t n = crash_every; n < max_attempts; n += crash_every)
+  for (int64_t n = opt.crash_every; n < max_attempts; n += opt.crash_every)
     chaos->crash_at.insert(n);
-  for (int64_t n = hang_every / 2; n < max_attempts; n += hang_every)
+  for (int64_t n = opt.hang_every / 2; n < max_attempts; n += opt.hang_every)
     chaos->hang_at.insert(n);
   return chaos;
 }
@@ -147,11 +148,13 @@ int main(int argc, char** argv) {
       .count("--fd-slack", opt.fd_slack)
       .count("--max-rss-growth", opt.max_rss_growth)
       .count("--completed-capacity", opt.completed_capacity)
+      .count("--crash-every", opt.crash_every)
+      .count("--hang-every", opt.hang_every)
       .flag("--json", opt.json);
   if (!flags.parse(argc, argv)) {
     std::cerr << "usage: bench_soak [--minutes N] [--rate TASKS_PER_S] [--in-flight N] "
-                 "[--agents N] [--completed-capacity N] [--fd-slack N] "
-                 "[--max-rss-growth PERCENT] [--json]\n";
+                 "[--agents N] [--completed-capacity N] [--crash-every ATTEMPTS] "
+                 "[--hang-every ATTEMPTS] [--fd-slack N] [--max-rss-growth PERCENT] [--json]\n";
     return 2;
   }
   using clock = std::chrono::steady_clock;
@@ -182,7 +185,7 @@ int main(int argc, char** argv) {
 
   auto profile = soak_profile(opt.minutes);
   auto max_attempts = opt.rate * 60 * opt.minutes * 8;
-  auto chaos = soak_chaos(max_attempts);
+  auto chaos = soak_chaos(opt, max_attempts);
   auto counts = std::make_shared<outcome_counts>();
   int64_t submitted = 0;
   int64_t replays_requested = 0;

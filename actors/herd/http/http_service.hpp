@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -71,7 +72,9 @@ private:
   std::shared_ptr<spdlog::logger> log_;
   uint64_t next_tag_ = 1;
   std::unordered_map<uint64_t, running_call> running_;
-  std::unordered_map<caf::actor_addr, int32_t> calls_by_caller_;
+  /// Callers monitored until they go down: one monitor each, however many calls they make (a
+  /// monitor per call would pile up on a long-lived agent).
+  std::unordered_set<caf::actor_addr> callers_;
   std::shared_ptr<metrics_registry> metrics_;
   /// The counter of each result seen so far (a status code, or minus a transport error), and
   /// the duration histogram (with `metrics_`).

@@ -39,7 +39,7 @@ caf::result<outcome> http_service::on_call(const std::string& request_json) {
   // Before the promise: making it takes the sender out of the current message.
   if (auto caller = current_sender()) {
     call.caller = caller->address();
-    if (calls_by_caller_[call.caller]++ == 0)
+    if (callers_.insert(call.caller).second)
       monitor(caller);
   }
   call.promise = make_response_promise<outcome>();
@@ -61,11 +61,6 @@ void http_service::on_done(uint64_t tag, http_response& response) {
     return; // cancelled: its caller is gone
   auto call = std::move(i->second);
   running_.erase(i);
-  if (call.caller) {
-    auto j = calls_by_caller_.find(call.caller);
-    if (j != calls_by_caller_.end() && --j->second == 0)
-      calls_by_caller_.erase(j);
-  }
   record(response);
   auto result = codec_->decode(response);
   result.limit = rate_limit_headers::published(response, http_classifier::arrival_of(response));
@@ -79,7 +74,7 @@ void http_service::on_done(uint64_t tag, http_response& response) {
 }
 
 void http_service::on_caller_down(const caf::down_msg& msg) {
-  calls_by_caller_.erase(msg.source);
+  callers_.erase(msg.source);
   for (auto i = running_.begin(); i != running_.end();) {
     if (i->second.caller != msg.source) {
       ++i;
@@ -120,7 +115,7 @@ void http_service::on_exit() {
     call.promise.deliver(failed(std::move(why)));
   }
   running_.clear();
-  calls_by_caller_.clear();
+  callers_.clear();
   client_.reset();
   codec_.reset();
   http_service_actor::base::on_exit();

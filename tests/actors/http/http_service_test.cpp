@@ -11,6 +11,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/default_attachable.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
@@ -217,6 +218,21 @@ BOOST_AUTO_TEST_CASE(calls_reuse_one_kept_alive_connection) {
         .receive([](herd::outcome& x) { BOOST_TEST(x.ok()); },
                  [&](caf::error& e) { BOOST_FAIL(sys->render(e)); });
   BOOST_TEST(client->stats().connections_opened == 1u);
+  caf::anon_send_exit(llm, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_caller_making_many_calls_is_watched_once) {
+  // The service watches each caller (to cancel its calls when it dies). A long-lived agent makes
+  // calls one after another for hours: one watch each would pile up on it without bound.
+  auto llm = service("");
+  caf::scoped_actor self{*sys};
+  for (int i = 0; i < 20; ++i)
+    self->request(llm, std::chrono::seconds(10), herd::call_atom::value, std::string{chat})
+        .receive([](herd::outcome& x) { BOOST_TEST(x.ok()); },
+                 [&](caf::error& e) { BOOST_FAIL(sys->render(e)); });
+  // Removing the service's monitors from the caller counts them.
+  caf::default_attachable::observe_token monitors{llm.address(), caf::default_attachable::monitor};
+  BOOST_TEST(self->detach(monitors) == 1u);
   caf::anon_send_exit(llm, caf::exit_reason::user_shutdown);
 }
 
