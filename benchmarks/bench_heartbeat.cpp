@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_forks.hpp"
 #include "bench_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include <caf/all.hpp>
@@ -255,6 +256,8 @@ std::pair<double, double> measure_memory(const options& opt, int64_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (auto code = run_forks(argc, argv))
+    return *code;
   options opt;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

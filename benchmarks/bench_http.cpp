@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_flags.hpp"
+#include "bench_forks.hpp"
 #include "bench_stats.hpp"
 #include "herd/herd.hpp"
 #include "herd/http/http_client.hpp"
@@ -308,6 +309,8 @@ bool parse(int argc, char** argv, options& opt) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (auto code = run_forks(argc, argv))
+    return *code;
   options opt;
   if (!parse(argc, argv, opt)) {
     std::cerr << usage << "\n";

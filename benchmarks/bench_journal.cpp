@@ -21,6 +21,7 @@
 
 #include <unistd.h>
 
+#include "bench_forks.hpp"
 #include "bench_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include <herd/herd.hpp>
@@ -169,6 +170,8 @@ double time_recovery(const std::string& file, int64_t n) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (auto code = run_forks(argc, argv))
+    return *code;
   options opt;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_forks.hpp"
 #include "bench_stats.hpp"
 #include "herd/dispatch/protocol.hpp"
 #include <herd/herd.hpp>
@@ -104,6 +105,8 @@ double run_raw(caf::actor_system& sys, const options& opt) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (auto code = run_forks(argc, argv))
+    return *code;
   options opt;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

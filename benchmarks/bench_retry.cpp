@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_forks.hpp"
 #include "bench_stats.hpp"
 #include "herd/core/task.hpp"
 #include "herd/retry/adaptive_pacer.hpp"
@@ -146,6 +147,8 @@ row run(size_t pending, size_t ops) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (auto code = run_forks(argc, argv))
+    return *code;
   bool json = false;
   size_t ops = 1'000'000;
   int rounds = 5;

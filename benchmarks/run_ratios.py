@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Runs every benchmark that reports a ratio (herd against its baseline, in interleaved rounds
-inside each run) RUNS times in a row and prints, per ratio, each run's median ratio with its
+inside each run, each run the median of FORKS processes: bench_forks.hpp) RUNS times in a row and prints, per ratio, each run's median ratio with its
 spread (min-max over the run's rounds), the median of the runs and how far the runs' medians lie
 apart ((max - min) / median: the acceptance is within 10%). With --update README.md the table
 replaces the text between README's <!-- ratios:begin --> and <!-- ratios:end --> markers; the raw
 JSON of every run goes to build/ratios/<benchmark>.jsonl.
 
-  benchmarks/run_ratios.py [--runs 5] [--build build] [--only bench_breaker,...] [--update README.md]
+  benchmarks/run_ratios.py [--runs 5] [--forks 5] [--build build] [--only bench_breaker,...] [--update README.md]
 """
 import argparse
 import json
@@ -48,6 +48,7 @@ BENCHMARKS = [
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--forks", type=int, default=5)
     parser.add_argument("--build", default="build")
     parser.add_argument("--only", default="")
     parser.add_argument("--update")
@@ -64,7 +65,8 @@ def main():
         runs = []
         with open(os.path.join(out_dir, f"{name}.jsonl"), "w") as log:
             for _ in range(args.runs):
-                out = subprocess.run([os.path.join(args.build, "benchmarks", name), "--json", *extra],
+                out = subprocess.run([os.path.join(args.build, "benchmarks", name), "--json",
+                                      "--forks", str(args.forks), *extra],
                                      check=True, capture_output=True, text=True).stdout
                 report = json.loads(out.strip().splitlines()[-1])
                 log.write(json.dumps(report) + "\n")
