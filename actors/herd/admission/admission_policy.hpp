@@ -36,8 +36,8 @@ std::string to_string(concurrency_mode x);
 /// (429, 503, timeout) a call admitted since the last decrease, and raised each second after it
 /// — quickly back toward the last rate that worked, then by `increase_share` of it (of the
 /// ceiling, when there is one and it is higher) per second while calls wait for tokens. Without
-/// a ceiling the rate is unlimited until the first throttle, which starts it from the pace calls
-/// were admitted at.
+/// a ceiling the rate is unlimited until the first throttle, which starts it from the calls
+/// admitted in the last whole second or the current one, whichever were more.
 /// With `use_published` and no `rate_per_s`, a service not heard from yet gets one call at a
 /// time until its first answer, which may publish its limit.
 ///

@@ -68,12 +68,12 @@ public:
   std::string render(const caf::error& e) const;
 
 private:
-  /// The endpoint, dialled now if there is none (`cached` says whether it was there).
-  caf::expected<node_endpoint_actor> endpoint(bool& cached);
+  /// The endpoint, dialled now if there is none.
+  caf::expected<node_endpoint_actor> endpoint();
   /// Forgets `dead` (after it dropped) so the next call dials again.
   void forget(const node_endpoint_actor& dead);
-  /// The reply of the endpoint to `xs...` within `timeout` (dialling again once when the
-  /// connection it had dropped since the last call), or `unreachable` or `timeout`.
+  /// The reply of the endpoint to `xs...` within `timeout` (dialling again up to 3 times when
+  /// the connection it had dropped), or `unreachable` or `timeout`.
   template <class T, class... Ts>
   caf::expected<T> ask(duration timeout, Ts&&... xs);
   /// The reply of `endpoint` to the message `args` within `timeout`, or `unreachable` when the

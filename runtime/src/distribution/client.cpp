@@ -57,9 +57,8 @@ caf::expected<std::vector<node_info>> client::nodes() {
   return ask<std::vector<node_info>>(node_.request_timeout, nodes_atom::value, credentials_);
 }
 
-caf::expected<node_endpoint_actor> client::endpoint(bool& cached) {
+caf::expected<node_endpoint_actor> client::endpoint() {
   std::lock_guard<std::mutex> guard{mutex_};
-  cached = static_cast<bool>(endpoint_);
   if (endpoint_)
     return endpoint_;
   caf::scoped_actor self{*sys_};
@@ -107,8 +106,7 @@ caf::expected<T> client::ask(duration timeout, Ts&&... xs) {
   // idempotency key). A first dial that fails is answered at once.
   bool had_connection = false;
   for (int attempt = 0;; ++attempt) {
-    bool cached = false;
-    auto dest = endpoint(cached);
+    auto dest = endpoint();
     caf::error e;
     if (dest) {
       had_connection = true;
