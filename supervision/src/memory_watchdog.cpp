@@ -25,6 +25,9 @@ memory_watchdog::memory_watchdog(caf::actor_config& cfg, memory_watchdog_config 
                                     "Times resident memory rose above the soft limit", {});
   hard_metric_ = &metrics_->counter("herd_memory_hard_limit_total",
                                     "Times resident memory rose above the hard limit", {});
+  released_metric_ = &metrics_->counter(
+      "herd_memory_released_bytes_total",
+      "Resident bytes given back to the system by releasing freed heap memory", {});
 }
 
 memory_watchdog::behavior_type memory_watchdog::make_behavior() {
@@ -49,9 +52,24 @@ void memory_watchdog::on_exit() {
   listeners_ = subscriber_list{};
 }
 
+void memory_watchdog::release() {
+  if (config_.release_interval.count() == 0)
+    return;
+  auto now = clock().now();
+  if (!next_release_)
+    next_release_ = now + config_.release_interval;
+  if (now < *next_release_)
+    return;
+  next_release_ = now + config_.release_interval;
+  auto released = probe_->release_free_memory();
+  released_metric_->inc(static_cast<double>(released));
+  log_->debug("released {} bytes of freed memory to the system", released);
+}
+
 void memory_watchdog::check() {
   if (!probe_)
     return;
+  release();
   auto bytes = probe_->resident_bytes();
   resident_metric_->set(static_cast<double>(bytes));
   auto changed = pressure_.observe(bytes);

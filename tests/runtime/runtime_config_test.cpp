@@ -114,9 +114,11 @@ BOOST_AUTO_TEST_CASE(pools_autoscaling_recycling_and_memory_are_read_and_named_o
   BOOST_TEST(!c.pool_settings("other").autoscaling);
   auto back = herd::runtime_config::from_json(c.to_json());
   BOOST_TEST(back.to_json() == c.to_json());
-  // Off by default.
+  // Off by default; the watchdog only gives freed memory back (every minute).
   herd::runtime_config defaults;
-  BOOST_TEST(!defaults.memory.enabled());
+  BOOST_TEST(defaults.memory.soft_limit_bytes == 0u);
+  BOOST_TEST(defaults.memory.hard_limit_bytes == 0u);
+  BOOST_TEST(herd::to_ms(defaults.memory.release_interval) == 60000);
   BOOST_TEST(!defaults.pool_settings("llm").recycling.enabled());
   auto e = error_of(R"({"pools": {"llm": {"autoscaling": {"min_agents": 4, "max_agents": 2}}}})");
   BOOST_TEST(e.find("/pools/llm/autoscaling/max_agents") == 0u, e);

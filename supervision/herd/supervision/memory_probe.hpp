@@ -11,6 +11,9 @@ public:
   virtual ~memory_probe() = default;
   /// The process's resident memory in bytes now; 0 if it cannot be read.
   virtual uint64_t resident_bytes() = 0;
+  /// Gives the memory the allocator holds freed back to the system; returns by how many bytes
+  /// the resident memory fell (0 when it did not or cannot).
+  virtual uint64_t release_free_memory() = 0;
 };
 
 } // namespace herd

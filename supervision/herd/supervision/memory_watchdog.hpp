@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -25,7 +26,9 @@ namespace herd {
 /// crossing the hard limit sends `memory_hard_limit`, counts `herd_memory_hard_limit_total` and
 /// tells the dispatcher `(memory_pause_atom, true, reason)`, so submits are refused with
 /// `errc::memory_pressure`; falling back below it resumes intake (`memory_recovered`). The gauge
-/// `herd_memory_resident_bytes` holds the last reading. Protocol: `memory_watchdog_actor`.
+/// `herd_memory_resident_bytes` holds the last reading. Every `release_interval` (from its first
+/// check on) it has the probe give freed memory back to the system and counts the resident bytes
+/// that fell in `herd_memory_released_bytes_total`. Protocol: `memory_watchdog_actor`.
 class memory_watchdog : public memory_watchdog_actor::base {
 public:
   /// A watchdog with `config` reading `probe`, pausing the intake of `dispatcher()` (the current
@@ -44,6 +47,7 @@ protected:
 
 private:
   void check();
+  void release();
 
   memory_watchdog_config config_;
   memory_pressure pressure_;
@@ -53,10 +57,12 @@ private:
   std::shared_ptr<spdlog::logger> log_;
   subscriber_list listeners_;
   bool paused_ = false; // told the dispatcher to pause
+  std::optional<time_point> next_release_;
   gauge* resident_metric_;
   gauge* paused_metric_;
   counter* soft_metric_;
   counter* hard_metric_;
+  counter* released_metric_;
 };
 
 } // namespace herd
