@@ -13,7 +13,9 @@
 // --fd-slack, or when RSS grew by more than --max-rss-growth percent (when given).
 //
 // `heap_by_minute_mb` is the heap in use (glibc's mallinfo2) next to `rss_by_minute_mb`: a heap
-// that stays flat while RSS grows is fragmentation, not a table that grows. `sqlite_by_minute_mb`
+// that stays flat while RSS grows is fragmentation, not a table that grows; `free_by_minute_mb`
+// is what malloc holds freed and not given back (fordblks), `released_mb` what the memory
+// watchdog gave back to the system over the run (docs/pools.md). `sqlite_by_minute_mb`
 // is SQLite's share of that heap (its page caches grow with the dead-letter file up to each
 // connection's cache_size, then stay).
 //
@@ -84,6 +86,11 @@ double rss_mb() {
 double heap_in_use_mb() {
   auto info = mallinfo2();
   return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+}
+
+/// Memory malloc holds freed and has not given back to the system, in MB (glibc's mallinfo2).
+double heap_free_mb() {
+  return static_cast<double>(mallinfo2().fordblks) / (1024.0 * 1024.0);
 }
 
 /// Open file descriptors of this process (/proc/self/fd).
@@ -195,11 +202,13 @@ int main(int argc, char** argv) {
   nlohmann::json rss_by_minute = nlohmann::json::array();    // MB at the end of each minute
   nlohmann::json heap_by_minute = nlohmann::json::array();   // MB in use at the end of each minute
   nlohmann::json sqlite_by_minute = nlohmann::json::array(); // of which SQLite's
+  nlohmann::json free_by_minute = nlohmann::json::array();   // MB freed, kept by malloc
   int64_t fds_warm = 0;
   int64_t fds_max = 0;
   shutdown_report report;
   double rss_end = 0;
   int64_t fds_end = 0;
+  double released_mb = 0; // given back to the system by the memory watchdog
   nlohmann::json mock_stats;
   {
     herd::runtime rt{config};
@@ -264,6 +273,7 @@ int main(int argc, char** argv) {
       if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1)) {
         rss_by_minute.push_back(rss);
         heap_by_minute.push_back(heap_in_use_mb());
+        free_by_minute.push_back(heap_free_mb());
         sqlite_by_minute.push_back(static_cast<double>(sqlite3_memory_used()) / (1024.0 * 1024.0));
       }
       fds_max = std::max(fds_max, fds);
@@ -282,6 +292,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     rss_end = rss_mb();
     fds_end = open_fds();
+    released_mb = rt.metrics().total("herd_memory_released_bytes_total") / (1024.0 * 1024.0);
     report = rt.shutdown(from_ms(30000));
     mock.stop();
     lite_mock.stop();
@@ -340,6 +351,8 @@ int main(int argc, char** argv) {
       {"rss_by_minute_mb", rss_by_minute},
       {"heap_by_minute_mb", heap_by_minute},
       {"sqlite_by_minute_mb", sqlite_by_minute},
+      {"free_by_minute_mb", free_by_minute},
+      {"released_mb", released_mb},
       {"completed_capacity", config.dispatcher.completed_capacity},
       {"fds_warm", fds_warm},
       {"fds_end", fds_end},

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Runs every benchmark that reports a ratio (herd against its baseline, in interleaved rounds
-inside each run, each run the median of FORKS processes: bench_forks.hpp) RUNS times in a row and prints, per ratio, each run's median ratio with its
-spread (min-max over the run's rounds), the median of the runs and how far the runs' medians lie
-apart ((max - min) / median: the acceptance is within 10%). With --update README.md the table
-replaces the text between README's <!-- ratios:begin --> and <!-- ratios:end --> markers; the raw
-JSON of every run goes to build/ratios/<benchmark>.jsonl.
+inside each run; each run the median of FORKS processes, bench_forks.hpp) RUNS times in a row and
+prints, per ratio, each run's median ratio with its spread (min-max over the run's rounds), the
+median of the runs and how far the runs' medians lie apart ((max - min) / median: the acceptance
+is within 10%). With --update README.md the table replaces the text between README's
+<!-- ratios:begin --> and <!-- ratios:end --> markers; the raw JSON of every run goes to
+build/ratios/<benchmark>.jsonl, from which --reuse builds the table again without running.
 
-  benchmarks/run_ratios.py [--runs 5] [--forks 5] [--build build] [--only bench_breaker,...] [--update README.md]
+  benchmarks/run_ratios.py [--runs 5] [--forks 5] [--build build] [--only bench_breaker,...]
+                           [--update README.md] [--reuse]
 """
 import argparse
 import json
@@ -20,7 +22,7 @@ from readme_tables import update  # noqa: E402
 
 # benchmark, its arguments, and the ratios it reports: (label, path to the result entry key).
 BENCHMARKS = [
-    ("bench_breaker", [], [
+    ("bench_breaker", ["--rounds", "3"], [
         ("closed breaker / direct, calls per s", lambda r: r["results"][0], "ratio"),
         ("closed breaker / direct, calls per CPU s", lambda r: r["results"][0], "cpu_ratio")]),
     ("bench_pipeline", [], [
@@ -28,7 +30,7 @@ BENCHMARKS = [
         ("pipeline / raw rpc, 1 thread, per CPU s", lambda r: r["results"][0], "cpu_ratio"),
         ("pipeline / raw rpc, 2 threads, per s", lambda r: r["results"][1], "ratio"),
         ("pipeline / raw rpc, 2 threads, per CPU s", lambda r: r["results"][1], "cpu_ratio")]),
-    ("bench_http", [], [
+    ("bench_http", ["--rounds", "3"], [
         ("http_service / raw libcurl, calls per s", lambda r: r["results"][0], "ratio"),
         ("http_service / raw libcurl, calls per CPU s", lambda r: r["results"][0], "cpu_ratio")]),
     ("bench_retry", ["--ops", "300000"], [
@@ -52,6 +54,8 @@ def main():
     parser.add_argument("--build", default="build")
     parser.add_argument("--only", default="")
     parser.add_argument("--update")
+    parser.add_argument("--reuse", action="store_true",
+                        help="build the table from the runs logged in BUILD/ratios instead of running")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     out_dir = os.path.join(args.build, "ratios")
@@ -62,15 +66,23 @@ def main():
     for name, extra, ratios in BENCHMARKS:
         if only and name not in only:
             continue
-        runs = []
-        with open(os.path.join(out_dir, f"{name}.jsonl"), "w") as log:
-            for _ in range(args.runs):
-                out = subprocess.run([os.path.join(args.build, "benchmarks", name), "--json",
-                                      "--forks", str(args.forks), *extra],
-                                     check=True, capture_output=True, text=True).stdout
-                report = json.loads(out.strip().splitlines()[-1])
-                log.write(json.dumps(report) + "\n")
-                runs.append(report)
+        log_path = os.path.join(out_dir, f"{name}.jsonl")
+        if args.reuse:
+            with open(log_path) as log:
+                runs = [json.loads(line) for line in log if line.strip()]
+            if not runs:
+                print(f"run_ratios.py: {log_path} holds no run; {name} left out", file=sys.stderr)
+                continue
+        else:
+            runs = []
+            with open(log_path, "w") as log:
+                for _ in range(args.runs):
+                    out = subprocess.run([os.path.join(args.build, "benchmarks", name), "--json",
+                                          "--forks", str(args.forks), *extra],
+                                         check=True, capture_output=True, text=True).stdout
+                    report = json.loads(out.strip().splitlines()[-1])
+                    log.write(json.dumps(report) + "\n")
+                    runs.append(report)
         for label, entry_of, key in ratios:
             medians = [entry_of(r)[key] for r in runs]
             spreads = [f"{entry_of(r)[key]:.3f} ({entry_of(r).get(key + '_min', float('nan')):.3f}-"
