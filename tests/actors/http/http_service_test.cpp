@@ -78,6 +78,14 @@ struct fixture {
     return result;
   }
 
+  /// `n` calls of `llm` from `self`, one after another; each must succeed.
+  void call_in_turn(caf::scoped_actor& self, const herd::http_service_actor& llm, int n) {
+    for (int i = 0; i < n; ++i)
+      self->request(llm, std::chrono::seconds(10), herd::call_atom::value, std::string{chat})
+          .receive([](herd::outcome& x) { BOOST_TEST(x.ok()); },
+                   [&](caf::error& e) { BOOST_FAIL(sys->render(e)); });
+  }
+
   static std::string category(const herd::outcome& x) { return herd::to_string(x.error.category); }
 };
 
@@ -213,10 +221,7 @@ BOOST_AUTO_TEST_CASE(every_exchange_is_counted_by_status_or_transport_error) {
 BOOST_AUTO_TEST_CASE(calls_reuse_one_kept_alive_connection) {
   auto llm = service("");
   caf::scoped_actor self{*sys};
-  for (int i = 0; i < 5; ++i)
-    self->request(llm, std::chrono::seconds(10), herd::call_atom::value, std::string{chat})
-        .receive([](herd::outcome& x) { BOOST_TEST(x.ok()); },
-                 [&](caf::error& e) { BOOST_FAIL(sys->render(e)); });
+  call_in_turn(self, llm, 5);
   BOOST_TEST(client->stats().connections_opened == 1u);
   caf::anon_send_exit(llm, caf::exit_reason::user_shutdown);
 }
@@ -226,10 +231,7 @@ BOOST_AUTO_TEST_CASE(a_caller_making_many_calls_is_watched_once) {
   // calls one after another for hours: one watch each would pile up on it without bound.
   auto llm = service("");
   caf::scoped_actor self{*sys};
-  for (int i = 0; i < 20; ++i)
-    self->request(llm, std::chrono::seconds(10), herd::call_atom::value, std::string{chat})
-        .receive([](herd::outcome& x) { BOOST_TEST(x.ok()); },
-                 [&](caf::error& e) { BOOST_FAIL(sys->render(e)); });
+  call_in_turn(self, llm, 20);
   // Removing the service's monitors from the caller counts them.
   caf::default_attachable::observe_token monitors{llm.address(), caf::default_attachable::monitor};
   BOOST_TEST(self->detach(monitors) == 1u);
