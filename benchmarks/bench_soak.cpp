@@ -7,8 +7,9 @@
 //
 // Reports the tasks submitted and how they ended, losses (submitted tasks without exactly one
 // final outcome, plus the dispatcher's imbalance; must be 0), the resident set size at the end
-// of the warm-up (until the dispatcher's memory of completed ids is full: at least a fifth of the
-// run and 10 s, at most half of it) and at the end, and the open file
+// of the warm-up (until the dispatcher's memory of completed ids is full and the heap in use grew
+// by less than 1% in a minute: at least a fifth of the run and 10 s, at most half of it) and at
+// the end, and the open file
 // descriptors then. Exits 1 when a task was lost, when the descriptors grew by more than
 // --fd-slack, or when RSS grew by more than --max-rss-growth percent (when given).
 //
@@ -69,6 +70,8 @@ struct options {
 /// The primary mock's outages: 400 ms every 20 s.
 constexpr int64_t outage_every_ms = 20000;
 constexpr int64_t outage_ms = 400;
+/// The heap has settled once it grew by less than this share in a minute.
+constexpr double settled_heap_growth = 0.01;
 /// A replay of the pending dead letters is requested this often.
 constexpr auto replay_every = std::chrono::seconds(10);
 
@@ -169,8 +172,9 @@ int main(int argc, char** argv) {
   auto run_for = std::chrono::seconds(60 * opt.minutes);
   // The warm-up lasts until the bounded tables are full (the dispatcher remembers the outcomes
   // of the last `completed_capacity` completed tasks; dead-lettered ones it does not keep, so
-  // that is later than `completed_capacity` submits), at least a fifth of the run (10 s or
-  // more), at most half.
+  // that is later than `completed_capacity` submits) and the heap in use grew by less than
+  // `settled_heap_growth` in the last minute (the tables beside it fill a little later), at
+  // least a fifth of the run (10 s or more), at most half.
   auto min_warm_up = std::max<clock::duration>(run_for / 5, std::chrono::seconds(10));
   auto max_warm_up = std::max<clock::duration>(run_for / 2, min_warm_up);
   clock::duration warm_up{0};
@@ -278,7 +282,12 @@ int main(int argc, char** argv) {
       }
       fds_max = std::max(fds_max, fds);
       auto tables_full = counts->completed.load() >= config.dispatcher.completed_capacity;
-      if (!warmed && now - start >= min_warm_up && (tables_full || now - start >= max_warm_up)) {
+      auto minutes = heap_by_minute.size();
+      auto heap_settled =
+          minutes >= 2 && heap_by_minute[minutes - 1].get<double>() <
+                              heap_by_minute[minutes - 2].get<double>() * (1 + settled_heap_growth);
+      if (!warmed && now - start >= min_warm_up &&
+          ((tables_full && heap_settled) || now - start >= max_warm_up)) {
         warmed = true;
         warm_up = now - start;
         rss_warm = rss;
