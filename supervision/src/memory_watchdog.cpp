@@ -34,6 +34,7 @@ memory_watchdog::behavior_type memory_watchdog::make_behavior() {
   set_down_handler([this](caf::down_msg& dm) { listeners_.drop(dm.source); });
   log_error_replies(*this, log_); // listeners' answers to events
   delayed_send(this, config_.check_interval, tick_atom::value, uint64_t{0});
+  next_release_ = clock().now() + config_.release_interval;
   return {
       [this](tick_atom, uint64_t) {
         check();
@@ -56,9 +57,7 @@ void memory_watchdog::release() {
   if (config_.release_interval.count() == 0)
     return;
   auto now = clock().now();
-  if (!next_release_)
-    next_release_ = now + config_.release_interval;
-  if (now < *next_release_)
+  if (now < next_release_)
     return;
   next_release_ = now + config_.release_interval;
   auto released = probe_->release_free_memory();

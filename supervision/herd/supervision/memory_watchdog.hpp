@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -56,8 +55,8 @@ private:
   std::shared_ptr<metrics_registry> metrics_;
   std::shared_ptr<spdlog::logger> log_;
   subscriber_list listeners_;
-  bool paused_ = false; // told the dispatcher to pause
-  std::optional<time_point> next_release_;
+  bool paused_ = false;     // told the dispatcher to pause
+  time_point next_release_; // set when the behavior starts
   gauge* resident_metric_;
   gauge* paused_metric_;
   counter* soft_metric_;
