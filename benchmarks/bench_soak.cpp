@@ -207,8 +207,13 @@ int main(int argc, char** argv) {
   nlohmann::json heap_by_minute = nlohmann::json::array();   // MB in use at the end of each minute
   nlohmann::json sqlite_by_minute = nlohmann::json::array(); // of which SQLite's
   nlohmann::json free_by_minute = nlohmann::json::array();   // MB freed, kept by malloc
+  // Descriptors: the most open during the warm-up (the connection pools' working size: their count
+  // at one moment depends on how many calls are in flight then), the most at any time, and how
+  // many were open before the runtime and the mocks started and after they stopped.
   int64_t fds_warm = 0;
   int64_t fds_max = 0;
+  int64_t fds_before = open_fds();
+  int64_t fds_after = 0;
   shutdown_report report;
   double rss_end = 0;
   int64_t fds_end = 0;
@@ -281,6 +286,8 @@ int main(int argc, char** argv) {
         sqlite_by_minute.push_back(static_cast<double>(sqlite3_memory_used()) / (1024.0 * 1024.0));
       }
       fds_max = std::max(fds_max, fds);
+      if (!warmed)
+        fds_warm = fds_max;
       auto tables_full = counts->completed.load() >= config.dispatcher.completed_capacity;
       auto minutes = heap_by_minute.size();
       auto heap_settled =
@@ -291,7 +298,6 @@ int main(int argc, char** argv) {
         warmed = true;
         warm_up = now - start;
         rss_warm = rss;
-        fds_warm = fds;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -308,13 +314,16 @@ int main(int argc, char** argv) {
     mock_stats = mock.stats();
     caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
   }
+  fds_after = open_fds();
   std::filesystem::remove_all(dir);
 
   auto answered = counts->received.load();
   auto unbalanced = report.stats.balanced() ? 0 : 1;
   auto losses = (submitted - answered) + unbalanced;
   auto growth_pct = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0.0;
-  bool fds_stable = fds_end <= fds_warm + opt.fd_slack;
+  // No more open at the end than the pools' working size (plus slack), and every one the runtime
+  // and the mocks opened closed once they stopped.
+  bool fds_stable = fds_end <= fds_warm + opt.fd_slack && fds_after <= fds_before;
   bool rss_ok = opt.max_rss_growth == 0 || growth_pct < static_cast<double>(opt.max_rss_growth);
   nlohmann::json outcomes = nlohmann::json::object();
   for (auto& [status, n] : counts->by_status)
@@ -366,6 +375,8 @@ int main(int argc, char** argv) {
       {"fds_warm", fds_warm},
       {"fds_end", fds_end},
       {"fds_max", fds_max},
+      {"fds_before", fds_before},
+      {"fds_after", fds_after},
       {"fds_stable", fds_stable},
   };
   if (opt.json) {
@@ -374,7 +385,7 @@ int main(int argc, char** argv) {
     std::cout << std::fixed << std::setprecision(1) << "soak " << opt.minutes
               << " min: " << submitted << " tasks, " << losses << " lost, RSS " << rss_warm
               << " -> " << rss_end << " MB (" << growth_pct << "%), fds " << fds_warm << " -> "
-              << fds_end << "\n";
+              << fds_end << " (" << fds_before << " before the run, " << fds_after << " after)\n";
   }
   return losses == 0 && fds_stable && rss_ok ? 0 : 1;
 }
