@@ -37,6 +37,10 @@ std::string to_string(dead_letter_status x);
 /// Parses a status name; empty if unknown.
 std::optional<dead_letter_status> parse_dead_letter_status(std::string_view name);
 
+/// True for the statuses the dead-letter depth counts: pending, replaying and poison (letters
+/// still waiting on someone).
+bool counts_in_depth(dead_letter_status x);
+
 /// A task that could not be completed automatically, with everything needed to understand it:
 /// the task itself (id, kind, pool, service, payload, replay count and every attempt with its
 /// time, agent and failure), why and when it was dead-lettered, and where it stands. Every time

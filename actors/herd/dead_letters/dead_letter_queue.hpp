@@ -87,6 +87,8 @@ private:
   struct replay_run {
     replay_request request;
     std::vector<task> tasks;
+    /// Each task's reason (the depth by reason falls as they are sent).
+    std::vector<std::string> reasons;
     time_point start;
   };
 
@@ -101,7 +103,13 @@ private:
   void report_corrupt(const std::vector<std::string>& corrupt);
   void poll();
   void recover();
-  void update_depth();
+  /// Counts the depth by reason in the store (a scan of the status index), then publishes it.
+  void count_depth();
+  /// Sets the depth gauges and raises the alerts from `depth_`.
+  void publish_depth();
+  /// True if another process (`herd dlq purge`, `resolve`, ...) committed to the store since
+  /// `depth_` was counted.
+  bool changed_elsewhere() const;
   // The herd_dlq_depth series of `reason`, registered on first use.
   gauge& depth_gauge(const std::string& reason);
   caf::error failed(const std::exception& e);
@@ -117,7 +125,6 @@ private:
   std::vector<caf::response_promise> waiting_;
   std::vector<outcome> settlements_; // sent to the dispatcher after the batch's commit
   bool flush_scheduled_ = false;
-  bool depth_check_scheduled_ = false;
   std::map<int64_t, replay_run> replays_;
   subscriber_list subscribers_;
   bool alerted_ = false;
@@ -129,6 +136,11 @@ private:
   };
   std::vector<depth_watch> depth_watches_;
   std::string store_error_; // the store's last failure since its last committed batch
+  /// The depth by reason: counted at start and after an operator's change, kept up to date by
+  /// what this queue stores and sends.
+  std::map<std::string, int64_t> depth_;
+  /// The store's data_version when `depth_` was counted: another process's commit changes it.
+  int64_t counted_version_ = 0;
 
   counter* stored_metric_;
   counter* commits_metric_;

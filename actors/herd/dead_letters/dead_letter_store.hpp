@@ -75,8 +75,11 @@ public:
 
   /// Stores a batch in one transaction (group commit); a letter whose task id is stored already
   /// is merged into it (`dead_letter::merge`: its history grows, nothing is lost, a resolved one
-  /// is reopened with a note). Durable when it returns.
-  void add(const std::vector<dead_letter>& batch);
+  /// is reopened with a note). Durable when it returns. Returns how `depth_by_reason` changed:
+  /// +1 on the reason of each new letter, and for a merged one -1 on what it was and +1 on what
+  /// it is now (where its status counts); nullopt when a stored letter that could not be read was
+  /// replaced (count again).
+  std::optional<std::map<std::string, int64_t>> add(const std::vector<dead_letter>& batch);
   /// The letter of task `id`, if stored; throws `store_error` if its row is corrupt.
   std::optional<dead_letter> get(const std::string& id) const;
   /// The letters matching `filter`, oldest first; a row that cannot be read is skipped and its
@@ -91,6 +94,9 @@ public:
   int64_t depth() const;
   /// The letters of `depth()` by reason name; reasons without one are absent.
   std::map<std::string, int64_t> depth_by_reason() const;
+  /// SQLite's `PRAGMA data_version`: changes when another connection (another process, such as
+  /// `herd dlq`) commits to the file, not when this one does.
+  int64_t data_version() const;
   /// Sets the status of the letters `ids` in one transaction; returns how many exist.
   int64_t set_status(const std::vector<std::string>& ids, dead_letter_status status,
                      int64_t now_ms);

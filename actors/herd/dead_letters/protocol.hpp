@@ -58,8 +58,6 @@ using dlq_alert_atom = caf::atom_constant<caf::atom("dlq_alert")>;
 using esc_opened_atom = caf::atom_constant<caf::atom("esc_opened")>;
 /// Internal: commits the letters collected so far.
 using dlq_flush_atom = caf::atom_constant<caf::atom("dlq_flush")>;
-/// Internal: counts the depth and raises the alert: `(dlq_depth_atom)`.
-using dlq_depth_atom = caf::atom_constant<caf::atom("dlq_depth")>;
 /// Internal: sends the next replayed tasks: `(dlq_pace_atom, int64_t replay_id)`.
 using dlq_pace_atom = caf::atom_constant<caf::atom("dlq_pace")>;
 /// Internal: looks for replay requests in the database: `(dlq_poll_atom)`.
@@ -92,8 +90,7 @@ using dead_letter_queue_actor = caf::typed_actor<
     caf::replies_to<dlq_purge_atom, dead_letter_filter>::with<int64_t>,
     caf::reacts_to<subscribe_atom, caf::actor>, caf::reacts_to<unsubscribe_atom, caf::actor>,
     caf::reacts_to<subscribe_atom, caf::actor, int64_t>, caf::reacts_to<dlq_flush_atom>,
-    caf::reacts_to<dlq_depth_atom>, caf::reacts_to<dlq_pace_atom, int64_t>,
-    caf::reacts_to<dlq_poll_atom>>;
+    caf::reacts_to<dlq_pace_atom, int64_t>, caf::reacts_to<dlq_poll_atom>>;
 
 /// The escalation queue's typed handle (see escalation_queue.hpp); `esc_expire_atom` and
 /// `esc_poll_atom` are its own timers.

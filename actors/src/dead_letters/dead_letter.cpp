@@ -45,6 +45,11 @@ std::optional<dead_letter_status> parse_dead_letter_status(std::string_view name
   return parse_enum_name<dead_letter_status>(name, all_statuses);
 }
 
+bool counts_in_depth(dead_letter_status x) {
+  return x == dead_letter_status::pending || x == dead_letter_status::replaying ||
+         x == dead_letter_status::poison;
+}
+
 dead_letter dead_letter::make(task t, dead_letter_reason why, int64_t now_ms) {
   dead_letter result;
   if (!t.history.empty()) {

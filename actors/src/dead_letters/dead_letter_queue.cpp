@@ -65,7 +65,7 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
         depth_watches_.end());
   });
   recover();
-  update_depth();
+  count_depth();
   if (config_.poll_interval.count() > 0)
     delayed_send(this, config_.poll_interval, dlq_poll_atom::value);
   return {
@@ -78,10 +78,6 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
       [this](dlq_flush_atom) {
         flush_scheduled_ = false;
         flush();
-      },
-      [this](dlq_depth_atom) {
-        depth_check_scheduled_ = false;
-        update_depth();
       },
       [this](dlq_query_atom,
              const dead_letter_filter& filter) -> caf::result<std::vector<dead_letter>> {
@@ -143,7 +139,7 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
              const std::string& note) -> caf::result<bool> {
         try {
           auto found = store_->resolve(id, note, wall_clock_());
-          update_depth();
+          count_depth();
           return found;
         } catch (const std::exception& e) {
           return failed(e);
@@ -152,7 +148,7 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
       [this](dlq_purge_atom, const dead_letter_filter& filter) -> caf::result<int64_t> {
         try {
           auto removed = store_->purge(filter);
-          update_depth();
+          count_depth();
           return removed;
         } catch (const std::exception& e) {
           return failed(e);
@@ -171,7 +167,7 @@ dead_letter_queue::behavior_type dead_letter_queue::make_behavior() {
           return;
         monitor(subscriber);
         depth_watches_.push_back({subscriber, threshold, false});
-        update_depth(); // a depth already at the threshold alerts at once
+        publish_depth(); // a depth already at the threshold alerts at once
       },
   };
 }
@@ -223,8 +219,9 @@ void dead_letter_queue::flush() {
   batch_.clear();
   waiting_.clear();
   settlements_.clear();
+  std::optional<std::map<std::string, int64_t>> depth_change;
   try {
-    store_->add(batch);
+    depth_change = store_->add(batch);
   } catch (const std::exception& e) {
     auto err = failed(e);
     for (auto& promise : waiting)
@@ -242,11 +239,15 @@ void dead_letter_queue::flush() {
     promise.deliver(caf::ok_atom::value);
   for (auto& settlement : settlements)
     caf::anon_send(dispatcher_, settle_atom::value, std::move(settlement));
-  // Counting is a scan: once after the letters already in the mailbox, not after every batch.
-  if (!depth_check_scheduled_) {
-    depth_check_scheduled_ = true;
-    send(this, dlq_depth_atom::value);
+  // Counting is a scan of every waiting letter: the batch's change is added instead, unless
+  // another process changed the letters since they were counted.
+  if (!depth_change || changed_elsewhere()) {
+    count_depth();
+    return;
   }
+  for (auto& [reason, change] : *depth_change)
+    depth_[reason] += change;
+  publish_depth();
 }
 
 // -- replay -----------------------------------------------------------------------------------
@@ -265,6 +266,7 @@ replay_request dead_letter_queue::start_replay(replay_request request) {
       ids.push_back(letter.work.id);
       letter.work.shift_times(to_actor_clock);
       run.tasks.push_back(std::move(letter.work));
+      run.reasons.push_back(to_string(letter.reason));
     }
   }
   report_corrupt(corrupt);
@@ -301,10 +303,12 @@ void dead_letter_queue::pace(int64_t id) {
     sent.push_back(t.id);
     caf::anon_send(dispatcher_, resubmit_atom::value, t);
     watch(std::move(t));
+    --depth_[run.reasons[static_cast<size_t>(request.sent)]]; // replayed: no longer waiting
   }
   replayed_metric_->inc(sent.size());
   try {
     store_->mark_replayed(sent, wall_clock_());
+    publish_depth();
     if (request.sent == request.total) {
       finish(run, "done");
       return;
@@ -375,13 +379,15 @@ void dead_letter_queue::finish(replay_run& run, const std::string& state) {
              run.request.total);
   auto id = run.request.id;
   replays_.erase(id);
-  update_depth();
+  count_depth();
 }
 
 // -- requests from the database ---------------------------------------------------------------
 
 void dead_letter_queue::poll() {
   try {
+    if (changed_elsewhere())
+      count_depth();
     for (auto& request : store_->replay_requests("cancel"))
       cancel(request.id);
     auto requested = store_->replay_requests("requested");
@@ -414,22 +420,34 @@ void dead_letter_queue::recover() {
   }
 }
 
-void dead_letter_queue::update_depth() {
-  std::map<std::string, int64_t> by_reason;
+void dead_letter_queue::count_depth() {
   try {
-    by_reason = store_->depth_by_reason();
+    counted_version_ = store_->data_version();
+    depth_ = store_->depth_by_reason();
   } catch (const std::exception& e) {
     failed(e);
     return;
   }
+  publish_depth();
+}
+
+bool dead_letter_queue::changed_elsewhere() const {
+  try {
+    return store_->data_version() != counted_version_;
+  } catch (const std::exception&) {
+    return true; // counting again reports the store's failure
+  }
+}
+
+void dead_letter_queue::publish_depth() {
   int64_t depth = 0;
-  for (auto& [reason, n] : by_reason) {
+  for (auto& [reason, n] : depth_) {
     depth += n;
     depth_gauge(reason); // a reason this build does not know still shows
   }
   for (auto& [reason, series] : depth_metrics_) {
-    auto i = by_reason.find(reason);
-    series->set(i == by_reason.end() ? 0.0 : static_cast<double>(i->second));
+    auto i = depth_.find(reason);
+    series->set(i == depth_.end() ? 0.0 : static_cast<double>(i->second));
   }
   for (auto& watch : depth_watches_) {
     if (depth < watch.threshold) {

@@ -198,9 +198,15 @@ void dead_letter_store::write_letter(statement& row, const dead_letter& x) {
   row.run();
 }
 
-void dead_letter_store::add(const std::vector<dead_letter>& batch) {
+std::optional<std::map<std::string, int64_t>>
+dead_letter_store::add(const std::vector<dead_letter>& batch) {
+  std::optional<std::map<std::string, int64_t>> depth_change{std::in_place};
   if (batch.empty())
-    return;
+    return depth_change;
+  auto count = [&depth_change](const dead_letter& x, int64_t sign) {
+    if (depth_change && counts_in_depth(x.status))
+      (*depth_change)[to_string(x.reason)] += sign;
+  };
   if (!insert_)
     insert_ = std::make_unique<statement>(
         db_, std::string{"INSERT INTO dead_letters("} + letter_columns +
@@ -210,18 +216,24 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
   try {
     for (auto& x : batch) {
       write_letter(*insert_, x);
-      if (db_.changes() > 0)
+      if (db_.changes() > 0) {
+        count(x, 1);
         continue;
+      }
       // Dead-lettered before: one letter per task, whose history grows.
       dead_letter merged;
       try {
-        merged = dead_letter::merge(*get(x.work.id), x);
+        auto stored = *get(x.work.id);
+        count(stored, -1);
+        merged = dead_letter::merge(std::move(stored), x);
       } catch (const store_error& e) {
+        depth_change.reset();
         merged = x;
         merged.note =
             append_note(x.note, x.updated_ms,
                         "replaced a stored letter that could not be read: " + e.problem());
       }
+      count(merged, 1);
       statement update{db_, "UPDATE dead_letters SET kind = ?2, pool = ?3, service = ?4, "
                             "idempotency_key = ?5, payload = ?6, attempt = ?7, replays = ?8, "
                             "created_ms = ?9, deadline_ms = ?10, history_json = ?11, "
@@ -238,6 +250,7 @@ void dead_letter_store::add(const std::vector<dead_letter>& batch) {
     db_.rollback();
     throw;
   }
+  return depth_change;
 }
 
 std::string dead_letter_store::where_clause(const dead_letter_filter& filter,
@@ -392,6 +405,11 @@ std::map<std::string, int64_t> dead_letter_store::depth_by_reason() const {
   while (select.step())
     result[select.text(0)] = select.integer(1);
   return result;
+}
+
+int64_t dead_letter_store::data_version() const {
+  statement version{db_, "PRAGMA data_version"};
+  return version.step() ? version.integer(0) : 0;
 }
 
 int64_t dead_letter_store::set_status(const std::vector<std::string>& ids,

@@ -346,6 +346,38 @@ BOOST_AUTO_TEST_CASE(a_subscriber_with_its_own_threshold_is_alerted_once_per_cro
   BOOST_TEST(metrics->counter("herd_dlq_alerts_total", "").value() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(the_depth_follows_what_is_stored_and_replayed_and_what_another_process_did) {
+  config.poll_interval = 1s;
+  start();
+  auto depth = [&](const std::string& reason) {
+    return metrics->gauge("herd_dlq_depth", "", {{"reason", reason}}).value();
+  };
+  add(test::failed_task("a"));
+  add(test::failed_task("b"), dead_letter_reason::overflow);
+  add(test::failed_task("c"), dead_letter_reason::overflow);
+  BOOST_TEST(depth("exhausted") == 1);
+  BOOST_TEST(depth("overflow") == 2);
+  add(test::failed_task("a"), dead_letter_reason::overflow); // one letter, which moves
+  BOOST_TEST(depth("exhausted") == 0);
+  BOOST_TEST(depth("overflow") == 3);
+  // A replay at 1 per second: the first letter goes at once, and the depth falls with it.
+  dead_letter_filter overflow;
+  overflow.reason = "overflow";
+  replay(overflow, 1);
+  BOOST_TEST(resubmitted().size() == 1u);
+  BOOST_TEST(depth("overflow") == 2);
+  vt.advance(2s);
+  BOOST_TEST(resubmitted().size() == 2u);
+  BOOST_TEST(depth("overflow") == 0);
+  // An operator's process stores and resolves letters: the queue counts again on its next poll.
+  store->add({test::letter("d", 5000, dead_letter_reason::non_retryable),
+              test::letter("e", 5000, dead_letter_reason::non_retryable)});
+  store->resolve("e", "handled", 6000);
+  vt.advance(1s);
+  BOOST_TEST(depth("non_retryable") == 1);
+  BOOST_TEST(metrics->total("herd_dlq_depth") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(replay_requests_from_the_database_are_carried_out) {
   config.poll_interval = 1s;
   start();

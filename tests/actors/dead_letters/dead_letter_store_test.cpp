@@ -161,6 +161,26 @@ BOOST_AUTO_TEST_CASE(filters_and_counts_select_the_right_letters_oldest_first) {
   BOOST_TEST(store.depth() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(storing_tells_how_the_depth_by_reason_changed) {
+  // The queue keeps its depth from these changes instead of counting every waiting letter
+  // after each batch.
+  using changes = std::map<std::string, int64_t>;
+  dead_letter_store store{db};
+  auto change = store.add({letter("a", 1000), letter("b", 1000, dead_letter_reason::overflow)});
+  BOOST_REQUIRE(change);
+  BOOST_TEST((*change == changes{{"exhausted", 1}, {"overflow", 1}}));
+  // Dead-lettered again for another reason: one letter, which moves.
+  change = store.add({letter("a", 2000, dead_letter_reason::non_retryable)});
+  BOOST_REQUIRE(change);
+  BOOST_TEST((*change == changes{{"exhausted", -1}, {"non_retryable", 1}}));
+  // A resolved letter did not count; dead-lettered again, it is reopened and counts.
+  store.resolve("b", "handled", 2500);
+  change = store.add({letter("b", 3000, dead_letter_reason::overflow)});
+  BOOST_REQUIRE(change);
+  BOOST_TEST((*change == changes{{"overflow", 1}}));
+  BOOST_TEST((store.depth_by_reason() == changes{{"non_retryable", 1}, {"overflow", 1}}));
+}
+
 BOOST_AUTO_TEST_CASE(a_task_dead_lettered_again_grows_its_letter_and_reopens_it_visibly) {
   dead_letter_store store{db};
   store.add({letter("t", 1000)});
