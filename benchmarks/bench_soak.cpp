@@ -9,9 +9,11 @@
 // final outcome, plus the dispatcher's imbalance; must be 0), the resident set size at the end
 // of the warm-up (until the dispatcher's memory of completed ids is full and the heap in use grew
 // by less than 1% in a minute: at least a fifth of the run and 10 s, at most half of it) and at
-// the end, and the open file
-// descriptors then. Exits 1 when a task was lost, when the descriptors grew by more than
-// --fd-slack, or when RSS grew by more than --max-rss-growth percent (when given).
+// the end, and the open file descriptors. Exits 1 when a task was lost; when more sockets were
+// open at some time than the HTTP connection pools allow (both ends of at most
+// max_connections_per_host per mock, plus 8), when the other descriptors grew after the warm-up
+// by more than --fd-slack (8), or when a descriptor was left open once the runtime and the mocks
+// stopped; or when RSS grew by more than --max-rss-growth percent (when given).
 //
 // `heap_by_minute_mb` is the heap in use (glibc's mallinfo2) next to `rss_by_minute_mb`: a heap
 // that stays flat while RSS grows is fragmentation, not a table that grows; `free_by_minute_mb`
@@ -58,7 +60,7 @@ struct options {
   int64_t rate = 200;
   int64_t in_flight = 2000;
   int64_t agents = 32;
-  int64_t fd_slack = 32;
+  int64_t fd_slack = 8; // descriptors other than sockets
   int64_t max_rss_growth = 0;
   int64_t completed_capacity = 0; // 0: the dispatcher's default
   /// Every this many attempts, one crashes its agent; every `hang_every`, one hangs it.
@@ -97,11 +99,25 @@ double heap_free_mb() {
 }
 
 /// Open file descriptors of this process (/proc/self/fd).
-int64_t open_fds() {
-  int64_t n = 0;
-  for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator{"/proc/self/fd"})
-    ++n;
-  return n - 1; // the directory iterator's own
+/// Open descriptors of this process: sockets, and the rest (files, pipes, eventfds, ...).
+struct descriptors {
+  int64_t sockets = 0;
+  int64_t others = 0;
+  int64_t total() const { return sockets + others; }
+};
+
+descriptors open_fds() {
+  descriptors result;
+  for (auto& entry : std::filesystem::directory_iterator{"/proc/self/fd"}) {
+    std::error_code ec;
+    auto target = std::filesystem::read_symlink(entry.path(), ec);
+    if (!ec && target.native().rfind("socket:", 0) == 0)
+      ++result.sockets;
+    else
+      ++result.others;
+  }
+  --result.others; // the directory iterator's own
+  return result;
 }
 
 /// Final outcomes as they arrive, counted (not kept: a soak must not grow by what it measures).
@@ -207,16 +223,19 @@ int main(int argc, char** argv) {
   nlohmann::json heap_by_minute = nlohmann::json::array();   // MB in use at the end of each minute
   nlohmann::json sqlite_by_minute = nlohmann::json::array(); // of which SQLite's
   nlohmann::json free_by_minute = nlohmann::json::array();   // MB freed, kept by malloc
-  // Descriptors: the most open during the warm-up (the connection pools' working size: their count
-  // at one moment depends on how many calls are in flight then), the most at any time, and how
-  // many were open before the runtime and the mocks started and after they stopped.
-  int64_t fds_warm = 0;
-  int64_t fds_max = 0;
-  int64_t fds_before = open_fds();
-  int64_t fds_after = 0;
+  // Descriptors. Sockets come and go with the calls in flight: the HTTP client keeps at most
+  // `max_connections_per_host` per mock, and each mock holds the other ends, so at no time may
+  // more be open than `socket_bound`. The others (the databases, the client's wakeup pipe, ...)
+  // may not grow after the warm-up beyond `--fd-slack`. Every descriptor the runtime and the mocks
+  // opened is closed once they stopped.
+  int64_t socket_bound = 2 * 2 * config.http_client.max_connections_per_host + 8;
+  auto before = open_fds();
+  descriptors warm;  // the most open during the warm-up
+  descriptors most;  // the most open at any time
+  descriptors end;   // after the drain
+  descriptors after; // once the runtime and the mocks stopped
   shutdown_report report;
   double rss_end = 0;
-  int64_t fds_end = 0;
   double released_mb = 0; // given back to the system by the memory watchdog
   nlohmann::json mock_stats;
   {
@@ -278,6 +297,8 @@ int main(int argc, char** argv) {
       }
       auto rss = rss_mb();
       auto fds = open_fds();
+      most.sockets = std::max(most.sockets, fds.sockets);
+      most.others = std::max(most.others, fds.others);
       rss_max = std::max(rss_max, rss);
       if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1)) {
         rss_by_minute.push_back(rss);
@@ -285,9 +306,8 @@ int main(int argc, char** argv) {
         free_by_minute.push_back(heap_free_mb());
         sqlite_by_minute.push_back(static_cast<double>(sqlite3_memory_used()) / (1024.0 * 1024.0));
       }
-      fds_max = std::max(fds_max, fds);
       if (!warmed)
-        fds_warm = fds_max;
+        warm = most;
       auto tables_full = counts->completed.load() >= config.dispatcher.completed_capacity;
       auto minutes = heap_by_minute.size();
       auto heap_settled =
@@ -306,7 +326,7 @@ int main(int argc, char** argv) {
     while (counts->received.load() < submitted && clock::now() < drain_until)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     rss_end = rss_mb();
-    fds_end = open_fds();
+    end = open_fds();
     released_mb = rt.metrics().total("herd_memory_released_bytes_total") / (1024.0 * 1024.0);
     report = rt.shutdown(from_ms(30000));
     mock.stop();
@@ -314,16 +334,15 @@ int main(int argc, char** argv) {
     mock_stats = mock.stats();
     caf::anon_send_exit(collector, caf::exit_reason::user_shutdown);
   }
-  fds_after = open_fds();
+  after = open_fds();
   std::filesystem::remove_all(dir);
 
   auto answered = counts->received.load();
   auto unbalanced = report.stats.balanced() ? 0 : 1;
   auto losses = (submitted - answered) + unbalanced;
   auto growth_pct = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0.0;
-  // No more open at the end than the pools' working size (plus slack), and every one the runtime
-  // and the mocks opened closed once they stopped.
-  bool fds_stable = fds_end <= fds_warm + opt.fd_slack && fds_after <= fds_before;
+  bool fds_stable = most.sockets <= socket_bound && end.others <= warm.others + opt.fd_slack &&
+                    after.total() <= before.total();
   bool rss_ok = opt.max_rss_growth == 0 || growth_pct < static_cast<double>(opt.max_rss_growth);
   nlohmann::json outcomes = nlohmann::json::object();
   for (auto& [status, n] : counts->by_status)
@@ -372,11 +391,14 @@ int main(int argc, char** argv) {
       {"free_by_minute_mb", free_by_minute},
       {"released_mb", released_mb},
       {"completed_capacity", config.dispatcher.completed_capacity},
-      {"fds_warm", fds_warm},
-      {"fds_end", fds_end},
-      {"fds_max", fds_max},
-      {"fds_before", fds_before},
-      {"fds_after", fds_after},
+      {"fds_before", before.total()},
+      {"fds_warm", warm.sockets + warm.others},
+      {"fds_end", end.total()},
+      {"fds_after", after.total()},
+      {"sockets_max", most.sockets},
+      {"socket_bound", socket_bound},
+      {"other_fds_warm", warm.others},
+      {"other_fds_end", end.others},
       {"fds_stable", fds_stable},
   };
   if (opt.json) {
@@ -384,8 +406,10 @@ int main(int argc, char** argv) {
   } else {
     std::cout << std::fixed << std::setprecision(1) << "soak " << opt.minutes
               << " min: " << submitted << " tasks, " << losses << " lost, RSS " << rss_warm
-              << " -> " << rss_end << " MB (" << growth_pct << "%), fds " << fds_warm << " -> "
-              << fds_end << " (" << fds_before << " before the run, " << fds_after << " after)\n";
+              << " -> " << rss_end << " MB (" << growth_pct << "%), sockets at most "
+              << most.sockets << " (bound " << socket_bound << "), other descriptors "
+              << warm.others << " -> " << end.others << ", " << before.total()
+              << " before the run and " << after.total() << " after\n";
   }
   return losses == 0 && fds_stable && rss_ok ? 0 : 1;
 }
