@@ -24,18 +24,11 @@ def entry_key(entry, index):
     return f"threads={entry['threads']}" if "threads" in entry else f"#{index}"
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("baseline")
-    parser.add_argument("candidate")
-    parser.add_argument("--pairs", type=int, default=15)
-    argv = sys.argv[1:]
-    split = argv.index("--") if "--" in argv else len(argv)
-    opt = parser.parse_args(argv[:split])
-    args = argv[split + 1:]
+def compare(baseline, candidate, pairs, args):
+    """Runs the two binaries in `pairs` interleaved pairs; one row per entry and numeric field."""
     ratios, own = {}, {}
-    for _ in range(opt.pairs):
-        base, cand = run(opt.baseline, args), run(opt.candidate, args)
+    for _ in range(pairs):
+        base, cand = run(baseline, args), run(candidate, args)
         for i, (b, c) in enumerate(zip(base, cand)):
             for field, value in b.items():
                 if field == "threads" or not isinstance(value, (int, float)) or value == 0:
@@ -53,6 +46,18 @@ def main():
                        "q1": round(q[0], 4), "q3": round(q[2], 4),
                        "baseline_median": statistics.median(own[(entry, field)][0]),
                        "candidate_median": statistics.median(own[(entry, field)][1])})
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("baseline")
+    parser.add_argument("candidate")
+    parser.add_argument("--pairs", type=int, default=15)
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    opt = parser.parse_args(argv[:split])
+    report = compare(opt.baseline, opt.candidate, opt.pairs, argv[split + 1:])
     json.dump({"comparison": report}, sys.stdout, indent=1)
     print()
 
