@@ -98,7 +98,6 @@ double heap_free_mb() {
   return static_cast<double>(mallinfo2().fordblks) / (1024.0 * 1024.0);
 }
 
-/// Open file descriptors of this process (/proc/self/fd).
 /// Open descriptors of this process: sockets, and the rest (files, pipes, eventfds, ...).
 struct descriptors {
   int64_t sockets = 0;
@@ -392,7 +391,7 @@ int main(int argc, char** argv) {
       {"released_mb", released_mb},
       {"completed_capacity", config.dispatcher.completed_capacity},
       {"fds_before", before.total()},
-      {"fds_warm", warm.sockets + warm.others},
+      {"fds_warm", warm.total()},
       {"fds_end", end.total()},
       {"fds_after", after.total()},
       {"sockets_max", most.sockets},

@@ -5,6 +5,7 @@
 // cancelled from many threads while it completes calls to a loopback server.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -98,6 +99,7 @@ BOOST_AUTO_TEST_CASE(http_client_is_fed_and_cancelled_from_many_threads) {
   {
     http_client client;
     std::mutex mtx;
+    std::condition_variable completed;
     std::map<int, int> calls_per_request; // completions per request, each must be 1
     std::atomic<int> ok{0};
     constexpr int per_thread = 100;
@@ -112,19 +114,18 @@ BOOST_AUTO_TEST_CASE(http_client_is_fed_and_cancelled_from_many_threads) {
             ++ok;
           std::lock_guard<std::mutex> guard{mtx};
           ++calls_per_request[key];
+          completed.notify_all();
         });
         if (n % 10 == 0)
           client.cancel(id);
         (void)client.stats();
       }
     });
-    for (int waited = 0; waited < 3000; ++waited) {
-      {
-        std::lock_guard<std::mutex> guard{mtx};
-        if (calls_per_request.size() == writer_threads * per_thread)
-          break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    {
+      // Woken by each completion; at most 30 s in all.
+      std::unique_lock<std::mutex> lock{mtx};
+      completed.wait_for(lock, std::chrono::seconds(30),
+                         [&] { return calls_per_request.size() == writer_threads * per_thread; });
     }
     client.stop();
     std::lock_guard<std::mutex> guard{mtx};

@@ -88,7 +88,7 @@ private:
     replay_request request;
     std::vector<task> tasks;
     /// Each task's reason (the depth by reason falls as they are sent).
-    std::vector<std::string> reasons;
+    std::vector<dead_letter_reason> reasons;
     time_point start;
   };
 

@@ -266,7 +266,7 @@ replay_request dead_letter_queue::start_replay(replay_request request) {
       ids.push_back(letter.work.id);
       letter.work.shift_times(to_actor_clock);
       run.tasks.push_back(std::move(letter.work));
-      run.reasons.push_back(to_string(letter.reason));
+      run.reasons.push_back(letter.reason);
     }
   }
   report_corrupt(corrupt);
@@ -303,7 +303,8 @@ void dead_letter_queue::pace(int64_t id) {
     sent.push_back(t.id);
     caf::anon_send(dispatcher_, resubmit_atom::value, t);
     watch(std::move(t));
-    --depth_[run.reasons[static_cast<size_t>(request.sent)]]; // replayed: no longer waiting
+    --depth_[to_string(
+        run.reasons[static_cast<size_t>(request.sent)])]; // replayed: no longer waiting
   }
   replayed_metric_->inc(sent.size());
   try {
