@@ -68,8 +68,10 @@ public:
     {
       std::lock_guard<std::mutex> guard{mutex_};
       if (!stopping_) {
+        auto woken = inbox_pending();
         starts_.push_back(std::move(transfer));
-        curl_multi_wakeup(multi_);
+        if (!woken)
+          curl_multi_wakeup(multi_);
         return id;
       }
     }
@@ -83,8 +85,10 @@ public:
     std::lock_guard<std::mutex> guard{mutex_};
     if (stopping_)
       return;
+    auto woken = inbox_pending();
     cancels_.push_back(id);
-    curl_multi_wakeup(multi_);
+    if (!woken)
+      curl_multi_wakeup(multi_);
   }
 
   void stop() {
@@ -139,6 +143,12 @@ private:
     }
     end_all_on_stop();
   }
+
+  /// Whether the inbox holds work already (callers hold `mutex_`): then the I/O thread has been
+  /// woken since it last emptied the inbox and will take this work too, so one wakeup per
+  /// filling of the inbox is enough (a burst of calls costs one write to curl's wakeup pipe,
+  /// not one each).
+  bool inbox_pending() const { return !starts_.empty() || !cancels_.empty(); }
 
   /// Moves new requests to curl and applies cancellations; false once stopping.
   bool take_inbox() {
