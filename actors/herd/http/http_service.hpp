@@ -3,29 +3,26 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 
 #include <caf/typed_event_based_actor.hpp>
-#include <caf/typed_response_promise.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/http/http_client.hpp"
 #include "herd/http/http_codec.hpp"
 #include "herd/http/protocol.hpp"
 
-namespace spdlog {
-class logger;
-}
-
 namespace herd {
 
+class http_calls;
+
 /// A downstream service reached over HTTP. It answers `(call_atom, request_json)` with an
-/// `outcome`, like every herd service: its codec turns the request into an HTTP request, the
-/// shared `http_client` runs it on its I/O thread, and the response comes back to this actor as
-/// `(http_done_atom, tag, http_response)`, so no handler ever waits on the network. The codec
-/// classifies the response (429 with its Retry-After, 5xx, timeouts, ...); this actor stamps
-/// the failure with the service's name and the status code.
+/// `outcome`, like every herd service: its codec turns the request into an HTTP request and the
+/// shared `http_client` runs it on its I/O thread, so no handler ever waits on the network.
+/// When the exchange ends, the I/O thread decodes the response and answers the caller directly
+/// (one hop fewer than a message back through this actor): the codec classifies the response
+/// (429 with its Retry-After, 5xx, timeouts, ...) and the failure is stamped with the service's
+/// name and the status code.
 ///
 /// With a metrics registry it counts every exchange in `herd_http_requests_total{service,
 /// result}` (result: the status code, or the transport error such as "timeout" or
@@ -41,6 +38,8 @@ public:
   http_service(caf::actor_config& cfg, std::string name, std::shared_ptr<http_client> client,
                std::shared_ptr<const http_codec> codec,
                std::shared_ptr<metrics_registry> metrics = nullptr);
+  /// Out of line: `http_calls` is complete only in the source.
+  ~http_service() override;
 
   /// The actor's name in logs: "herd.http_service".
   const char* name() const override { return "herd.http_service"; }
@@ -52,34 +51,17 @@ protected:
   behavior_type make_behavior() override;
 
 private:
-  /// A call waiting for its HTTP exchange.
-  struct running_call {
-    caf::typed_response_promise<outcome> promise;
-    uint64_t client_id = 0;
-    caf::actor_addr caller;
-  };
-
   caf::result<outcome> on_call(const std::string& request_json);
-  void on_done(uint64_t tag, http_response& response);
   void on_caller_down(const caf::down_msg& msg);
-  outcome failed(failure why) const;
-  /// Counts and times one exchange's end.
-  void record(const http_response& response);
 
   std::string service_name_;
   std::shared_ptr<http_client> client_;
   std::shared_ptr<const http_codec> codec_;
-  std::shared_ptr<spdlog::logger> log_;
-  uint64_t next_tag_ = 1;
-  std::unordered_map<uint64_t, running_call> running_;
+  /// The calls waiting for their exchanges, shared with the completions on the I/O thread.
+  std::shared_ptr<http_calls> calls_;
   /// Callers monitored until they go down: one monitor each, however many calls they make (a
   /// monitor per call would pile up on a long-lived agent).
   std::unordered_set<caf::actor_addr> callers_;
-  std::shared_ptr<metrics_registry> metrics_;
-  /// The counter of each result seen so far (a status code, or minus a transport error), and
-  /// the duration histogram (with `metrics_`).
-  std::unordered_map<int32_t, counter*> requests_by_result_;
-  histogram* durations_ = nullptr;
 };
 
 } // namespace herd

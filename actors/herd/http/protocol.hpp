@@ -9,20 +9,13 @@
 
 #include "herd/core/atoms.hpp"
 #include "herd/core/outcome.hpp"
-#include "herd/http/http_response.hpp"
 
 /// The HTTP services' protocol (CAF 0.17 atoms: at most 10 characters).
 namespace herd {
 
-/// The HTTP client's I/O thread hands an exchange's end to the service that started it:
-/// `(http_done_atom, call_tag, http_response)`.
-using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
-
 /// An HTTP service's typed handle (see http_service.hpp). It answers `(call_atom, request_json)`
 /// like every herd service, so it sits behind a circuit breaker and is added to a runtime with
 /// `add_service` (as `caf::actor_cast<caf::actor>(handle)`).
-using http_service_actor =
-    caf::typed_actor<caf::replies_to<call_atom, std::string>::with<outcome>,
-                     caf::reacts_to<http_done_atom, uint64_t, http_response>>;
+using http_service_actor = caf::typed_actor<caf::replies_to<call_atom, std::string>::with<outcome>>;
 
 } // namespace herd
