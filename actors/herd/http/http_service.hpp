@@ -22,7 +22,10 @@ class http_calls;
 /// When the exchange ends, the I/O thread decodes the response and answers the caller directly
 /// (one hop fewer than a message back through this actor): the codec classifies the response
 /// (429 with its Retry-After, 5xx, timeouts, ...) and the failure is stamped with the service's
-/// name and the status code.
+/// name and the status code. Decoding on the I/O thread holds the client's other exchanges for
+/// as long as it takes: microseconds for an LLM answer, tens of milliseconds for a body near
+/// `http_client_config::max_response_bytes` (8 MiB by default); lower that limit for services
+/// that could answer that much.
 ///
 /// With a metrics registry it counts every exchange in `herd_http_requests_total{service,
 /// result}` (result: the status code, or the transport error such as "timeout" or
