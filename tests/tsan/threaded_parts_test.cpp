@@ -12,12 +12,14 @@
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
+#include <caf/mailbox_element.hpp>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "herd/core/metrics_registry.hpp"
 #include "herd/dispatch/liveness_board.hpp"
 #include "herd/http/http_client.hpp"
+#include "http/http_calls.hpp"
 
 using namespace herd;
 
@@ -34,6 +36,15 @@ void on_threads(int n, F fn) {
   for (auto& t : threads)
     t.join();
 }
+
+/// Decodes every response as a success (the calls table only needs `decode`).
+class success_codec : public http_codec {
+public:
+  std::variant<http_request, failure> encode(const std::string&) const override {
+    return failure::permanent("not used");
+  }
+  outcome decode(const http_response&) const override { return outcome::success(); }
+};
 
 } // namespace
 
@@ -136,6 +147,57 @@ BOOST_AUTO_TEST_CASE(http_client_is_fed_and_cancelled_from_many_threads) {
   }
   server.stop();
   serving.join();
+}
+
+BOOST_AUTO_TEST_CASE(http_calls_end_once_while_the_service_drops_them) {
+  // The service's thread adds calls and now and then drops every waiting one (as when their
+  // caller goes down); an I/O thread ends them as their exchanges end. Each call ends one way.
+  auto metrics = std::make_shared<metrics_registry>();
+  http_calls calls{"svc", std::make_shared<success_codec>(), caf::weak_actor_ptr{}, metrics};
+  auto& answered =
+      metrics->counter("herd_http_requests_total", "", {{"service", "svc"}, {"result", "200"}});
+  constexpr uint64_t total = 2000;
+  std::mutex mtx;
+  std::condition_variable added;
+  std::vector<uint64_t> ended_tags;
+  bool adding = true;
+  uint64_t dropped = 0;
+  std::thread io{[&] {
+    http_response response;
+    response.status = 200;
+    response.body = "{}";
+    for (size_t next = 0;;) {
+      std::unique_lock<std::mutex> lock{mtx};
+      added.wait(lock, [&] { return next < ended_tags.size() || !adding; });
+      if (next == ended_tags.size())
+        return;
+      auto tag = ended_tags[next++];
+      lock.unlock();
+      calls.complete(tag, response);
+    }
+  }};
+  // No sender: the answer goes nowhere, so no CAF actor runs here.
+  auto request = caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, std::string{"x"});
+  for (uint64_t n = 0; n < total; ++n) {
+    auto tag = calls.add(*request);
+    calls.started(tag, tag);
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      ended_tags.push_back(tag);
+    }
+    added.notify_one();
+    if (n % 50 == 49)
+      dropped += calls.drop_caller(caf::actor_addr{}).size();
+  }
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    adding = false;
+  }
+  added.notify_one();
+  io.join();
+  BOOST_TEST(calls.end_all(outcome::success()).empty());
+  BOOST_TEST(answered.value() + dropped == total);
+  BOOST_TEST(dropped > 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
