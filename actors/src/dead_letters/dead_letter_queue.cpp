@@ -303,8 +303,8 @@ void dead_letter_queue::pace(int64_t id) {
     sent.push_back(t.id);
     caf::anon_send(dispatcher_, resubmit_atom::value, t);
     watch(std::move(t));
-    --depth_[to_string(
-        run.reasons[static_cast<size_t>(request.sent)])]; // replayed: no longer waiting
+    auto reason = run.reasons[static_cast<size_t>(request.sent)];
+    --depth_[to_string(reason)]; // replayed: no longer waiting
   }
   replayed_metric_->inc(sent.size());
   try {

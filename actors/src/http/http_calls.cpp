@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include <caf/actor_cast.hpp>
 #include <spdlog/logger.h>
 
 #include "herd/core/logging.hpp"
@@ -45,9 +44,20 @@ void http_calls::started(uint64_t tag, uint64_t client_id) {
 
 void http_calls::complete(uint64_t tag, const http_response& response) {
   waiting_call call;
-  if (!take(tag, call))
-    return; // dropped: its caller is gone, or the service stopped
-  record(response);
+  counter* requests = nullptr;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto i = calls_.find(tag);
+    if (i == calls_.end())
+      return; // dropped: its caller is gone, or the service stopped
+    call = std::move(i->second);
+    calls_.erase(i);
+    requests = requests_counter(response);
+  }
+  if (requests != nullptr) {
+    requests->inc();
+    durations_->observe(std::chrono::duration<double>(response.elapsed).count());
+  }
   auto result = codec_->decode(response);
   result.limit = rate_limit_headers::published(response, http_classifier::arrival_of(response));
   if (!result.ok()) {
@@ -89,16 +99,6 @@ std::vector<uint64_t> http_calls::end_all(const outcome& result) {
   return running;
 }
 
-bool http_calls::take(uint64_t tag, waiting_call& out) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  auto i = calls_.find(tag);
-  if (i == calls_.end())
-    return false;
-  out = std::move(i->second);
-  calls_.erase(i);
-  return true;
-}
-
 void http_calls::reply(waiting_call& call, outcome result) const {
   if (!call.reply_to)
     return;
@@ -118,27 +118,21 @@ void http_calls::reply(waiting_call& call, outcome result) const {
                 nullptr);
 }
 
-void http_calls::record(const http_response& response) {
+counter* http_calls::requests_counter(const http_response& response) {
   if (!metrics_)
-    return;
+    return nullptr;
   auto transport_failed = response.error != http_error::none;
   auto key = transport_failed ? -static_cast<int32_t>(response.error) : response.status;
-  counter* requests = nullptr;
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    auto i = requests_by_result_.find(key);
-    if (i == requests_by_result_.end()) {
-      auto result = transport_failed ? to_string(response.error) : std::to_string(response.status);
-      auto& made = metrics_->counter(
-          "herd_http_requests_total",
-          "HTTP exchanges with downstream services, by status code or transport error.",
-          {{"service", service_name_}, {"result", result}});
-      i = requests_by_result_.emplace(key, &made).first;
-    }
-    requests = i->second;
+  auto i = requests_by_result_.find(key);
+  if (i == requests_by_result_.end()) {
+    auto result = transport_failed ? to_string(response.error) : std::to_string(response.status);
+    auto& made = metrics_->counter(
+        "herd_http_requests_total",
+        "HTTP exchanges with downstream services, by status code or transport error.",
+        {{"service", service_name_}, {"result", result}});
+    i = requests_by_result_.emplace(key, &made).first;
   }
-  requests->inc();
-  durations_->observe(std::chrono::duration<double>(response.elapsed).count());
+  return i->second;
 }
 
 } // namespace herd

@@ -62,12 +62,11 @@ private:
     uint64_t client_id = 0;
   };
 
-  /// Takes call `tag` out of the table (false: it was not there).
-  bool take(uint64_t tag, waiting_call& out);
   /// Sends `result` where `call`'s answer goes.
   void reply(waiting_call& call, outcome result) const;
-  /// Counts and times one exchange's end.
-  void record(const http_response& response);
+  /// The counter of `response`'s result in herd_http_requests_total (null without metrics);
+  /// the caller holds `mtx_`, which guards the cache of counters too.
+  counter* requests_counter(const http_response& response);
 
   std::string service_name_;
   std::shared_ptr<const http_codec> codec_;

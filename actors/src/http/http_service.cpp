@@ -1,7 +1,5 @@
 #include "herd/http/http_service.hpp"
 
-#include <caf/actor_cast.hpp>
-
 #include "http_calls.hpp"
 
 namespace herd {
