@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <random>
+#include <set>
+#include <utility>
 
 #include "herd/retry/timer_queue.hpp"
 
@@ -96,6 +98,40 @@ BOOST_AUTO_TEST_CASE(holds_a_million_entries_at_sixteen_bytes_each) {
     ++popped;
   }
   BOOST_TEST(popped == n);
+}
+
+BOOST_AUTO_TEST_CASE(pushes_and_pops_in_any_mix_come_out_as_a_sorted_set_would) {
+  // The retry scheduler pushes and pops in turns at every size: check the heap against a set.
+  herd::timer_queue q;
+  std::set<std::pair<int64_t, uint64_t>> expected;
+  std::mt19937_64 rng{11};
+  std::uniform_int_distribution<int64_t> due{0, 500};
+  uint64_t key = 0;
+  for (int step = 0; step < 200'000; ++step) {
+    auto now = step / 100;
+    if (rng() % 3 != 0) {
+      auto at_ms = now + due(rng) % 50;
+      q.push(at(at_ms), key);
+      expected.emplace(at(at_ms).time_since_epoch().count(), key);
+      ++key;
+    } else {
+      auto popped = q.pop_due(at(now));
+      auto first = expected.begin();
+      bool due_now = first != expected.end() && first->first <= at(now).time_since_epoch().count();
+      BOOST_TEST_REQUIRE(popped.has_value() == due_now);
+      if (popped) {
+        BOOST_TEST_REQUIRE(popped->due == first->first);
+        BOOST_TEST_REQUIRE(popped->key == first->second);
+        expected.erase(first);
+      }
+    }
+    BOOST_TEST_REQUIRE(q.size() == expected.size());
+  }
+  while (auto e = q.pop_due(at(1'000'000))) {
+    BOOST_TEST_REQUIRE(e->key == expected.begin()->second);
+    expected.erase(expected.begin());
+  }
+  BOOST_TEST(expected.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
