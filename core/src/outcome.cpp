@@ -25,6 +25,12 @@ outcome outcome::success(const nlohmann::json& value) {
   return result;
 }
 
+outcome outcome::success_text(std::string json_text) {
+  outcome result;
+  result.result = std::move(json_text);
+  return result;
+}
+
 outcome outcome::fail(failure why) {
   outcome result;
   result.status = outcome_status::failed;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "herd/http/chat_answer.hpp"
 #include "herd/http/chat_request.hpp"
 #include "herd/http/http_codec.hpp"
 #include "herd/http/http_endpoint.hpp"
@@ -44,8 +45,8 @@ protected:
   virtual std::variant<http_request, failure> encode_chat(const chat_request& chat) const = 0;
   /// Refines `classified` from the parsed error body (`body` is null when not JSON).
   virtual void refine_error(failure& classified, const nlohmann::json& body) const = 0;
-  /// The result of a parsed 2xx body, or a failure ("invalid_response", "content_filter", …).
-  virtual std::variant<nlohmann::json, failure> read_result(const nlohmann::json& body) const = 0;
+  /// The answer in a parsed 2xx body, or a failure ("invalid_response", "content_filter", …).
+  virtual std::variant<chat_answer, failure> read_result(const nlohmann::json& body) const = 0;
 
   /// A transient failure with reason "invalid_response" saying what is missing.
   static failure invalid_response(const std::string& what);
@@ -53,10 +54,11 @@ protected:
   static std::string error_field(const nlohmann::json& body, const char* field);
   /// `body.<field>` when it is a string, else "".
   static std::string string_field(const nlohmann::json& body, const char* field);
-  /// {"input_tokens", "output_tokens"} from `body.usage` under the provider's names (0 when
-  /// missing), or an "invalid_response" failure when a count is not a non-negative integer.
-  static std::variant<nlohmann::json, failure>
-  usage_of(const nlohmann::json& body, const char* input_key, const char* output_key);
+  /// The tokens in `body.usage` under the provider's names (0 when missing) and the model in
+  /// `body.model` (the configured one when missing), or an "invalid_response" failure when a
+  /// count is not a non-negative integer.
+  std::variant<token_usage, failure> usage_of(const nlohmann::json& body, const char* input_key,
+                                              const char* output_key) const;
   /// True when `text` contains `needle`, ignoring ASCII case.
   static bool mentions(std::string_view text, std::string_view needle);
   /// The endpoint.

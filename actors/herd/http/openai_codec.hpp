@@ -25,7 +25,7 @@ public:
 protected:
   std::variant<http_request, failure> encode_chat(const chat_request& chat) const override;
   void refine_error(failure& classified, const nlohmann::json& body) const override;
-  std::variant<nlohmann::json, failure> read_result(const nlohmann::json& body) const override;
+  std::variant<chat_answer, failure> read_result(const nlohmann::json& body) const override;
 };
 
 } // namespace herd

@@ -1,15 +1,23 @@
 #include "herd/http/anthropic_codec.hpp"
 
+#include "herd/core/json_writer.hpp"
+
 namespace herd {
 
 std::variant<http_request, failure> anthropic_codec::encode_chat(const chat_request& chat) const {
-  nlohmann::json body;
-  body["model"] = chat.model.empty() ? model() : chat.model;
+  // Written straight, keys in sorted order: the text nlohmann's dump() of the object would give.
+  json_writer body;
+  body.begin_object()
+      .key("max_tokens")
+      .integer(chat.max_tokens ? *chat.max_tokens : max_tokens())
+      .key("messages")
+      .begin_array();
+  bool any_message = false;
   std::string system = chat.system;
-  auto messages = nlohmann::json::array();
   for (auto& m : chat.messages) {
     if (m.role != "system") {
-      messages.push_back({{"role", m.role}, {"content", m.content}});
+      body.begin_object().key("content").value(m.content).key("role").string(m.role).end_object();
+      any_message = true;
       continue;
     }
     if (!m.content.is_string())
@@ -20,16 +28,16 @@ std::variant<http_request, failure> anthropic_codec::encode_chat(const chat_requ
       system += "\n\n";
     system += m.content.get<std::string>();
   }
-  if (messages.empty())
+  if (!any_message)
     return failure::permanent("invalid request: /messages: no user or assistant message")
         .because("invalid_request");
-  body["messages"] = std::move(messages);
+  body.end_array().key("model").string(chat.model.empty() ? model() : chat.model);
   if (!system.empty())
-    body["system"] = system;
-  body["max_tokens"] = chat.max_tokens ? *chat.max_tokens : max_tokens();
+    body.key("system").string(system);
   if (chat.temperature)
-    body["temperature"] = *chat.temperature;
-  auto request = endpoint().request("POST", "/v1/messages", body.dump());
+    body.key("temperature").value(*chat.temperature);
+  body.end_object();
+  auto request = endpoint().request("POST", "/v1/messages", body.take());
   request.headers.emplace_back("content-type", "application/json");
   request.headers.emplace_back("anthropic-version", api_version);
   if (!api_key().empty())
@@ -58,8 +66,7 @@ void anthropic_codec::refine_error(failure& classified, const nlohmann::json& bo
   }
 }
 
-std::variant<nlohmann::json, failure>
-anthropic_codec::read_result(const nlohmann::json& body) const {
+std::variant<chat_answer, failure> anthropic_codec::read_result(const nlohmann::json& body) const {
   auto content = body.find("content");
   if (content == body.end() || !content->is_array())
     return invalid_response("no content array");
@@ -74,11 +81,8 @@ anthropic_codec::read_result(const nlohmann::json& body) const {
   auto usage = usage_of(body, "input_tokens", "output_tokens");
   if (auto* why = std::get_if<failure>(&usage))
     return *why;
-  auto model_used = string_field(body, "model");
-  return nlohmann::json{{"text", text},
-                        {"model", model_used.empty() ? model() : model_used},
-                        {"finish_reason", stop_reason},
-                        {"usage", std::move(std::get<nlohmann::json>(usage))}};
+  return chat_answer{std::move(text), std::move(stop_reason),
+                     std::move(std::get<token_usage>(usage))};
 }
 
 } // namespace herd

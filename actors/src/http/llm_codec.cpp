@@ -51,13 +51,10 @@ outcome llm_codec::decode(const http_response& response) const {
       why->status_code = response.status;
       return outcome::fail(std::move(*why));
     }
-    auto& value = std::get<nlohmann::json>(result);
-    value["provider"] = provider();
+    auto& answer = std::get<chat_answer>(result);
     if (meter_)
-      if (auto usage = token_usage::from_result(value))
-        meter_->record(usage->model.empty() ? model() : usage->model, usage->input_tokens,
-                       usage->output_tokens);
-    return outcome::success(value);
+      meter_->record(answer.usage.model, answer.usage.input_tokens, answer.usage.output_tokens);
+    return outcome::success_text(answer.result_json(provider()));
   } catch (const std::exception& e) {
     return outcome::fail(invalid_response(redacted(e.what())).from("", response.status));
   }
@@ -82,15 +79,19 @@ std::string llm_codec::string_field(const nlohmann::json& body, const char* fiel
   return value != body.end() && value->is_string() ? value->get<std::string>() : "";
 }
 
-std::variant<nlohmann::json, failure>
-llm_codec::usage_of(const nlohmann::json& body, const char* input_key, const char* output_key) {
-  auto usage = body.value("usage", nlohmann::json::object());
-  auto input = token_usage::count(usage, input_key);
-  auto output = token_usage::count(usage, output_key);
+std::variant<token_usage, failure> llm_codec::usage_of(const nlohmann::json& body,
+                                                       const char* input_key,
+                                                       const char* output_key) const {
+  auto usage = body.find("usage");
+  auto none = nlohmann::json::object();
+  auto& counts = usage != body.end() && usage->is_object() ? *usage : none;
+  auto input = token_usage::count(counts, input_key);
+  auto output = token_usage::count(counts, output_key);
   if (!input || !output)
     return invalid_response(std::string{"usage."} + (input ? output_key : input_key) +
                             " is not a token count");
-  return nlohmann::json{{"input_tokens", *input}, {"output_tokens", *output}};
+  auto model_used = string_field(body, "model");
+  return token_usage{model_used.empty() ? model() : std::move(model_used), *input, *output};
 }
 
 bool llm_codec::mentions(std::string_view text, std::string_view needle) {

@@ -1,23 +1,30 @@
 #include "herd/http/openai_codec.hpp"
 
+#include "herd/core/json_writer.hpp"
+
 namespace herd {
 
 std::variant<http_request, failure> openai_codec::encode_chat(const chat_request& chat) const {
-  nlohmann::json body;
-  body["model"] = chat.model.empty() ? model() : chat.model;
-  auto messages = nlohmann::json::array();
+  // Written straight, keys in sorted order: the text nlohmann's dump() of the object would give.
+  json_writer body;
+  body.begin_object();
+  if (chat.max_tokens || max_tokens() > 0)
+    body.key("max_tokens").integer(chat.max_tokens ? *chat.max_tokens : max_tokens());
+  body.key("messages").begin_array();
   if (!chat.system.empty())
-    messages.push_back({{"role", "system"}, {"content", chat.system}});
+    body.begin_object()
+        .key("content")
+        .string(chat.system)
+        .key("role")
+        .string("system")
+        .end_object();
   for (auto& m : chat.messages)
-    messages.push_back({{"role", m.role}, {"content", m.content}});
-  body["messages"] = std::move(messages);
-  if (chat.max_tokens)
-    body["max_tokens"] = *chat.max_tokens;
-  else if (max_tokens() > 0)
-    body["max_tokens"] = max_tokens();
+    body.begin_object().key("content").value(m.content).key("role").string(m.role).end_object();
+  body.end_array().key("model").string(chat.model.empty() ? model() : chat.model);
   if (chat.temperature)
-    body["temperature"] = *chat.temperature;
-  auto request = endpoint().request("POST", "/v1/chat/completions", body.dump());
+    body.key("temperature").value(*chat.temperature);
+  body.end_object();
+  auto request = endpoint().request("POST", "/v1/chat/completions", body.take());
   request.headers.emplace_back("content-type", "application/json");
   if (!api_key().empty())
     request.headers.emplace_back("authorization", "Bearer " + api_key());
@@ -45,7 +52,7 @@ void openai_codec::refine_error(failure& classified, const nlohmann::json& body)
   }
 }
 
-std::variant<nlohmann::json, failure> openai_codec::read_result(const nlohmann::json& body) const {
+std::variant<chat_answer, failure> openai_codec::read_result(const nlohmann::json& body) const {
   auto choices = body.find("choices");
   if (choices == body.end() || !choices->is_array() || choices->empty())
     return invalid_response("no choices");
@@ -73,11 +80,8 @@ std::variant<nlohmann::json, failure> openai_codec::read_result(const nlohmann::
   auto usage = usage_of(body, "prompt_tokens", "completion_tokens");
   if (auto* why = std::get_if<failure>(&usage))
     return *why;
-  auto model_used = string_field(body, "model");
-  return nlohmann::json{{"text", text},
-                        {"model", model_used.empty() ? model() : model_used},
-                        {"finish_reason", finish_reason},
-                        {"usage", std::move(std::get<nlohmann::json>(usage))}};
+  return chat_answer{std::move(text), std::move(finish_reason),
+                     std::move(std::get<token_usage>(usage))};
 }
 
 } // namespace herd

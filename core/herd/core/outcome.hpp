@@ -53,6 +53,8 @@ struct outcome {
 
   /// A completed outcome with a JSON result.
   static outcome success(const nlohmann::json& value = nullptr);
+  /// A completed outcome whose result is `json_text`, JSON text already (not checked again).
+  static outcome success_text(std::string json_text);
   /// A failed outcome.
   static outcome fail(failure why);
 
