@@ -10,10 +10,12 @@
 // actor_bytes_per_pending is what the retry_scheduler actor holds per pending retry: a timer
 // entry plus a node of its map from key to the whole task, measured on the malloc heap with
 // small tasks (short id and kind, null payload, one history entry).
-// Compare the rows with each other (ratio_to_first), not with another machine's wall time: the
-// sizes run in interleaved rounds (10^4, 10^5, 10^6, 10^4, ...); each figure is the median of its
+// Compare the rows with each other (ratio_to_first), not with another machine's wall time: in
+// each round the sizes' queues are all built first and then take turns in 20 slices of their
+// operations (10^4, 10^5, 10^6, 10^4, ...), so that a change of the machine within the round
+// (a neighbour taking memory bandwidth) hits every size; each figure is the median of its
 // rounds with min and max, and ratio_to_first the median of the per-round ratios
-// (cpu_ratio_to_first: of operations per CPU second, steadier on a shared machine).
+// (cpu_ratio_to_first: of operations per CPU second).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -79,12 +81,26 @@ double actor_bytes(size_t pending, const std::vector<herd::task>& tasks) {
   }
 }
 
-row run(size_t pending, size_t ops) {
-  constexpr uint32_t services = 16;
-  constexpr uint32_t templates = 1024;
-  auto policy = herd::failure_policy::preset("read_only");
+/// The retry core at one size: `pending` retries waiting in its timer queue, released through
+/// lanes that never throttle (so every operation takes the full release path), and the time
+/// its operations took so far.
+struct sized_core {
+  size_t pending = 0;
+  herd::timer_queue queue;
+  std::vector<slot> slots;
+  std::vector<herd::retry_budget> budgets;
+  std::vector<herd::adaptive_pacer> pacers;
   herd::retry_planner planner{herd::retry_planner::settings{}, 42};
-  auto start = herd::from_epoch_ms(3'600'000);
+  size_t ops = 0;
+  size_t released = 0;
+  double seconds = 0;
+  double cpu = 0;
+};
+
+constexpr uint32_t services = 16;
+constexpr uint32_t templates = 1024;
+
+std::vector<herd::task> task_templates(herd::time_point start) {
   std::vector<herd::task> tasks;
   for (uint32_t i = 0; i < templates; ++i) {
     auto t = herd::task::make("task-" + std::to_string(i), "read_only");
@@ -94,54 +110,79 @@ row run(size_t pending, size_t ops) {
         1, start, "agent", herd::failure::transient("reset").from(t.service, 503)});
     tasks.push_back(std::move(t));
   }
-  // Lanes that never throttle, so every operation takes the full release path.
+  return tasks;
+}
+
+void fill(sized_core& core, size_t pending, const herd::failure_policy& policy,
+          const std::vector<herd::task>& tasks, herd::time_point start) {
   herd::retry_budget::settings budget_settings;
   budget_settings.token_ratio = 1; // each failure is refunded by a success
   herd::adaptive_pacer::settings pacer_settings;
   pacer_settings.initial_rate = pacer_settings.max_rate = 1e12;
   pacer_settings.burst = 1e12;
-  std::vector<herd::retry_budget> budgets(services, herd::retry_budget{budget_settings, start});
-  std::vector<herd::adaptive_pacer> pacers(services, herd::adaptive_pacer{pacer_settings, start});
-
-  herd::timer_queue queue;
-  queue.reserve(pending);
-  std::vector<slot> slots(pending);
+  core.pending = pending;
+  core.budgets.assign(services, herd::retry_budget{budget_settings, start});
+  core.pacers.assign(services, herd::adaptive_pacer{pacer_settings, start});
+  core.queue.reserve(pending);
+  core.slots.resize(pending);
   for (size_t key = 0; key < pending; ++key) {
     auto index = static_cast<uint32_t>(key % templates);
-    slots[key] = slot{index, index % services};
-    queue.push(planner.decide(policy, tasks[index], start).due, key);
+    core.slots[key] = slot{index, index % services};
+    core.queue.push(core.planner.decide(policy, tasks[index], start).due, key);
   }
-  auto bytes = queue.memory_bytes() + slots.capacity() * sizeof(slot);
+}
 
-  size_t released = 0;
+/// `ops` operations on `core`, timed into its totals.
+void step(sized_core& core, size_t ops, const herd::failure_policy& policy,
+          const std::vector<herd::task>& tasks) {
   auto begin = std::chrono::steady_clock::now();
   auto cpu_begin = cpu_seconds();
   for (size_t i = 0; i < ops; ++i) {
-    auto now = queue.earliest();
-    auto due = queue.pop_due(now);
-    auto& s = slots[due->key];
-    if (budgets[s.service].allows(now) && pacers[s.service].try_acquire(now)) {
-      budgets[s.service].spend(now);
-      ++released;
+    auto now = core.queue.earliest();
+    auto due = core.queue.pop_due(now);
+    auto& s = core.slots[due->key];
+    if (core.budgets[s.service].allows(now) && core.pacers[s.service].try_acquire(now)) {
+      core.budgets[s.service].spend(now);
+      ++core.released;
     }
     // The released retry fails again: schedule it anew in the same slot.
     s.task = (s.task + 1) % templates;
     s.service = s.task % services;
-    budgets[s.service].on_failure();
-    budgets[s.service].on_success();
-    auto verdict = planner.decide(policy, tasks[s.task], now);
-    queue.push(verdict.due, due->key);
+    core.budgets[s.service].on_failure();
+    core.budgets[s.service].on_success();
+    auto verdict = core.planner.decide(policy, tasks[s.task], now);
+    core.queue.push(verdict.due, due->key);
   }
-  auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  auto cpu = cpu_seconds() - cpu_begin;
-  if (released != ops)
-    std::fprintf(stderr, "warning: %zu of %zu operations were throttled\n", ops - released, ops);
-  return row{pending,
-             static_cast<double>(ops) / elapsed,
-             static_cast<double>(bytes) / static_cast<double>(pending),
-             actor_bytes(pending, tasks),
-             elapsed * 1e9 / ops,
-             static_cast<double>(ops) / cpu};
+  core.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  core.cpu += cpu_seconds() - cpu_begin;
+  core.ops += ops;
+}
+
+/// One round: every size gets `ops` operations, in slices that take turns (10^4, 10^5, 10^6,
+/// 10^4, ...), so that what the machine does meanwhile hits every size alike.
+std::vector<row> run(const std::vector<size_t>& sizes, size_t ops) {
+  constexpr size_t slices = 20;
+  auto policy = herd::failure_policy::preset("read_only");
+  auto start = herd::from_epoch_ms(3'600'000);
+  auto tasks = task_templates(start);
+  std::vector<sized_core> cores(sizes.size());
+  for (size_t i = 0; i < sizes.size(); ++i)
+    fill(cores[i], sizes[i], policy, tasks, start);
+  for (size_t slice = 0; slice < slices; ++slice)
+    for (auto& core : cores)
+      step(core, ops / slices + (slice < ops % slices ? 1 : 0), policy, tasks);
+  std::vector<row> rows;
+  for (auto& core : cores) {
+    if (core.released != core.ops)
+      std::fprintf(stderr, "warning: %zu of %zu operations were throttled\n",
+                   core.ops - core.released, core.ops);
+    auto bytes = core.queue.memory_bytes() + core.slots.capacity() * sizeof(slot);
+    rows.push_back(row{core.pending, static_cast<double>(core.ops) / core.seconds,
+                       static_cast<double>(bytes) / static_cast<double>(core.pending),
+                       actor_bytes(core.pending, tasks), core.seconds * 1e9 / core.ops,
+                       static_cast<double>(core.ops) / core.cpu});
+  }
+  return rows;
 }
 
 } // namespace
@@ -176,8 +217,7 @@ int main(int argc, char** argv) {
   // rows[round][size]
   std::vector<std::vector<row>> rounds_rows(static_cast<size_t>(rounds));
   for (auto& rows : rounds_rows)
-    for (auto n : sizes)
-      rows.push_back(run(n, ops));
+    rows = run(sizes, ops);
   auto figure = [&](size_t size, auto field) {
     std::vector<double> xs;
     for (auto& rows : rounds_rows)
