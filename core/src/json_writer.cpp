@@ -5,27 +5,30 @@
 namespace herd {
 
 json_writer& json_writer::begin_object() {
-  separate();
-  out_ += '{';
-  first_ = true;
-  return *this;
+  return open('{');
 }
 
 json_writer& json_writer::end_object() {
-  out_ += '}';
-  first_ = false;
-  return *this;
+  return close('}');
 }
 
 json_writer& json_writer::begin_array() {
+  return open('[');
+}
+
+json_writer& json_writer::end_array() {
+  return close(']');
+}
+
+json_writer& json_writer::open(char bracket) {
   separate();
-  out_ += '[';
+  out_ += bracket;
   first_ = true;
   return *this;
 }
 
-json_writer& json_writer::end_array() {
-  out_ += ']';
+json_writer& json_writer::close(char bracket) {
+  out_ += bracket;
   first_ = false;
   return *this;
 }

@@ -36,6 +36,10 @@ public:
   std::string take();
 
 private:
+  /// Opens a container with `bracket`.
+  json_writer& open(char bracket);
+  /// Closes the innermost container with `bracket`.
+  json_writer& close(char bracket);
   /// A comma before anything but the first item of a container or a member's value.
   void separate();
   /// `text` as a quoted JSON string.
