@@ -39,7 +39,7 @@ BENCHMARKS = [
     ("bench_http", ["--rounds", "3"], [
         ("http_service / raw libcurl, calls per s", lambda r: r["results"][0], "ratio"),
         ("http_service / raw libcurl, calls per CPU s", lambda r: r["results"][0], "cpu_ratio")]),
-    ("bench_retry", ["--ops", "1000000", "--rounds", "7"], [
+    ("bench_retry", ["--ops", "1000000", "--rounds", "7", "--forks", "9"], [
         ("ops at 10^6 / 10^4 pending, per s", lambda r: r["results"][-1], "ratio_to_first"),
         ("ops at 10^6 / 10^4 pending, per CPU s", lambda r: r["results"][-1],
          "cpu_ratio_to_first")]),
@@ -86,8 +86,9 @@ def main():
             runs = []
             with open(log_path, "w") as log:
                 for _ in range(args.runs):
+                    forks = [] if "--forks" in extra else ["--forks", str(args.forks)]
                     out = subprocess.run([os.path.join(args.build, "benchmarks", name), "--json",
-                                          "--forks", str(args.forks), *extra],
+                                          *forks, *extra],
                                          check=True, capture_output=True, text=True).stdout
                     report = json.loads(out.strip().splitlines()[-1])
                     log.write(json.dumps(report) + "\n")
