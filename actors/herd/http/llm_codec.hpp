@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "herd/core/json_writer.hpp"
 #include "herd/http/chat_answer.hpp"
 #include "herd/http/chat_request.hpp"
 #include "herd/http/http_codec.hpp"
@@ -59,6 +60,9 @@ protected:
   /// count is not a non-negative integer.
   std::variant<token_usage, failure> usage_of(const nlohmann::json& body, const char* input_key,
                                               const char* output_key) const;
+  /// Writes one chat message {"content", "role"} (nlohmann's key order) into a request body.
+  static void write_message(json_writer& body, const std::string& role,
+                            const nlohmann::json& content);
   /// True when `text` contains `needle`, ignoring ASCII case.
   static bool mentions(std::string_view text, std::string_view needle);
   /// The endpoint.

@@ -1,7 +1,5 @@
 #include "herd/http/anthropic_codec.hpp"
 
-#include "herd/core/json_writer.hpp"
-
 namespace herd {
 
 std::variant<http_request, failure> anthropic_codec::encode_chat(const chat_request& chat) const {
@@ -16,7 +14,7 @@ std::variant<http_request, failure> anthropic_codec::encode_chat(const chat_requ
   std::string system = chat.system;
   for (auto& m : chat.messages) {
     if (m.role != "system") {
-      body.begin_object().key("content").value(m.content).key("role").string(m.role).end_object();
+      write_message(body, m.role, m.content);
       any_message = true;
       continue;
     }

@@ -82,8 +82,8 @@ std::string llm_codec::string_field(const nlohmann::json& body, const char* fiel
 std::variant<token_usage, failure> llm_codec::usage_of(const nlohmann::json& body,
                                                        const char* input_key,
                                                        const char* output_key) const {
+  static const auto none = nlohmann::json::object();
   auto usage = body.find("usage");
-  auto none = nlohmann::json::object();
   auto& counts = usage != body.end() && usage->is_object() ? *usage : none;
   auto input = token_usage::count(counts, input_key);
   auto output = token_usage::count(counts, output_key);
@@ -92,6 +92,11 @@ std::variant<token_usage, failure> llm_codec::usage_of(const nlohmann::json& bod
                             " is not a token count");
   auto model_used = string_field(body, "model");
   return token_usage{model_used.empty() ? model() : std::move(model_used), *input, *output};
+}
+
+void llm_codec::write_message(json_writer& body, const std::string& role,
+                              const nlohmann::json& content) {
+  body.begin_object().key("content").value(content).key("role").string(role).end_object();
 }
 
 bool llm_codec::mentions(std::string_view text, std::string_view needle) {

@@ -1,7 +1,5 @@
 #include "herd/http/openai_codec.hpp"
 
-#include "herd/core/json_writer.hpp"
-
 namespace herd {
 
 std::variant<http_request, failure> openai_codec::encode_chat(const chat_request& chat) const {
@@ -12,14 +10,9 @@ std::variant<http_request, failure> openai_codec::encode_chat(const chat_request
     body.key("max_tokens").integer(chat.max_tokens ? *chat.max_tokens : max_tokens());
   body.key("messages").begin_array();
   if (!chat.system.empty())
-    body.begin_object()
-        .key("content")
-        .string(chat.system)
-        .key("role")
-        .string("system")
-        .end_object();
+    write_message(body, "system", chat.system);
   for (auto& m : chat.messages)
-    body.begin_object().key("content").value(m.content).key("role").string(m.role).end_object();
+    write_message(body, m.role, m.content);
   body.end_array().key("model").string(chat.model.empty() ? model() : chat.model);
   if (chat.temperature)
     body.key("temperature").value(*chat.temperature);
