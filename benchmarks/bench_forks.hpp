@@ -102,6 +102,14 @@ inline bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
+/// Decimals that keep four significant digits of `x`, at least four (a ratio of 0.0073 keeps
+/// 0.007312, not 0.0073).
+inline int decimals_for(double x) {
+  if (x == 0.0 || std::fabs(x) >= 0.1)
+    return 4;
+  return 3 - static_cast<int>(std::floor(std::log10(std::fabs(x))));
+}
+
 /// One object from the forks' objects of the same shape (see `run_forks`).
 inline nlohmann::json merge(const std::vector<nlohmann::json>& forks) {
   auto& first = forks.front();
@@ -133,7 +141,7 @@ inline nlohmann::json merge(const std::vector<nlohmann::json>& forks) {
     auto s = summarize(xs);
     auto figure = ends_with(key, "_min")   ? s.min
                   : ends_with(key, "_max") ? s.max
-                                           : rounded(s.median, 4);
+                                           : rounded(s.median, decimals_for(s.median));
     bool integers = std::all_of(values.begin(), values.end(),
                                 [](const nlohmann::json& v) { return v.is_number_integer(); });
     if (integers)

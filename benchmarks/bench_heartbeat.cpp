@@ -10,16 +10,28 @@
 //   of its own (caf::detached), as herd::runtime spawns it. Crashes are found by CAF monitors in
 //   both designs.
 //
-// It reports the CPU share (process CPU seconds per wall second, minus an empty system's), the
-// time the herd design takes to find a hung agent, and heap bytes per idle herd agent (agent,
-// monitor entry, board slot) against a bare CAF actor.
+// It reports each design's CPU share net of an idle system's, the time the herd design takes to
+// find a hung agent, and heap bytes per idle herd agent (agent, monitor entry, board slot)
+// against a bare CAF actor.
 //
-// Each agent count runs --rounds interleaved rounds (default 5) of idle system, naive, herd, each
-// measured over one window of --window seconds (default 3); shares and the detection time are
-// medians with min and max, and `ratio` is the median of the per-round herd/naive net ratios.
+// Each round starts three actor systems in this process, alive at once: an idle one, the naive
+// design's and herd's, each watching N agents. After 2 s of settling, one window of --window
+// seconds (default 3) measures each system's CPU share from the threads it started (scheduler
+// workers, clock, the detached monitor; the kernel's per-thread run time): one common window, so
+// drift of the machine's speed hits all three alike. Then herd's first agent hangs and the time
+// to its suspicion is taken. Shares and the detection time are medians of --rounds rounds
+// (default 5) with min and max; `ratio` is the median of the per-round herd/naive net ratios.
+//
+// Idle CAF workers wake every `work-stealing.relaxed-sleep-duration` (CAF's default 10 ms) to
+// poll and steal: about 0.006 CPU share on this machine, varying by +-0.002 between systems, which
+// is more than herd's whole watching cost (about 0.001) and made the ratio a draw of that noise.
+// All three systems here use --relaxed-sleep-ms (default 1000): an idle system then costs about
+// 0.00004, and the naive design's share does not change (its messages keep the workers awake; a
+// sleeping worker is woken when a job is enqueued to it).
 //
 // usage: bench_heartbeat [--agents N[,N...]] [--window S] [--rounds R] [--threads T]
-//                        [--check-ms C] [--json]
+//                        [--check-ms C] [--relaxed-sleep-ms M] [--json]
+#include <dirent.h>
 #include <malloc.h>
 #include <time.h>
 
@@ -27,8 +39,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -51,6 +65,7 @@ struct options {
   int rounds = 5;
   int threads = 2;
   int64_t check_ms = 250;
+  int64_t relaxed_sleep_ms = 1000;
   bool json = false;
 };
 
@@ -82,28 +97,46 @@ size_t heap_bytes() {
 }
 
 struct bench_config : caf::actor_system_config {
-  explicit bench_config(int threads) {
-    set("scheduler.max-threads", threads);
+  explicit bench_config(const options& opt) {
+    set("scheduler.max-threads", opt.threads);
+    set("work-stealing.relaxed-sleep-duration",
+        caf::timespan{std::chrono::milliseconds(opt.relaxed_sleep_ms)});
     herd::announce_types(*this);
   }
 };
 
-/// CPU seconds per wall second while the system runs for `window` seconds.
-double cpu_share_once(double window) {
-  auto c0 = cpu_seconds();
-  auto w0 = std::chrono::steady_clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(window));
-  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
-  return (cpu_seconds() - c0) / wall;
+/// This process's thread ids (/proc/self/task).
+std::set<int> thread_ids() {
+  std::set<int> ids;
+  if (auto* dir = opendir("/proc/self/task")) {
+    while (auto* entry = readdir(dir))
+      if (entry->d_name[0] != '.')
+        ids.insert(std::atoi(entry->d_name));
+    closedir(dir);
+  }
+  return ids;
 }
 
-/// CPU seconds per wall second over one window of `window` seconds (other processes share this
-/// machine: the rounds are interleaved and summarized by their median).
-double cpu_share(double window) {
-  auto share = cpu_share_once(window);
-  if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
-    std::cerr << "bench_heartbeat: window: " << share << '\n';
-  return share;
+/// The threads started since `before` was taken.
+std::vector<int> threads_since(const std::set<int>& before) {
+  std::vector<int> fresh;
+  for (auto id : thread_ids())
+    if (before.count(id) == 0)
+      fresh.push_back(id);
+  return fresh;
+}
+
+/// CPU seconds `threads` ran so far: the kernel's per-thread run time in nanoseconds
+/// (/proc/self/task/TID/schedstat), which a thread that exited no longer adds to.
+double cpu_seconds_of(const std::vector<int>& threads) {
+  double total = 0;
+  for (auto id : threads) {
+    std::ifstream stat{"/proc/self/task/" + std::to_string(id) + "/schedstat"};
+    double ns = 0;
+    if (stat >> ns)
+      total += ns * 1e-9;
+  }
+  return total;
 }
 
 herd::agent_settings settings_of(int64_t i, caf::actor target, herd::duration interval) {
@@ -150,77 +183,110 @@ void spawn_board_agents(caf::actor_system& sys, caf::scoped_actor& self, const c
   await_monitor(self, monitor);
 }
 
-double measure_baseline(const options& opt) {
-  bench_config cfg{opt.threads};
-  caf::actor_system sys{cfg};
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  return cpu_share(opt.window);
-}
-
-double measure_naive(const options& opt, int64_t n) {
-  bench_config cfg{opt.threads};
-  caf::actor_system sys{cfg};
-  auto monitor = caf::actor_cast<caf::actor>(
-      sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr));
+/// One actor system of a round, alive beside the other two: idle (nothing spawned), naive
+/// (agents that send heartbeats) or herd (agents on a liveness board); `threads` are the ones
+/// it started, whose CPU is its share.
+struct watched_system {
+  /// The board of the herd design (outlives the system: agents write it until they are gone).
+  std::shared_ptr<herd::liveness_board> board;
+  /// The system's configuration (outlives the system).
+  std::unique_ptr<bench_config> cfg;
+  /// The system.
+  std::unique_ptr<caf::actor_system> sys;
+  /// The supervisor the monitor reports suspects to.
+  std::unique_ptr<caf::scoped_actor> self;
+  /// The health monitor (none in the idle system).
+  caf::actor monitor;
+  /// The watched agents.
   std::vector<caf::actor> agents;
-  agents.reserve(static_cast<size_t>(n));
-  caf::scoped_actor self{sys};
-  for (int64_t i = 0; i < n; ++i) {
-    auto a = sys.spawn<idle_agent>();
-    auto s = settings_of(i, monitor, herd::from_ms(1000));
-    self->send(monitor, herd::track_atom::value, a, s.name,
-               caf::actor_cast<herd::supervisor_actor>(self));
-    self->send(a, herd::setup_atom::value, std::move(s));
-    agents.push_back(std::move(a));
-  }
-  await_monitor(self, monitor);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  auto share = cpu_share(opt.window);
-  for (auto& a : agents)
-    self->send_exit(a, caf::exit_reason::kill);
-  self->send_exit(monitor, caf::exit_reason::kill);
-  return share;
-}
+  /// The threads the system started (its scheduler's, its clock's, the detached monitor's).
+  std::vector<int> threads;
 
-struct herd_result {
-  double share = 0;
-  double detect_s = 0;
+  ~watched_system() {
+    for (auto& a : agents)
+      caf::anon_send_exit(a, caf::exit_reason::kill);
+    if (monitor)
+      caf::anon_send_exit(monitor, caf::exit_reason::kill);
+    agents.clear();
+    monitor = nullptr;
+    self.reset();
+  }
 };
 
-herd_result measure_herd(const options& opt, int64_t n) {
-  // The board outlives the system: agents write it until they are gone.
-  auto board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
-  bench_config cfg{opt.threads};
-  caf::actor_system sys{cfg};
-  auto monitor = caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
-      monitor_config(opt), caf::actor{}, nullptr, board));
-  std::vector<caf::actor> agents;
-  agents.reserve(static_cast<size_t>(n));
-  caf::scoped_actor self{sys};
-  spawn_board_agents(sys, self, monitor, board, n, std::chrono::milliseconds(4000), agents);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  herd_result r;
-  r.share = cpu_share(opt.window);
-  // Agent 0 takes a task and hangs in its handler for 4 s.
+enum class design { idle, naive, herd };
+
+/// Starts a system of `kind` watching `n` agents (none if idle); herd's first agent hangs for
+/// 4 s in its handler once it takes a task.
+std::unique_ptr<watched_system> start_system(const options& opt, design kind, int64_t n) {
+  auto before = thread_ids();
+  auto w = std::make_unique<watched_system>();
+  w->cfg = std::make_unique<bench_config>(opt);
+  w->sys = std::make_unique<caf::actor_system>(*w->cfg);
+  w->self = std::make_unique<caf::scoped_actor>(*w->sys);
+  auto& sys = *w->sys;
+  auto& self = *w->self;
+  if (kind == design::naive) {
+    w->monitor = caf::actor_cast<caf::actor>(
+        sys.spawn<herd::health_monitor, caf::detached>(monitor_config(opt), caf::actor{}, nullptr));
+    w->agents.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      auto a = sys.spawn<idle_agent>();
+      auto s = settings_of(i, w->monitor, herd::from_ms(1000));
+      self->send(w->monitor, herd::track_atom::value, a, s.name,
+                 caf::actor_cast<herd::supervisor_actor>(self));
+      self->send(a, herd::setup_atom::value, std::move(s));
+      w->agents.push_back(std::move(a));
+    }
+    await_monitor(self, w->monitor);
+  } else if (kind == design::herd) {
+    w->board = std::make_shared<herd::liveness_board>(static_cast<size_t>(n));
+    w->monitor = caf::actor_cast<caf::actor>(sys.spawn<herd::health_monitor, caf::detached>(
+        monitor_config(opt), caf::actor{}, nullptr, w->board));
+    w->agents.reserve(static_cast<size_t>(n));
+    spawn_board_agents(sys, self, w->monitor, w->board, n, std::chrono::milliseconds(4000),
+                       w->agents);
+  }
+  w->threads = threads_since(before);
+  return w;
+}
+
+/// Seconds until the herd system's monitor suspects its first agent, hung in its handler from
+/// now (-1: not within 10 s).
+double detect_hang(watched_system& w) {
   auto start = std::chrono::steady_clock::now();
-  caf::anon_send(agents[0], herd::lease_atom::value, std::vector<uint64_t>{1},
+  caf::anon_send(w.agents[0], herd::lease_atom::value, std::vector<uint64_t>{1},
                  std::vector<herd::task>{herd::task::make("hang", "bench", nullptr, "bench")});
-  self->receive(
+  double detect_s = -1;
+  (*w.self)->receive(
       [&](herd::suspect_atom, const caf::actor&, const std::string&, const std::string&) {
-        r.detect_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        detect_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       },
-      caf::after(std::chrono::seconds(10)) >> [&] { r.detect_s = -1; });
-  for (auto& a : agents)
-    self->send_exit(a, caf::exit_reason::kill);
-  self->send_exit(monitor, caf::exit_reason::kill);
-  return r;
+      caf::after(std::chrono::seconds(10)) >> [] {});
+  return detect_s;
+}
+
+/// The CPU shares (CPU seconds of its threads per wall second) of `systems` over one common
+/// window of `window` seconds: drift of the machine's speed hits all of them alike.
+std::vector<double> cpu_shares(const std::vector<watched_system*>& systems, double window) {
+  std::vector<double> before;
+  for (auto* w : systems)
+    before.push_back(cpu_seconds_of(w->threads));
+  auto w0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(window));
+  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+  std::vector<double> shares;
+  for (size_t i = 0; i < systems.size(); ++i)
+    shares.push_back((cpu_seconds_of(systems[i]->threads) - before[i]) / wall);
+  if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+    std::cerr << "bench_heartbeat: window: idle " << shares[0] << ", naive " << shares[1]
+              << ", herd " << shares[2] << '\n';
+  return shares;
 }
 
 /// Heap bytes per actor for `n` bare CAF actors, and per idle herd agent watched by the monitor.
 std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   std::shared_ptr<herd::liveness_board> board; // outlives the system
-  bench_config cfg{opt.threads};
+  bench_config cfg{opt};
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(1500)); };
@@ -279,13 +345,15 @@ int main(int argc, char** argv) {
       opt.rounds = std::max(1, std::stoi(value()));
     } else if (arg == "--check-ms") {
       opt.check_ms = std::stoll(value());
+    } else if (arg == "--relaxed-sleep-ms") {
+      opt.relaxed_sleep_ms = std::stoll(value());
     } else if (arg == "--threads") {
       opt.threads = std::stoi(value());
     } else if (arg == "--json") {
       opt.json = true;
     } else {
       std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--rounds R] "
-                   "[--threads T] [--check-ms C] [--json]\n";
+                   "[--threads T] [--check-ms C] [--relaxed-sleep-ms M] [--json]\n";
       return arg == "--help" ? 0 : 2;
     }
   }
@@ -293,19 +361,24 @@ int main(int argc, char** argv) {
   auto results = nlohmann::json::array();
   for (auto n : opt.agents) {
     std::vector<double> baselines, naive_nets, herd_nets, ratios, detects, naive_gross, herd_gross;
-    for (int round = 0; round < opt.rounds; ++round) { // interleaved: idle, naive, herd, ...
-      auto baseline = measure_baseline(opt);
-      auto naive = measure_naive(opt, n);
-      auto ours = measure_herd(opt, n);
+    for (int round = 0; round < opt.rounds; ++round) { // idle, naive, herd alive at once
+      auto idle = start_system(opt, design::idle, 0);
+      auto naive_system = start_system(opt, design::naive, n);
+      auto herd_system = start_system(opt, design::herd, n);
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      auto shares = cpu_shares({idle.get(), naive_system.get(), herd_system.get()}, opt.window);
+      auto baseline = shares[0];
+      auto naive = shares[1];
+      auto ours = shares[2];
       auto naive_net = std::max(0.0, naive - baseline);
-      auto herd_net = std::max(0.0, ours.share - baseline);
+      auto herd_net = std::max(0.0, ours - baseline);
       baselines.push_back(baseline);
       naive_gross.push_back(naive);
-      herd_gross.push_back(ours.share);
+      herd_gross.push_back(ours);
       naive_nets.push_back(naive_net);
       herd_nets.push_back(herd_net);
       ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
-      detects.push_back(ours.detect_s);
+      detects.push_back(detect_hang(*herd_system));
     }
     auto [agent_bytes, bare_bytes] = measure_memory(opt, n);
     nlohmann::json r{{"agents", n},
@@ -314,14 +387,15 @@ int main(int argc, char** argv) {
                      {"bytes_per_bare_actor", bare_bytes},
                      {"window_s", opt.window},
                      {"threads", opt.threads},
-                     {"check_ms", opt.check_ms}};
-    add_summary(r, "herd_cpu_share", summarize(herd_nets), 4);
-    add_summary(r, "naive_cpu_share", summarize(naive_nets), 4);
-    add_summary(r, "ratio", summarize(ratios), 4);
+                     {"check_ms", opt.check_ms},
+                     {"relaxed_sleep_ms", opt.relaxed_sleep_ms}};
+    add_summary(r, "herd_cpu_share", summarize(herd_nets), 6);
+    add_summary(r, "naive_cpu_share", summarize(naive_nets), 6);
+    add_summary(r, "ratio", summarize(ratios), 6);
     add_summary(r, "detect_s", summarize(detects), 3);
-    add_summary(r, "baseline_cpu_share", summarize(baselines), 4);
-    add_summary(r, "herd_cpu_share_gross", summarize(herd_gross), 4);
-    add_summary(r, "naive_cpu_share_gross", summarize(naive_gross), 4);
+    add_summary(r, "baseline_cpu_share", summarize(baselines), 6);
+    add_summary(r, "herd_cpu_share_gross", summarize(herd_gross), 6);
+    add_summary(r, "naive_cpu_share_gross", summarize(naive_gross), 6);
     if (!opt.json)
       std::cout << r.dump() << std::endl;
     results.push_back(std::move(r));

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import statistics
+from math import nan
 import subprocess
 import sys
 
@@ -51,9 +52,18 @@ BENCHMARKS = [
          lambda r: r["results"][0], "ratio"),
         ("lock acquire+release / plain rpc pairs, 100 holders on one lock, 1 thread",
          lambda r: r["results"][0], "contended_ratio")]),
-    ("bench_heartbeat", ["--agents", "10000", "--window", "2", "--rounds", "3"], [
+    # Eight rounds a process, three processes: herd's watching costs about 0.001 CPU share (a
+    # timer firing four times a second), whose cost on this virtual machine varies by +-25% from
+    # window to window; longer windows did not narrow it (10 s windows: 25.4% apart), more rounds
+    # do.
+    ("bench_heartbeat", ["--agents", "10000", "--window", "2", "--rounds", "8", "--forks", "3"], [
         ("herd / naive hang-detection CPU, 10^4 agents", lambda r: r["results"][0], "ratio")]),
 ]
+
+
+def shown(value):
+    """A ratio with three decimals, or five decimals under 0.1 (bench_heartbeat's)."""
+    return f"{value:.3f}" if not value < 0.1 else f"{value:.5f}"
 
 
 def main():
@@ -95,12 +105,12 @@ def main():
                     runs.append(report)
         for label, entry_of, key in ratios:
             medians = [entry_of(r)[key] for r in runs]
-            spreads = [f"{entry_of(r)[key]:.3f} ({entry_of(r).get(key + '_min', float('nan')):.3f}-"
-                       f"{entry_of(r).get(key + '_max', float('nan')):.3f})" for r in runs]
+            spreads = [f"{shown(entry_of(r)[key])} ({shown(entry_of(r).get(key + '_min', nan))}-"
+                       f"{shown(entry_of(r).get(key + '_max', nan))})" for r in runs]
             middle = statistics.median(medians)
             spread = (max(medians) - min(medians)) / middle if middle else float("inf")
             worst = max(worst, spread)
-            rows.append(f"| {name}: {label} | {middle:.3f} | {', '.join(spreads)} | "
+            rows.append(f"| {name}: {label} | {shown(middle)} | {', '.join(spreads)} | "
                         f"{100 * spread:.1f}% |")
             print(rows[-1], flush=True)
     table = "\n".join(rows)
