@@ -207,9 +207,6 @@ struct watched_system {
       caf::anon_send_exit(a, caf::exit_reason::kill);
     if (monitor)
       caf::anon_send_exit(monitor, caf::exit_reason::kill);
-    agents.clear();
-    monitor = nullptr;
-    self.reset();
   }
 };
 
@@ -277,9 +274,6 @@ std::vector<double> cpu_shares(const std::vector<watched_system*>& systems, doub
   std::vector<double> shares;
   for (size_t i = 0; i < systems.size(); ++i)
     shares.push_back((cpu_seconds_of(systems[i]->threads) - before[i]) / wall);
-  if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
-    std::cerr << "bench_heartbeat: window: idle " << shares[0] << ", naive " << shares[1]
-              << ", herd " << shares[2] << '\n';
   return shares;
 }
 
@@ -370,6 +364,9 @@ int main(int argc, char** argv) {
       auto baseline = shares[0];
       auto naive = shares[1];
       auto ours = shares[2];
+      if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+        std::cerr << "bench_heartbeat: window: idle " << baseline << ", naive " << naive
+                  << ", herd " << ours << '\n';
       auto naive_net = std::max(0.0, naive - baseline);
       auto herd_net = std::max(0.0, ours - baseline);
       baselines.push_back(baseline);
