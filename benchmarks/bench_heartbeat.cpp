@@ -2,7 +2,11 @@
 //
 // - naive: every agent arms its own CAF timer each second and sends a heartbeat message to the
 //   health monitor (herd::agent's "heartbeats" watch mode), which runs a deadline detector per
-//   agent;
+//   agent. Agent i starts its timer i/N of a second after the first, so the heartbeats of the N
+//   agents are spread over the second, as those of agents started at unrelated times are: 10^4
+//   agents then cost about 0.58 of a core here, +-7% between rounds. With --burst all start in
+//   the one burst in which they are spawned (about 0.2 s), and the monitor takes their
+//   heartbeats in batches a second apart: about 0.12-0.17 of a core, varying with the burst;
 // - herd (the runtime's default "board" mode): each herd::agent stamps its slot of a liveness
 //   board (two relaxed atomic stores around each batch of task handlers) and sends nothing; the
 //   health monitor's one check timer scans all slots and suspects an agent busy in one handler for
@@ -15,12 +19,14 @@
 // against a bare CAF actor.
 //
 // Each round starts three actor systems in this process, alive at once: an idle one, the naive
-// design's and herd's, each watching N agents. After 2 s of settling, one window of --window
-// seconds (default 3) measures each system's CPU share from the threads it started (scheduler
-// workers, clock, the detached monitor; the kernel's per-thread run time): one common window, so
-// drift of the machine's speed hits all three alike. Then herd's first agent hangs and the time
-// to its suspicion is taken. Shares and the detection time are medians of --rounds rounds
-// (default 5) with min and max; `ratio` is the median of the per-round herd/naive net ratios.
+// design's and herd's, each watching N agents. After 2 s of settling, --windows consecutive
+// windows (default 1) of --window seconds (default 3) each measure each system's CPU share from
+// the threads it started (scheduler workers, clock, the detached monitor; the kernel's per-thread
+// run time): a window common to the three, so drift of the machine's speed hits all three alike.
+// Then herd's first agent hangs and the time to its suspicion is taken. Shares are medians over
+// the windows of --rounds rounds (default 5), the detection time over the rounds, with min and
+// max; `ratio` is the median of the per-window herd/naive net ratios. More windows a round give
+// more samples for the time that starting systems and detecting a hang take.
 //
 // Idle CAF workers wake every `work-stealing.relaxed-sleep-duration` (CAF's default 10 ms) to
 // poll and steal: about 0.006 CPU share on this machine, varying by +-0.002 between systems, which
@@ -29,8 +35,8 @@
 // 0.00004, and the naive design's share does not change (its messages keep the workers awake; a
 // sleeping worker is woken when a job is enqueued to it).
 //
-// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--rounds R] [--threads T]
-//                        [--check-ms C] [--relaxed-sleep-ms M] [--json]
+// usage: bench_heartbeat [--agents N[,N...]] [--window S] [--windows K] [--rounds R]
+//                        [--threads T] [--check-ms C] [--relaxed-sleep-ms M] [--burst] [--json]
 #include <dirent.h>
 #include <malloc.h>
 #include <time.h>
@@ -62,10 +68,12 @@ namespace {
 struct options {
   std::vector<int64_t> agents{10000, 100000};
   double window = 3.0;
+  int windows = 1;
   int rounds = 5;
   int threads = 2;
   int64_t check_ms = 250;
   int64_t relaxed_sleep_ms = 1000;
+  bool burst = false;
   bool json = false;
 };
 
@@ -231,7 +239,9 @@ std::unique_ptr<watched_system> start_system(const options& opt, design kind, in
       auto s = settings_of(i, w->monitor, herd::from_ms(1000));
       self->send(w->monitor, herd::track_atom::value, a, s.name,
                  caf::actor_cast<herd::supervisor_actor>(self));
-      self->send(a, herd::setup_atom::value, std::move(s));
+      // Agent i starts its heartbeat timer i/n of an interval late (at once with --burst).
+      auto phase = std::chrono::microseconds(opt.burst ? 0 : 1000000 * i / n);
+      caf::delayed_anon_send(a, phase, herd::setup_atom::value, std::move(s));
       w->agents.push_back(std::move(a));
     }
     await_monitor(self, w->monitor);
@@ -335,6 +345,8 @@ int main(int argc, char** argv) {
         opt.agents.push_back(std::stoll(item));
     } else if (arg == "--window") {
       opt.window = std::stod(value());
+    } else if (arg == "--windows") {
+      opt.windows = std::max(1, std::stoi(value()));
     } else if (arg == "--rounds") {
       opt.rounds = std::max(1, std::stoi(value()));
     } else if (arg == "--check-ms") {
@@ -343,11 +355,14 @@ int main(int argc, char** argv) {
       opt.relaxed_sleep_ms = std::stoll(value());
     } else if (arg == "--threads") {
       opt.threads = std::stoi(value());
+    } else if (arg == "--burst") {
+      opt.burst = true;
     } else if (arg == "--json") {
       opt.json = true;
     } else {
-      std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--rounds R] "
-                   "[--threads T] [--check-ms C] [--relaxed-sleep-ms M] [--json]\n";
+      std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--windows K] "
+                   "[--rounds R] "
+                   "[--threads T] [--check-ms C] [--relaxed-sleep-ms M] [--burst] [--json]\n";
       return arg == "--help" ? 0 : 2;
     }
   }
@@ -360,21 +375,23 @@ int main(int argc, char** argv) {
       auto naive_system = start_system(opt, design::naive, n);
       auto herd_system = start_system(opt, design::herd, n);
       std::this_thread::sleep_for(std::chrono::seconds(2));
-      auto shares = cpu_shares({idle.get(), naive_system.get(), herd_system.get()}, opt.window);
-      auto baseline = shares[0];
-      auto naive = shares[1];
-      auto ours = shares[2];
-      if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
-        std::cerr << "bench_heartbeat: window: idle " << baseline << ", naive " << naive
-                  << ", herd " << ours << '\n';
-      auto naive_net = std::max(0.0, naive - baseline);
-      auto herd_net = std::max(0.0, ours - baseline);
-      baselines.push_back(baseline);
-      naive_gross.push_back(naive);
-      herd_gross.push_back(ours);
-      naive_nets.push_back(naive_net);
-      herd_nets.push_back(herd_net);
-      ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
+      for (int window = 0; window < opt.windows; ++window) { // each window one sample
+        auto shares = cpu_shares({idle.get(), naive_system.get(), herd_system.get()}, opt.window);
+        auto baseline = shares[0];
+        auto naive = shares[1];
+        auto ours = shares[2];
+        if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+          std::cerr << "bench_heartbeat: window: idle " << baseline << ", naive " << naive
+                    << ", herd " << ours << '\n';
+        auto naive_net = std::max(0.0, naive - baseline);
+        auto herd_net = std::max(0.0, ours - baseline);
+        baselines.push_back(baseline);
+        naive_gross.push_back(naive);
+        herd_gross.push_back(ours);
+        naive_nets.push_back(naive_net);
+        herd_nets.push_back(herd_net);
+        ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
+      }
       detects.push_back(detect_hang(*herd_system));
     }
     auto [agent_bytes, bare_bytes] = measure_memory(opt, n);
@@ -383,9 +400,11 @@ int main(int argc, char** argv) {
                      {"bytes_per_agent", agent_bytes},
                      {"bytes_per_bare_actor", bare_bytes},
                      {"window_s", opt.window},
+                     {"windows_per_round", opt.windows},
                      {"threads", opt.threads},
                      {"check_ms", opt.check_ms},
-                     {"relaxed_sleep_ms", opt.relaxed_sleep_ms}};
+                     {"relaxed_sleep_ms", opt.relaxed_sleep_ms},
+                     {"heartbeat_phases", opt.burst ? "burst" : "spread"}};
     add_summary(r, "herd_cpu_share", summarize(herd_nets), 6);
     add_summary(r, "naive_cpu_share", summarize(naive_nets), 6);
     add_summary(r, "ratio", summarize(ratios), 6);

@@ -52,11 +52,13 @@ BENCHMARKS = [
          lambda r: r["results"][0], "ratio"),
         ("lock acquire+release / plain rpc pairs, 100 holders on one lock, 1 thread",
          lambda r: r["results"][0], "contended_ratio")]),
-    # Eight rounds a process, three processes: herd's watching costs about 0.001 CPU share (a
-    # timer firing four times a second), whose cost on this virtual machine varies by +-25% from
-    # window to window; longer windows did not narrow it (10 s windows: 25.4% apart), more rounds
-    # do.
-    ("bench_heartbeat", ["--agents", "10000", "--window", "2", "--rounds", "8", "--forks", "3"], [
+    # Four rounds of four 2 s windows a process, six processes: herd's watching costs about
+    # 0.0003 of a core (a check timer firing four times a second: wake-ups of the clock thread
+    # and the monitor's), which varies by +-15-25% from window to window on this virtual machine;
+    # each window is a sample, so a run takes 96 for the time of 24 system starts. With one window
+    # a round, five rounds x five processes gave run medians 15.5% apart.
+    ("bench_heartbeat", ["--agents", "10000", "--window", "2", "--windows", "4", "--rounds", "4",
+                         "--forks", "6"], [
         ("herd / naive hang-detection CPU, 10^4 agents", lambda r: r["results"][0], "ratio")]),
 ]
 
