@@ -4,9 +4,10 @@
 //   health monitor (herd::agent's "heartbeats" watch mode), which runs a deadline detector per
 //   agent. Agent i starts its timer i/N of a second after the first, so the heartbeats of the N
 //   agents are spread over the second, as those of agents started at unrelated times are: 10^4
-//   agents then cost about 0.58 of a core here, +-7% between rounds. With --burst all start in
-//   the one burst in which they are spawned (about 0.2 s), and the monitor takes their
-//   heartbeats in batches a second apart: about 0.12-0.17 of a core, varying with the burst;
+//   agents then cost about 0.4-0.7 of a core here, falling over a system's life as the timers,
+//   re-armed when handled, drift into batches. With --burst all start in the one burst in which
+//   they are spawned (about 0.2 s), and the monitor takes their heartbeats in batches a second
+//   apart: about 0.12-0.17 of a core, varying with the burst;
 // - herd (the runtime's default "board" mode): each herd::agent stamps its slot of a liveness
 //   board (two relaxed atomic stores around each batch of task handlers) and sends nothing; the
 //   health monitor's one check timer scans all slots and suspects an agent busy in one handler for
@@ -287,6 +288,26 @@ std::vector<double> cpu_shares(const std::vector<watched_system*>& systems, doub
   return shares;
 }
 
+/// The CPU shares of every window: gross per system, net of the idle system's, and the ratio.
+struct window_shares {
+  std::vector<double> baselines, naive_gross, herd_gross, naive_nets, herd_nets, ratios;
+
+  /// Records one window's shares of the idle, naive and herd systems.
+  void add(double baseline, double naive, double ours) {
+    if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
+      std::cerr << "bench_heartbeat: window: idle " << baseline << ", naive " << naive << ", herd "
+                << ours << '\n';
+    auto naive_net = std::max(0.0, naive - baseline);
+    auto herd_net = std::max(0.0, ours - baseline);
+    baselines.push_back(baseline);
+    naive_gross.push_back(naive);
+    herd_gross.push_back(ours);
+    naive_nets.push_back(naive_net);
+    herd_nets.push_back(herd_net);
+    ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
+  }
+};
+
 /// Heap bytes per actor for `n` bare CAF actors, and per idle herd agent watched by the monitor.
 std::pair<double, double> measure_memory(const options& opt, int64_t n) {
   std::shared_ptr<herd::liveness_board> board; // outlives the system
@@ -360,16 +381,17 @@ int main(int argc, char** argv) {
     } else if (arg == "--json") {
       opt.json = true;
     } else {
-      std::cerr << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--windows K] "
-                   "[--rounds R] "
-                   "[--threads T] [--check-ms C] [--relaxed-sleep-ms M] [--burst] [--json]\n";
+      std::cerr
+          << "usage: bench_heartbeat [--agents N[,N...]] [--window S] [--windows K] [--rounds R] "
+             "[--threads T] [--check-ms C] [--relaxed-sleep-ms M] [--burst] [--json]\n";
       return arg == "--help" ? 0 : 2;
     }
   }
   herd::set_log_level("off");
   auto results = nlohmann::json::array();
   for (auto n : opt.agents) {
-    std::vector<double> baselines, naive_nets, herd_nets, ratios, detects, naive_gross, herd_gross;
+    window_shares windows;
+    std::vector<double> detects;
     for (int round = 0; round < opt.rounds; ++round) { // idle, naive, herd alive at once
       auto idle = start_system(opt, design::idle, 0);
       auto naive_system = start_system(opt, design::naive, n);
@@ -377,20 +399,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
       for (int window = 0; window < opt.windows; ++window) { // each window one sample
         auto shares = cpu_shares({idle.get(), naive_system.get(), herd_system.get()}, opt.window);
-        auto baseline = shares[0];
-        auto naive = shares[1];
-        auto ours = shares[2];
-        if (std::getenv("HERD_BENCH_VERBOSE") != nullptr)
-          std::cerr << "bench_heartbeat: window: idle " << baseline << ", naive " << naive
-                    << ", herd " << ours << '\n';
-        auto naive_net = std::max(0.0, naive - baseline);
-        auto herd_net = std::max(0.0, ours - baseline);
-        baselines.push_back(baseline);
-        naive_gross.push_back(naive);
-        herd_gross.push_back(ours);
-        naive_nets.push_back(naive_net);
-        herd_nets.push_back(herd_net);
-        ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
+        windows.add(shares[0], shares[1], shares[2]);
       }
       detects.push_back(detect_hang(*herd_system));
     }
@@ -405,13 +414,13 @@ int main(int argc, char** argv) {
                      {"check_ms", opt.check_ms},
                      {"relaxed_sleep_ms", opt.relaxed_sleep_ms},
                      {"heartbeat_phases", opt.burst ? "burst" : "spread"}};
-    add_summary(r, "herd_cpu_share", summarize(herd_nets), 6);
-    add_summary(r, "naive_cpu_share", summarize(naive_nets), 6);
-    add_summary(r, "ratio", summarize(ratios), 6);
+    add_summary(r, "herd_cpu_share", summarize(windows.herd_nets), 6);
+    add_summary(r, "naive_cpu_share", summarize(windows.naive_nets), 6);
+    add_summary(r, "ratio", summarize(windows.ratios), 6);
     add_summary(r, "detect_s", summarize(detects), 3);
-    add_summary(r, "baseline_cpu_share", summarize(baselines), 6);
-    add_summary(r, "herd_cpu_share_gross", summarize(herd_gross), 6);
-    add_summary(r, "naive_cpu_share_gross", summarize(naive_gross), 6);
+    add_summary(r, "baseline_cpu_share", summarize(windows.baselines), 6);
+    add_summary(r, "herd_cpu_share_gross", summarize(windows.herd_gross), 6);
+    add_summary(r, "naive_cpu_share_gross", summarize(windows.naive_gross), 6);
     if (!opt.json)
       std::cout << r.dump() << std::endl;
     results.push_back(std::move(r));
