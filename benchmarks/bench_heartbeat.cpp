@@ -295,7 +295,8 @@ std::vector<double> cpu_shares(const std::vector<watched_system*>& systems, doub
 /// The CPU shares of every window: gross per system, net of the idle system's, and the ratios of
 /// herd's to naive's, gross and net.
 struct window_shares {
-  std::vector<double> baselines, naive_gross, herd_gross, naive_nets, herd_nets, ratios, net_ratios;
+  std::vector<double> baselines, naive_gross, herd_gross, naive_nets, herd_nets, gross_ratios,
+      net_ratios;
 
   /// Records one window's shares of the idle, naive and herd systems.
   void add(double baseline, double naive, double ours) {
@@ -309,8 +310,9 @@ struct window_shares {
     herd_gross.push_back(ours);
     naive_nets.push_back(naive_net);
     herd_nets.push_back(herd_net);
-    ratios.push_back(naive > 0 ? ours / naive : 0.0);
-    net_ratios.push_back(naive_net > 0 ? herd_net / naive_net : 0.0);
+    auto ratio = [](double part, double whole) { return whole > 0 ? part / whole : 0.0; };
+    gross_ratios.push_back(ratio(ours, naive));
+    net_ratios.push_back(ratio(herd_net, naive_net));
   }
 };
 
@@ -422,7 +424,7 @@ int main(int argc, char** argv) {
                      {"heartbeat_phases", opt.burst ? "burst" : "spread"}};
     add_summary(r, "herd_cpu_share", summarize(windows.herd_nets), 6);
     add_summary(r, "naive_cpu_share", summarize(windows.naive_nets), 6);
-    add_summary(r, "ratio", summarize(windows.ratios), 6);
+    add_summary(r, "ratio", summarize(windows.gross_ratios), 6);
     add_summary(r, "net_ratio", summarize(windows.net_ratios), 6);
     add_summary(r, "detect_s", summarize(detects), 3);
     add_summary(r, "baseline_cpu_share", summarize(windows.baselines), 6);
