@@ -6,15 +6,21 @@
 // as `herd dlq replay` does. Tasks arrive at --rate per second, at most --in-flight at a time.
 //
 // Reports the tasks submitted and how they ended, losses (submitted tasks without exactly one
-// final outcome, plus the dispatcher's imbalance; must be 0), the resident set size at the end
-// of the warm-up (until the dispatcher's memory of completed ids is full and the heap in use grew
-// by less than 1% in a minute: at least a fifth of the run and 10 s, at most half of it) and at
-// the end, and the open file descriptors. Exits 1 when a task was lost; when more sockets were
-// open at some time than the HTTP connection pools allow (both ends of at most
-// max_connections_per_host per mock, plus 8), when the other descriptors grew after the warm-up
-// by more than --fd-slack (8), or when a descriptor was left open once the runtime and the mocks
-// stopped; or when RSS grew by more than --max-rss-growth percent (when given).
+// final outcome, plus the dispatcher's imbalance; must be 0), the resident set size after the
+// warm-up (until the dispatcher's memory of completed ids is full and the heap in use grew by less
+// than 1% in a minute: at least a fifth of the run and 10 s, at most half of it) and at the end,
+// and the open file descriptors. RSS is sampled once a second; `rss_warm_mb` is the median of the
+// minute after the warm-up and `rss_end_mb` that of the run's last minute (half the time after
+// the warm-up each, when that is shorter): the memory watchdog trims malloc once a minute, so a
+// single sample lands anywhere on that sawtooth. The single samples at the end of the warm-up and
+// after the drain are reported beside them (`rss_growth_samples_pct`). Exits 1 when a task was
+// lost; when more sockets were open at some time than the HTTP connection pools allow (both ends of
+// at most max_connections_per_host per mock, plus 8), when the other descriptors grew after the
+// warm-up by more than --fd-slack (8), or when a descriptor was left open once the runtime and the
+// mocks stopped; or when RSS grew by more than --max-rss-growth percent (when given).
 //
+// `rss_anon_by_minute_mb` and `rss_file_by_minute_mb` split RSS into anonymous memory (heap,
+// stacks) and file-backed pages (code, mapped files such as SQLite's WAL index).
 // `heap_by_minute_mb` is the heap in use (glibc's mallinfo2) next to `rss_by_minute_mb`: a heap
 // that stays flat while RSS grows is fragmentation, not a table that grows; `free_by_minute_mb`
 // is what malloc holds freed and not given back (fordblks), `released_mb` what the memory
@@ -41,6 +47,7 @@
 #include <sqlite3.h>
 
 #include "bench_flags.hpp"
+#include "bench_stats.hpp"
 #include "demo/demo_agent.hpp"
 #include "demo_workload.hpp"
 #include "herd/core/wall_time.hpp"
@@ -87,6 +94,27 @@ double rss_mb() {
          (1024.0 * 1024.0);
 }
 
+/// Resident anonymous (heap, stacks) and file-backed (code, mapped files) memory in MB, from
+/// /proc/self/status.
+struct rss_parts {
+  double anon_mb = 0;
+  double file_mb = 0;
+};
+
+rss_parts read_rss_parts() {
+  std::ifstream status{"/proc/self/status"};
+  rss_parts parts;
+  std::string line;
+  while (std::getline(status, line)) {
+    auto kb = [&] { return std::stod(line.substr(line.find(':') + 1)) / 1024.0; };
+    if (line.rfind("RssAnon:", 0) == 0)
+      parts.anon_mb = kb();
+    else if (line.rfind("RssFile:", 0) == 0)
+      parts.file_mb = kb();
+  }
+  return parts;
+}
+
 /// Heap in use by this process in MB (allocated and not yet freed, glibc's mallinfo2).
 double heap_in_use_mb() {
   auto info = mallinfo2();
@@ -104,6 +132,21 @@ struct descriptors {
   int64_t others = 0;
   int64_t total() const { return sockets + others; }
 };
+
+/// One resident-set sample: seconds since the start of the run, MB.
+struct rss_sample {
+  double at_s = 0;
+  double mb = 0;
+};
+
+/// The median RSS of the samples taken in [from_s, to_s); 0 when there are none.
+double median_rss(const std::vector<rss_sample>& samples, double from_s, double to_s) {
+  std::vector<double> in_window;
+  for (auto& sample : samples)
+    if (sample.at_s >= from_s && sample.at_s < to_s)
+      in_window.push_back(sample.mb);
+  return in_window.empty() ? 0.0 : summarize(std::move(in_window)).median;
+}
 
 descriptors open_fds() {
   descriptors result;
@@ -216,12 +259,15 @@ int main(int argc, char** argv) {
   int64_t submitted = 0;
   int64_t replays_requested = 0;
   int64_t replays_selected = 0;
-  double rss_warm = 0;
+  double rss_warm_sample = 0; // the single sample at the end of the warm-up
   double rss_max = 0;
+  std::vector<rss_sample> rss_samples;                       // one a second
   nlohmann::json rss_by_minute = nlohmann::json::array();    // MB at the end of each minute
   nlohmann::json heap_by_minute = nlohmann::json::array();   // MB in use at the end of each minute
   nlohmann::json sqlite_by_minute = nlohmann::json::array(); // of which SQLite's
   nlohmann::json free_by_minute = nlohmann::json::array();   // MB freed, kept by malloc
+  nlohmann::json anon_by_minute = nlohmann::json::array();   // resident anonymous MB
+  nlohmann::json file_by_minute = nlohmann::json::array();   // resident file-backed MB
   // Descriptors. Sockets come and go with the calls in flight: the HTTP client keeps at most
   // `max_connections_per_host` per mock, and each mock holds the other ends, so at no time may
   // more be open than `socket_bound`. The others (the databases, the client's wakeup pipe, ...)
@@ -234,8 +280,8 @@ int main(int argc, char** argv) {
   descriptors end;   // after the drain
   descriptors after; // once the runtime and the mocks stopped
   shutdown_report report;
-  double rss_end = 0;
-  double released_mb = 0; // given back to the system by the memory watchdog
+  double rss_end_sample = 0; // the single sample after the drain
+  double released_mb = 0;    // given back to the system by the memory watchdog
   nlohmann::json mock_stats;
   {
     herd::runtime rt{config};
@@ -299,8 +345,14 @@ int main(int argc, char** argv) {
       most.sockets = std::max(most.sockets, fds.sockets);
       most.others = std::max(most.others, fds.others);
       rss_max = std::max(rss_max, rss);
+      auto at_s = std::chrono::duration<double>(now - start).count();
+      if (rss_samples.empty() || at_s - rss_samples.back().at_s >= 1.0)
+        rss_samples.push_back({at_s, rss});
       if (now - start >= std::chrono::minutes(rss_by_minute.size() + 1)) {
         rss_by_minute.push_back(rss);
+        auto parts = read_rss_parts();
+        anon_by_minute.push_back(parts.anon_mb);
+        file_by_minute.push_back(parts.file_mb);
         heap_by_minute.push_back(heap_in_use_mb());
         free_by_minute.push_back(heap_free_mb());
         sqlite_by_minute.push_back(static_cast<double>(sqlite3_memory_used()) / (1024.0 * 1024.0));
@@ -316,7 +368,7 @@ int main(int argc, char** argv) {
           ((tables_full && heap_settled) || now - start >= max_warm_up)) {
         warmed = true;
         warm_up = now - start;
-        rss_warm = rss;
+        rss_warm_sample = rss;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -324,7 +376,7 @@ int main(int argc, char** argv) {
     auto drain_until = clock::now() + std::chrono::seconds(60);
     while (counts->received.load() < submitted && clock::now() < drain_until)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    rss_end = rss_mb();
+    rss_end_sample = rss_mb();
     end = open_fds();
     released_mb = rt.metrics().total("herd_memory_released_bytes_total") / (1024.0 * 1024.0);
     report = rt.shutdown(from_ms(30000));
@@ -339,7 +391,18 @@ int main(int argc, char** argv) {
   auto answered = counts->received.load();
   auto unbalanced = report.stats.balanced() ? 0 : 1;
   auto losses = (submitted - answered) + unbalanced;
-  auto growth_pct = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0.0;
+  // The memory watchdog gives back what malloc holds freed once a minute, so RSS is a sawtooth
+  // with a period of a minute and a single sample lands anywhere on it (+-2.5% here). The growth
+  // compares the median of the samples of the minute after the warm-up with that of the last
+  // minute of the run (half the time after the warm-up each, when that is shorter); the single
+  // samples are reported beside it.
+  auto run_s = std::chrono::duration<double>(run_for).count();
+  auto warm_up_s = std::chrono::duration<double>(warm_up).count();
+  auto compare_s = std::min(60.0, (run_s - warm_up_s) / 2);
+  auto rss_warm = median_rss(rss_samples, warm_up_s, warm_up_s + compare_s);
+  auto rss_end = median_rss(rss_samples, run_s - compare_s, run_s + 1);
+  auto growth = [](double from, double to) { return from > 0 ? 100.0 * (to - from) / from : 0.0; };
+  auto growth_pct = growth(rss_warm, rss_end);
   bool fds_stable = most.sockets <= socket_bound && end.others <= warm.others + opt.fd_slack &&
                     after.total() <= before.total();
   bool rss_ok = opt.max_rss_growth == 0 || growth_pct < static_cast<double>(opt.max_rss_growth);
@@ -384,7 +447,13 @@ int main(int argc, char** argv) {
       {"rss_end_mb", rss_end},
       {"rss_max_mb", rss_max},
       {"rss_growth_pct", growth_pct},
+      {"rss_compared_s", compare_s},
+      {"rss_warm_sample_mb", rss_warm_sample},
+      {"rss_end_sample_mb", rss_end_sample},
+      {"rss_growth_samples_pct", growth(rss_warm_sample, rss_end_sample)},
       {"rss_by_minute_mb", rss_by_minute},
+      {"rss_anon_by_minute_mb", anon_by_minute},
+      {"rss_file_by_minute_mb", file_by_minute},
       {"heap_by_minute_mb", heap_by_minute},
       {"sqlite_by_minute_mb", sqlite_by_minute},
       {"free_by_minute_mb", free_by_minute},
