@@ -56,6 +56,7 @@
 #include "herd/mock_llm/mock_llm_server.hpp"
 #include "herd/retry/failure_policy.hpp"
 #include "herd/runtime/runtime.hpp"
+#include "herd/supervision/proc_memory_probe.hpp"
 
 using namespace herd;
 using namespace herd::cli;
@@ -84,14 +85,9 @@ constexpr double settled_heap_growth = 0.01;
 /// A replay of the pending dead letters is requested this often.
 constexpr auto replay_every = std::chrono::seconds(10);
 
-/// Resident set size of this process in MB (/proc/self/statm).
+/// Resident set size of this process in MB, as the memory watchdog reads it.
 double rss_mb() {
-  std::ifstream statm{"/proc/self/statm"};
-  long pages_total = 0;
-  long pages_resident = 0;
-  statm >> pages_total >> pages_resident;
-  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
-         (1024.0 * 1024.0);
+  return static_cast<double>(proc_memory_probe{}.resident_bytes()) / (1024.0 * 1024.0);
 }
 
 /// Resident anonymous (heap, stacks) and file-backed (code, mapped files) memory in MB, from
@@ -391,11 +387,7 @@ int main(int argc, char** argv) {
   auto answered = counts->received.load();
   auto unbalanced = report.stats.balanced() ? 0 : 1;
   auto losses = (submitted - answered) + unbalanced;
-  // The memory watchdog gives back what malloc holds freed once a minute, so RSS is a sawtooth
-  // with a period of a minute and a single sample lands anywhere on it (+-2.5% here). The growth
-  // compares the median of the samples of the minute after the warm-up with that of the last
-  // minute of the run (half the time after the warm-up each, when that is shorter); the single
-  // samples are reported beside it.
+  // Medians of a minute at each end, not single samples (see the header comment).
   auto run_s = std::chrono::duration<double>(run_for).count();
   auto warm_up_s = std::chrono::duration<double>(warm_up).count();
   auto compare_s = std::min(60.0, (run_s - warm_up_s) / 2);
